@@ -1,0 +1,44 @@
+import type { Limits } from './limits.ts';
+
+/** Where a container's bytes are: a file on disk (top level, possibly huge) or an in-memory entry. */
+export type ContainerInput = { kind: 'file'; path: string; size: number } | { kind: 'buffer'; data: Buffer };
+
+/** One member of a container, read whole (bounded by Limits.maxEntryBytes). */
+export interface Entry {
+  kind: 'entry';
+  /** Name inside the container, as recorded there (never used as a path on disk). */
+  path: string;
+  bytes: Buffer;
+  /** Byte range [start, end) of the member inside the container, where the format has one (mbox). */
+  byteStart: number | null;
+  byteEnd: number | null;
+  /** Reversible changes needed to read the stored bytes, e.g. `mboxrd-unescape`. Stored bytes are never rewritten. */
+  transformations: string[];
+  /** The container says what this is (mbox members are messages whatever they look like). */
+  isMessage: boolean;
+}
+
+/** A member that could not be read, or was cut short by a limit. Bytes kept when there are any. */
+export interface EntryProblem {
+  kind: 'problem';
+  path: string;
+  status: 'failed' | 'limited';
+  reason: string;
+  bytes: Buffer | null;
+  byteStart: number | null;
+  byteEnd: number | null;
+}
+
+export type ContainerEvent = Entry | EntryProblem;
+
+/**
+ * One module per container format implements this. `entries` yields every member it can and a
+ * problem for each it cannot; it throws only when the container itself is unreadable, and the
+ * pipeline records that against the container while keeping the members already yielded.
+ */
+export interface ContainerFormat {
+  readonly name: string;
+  /** Recognise the format from its first bytes (at least 512 when the input has them) and its name. */
+  sniff(head: Buffer, name: string): boolean;
+  entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent>;
+}

@@ -1,0 +1,137 @@
+// The pipeline talks to this interface only, so a PostgreSQL store can replace the embedded one.
+
+export type ItemType = 'message' | 'attachment' | 'document' | 'container';
+export type ItemStatus = 'ok' | 'failed' | 'limited';
+
+/** Where one copy of an item was found. */
+export interface Placement {
+  sourceId: number;
+  parentId: number | null;
+  /** Path inside the source directory or inside the parent container (entry name, MIME part path…). */
+  path: string;
+  /** Byte range [start, end) inside the parent container file, for mbox members. */
+  byteStart: number | null;
+  byteEnd: number | null;
+}
+
+export interface NewItem {
+  sha256: string;
+  size: number;
+  type: ItemType;
+  /** Format recognised from the content: eml, mbox, zip, tar, gzip, pdf, unknown… */
+  detected: string;
+  /** Content-Type as declared by the carrier (attachments), verbatim. */
+  declaredType: string | null;
+  filename: string | null;
+  status: ItemStatus;
+  reason: string | null;
+  /** Reversible changes needed to read the stored bytes, e.g. mbox `>From ` un-escaping. */
+  transformations: string[];
+}
+
+export interface ItemRecord extends NewItem, Placement {
+  id: number;
+}
+
+export interface OccurrenceRecord extends Placement {
+  itemId: number;
+}
+
+export interface AddressRecord {
+  name: string;
+  address: string;
+}
+
+export interface MessageRecord {
+  itemId: number;
+  messageId: string | null;
+  /** The Date header exactly as written. */
+  dateRaw: string | null;
+  /** The instant it denotes (ISO 8601, UTC), or null when it cannot be parsed. */
+  date: string | null;
+  subject: string | null;
+  from: AddressRecord[];
+  sender: AddressRecord[];
+  to: AddressRecord[];
+  cc: AddressRecord[];
+  bcc: AddressRecord[];
+  replyTo: AddressRecord[];
+  inReplyTo: string | null;
+  references: string[];
+  headerRaw: string;
+  text: string | null;
+  html: string | null;
+  /** Things a reader must know about how the message was read (unparseable date, 8-bit headers…). */
+  flags: string[];
+}
+
+export interface SourceRecord {
+  id: number;
+  path: string;
+  kind: 'file' | 'directory';
+  /** Size and SHA-256 as of the last completed ingest (a directory's SHA-256 covers its listing of file hashes). */
+  size: number | null;
+  sha256: string | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface SourceCounts {
+  found: number;
+  ok: number;
+  failed: number;
+  limited: number;
+  duplicates: number;
+  reasons: Record<string, number>;
+}
+
+export interface ItemFilter {
+  type?: ItemType | 'all';
+  limit?: number;
+  afterId?: number;
+}
+
+export interface CaseStats {
+  sources: number;
+  items: number;
+  byType: Record<string, number>;
+  byStatus: Record<string, number>;
+  occurrences: number;
+  duplicates: number;
+  bytes: number;
+  reasons: Record<string, number>;
+  duplicateMessageIds: { messageId: string; itemIds: number[] }[];
+}
+
+/**
+ * Async so that a client/server database can implement it. Writes happen between begin() and
+ * commit(); the ingest pipeline marks each leaf file done inside the same transaction, which is what
+ * makes a killed run resumable with exactly the state of an uninterrupted one.
+ */
+export interface Store {
+  readonly kind: string;
+
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+
+  /** Returns the existing item's id when this content is already known (recording the new placement), else inserts it. */
+  putItem(item: NewItem, at: Placement): Promise<{ id: number; isNew: boolean }>;
+  putMessage(message: MessageRecord): Promise<void>;
+  markFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<void>;
+  isFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<boolean>;
+
+  openSource(path: string, kind: 'file' | 'directory'): Promise<SourceRecord>;
+  completeSource(sourceId: number, size: number, sha256: string): Promise<void>;
+  sourceCounts(sourceId: number): Promise<SourceCounts>;
+  listSources(): Promise<SourceRecord[]>;
+
+  getItem(id: number): Promise<ItemRecord | null>;
+  listItems(filter: ItemFilter): Promise<ItemRecord[]>;
+  childrenOf(id: number): Promise<ItemRecord[]>;
+  occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
+  getMessage(itemId: number): Promise<MessageRecord | null>;
+  stats(): Promise<CaseStats>;
+
+  close(): Promise<void>;
+}
