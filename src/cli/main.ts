@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { CaseError } from '../core/case.ts';
 import { cribleVersion } from '../core/version.ts';
 import { commands } from './commands/index.ts';
+import { UsageError } from './output.ts';
 
 const program = new Command();
 program
@@ -20,5 +22,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.stderr.write(`crible: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // Mistakes the user can fix exit 2; anything else is a fatal error.
+  process.exit(err instanceof UsageError || err instanceof CaseError ? 2 : 1);
 }

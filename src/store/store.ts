@@ -15,7 +15,8 @@ export interface Placement {
 }
 
 export interface NewItem {
-  sha256: string;
+  /** Null only when no bytes could be read (an entry cut off by a limit, a link not followed). */
+  sha256: string | null;
   size: number;
   type: ItemType;
   /** Format recognised from the content: eml, mbox, zip, tar, gzip, pdf, unknown… */
@@ -117,6 +118,8 @@ export interface Store {
 
   /** Returns the existing item's id when this content is already known (recording the new placement), else inserts it. */
   putItem(item: NewItem, at: Placement): Promise<{ id: number; isNew: boolean }>;
+  /** Records that a container turned out unreadable part-way, after its entries were recorded. */
+  setItemStatus(id: number, status: ItemStatus, reason: string | null): Promise<void>;
   putMessage(message: MessageRecord): Promise<void>;
   markFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<void>;
   isFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<boolean>;

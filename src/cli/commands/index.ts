@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
+import { registerIngest } from './ingest.ts';
+import { registerItemCommands } from './items.ts';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerIngest, registerItemCommands, registerDemo];

@@ -1,0 +1,164 @@
+import type { Command } from 'commander';
+import { type Case, openCase } from '../../core/case.ts';
+import { describeItem } from '../../core/describe.ts';
+import type { ItemType } from '../../store/store.ts';
+import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
+
+const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
+
+/** Opens the case for a read-only command and always closes it. */
+export async function withCase<T>(dir: string, work: (kase: Case) => Promise<T>): Promise<T> {
+  const kase = openCase(dir, { create: false });
+  try {
+    return await work(kase);
+  } finally {
+    await kase.store.close();
+  }
+}
+
+export function registerItemCommands(program: Command): void {
+  program
+    .command('list')
+    .description('List the items of a case: id, type, source path, SHA-256, status')
+    .requiredOption('--case <dir>', 'case directory')
+    .option('--type <type>', `one of ${LIST_TYPES.join(', ')}`, 'all')
+    .option('--json', 'print JSON rows')
+    .action(async (opts) => {
+      if (!LIST_TYPES.includes(opts.type))
+        throw new UsageError(`--type must be one of ${LIST_TYPES.join(', ')}`);
+      await withCase(opts.case, async (kase) => {
+        const sources = new Map((await kase.store.listSources()).map((s) => [s.id, s.path] as const));
+        const items = await kase.store.listItems({ type: opts.type as ItemType | 'all' });
+        const rows = items.map((item) => ({
+          id: item.id,
+          type: item.type,
+          source: sources.get(item.sourceId) ?? null,
+          path: item.path,
+          sha256: item.sha256,
+          status: item.status,
+          reason: item.reason,
+        }));
+        if (opts.json) printJson(rows);
+        else
+          printLines(
+            table([
+              ['id', 'type', 'status', 'sha256', 'source', 'path'],
+              ...rows.map((r) => [
+                String(r.id),
+                r.type,
+                r.status,
+                (r.sha256 ?? '-').slice(0, 16),
+                r.source ?? '?',
+                r.path,
+              ]),
+            ]),
+          );
+      });
+    });
+
+  program
+    .command('show')
+    .description(
+      'Show an item: parsed fields, provenance down to the source path and byte range, occurrences',
+    )
+    .argument('<item-id>', 'item id (from crible list)')
+    .requiredOption('--case <dir>', 'case directory')
+    .option('--json', 'print JSON')
+    .action(async (idText: string, opts) => {
+      const id = parseItemId(idText);
+      await withCase(opts.case, async (kase) => {
+        const description = await describeItem(kase, id);
+        if (!description) throw new UsageError(`no item ${id} in this case`);
+        if (opts.json) return printJson(description);
+        const { item, message, provenance, occurrences, children } = description;
+        const lines = [
+          `Item ${item.id}: ${item.type} (${item.detected}), ${item.size} bytes, status ${item.status}${item.reason ? ` — ${item.reason}` : ''}`,
+          `SHA-256: ${item.sha256 ?? '(no bytes)'}`,
+        ];
+        if (item.declaredType) lines.push(`Declared type: ${item.declaredType}`);
+        if (item.transformations.length) lines.push(`To read it: ${item.transformations.join(', ')}`);
+        if (message) {
+          const who = (list: { name: string; address: string }[]) =>
+            list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+          lines.push(
+            '',
+            `Message-ID: ${message.messageId ?? '(none)'}`,
+            `Date: ${message.dateRaw ?? '(none)'}  →  ${message.date ?? 'unparseable'}`,
+          );
+          lines.push(`From: ${who(message.from)}`, `To: ${who(message.to)}`);
+          if (message.cc.length) lines.push(`Cc: ${who(message.cc)}`);
+          lines.push(`Subject: ${message.subject ?? ''}`);
+          if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
+        }
+        lines.push('', 'Found at:');
+        for (const step of provenance) lines.push(`  ${describeStep(step)}`);
+        if (occurrences.length > 1) {
+          lines.push('', `Also found at (${occurrences.length} places in all):`);
+          for (const occurrence of occurrences)
+            lines.push(`  ${occurrence.chain.map(describeStep).join('  ←  ')}`);
+        }
+        if (children.length) {
+          lines.push('', 'Contains:');
+          for (const child of children)
+            lines.push(`  ${child.id}  ${child.type}  ${child.status}  ${child.path}`);
+        }
+        printLines(lines);
+      });
+    });
+
+  program
+    .command('raw')
+    .description('Write the exact original bytes of an item to stdout')
+    .argument('<item-id>', 'item id')
+    .requiredOption('--case <dir>', 'case directory')
+    .action(async (idText: string, opts) => {
+      const id = parseItemId(idText);
+      await withCase(opts.case, async (kase) => {
+        const item = await kase.store.getItem(id);
+        if (!item) throw new UsageError(`no item ${id} in this case`);
+        if (!item.sha256) throw new UsageError(`item ${id} has no stored bytes: ${item.reason}`);
+        const stream = kase.blobs.openStream(item.sha256);
+        await new Promise<void>((resolve, reject) => {
+          stream.on('error', reject);
+          stream.on('end', resolve);
+          stream.pipe(process.stdout, { end: false });
+        });
+      });
+    });
+
+  program
+    .command('stats')
+    .description('Counts for a case: items by type and status, duplicates, reasons, sources')
+    .requiredOption('--case <dir>', 'case directory')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      await withCase(opts.case, async (kase) => {
+        const stats = await kase.store.stats();
+        if (opts.json) return printJson(stats);
+        const lines = [
+          `${stats.items} items from ${stats.sources} source(s), ${stats.occurrences} occurrences (${stats.duplicates} duplicate copies), ${stats.bytes} bytes`,
+          `By type: ${Object.entries(stats.byType)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+          `By status: ${Object.entries(stats.byStatus)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        ];
+        for (const [reason, n] of Object.entries(stats.reasons)) lines.push(`  ${n} × ${reason}`);
+        printLines(lines);
+      });
+    });
+}
+
+function describeStep(step: {
+  itemId: number | null;
+  type: string;
+  path: string;
+  byteStart: number | null;
+  byteEnd: number | null;
+}): string {
+  const range = step.byteStart !== null ? ` [bytes ${step.byteStart}–${step.byteEnd}]` : '';
+  return step.itemId === null
+    ? `${step.type} ${step.path}`
+    : `item ${step.itemId} (${step.type}) ${step.path}${range}`;
+}

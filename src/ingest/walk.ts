@@ -1,0 +1,60 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+
+export interface SourceFile {
+  absolute: string;
+  /** Path relative to the source root (the file name, for a file source). */
+  relative: string;
+  size: number;
+  /** Inside a Maildir's cur/, new/ or tmp/: a message whatever its name. */
+  inMaildir: boolean;
+  /** Why this entry cannot be read (a link, a device…); null for regular files. */
+  problem: string | null;
+}
+
+export interface WalkedSource {
+  root: string;
+  kind: 'file' | 'directory';
+  files: SourceFile[];
+}
+
+const MAILDIR_PARTS = ['cur', 'new', 'tmp'];
+
+/**
+ * Lists a source's files in a stable order (so item ids are the same on every run). Links are
+ * recorded, never followed: a dump may point them anywhere on the machine.
+ */
+export function walkSource(root: string): WalkedSource {
+  const stat = lstatSync(root);
+  if (stat.isFile()) {
+    return {
+      root,
+      kind: 'file',
+      files: [{ absolute: root, relative: basename(root), size: stat.size, inMaildir: false, problem: null }],
+    };
+  }
+  if (!stat.isDirectory()) throw new Error(`${root} is neither a file nor a directory`);
+  const files: SourceFile[] = [];
+  const visit = (dir: string, inMaildir: boolean): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    const isMaildir = MAILDIR_PARTS.every((part) => entries.some((e) => e.isDirectory() && e.name === part));
+    for (const entry of entries) {
+      const absolute = join(dir, entry.name);
+      const rel = relative(root, absolute);
+      if (entry.isDirectory()) {
+        visit(absolute, inMaildir || (isMaildir && MAILDIR_PARTS.includes(entry.name)));
+      } else if (entry.isFile()) {
+        files.push({ absolute, relative: rel, size: lstatSync(absolute).size, inMaildir, problem: null });
+      } else {
+        const what = entry.isSymbolicLink()
+          ? 'symbolic link not followed'
+          : 'not a regular file (device, socket or pipe)';
+        files.push({ absolute, relative: rel, size: 0, inMaildir, problem: what });
+      }
+    }
+  };
+  visit(root, false);
+  return { root, kind: 'directory', files };
+}

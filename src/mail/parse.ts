@@ -1,0 +1,178 @@
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import type { Limits } from '../ingest/limits.ts';
+import type { AddressRecord, MessageRecord } from '../store/store.ts';
+import { parseMailDate } from './date.ts';
+import { looksLikeMessage, splitHeader } from './header-block.ts';
+
+/** An attachment or embedded message found inside a message, decoded, ready to become a child item. */
+export interface MessagePart {
+  path: string;
+  bytes: Buffer;
+  filename: string | null;
+  declaredType: string;
+  /** message/rfc822 parts are messages in their own right. */
+  isMessage: boolean;
+}
+
+export type ParsedMessage =
+  | {
+      status: 'ok' | 'limited';
+      reason: string | null;
+      message: Omit<MessageRecord, 'itemId'>;
+      parts: MessagePart[];
+    }
+  | { status: 'failed' | 'limited'; reason: string; message: null; parts: [] };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * Reads one message. Never throws for bad input: the result says failed or limited, and why.
+ * The bytes given are never modified; transcoding for the parser happens on a copy.
+ */
+export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boolean): Promise<ParsedMessage> {
+  if (bytes.length > limits.maxMessageBytes) {
+    return {
+      status: 'limited',
+      reason: `message of ${formatBytes(bytes.length)} exceeds the ${formatBytes(limits.maxMessageBytes)} parsing limit; stored unread`,
+      message: null,
+      parts: [],
+    };
+  }
+  if (!looksLikeMessage(bytes)) {
+    return {
+      status: 'failed',
+      reason: claimed ? 'not an email: no header block at the start' : 'not an email',
+      message: null,
+      parts: [],
+    };
+  }
+  const split = splitHeader(bytes, limits.maxHeaderBytes + 2);
+  const headerEnd = split ? split.headerEnd : bytes.length;
+  if (headerEnd > limits.maxHeaderBytes) {
+    return {
+      status: 'limited',
+      reason: `header block larger than ${formatBytes(limits.maxHeaderBytes)}; stored unread`,
+      message: null,
+      parts: [],
+    };
+  }
+
+  const flags: string[] = [];
+  const headerBytes = bytes.subarray(0, headerEnd);
+  let headerRaw: string;
+  let input = bytes;
+  if (headerBytes.some((b) => b >= 0x80)) {
+    try {
+      headerRaw = utf8.decode(headerBytes);
+      flags.push('8bit-headers:utf-8');
+    } catch {
+      // Not UTF-8: the usual culprit is a Western mail client writing raw Windows-1252.
+      headerRaw = windows1252.decode(headerBytes);
+      flags.push('8bit-headers:windows-1252-fallback');
+      input = Buffer.concat([Buffer.from(headerRaw, 'utf8'), bytes.subarray(headerEnd)]);
+    }
+  } else {
+    headerRaw = headerBytes.toString('latin1');
+  }
+
+  const partCount = countPartHeaders(input);
+  const tooManyParts = partCount > limits.maxMimeParts;
+  if (tooManyParts) {
+    // Parse the header block only: the body of a part bomb is kept in the stored bytes, unread.
+    input = Buffer.concat([input.subarray(0, headerEnd), Buffer.from('\r\n\r\n')]);
+  }
+
+  let email: Email;
+  try {
+    email = await PostalMime.parse(input, {
+      forceRfc822Attachments: true,
+      attachmentEncoding: 'arraybuffer',
+      maxNestingDepth: limits.maxDepth * 4,
+      maxHeadersSize: limits.maxHeaderBytes,
+    });
+  } catch (err) {
+    return {
+      status: 'failed',
+      reason: `MIME structure unreadable: ${err instanceof Error ? err.message : String(err)}`,
+      message: null,
+      parts: [],
+    };
+  }
+
+  const header = (name: string): string | null => email.headers.find((h) => h.key === name)?.value ?? null;
+  const dateRaw = header('date');
+  const date = parseMailDate(dateRaw);
+  if (dateRaw === null) flags.push('date:missing');
+  else if (date === null) flags.push('date:unparseable');
+  else for (const note of date.notes) flags.push(`date:${note}`);
+  if (email.headers.filter((h) => h.key === 'date').length > 1) flags.push('date:several');
+
+  const parts: MessagePart[] = email.attachments.map((attachment, index) => {
+    const content = attachment.content;
+    const partBytes =
+      typeof content === 'string'
+        ? Buffer.from(content, 'utf8')
+        : Buffer.from(content instanceof ArrayBuffer ? new Uint8Array(content) : content);
+    const isMessage = /^message\/(rfc822|global)$/i.test(attachment.mimeType);
+    return {
+      path: `part/${index + 1}${attachment.filename ? `/${attachment.filename}` : ''}`,
+      bytes: partBytes,
+      filename: attachment.filename,
+      declaredType: attachment.mimeType,
+      isMessage,
+    };
+  });
+
+  return {
+    status: tooManyParts ? 'limited' : 'ok',
+    reason: tooManyParts
+      ? `${partCount} MIME parts exceed the limit of ${limits.maxMimeParts}; headers read, parts not extracted`
+      : null,
+    message: {
+      messageId: email.messageId?.trim() || null,
+      dateRaw,
+      date: date?.iso ?? null,
+      subject: email.subject ?? null,
+      from: addresses(email.from),
+      sender: addresses(email.sender),
+      to: addresses(email.to),
+      cc: addresses(email.cc),
+      bcc: addresses(email.bcc),
+      replyTo: addresses(email.replyTo),
+      inReplyTo: email.inReplyTo?.trim() || null,
+      references: (email.references ?? '').match(/<[^>]*>/g) ?? [],
+      headerRaw,
+      text: email.text ?? null,
+      html: email.html ?? null,
+      flags,
+    },
+    parts,
+  };
+}
+
+function addresses(value: Address | Address[] | undefined): AddressRecord[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((entry) =>
+    entry.group
+      ? entry.group.map((member) => ({ name: member.name, address: member.address }))
+      : [{ name: entry.name, address: entry.address }],
+  );
+}
+
+/** Counts Content-Type header lines: an upper bound on MIME parts, cheap enough to run before parsing. */
+function countPartHeaders(bytes: Buffer): number {
+  const pattern = /\ncontent-type:/gi;
+  const text = bytes.toString('latin1');
+  let count = 0;
+  while (pattern.exec(text)) count++;
+  return count;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Hashes a file without holding it in memory. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Content-addressed storage: each distinct content is stored once under blobs/ab/cd/<sha256>.
+ * Writes go to a temporary name and are renamed into place, so a killed run leaves either the
+ * whole blob or nothing under its final name.
+ */
+export class BlobStore {
+  readonly root: string;
+  private readonly tmp: string;
+  private readonly knownDirs = new Set<string>();
+
+  constructor(root: string) {
+    this.root = root;
+    this.tmp = join(root, 'tmp');
+    mkdirSync(this.tmp, { recursive: true });
+    this.removeAbandonedTemporaries();
+  }
+
+  /** A killed writer leaves a partial temporary file; it is junk once its process is gone. */
+  private removeAbandonedTemporaries(): void {
+    for (const name of readdirSync(this.tmp)) {
+      const pid = Number(name.split('.')[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
+      rmSync(join(this.tmp, name), { force: true });
+    }
+  }
+
+  private temporaryName(sha256: string): string {
+    return join(this.tmp, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  has(sha256: string): boolean {
+    return existsSync(this.pathOf(sha256));
+  }
+
+  /** Stores bytes whose SHA-256 the caller computed; returns false when already present. */
+  put(sha256: string, bytes: Uint8Array): boolean {
+    const target = this.pathOf(sha256);
+    if (existsSync(target)) return false;
+    this.ensureDir(sha256);
+    const temp = this.temporaryName(sha256);
+    writeFileSync(temp, bytes, { mode: 0o444 });
+    renameSync(temp, target);
+    return true;
+  }
+
+  /** Copies a file that is too large to hold in memory (its SHA-256 already computed). */
+  async putFile(sha256: string, path: string): Promise<boolean> {
+    const target = this.pathOf(sha256);
+    if (existsSync(target)) return false;
+    this.ensureDir(sha256);
+    const temp = this.temporaryName(sha256);
+    try {
+      await copyFile(path, temp);
+      renameSync(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    return true;
+  }
+
+  read(sha256: string): Buffer {
+    return readFileSync(this.pathOf(sha256));
+  }
+
+  openStream(sha256: string, start?: number, end?: number) {
+    return createReadStream(this.pathOf(sha256), {
+      ...(start === undefined ? {} : { start }),
+      ...(end === undefined ? {} : { end: end - 1 }),
+    });
+  }
+
+  private ensureDir(sha256: string): void {
+    const dir = join(this.root, sha256.slice(0, 2), sha256.slice(2, 4));
+    if (this.knownDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.knownDirs.add(dir);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
