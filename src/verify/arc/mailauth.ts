@@ -1,0 +1,173 @@
+// Typed access to the parts of mailauth 7.1.0 the ARC wrapper builds on. mailauth ships types only
+// for its package entry point; these internals (lib/arc, lib/dkim/dkim-verifier, lib/tools) are
+// CommonJS modules without declarations, so they are loaded with createRequire and given the
+// narrow shapes used here.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** `async (name, type) => string[][]`: each inner array is the strings of one TXT record. */
+export type MailauthResolver = (name: string, type: string) => Promise<string[][]>;
+
+/** The `{ value }` map of a parsed tag-list (DKIM-Signature, ARC-Seal, ARC-Message-Signature). */
+export type TagMap = Record<string, { value?: unknown } | undefined>;
+
+export interface ParsedHeaderValue {
+  parsed?: TagMap;
+  original: Buffer | string;
+  tags?: { name: string; value: string }[];
+  syntaxErrors?: string[];
+}
+
+export interface HeaderRow {
+  key: string;
+  casedKey?: string;
+  line: Buffer;
+}
+
+export interface SignatureStatus {
+  result: string;
+  comment?: string | false;
+  warnings?: string[];
+  policy?: Record<string, string>;
+}
+
+export interface SignatureResult {
+  signingDomain?: string;
+  selector?: string;
+  algo?: string;
+  format?: string;
+  status: SignatureStatus;
+  modulusLength?: number;
+  rr?: string;
+  bodyHash?: string;
+  bodyHashExpecting?: string;
+}
+
+export interface ArcChainEntry {
+  i: number;
+  'arc-seal': ParsedHeaderValue;
+  'arc-message-signature': ParsedHeaderValue;
+  'arc-authentication-results': ParsedHeaderValue;
+  messageSignature?: SignatureResult;
+}
+
+/** The `arc` property of a DkimVerifier: the chain getARChain() found, or the error it threw. */
+export interface ArcData {
+  chain: ArcChainEntry[] | false;
+  lastEntry?: ArcChainEntry;
+  error?: Error & { code?: string };
+  warnings: string[];
+}
+
+export interface ArcVerdict {
+  status: { result: 'none' | 'pass' | 'fail'; comment?: string; shouldSeal?: boolean };
+  i?: number | false;
+  signature?: SignatureResult | false;
+  warnings?: string[];
+}
+
+/** A signature header as DkimVerifier.prepareSignature() sees and annotates it. */
+export interface PreparedSignature extends ParsedHeaderValue {
+  type: 'DKIM' | 'ARC';
+  invalid?: string;
+  skip?: string;
+  warnings?: string[];
+  fallbackCanonicalization?: string;
+}
+
+export interface DkimVerifierOptions {
+  resolver: MailauthResolver;
+  strict?: boolean;
+  curTime?: Date;
+  minBitLength?: number;
+}
+
+export interface DkimVerifierInstance {
+  arc: ArcData;
+  headers: { parsed: HeaderRow[] } | false;
+  results: SignatureResult[];
+  prepareSignature(signatureHeader: PreparedSignature): void;
+}
+
+export type DkimVerifierClass = new (options: DkimVerifierOptions) => DkimVerifierInstance;
+
+export interface PublicKeyInfo {
+  publicKey: string | Buffer;
+  rr: string;
+  modulusLength?: number;
+  keyType: 'rsa' | 'ed25519';
+  flags: string[];
+  testing: boolean;
+  warnings: string[];
+}
+
+export const { DkimVerifier } = require('mailauth/lib/dkim/dkim-verifier') as {
+  DkimVerifier: DkimVerifierClass;
+};
+
+export const { arc } = require('mailauth/lib/arc') as {
+  arc: (
+    data: ArcData,
+    opts: { resolver: MailauthResolver; strict?: boolean; minBitLength?: number },
+  ) => Promise<ArcVerdict>;
+};
+
+export const tools = require('mailauth/lib/tools') as {
+  writeToStream: (stream: unknown, input: Buffer) => Promise<void>;
+  getSigningHeaderLines: (
+    parsedHeaders: HeaderRow[],
+    fieldNames: string,
+    verify: boolean,
+  ) => { keys: string; headers: HeaderRow[] };
+  parseDkimHeaders: (line: Buffer | string, opts?: { strict?: boolean }) => ParsedHeaderValue;
+  formatRelaxedLine: (line: Buffer | string, suffix?: string) => Buffer;
+  stripSignatureValue: (line: Buffer, strict?: boolean) => Buffer;
+  getPublicKey: (
+    type: string,
+    name: string,
+    minBitLength: number,
+    resolver: MailauthResolver,
+    options?: { strict?: boolean; hashAlgo?: string },
+  ) => Promise<PublicKeyInfo>;
+};
+
+export interface BodyHasher {
+  update(chunk: Buffer): void;
+  digest(encoding: 'base64'): string;
+}
+
+export const { dkimBody } = require('mailauth/lib/dkim/body') as {
+  dkimBody: (canonicalization: string, hashAlgo: string, maxBodyLength: number | '') => BodyHasher;
+};
+
+export const { generateCanonicalizedHeader } = require('mailauth/lib/dkim/header') as {
+  generateCanonicalizedHeader: (
+    type: 'ARC' | 'DKIM',
+    signingHeaderLines: { keys: string; headers: HeaderRow[] },
+    options: {
+      signatureHeaderLine: Buffer | string;
+      canonicalization: string;
+      instance?: number;
+      strict?: boolean;
+    },
+  ) => { canonicalizedHeader: Buffer };
+};
+
+/** The header/body splitter every mailauth verifier is built on (a Writable; bare LF become CRLF). */
+export interface MessageParserInstance {
+  headers: { parsed: HeaderRow[] } | false;
+  messageHeaders(headers: { parsed: HeaderRow[] }): Promise<void>;
+  nextChunk(chunk: Buffer): Promise<void>;
+  finalChunk(): Promise<void>;
+}
+
+export const { MessageParser } = require('mailauth/lib/dkim/message-parser') as {
+  MessageParser: new () => MessageParserInstance;
+};
+
+/** A tag value as a trimmed string ('' when absent). */
+export function tagString(tags: TagMap | undefined, name: string): string {
+  const value = tags?.[name]?.value;
+  return value === undefined || value === null ? '' : String(value).trim();
+}
