@@ -1,0 +1,102 @@
+// gzip (.gz, .tgz): one entry, the decompressed stream, inflated under limits and stopped as soon
+// as one is crossed (maxEntryBytes, maxExpandedBytes, maxRatio against the whole compressed
+// size), so a gzip bomb is never inflated in memory. Concatenated gzip members are one stream,
+// as gunzip reads them.
+//
+// Entry name: the FNAME recorded in the gzip header when there is one (kept verbatim, text
+// only); else, for a file, its base name without `.gz`/`.gzip` (`x.tgz` → `x.tar`); else (an
+// in-memory entry, whose name the format is not given) the empty string. The pipeline re-sniffs
+// the entry, so a tar inside is handled as a container whatever the name.
+
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { ContainerEvent, ContainerFormat, ContainerInput } from '../format.ts';
+import type { Limits } from '../limits.ts';
+import { boundsFor, readBounded } from './bounded.ts';
+
+const FEXTRA = 4;
+const FNAME = 8;
+
+/** The FNAME field of a gzip header (ISO 8859-1, zero-terminated), or null. */
+export function gzipHeaderName(head: Buffer): string | null {
+  if (head.length < 10 || head[0] !== 0x1f || head[1] !== 0x8b) return null;
+  const flags = head[3] ?? 0;
+  if ((flags & FNAME) === 0) return null;
+  let at = 10;
+  if (flags & FEXTRA) {
+    if (head.length < at + 2) return null;
+    at += 2 + head.readUInt16LE(at);
+  }
+  const nul = head.indexOf(0, at);
+  if (nul < 0) return null;
+  const name = head.subarray(at, nul).toString('latin1');
+  return name.length > 0 ? name : null;
+}
+
+/** `x.gz` → `x`, `x.tgz` → `x.tar`, `x.gzip` → `x`, anything else → the base name itself. */
+export function gunzippedName(fileName: string): string {
+  const base = basename(fileName);
+  if (/\.tgz$/i.test(base)) return base.slice(0, -4) + '.tar';
+  const m = /\.(gz|gzip)$/i.exec(base);
+  return m ? base.slice(0, -m[0].length) : base;
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function* gzipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
+  const head = input.kind === 'file' ? await readHead(input.path, 64 * 1024) : input.data;
+  const path = gzipHeaderName(head) ?? (input.kind === 'file' ? gunzippedName(input.path) : '');
+  const compressedSize = input.kind === 'file' ? input.size : input.data.length;
+
+  const source: Readable = input.kind === 'file' ? createReadStream(input.path) : Readable.from([input.data]);
+  const gunzip = createGunzip();
+  source.on('error', (err: Error) => gunzip.destroy(err));
+  source.pipe(gunzip);
+  const read = await readBounded(gunzip, { ...boundsFor(limits, 0, compressedSize), declaredSize: null });
+  source.unpipe(gunzip);
+  source.destroy();
+
+  const problem = { kind: 'problem' as const, path, byteStart: null, byteEnd: null };
+  if (read.limit !== null) {
+    yield { ...problem, status: 'limited', reason: `gzip: ${read.limit.reason}`, bytes: null };
+  } else if (read.error !== null) {
+    yield {
+      ...problem,
+      status: 'failed',
+      reason: `corrupt gzip after ${read.produced} decompressed bytes: ${read.error.message}`,
+      bytes: read.bytes !== null && read.bytes.length > 0 ? read.bytes : null,
+    };
+  } else {
+    yield {
+      kind: 'entry',
+      path,
+      bytes: read.bytes ?? Buffer.alloc(0),
+      byteStart: null,
+      byteEnd: null,
+      transformations: [],
+      isMessage: false,
+    };
+  }
+}
+
+export const gzipFormat: ContainerFormat = {
+  name: 'gzip',
+  sniff(head: Buffer): boolean {
+    return head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
+  },
+  entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
+    return gzipEntries(input, limits);
+  },
+};

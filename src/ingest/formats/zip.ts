@@ -1,0 +1,220 @@
+// zip, via yauzl. Every member becomes an entry or a problem; only an unreadable central
+// directory (truncated or corrupt archive) makes `entries` throw, after the members already
+// yielded.
+//
+// Entry names are kept exactly as recorded (`../../evil.eml`, `/etc/passwd`, `..\win.eml`, NUL
+// bytes…): a name is only ever stored as text and never used as a path on disk, so there is
+// nothing to sanitise. yauzl would reject such names and abort the whole listing, so names are
+// not decoded by yauzl (decodeStrings: false) but here, with the same rules minus validation.
+//
+// Limits, none of which trusts the headers alone:
+//  - maxEntries: members past the limit are not read; one `limited` problem (path '') says so.
+//  - maxEntryBytes, maxExpandedBytes, maxRatio: checked first against the declared sizes (cheap
+//    refusal), then against the bytes actually produced while inflating, stopping at once.
+//    maxRatio applies past RATIO_FLOOR_BYTES of output. An entry inflating to more than its
+//    declared size is stopped there too.
+
+import { Buffer } from 'node:buffer';
+import yauzl from 'yauzl';
+import type { ContainerEvent, ContainerFormat, ContainerInput, EntryProblem } from '../format.ts';
+import type { Limits } from '../limits.ts';
+import { boundsFor, RATIO_FLOOR_BYTES, readBounded } from './bounded.ts';
+
+const METHODS: Record<number, string> = {
+  1: 'shrink',
+  6: 'implode',
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'lzma',
+  93: 'zstd',
+  95: 'xz',
+  98: 'ppmd',
+  99: 'AES encryption',
+};
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The recorded name, decoded like yauzl does (UTF-8 flag, Info-ZIP unicode path, else CP437), unvalidated. */
+function entryName(e: yauzl.Entry): string {
+  const raw = e.fileNameRaw ?? (e.fileName as unknown as Buffer);
+  return yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, raw, e.extraFields, true);
+}
+
+function isDirectory(e: yauzl.Entry, name: string): boolean {
+  if (e.uncompressedSize !== 0) return false;
+  // 0x10: MS-DOS directory attribute.
+  return name.endsWith('/') || (name.endsWith('\\') && (e.externalFileAttributes & 0x10) !== 0);
+}
+
+function problem(
+  path: string,
+  status: EntryProblem['status'],
+  reason: string,
+  bytes: Buffer | null = null,
+): EntryProblem {
+  return { kind: 'problem', path, status, reason, bytes, byteStart: null, byteEnd: null };
+}
+
+async function openZip(input: ContainerInput): Promise<yauzl.ZipFile> {
+  const options: yauzl.Options = {
+    lazyEntries: true,
+    autoClose: false,
+    decodeStrings: false,
+    validateEntrySizes: false,
+    strictFileNames: true,
+  };
+  try {
+    return input.kind === 'file'
+      ? await yauzl.openPromise(input.path, options)
+      : await yauzl.fromBufferPromise(input.data, options);
+  } catch (err) {
+    throw new Error(`unreadable zip (truncated or corrupt): ${message(err)}`);
+  }
+}
+
+export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
+  const zip = await openZip(input);
+  // Errors are taken from the listing iterator and the entry streams; one emitted with no
+  // listener (after the listing ended) must not crash the process.
+  zip.on('error', () => {});
+  let listed = 0;
+  let expanded = 0;
+  try {
+    const iterator = zip.eachEntry();
+    for (;;) {
+      let next: IteratorResult<yauzl.Entry>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        throw new Error(
+          `zip central directory unreadable after ${listed} of ${zip.entryCount} entries: ${message(err)}`,
+        );
+      }
+      if (next.done) break;
+      const e = next.value;
+      listed++;
+      if (listed > limits.maxEntries) {
+        yield problem(
+          '',
+          'limited',
+          `archive lists ${zip.entryCount} entries, more than maxEntries (${limits.maxEntries}); entries after the ${limits.maxEntries}th were not read`,
+        );
+        await iterator.return?.();
+        break;
+      }
+      const path = entryName(e);
+      if (isDirectory(e, path)) continue;
+      yield await readEntry(zip, e, path, limits, expanded, (n) => {
+        expanded += n;
+      });
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+async function readEntry(
+  zip: yauzl.ZipFile,
+  e: yauzl.Entry,
+  path: string,
+  limits: Limits,
+  expandedSoFar: number,
+  addExpanded: (n: number) => void,
+): Promise<ContainerEvent> {
+  if (e.isEncrypted()) return problem(path, 'failed', 'encrypted entry');
+  if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
+    const name = METHODS[e.compressionMethod];
+    return problem(
+      path,
+      'failed',
+      `unsupported compression method ${e.compressionMethod}${name ? ` (${name})` : ''}`,
+    );
+  }
+  // Declared sizes: enough to refuse, never enough to accept.
+  if (e.uncompressedSize > limits.maxEntryBytes) {
+    return problem(
+      path,
+      'limited',
+      `entry declares ${e.uncompressedSize} bytes, more than maxEntryBytes (${limits.maxEntryBytes}); not read`,
+    );
+  }
+  if (expandedSoFar + e.uncompressedSize > limits.maxExpandedBytes) {
+    return problem(
+      path,
+      'limited',
+      `archive would expand past maxExpandedBytes (${limits.maxExpandedBytes}) with this entry's declared ${e.uncompressedSize} bytes; not read`,
+    );
+  }
+  if (e.uncompressedSize > RATIO_FLOOR_BYTES && e.uncompressedSize > e.compressedSize * limits.maxRatio) {
+    return problem(
+      path,
+      'limited',
+      `entry declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed, a ratio over maxRatio (${limits.maxRatio}); not read (possible decompression bomb)`,
+    );
+  }
+
+  let stream: Awaited<ReturnType<yauzl.ZipFile['openReadStreamPromise']>>;
+  try {
+    stream = await zip.openReadStreamPromise(e);
+  } catch (err) {
+    return problem(path, 'failed', `cannot read entry: ${message(err)}`);
+  }
+  const read = await readBounded(stream, {
+    ...boundsFor(limits, expandedSoFar, e.compressedSize),
+    declaredSize: e.uncompressedSize,
+  });
+  addExpanded(read.produced);
+  if (read.limit !== null) return problem(path, 'limited', read.limit.reason);
+  if (read.overDeclared) {
+    return problem(
+      path,
+      'failed',
+      `entry expands to more than the ${e.uncompressedSize} bytes its header declares; stopped after ${read.produced} bytes (corrupt or hostile archive)`,
+    );
+  }
+  if (read.error !== null) {
+    return problem(
+      path,
+      'failed',
+      `entry data unreadable after ${read.produced} bytes: ${read.error.message}`,
+      read.bytes,
+    );
+  }
+  const bytes = read.bytes ?? Buffer.alloc(0);
+  if (bytes.length !== e.uncompressedSize) {
+    return problem(
+      path,
+      'failed',
+      `entry has ${bytes.length} bytes but its header declares ${e.uncompressedSize} (corrupt entry)`,
+      bytes,
+    );
+  }
+  if (read.crc32 !== e.crc32) {
+    return problem(path, 'failed', 'CRC-32 mismatch: entry data is corrupt', bytes);
+  }
+  return {
+    kind: 'entry',
+    path,
+    bytes,
+    byteStart: null,
+    byteEnd: null,
+    transformations: [],
+    isMessage: false,
+  };
+}
+
+const ZIP_LOCAL = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const ZIP_EMPTY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+
+export const zipFormat: ContainerFormat = {
+  name: 'zip',
+  sniff(head: Buffer): boolean {
+    const sig = head.subarray(0, 4);
+    return sig.equals(ZIP_LOCAL) || sig.equals(ZIP_EMPTY);
+  },
+  entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
+    return zipEntries(input, limits);
+  },
+};

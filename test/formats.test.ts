@@ -1,0 +1,666 @@
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import type {
+  ContainerEvent,
+  ContainerFormat,
+  ContainerInput,
+  Entry,
+  EntryProblem,
+} from '../src/ingest/format.ts';
+import { gzipFormat } from '../src/ingest/formats/gzip.ts';
+import { containerFormats, sniffContainer } from '../src/ingest/formats/index.ts';
+import {
+  MBOX_CHUNK_BYTES,
+  MBOX_RD_UNESCAPE,
+  MBOX_UNESCAPE,
+  mboxEntries,
+  mboxFormat,
+  unescapeMbox,
+} from '../src/ingest/formats/mbox.ts';
+import { tarFormat } from '../src/ingest/formats/tar.ts';
+import { zipFormat } from '../src/ingest/formats/zip.ts';
+import { defaultLimits, type Limits } from '../src/ingest/limits.ts';
+
+let dir: string;
+let outside: string;
+let outsideBefore: string[];
+
+beforeAll(async () => {
+  outside = await mkdtemp(join(tmpdir(), 'crible-formats-'));
+  dir = join(outside, 'work', 'inner');
+  await mkdir(dir, { recursive: true });
+  outsideBefore = await readdir(outside, { recursive: true });
+});
+
+afterAll(async () => {
+  await rm(outside, { recursive: true, force: true });
+});
+
+function limits(over: Partial<Limits> = {}): Limits {
+  return { ...defaultLimits, ...over };
+}
+
+async function collect(
+  events: AsyncIterable<ContainerEvent>,
+): Promise<{ events: ContainerEvent[]; error: Error | null }> {
+  const out: ContainerEvent[] = [];
+  try {
+    for await (const e of events) out.push(e);
+  } catch (err) {
+    return { events: out, error: err as Error };
+  }
+  return { events: out, error: null };
+}
+
+async function all(format: ContainerFormat, input: ContainerInput, l: Limits = limits()) {
+  const { events, error } = await collect(format.entries(input, l));
+  if (error) throw error;
+  return events;
+}
+
+const buf = (data: Buffer): ContainerInput => ({ kind: 'buffer', data });
+
+async function fileInput(name: string, data: Buffer): Promise<ContainerInput> {
+  const path = join(dir, name);
+  await writeFile(path, data);
+  return { kind: 'file', path, size: data.length };
+}
+
+function entries(events: ContainerEvent[]): Entry[] {
+  return events.filter((e): e is Entry => e.kind === 'entry');
+}
+function problems(events: ContainerEvent[]): EntryProblem[] {
+  return events.filter((e): e is EntryProblem => e.kind === 'problem');
+}
+
+/** The number in "stopped after N bytes". */
+function stoppedAfter(reason: string): number {
+  const m = /stopped after (\d+) bytes/.exec(reason);
+  if (!m) throw new Error(`no byte count in reason: ${reason}`);
+  return Number(m[1]);
+}
+
+// ---------------------------------------------------------------- mbox
+
+const ENV = (n: number) => `From sender${n}@example.org Mon Jan  1 00:0${n % 10}:00 2024`;
+
+function message(n: number, body: string, nl = '\n'): Buffer {
+  const lines = [
+    `From: a${n}@example.org`,
+    `Subject: message ${n}`,
+    `Message-ID: <${n}@example.org>`,
+    '',
+    body,
+  ];
+  return Buffer.from(lines.join(nl) + nl, 'latin1');
+}
+
+/** An mbox as a writer builds it: envelope line, message, blank line. Returns the container and each message's range. */
+function buildMbox(messages: Buffer[], nl = '\n', prefix = Buffer.alloc(0)) {
+  const parts: Buffer[] = [prefix];
+  const ranges: [number, number][] = [];
+  let at = prefix.length;
+  messages.forEach((m, i) => {
+    const env = Buffer.from(ENV(i) + nl, 'latin1');
+    parts.push(env, m, Buffer.from(nl, 'latin1'));
+    at += env.length;
+    ranges.push([at, at + m.length]);
+    at += m.length + nl.length;
+  });
+  return { container: Buffer.concat(parts), ranges };
+}
+
+function expectMembers(
+  container: Buffer,
+  events: ContainerEvent[],
+  messages: Buffer[],
+  ranges: [number, number][],
+) {
+  const es = entries(events);
+  expect(problems(events)).toEqual([]);
+  expect(es.map((e) => e.path)).toEqual(messages.map((_, i) => String(i + 1)));
+  es.forEach((e, i) => {
+    expect(e.isMessage).toBe(true);
+    expect([e.byteStart, e.byteEnd]).toEqual(ranges[i]);
+    expect(e.bytes.equals(messages[i]!)).toBe(true);
+    expect(container.subarray(e.byteStart!, e.byteEnd!).equals(e.bytes)).toBe(true);
+  });
+}
+
+describe('mbox', () => {
+  it('splits an mboxo with exact byte ranges and records >From escapes', async () => {
+    const msgs = [
+      message(1, 'Hello.\n\nFrom here on, a body line that is no envelope.\n'),
+      message(2, 'Quoted:\n>From the archive, escaped by the writer.\n'),
+      message(3, 'Last one.'),
+    ];
+    const { container, ranges } = buildMbox(msgs);
+    const events = await all(mboxFormat, buf(container));
+    expectMembers(container, events, msgs, ranges);
+    const es = entries(events);
+    expect(es[0]!.transformations).toEqual([]);
+    expect(es[1]!.transformations).toEqual([MBOX_UNESCAPE]);
+    expect(unescapeMbox(es[1]!.bytes, MBOX_UNESCAPE).toString('latin1')).toContain(
+      '\nFrom the archive, escaped by the writer.\n',
+    );
+    expect(unescapeMbox(es[1]!.bytes, MBOX_UNESCAPE).length).toBe(es[1]!.bytes.length - 1);
+  });
+
+  it('recognises mboxrd by its >>From lines and unescapes one level', async () => {
+    const body = '>>From nested quote\n>From single\nFrom: not at line start >From\n>>>From deep\n';
+    const msgs = [message(1, 'plain'), message(2, body)];
+    const { container, ranges } = buildMbox(msgs);
+    const events = await all(mboxFormat, buf(container));
+    expectMembers(container, events, msgs, ranges);
+    const m2 = entries(events)[1]!;
+    expect(m2.transformations).toEqual([MBOX_RD_UNESCAPE]);
+    const readable = unescapeMbox(m2.bytes, MBOX_RD_UNESCAPE).toString('latin1');
+    expect(readable).toContain(
+      '\n>From nested quote\nFrom single\nFrom: not at line start >From\n>>From deep\n',
+    );
+    // The stored bytes are untouched.
+    expect(m2.bytes.equals(msgs[1]!)).toBe(true);
+    expect(() => unescapeMbox(m2.bytes, 'rot13')).toThrow(/unknown mbox transformation/);
+  });
+
+  it('splits on an envelope line without a blank line only when headers follow', async () => {
+    const m1 = Buffer.from('Subject: one\n\nbody\n');
+    const fake = 'From john Mon Jan  1 10:00:00 2024 said hello\nand more text\n';
+    const m2 = Buffer.from('Subject: two\n\nbody two\n');
+    const container = Buffer.from(`${ENV(1)}\n${m1}${fake}${ENV(2)}\n${m2}`);
+    const es = entries(await all(mboxFormat, buf(container)));
+    expect(es.map((e) => e.bytes.toString())).toEqual([m1.toString() + fake, m2.toString()]);
+    for (const e of es) expect(container.subarray(e.byteStart!, e.byteEnd!).equals(e.bytes)).toBe(true);
+  });
+
+  it('handles CRLF mboxes', async () => {
+    const msgs = [
+      message(1, 'one\r\n>From escaped', '\r\n'),
+      message(2, 'two', '\r\n'),
+      message(3, '', '\r\n'),
+    ];
+    const { container, ranges } = buildMbox(msgs, '\r\n');
+    const events = await all(mboxFormat, buf(container));
+    expectMembers(container, events, msgs, ranges);
+    expect(entries(events)[0]!.transformations).toEqual([MBOX_UNESCAPE]);
+    expect(entries(events)[0]!.bytes.subarray(-2).toString()).toBe('\r\n');
+  });
+
+  it('ignores a BOM and blank lines before the first From line', async () => {
+    const msgs = [message(1, 'x')];
+    const { container, ranges } = buildMbox(msgs, '\n', Buffer.from('\ufeff\n\r\n', 'utf8'));
+    expectMembers(container, await all(mboxFormat, buf(container)), msgs, ranges);
+  });
+
+  it('streams a file larger than the chunk size, members spanning chunk boundaries', async () => {
+    const msgs: Buffer[] = [];
+    for (let i = 0; i < 40; i++) msgs.push(message(i, `${'line of text\n'.repeat(i * 997)}>From ${i}\nend`));
+    msgs.push(message(99, 'x'.repeat(1_500_000))); // one long line over a chunk boundary
+    msgs.push(message(100, 'after the long one'));
+    const { container, ranges } = buildMbox(msgs);
+    expect(container.length).toBeGreaterThan(3 * MBOX_CHUNK_BYTES);
+    const input = await fileInput('big.mbox', container);
+    expectMembers(container, await all(mboxFormat, input), msgs, ranges);
+    // Tiny chunks cut envelope lines, CRLFs and escapes everywhere.
+    const crlfMsgs = msgs
+      .slice(0, 8)
+      .map((m) => Buffer.from(m.toString('latin1').replace(/\n/g, '\r\n'), 'latin1'));
+    const crlf = buildMbox(crlfMsgs, '\r\n');
+    for (const chunk of [1, 7, 64, 1001]) {
+      const { events, error } = await collect(mboxEntries(buf(crlf.container), limits(), chunk));
+      expect(error).toBeNull();
+      expectMembers(crlf.container, events, crlfMsgs, crlf.ranges);
+    }
+  });
+
+  it('turns a member over maxEntryBytes into a limited problem with its byte range', async () => {
+    const msgs = [message(1, 'small'), message(2, 'y'.repeat(5000)), message(3, 'small again')];
+    const { container, ranges } = buildMbox(msgs);
+    const input = await fileInput('limited.mbox', container);
+    const { events, error } = await collect(mboxEntries(input, limits({ maxEntryBytes: 2000 }), 256));
+    expect(error).toBeNull();
+    expect(events.map((e) => e.kind)).toEqual(['entry', 'problem', 'entry']);
+    const p = events[1] as EntryProblem;
+    expect(p).toMatchObject({
+      path: '2',
+      status: 'limited',
+      bytes: null,
+      byteStart: ranges[1]![0],
+      byteEnd: ranges[1]![1],
+    });
+    expect(p.reason).toMatch(/maxEntryBytes/);
+    expect((events[2] as Entry).bytes.equals(msgs[2]!)).toBe(true);
+  });
+
+  it('keeps leading garbage as a non-message entry and a message cut short at the end', async () => {
+    const garbage = Buffer.from('\x00\x01binary junk\nmore junk\n');
+    const m1 = message(1, 'complete');
+    const cut = Buffer.from('From: cut@example.org\nSubject: cut\n\nthis message stops mid-li');
+    const container = Buffer.concat([
+      garbage,
+      Buffer.from(`${ENV(1)}\n`),
+      m1,
+      Buffer.from(`\n${ENV(2)}\n`),
+      cut,
+    ]);
+    const events = await all(mboxFormat, buf(container));
+    expect(problems(events)).toEqual([]);
+    const [pre, e1, e2] = entries(events);
+    expect(pre).toMatchObject({ path: 'preamble', isMessage: false, byteStart: 0, byteEnd: garbage.length });
+    expect(pre!.bytes.equals(garbage)).toBe(true);
+    expect(e1!.bytes.equals(m1)).toBe(true);
+    expect(e2!.bytes.equals(cut)).toBe(true);
+    expect(e2!.byteEnd).toBe(container.length);
+  });
+});
+
+// ---------------------------------------------------------------- zip
+
+async function makeZip(files: { name: string; data: Buffer; compress?: boolean }[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const f of files) zip.addBuffer(f.data, f.name, { compress: f.compress ?? true, mtime: new Date(0) });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Rewrites every occurrence of `from` (same length) in the archive, e.g. to plant names yazl refuses. */
+function patchAll(zip: Buffer, from: string, to: string): Buffer {
+  const a = Buffer.from(from, 'latin1');
+  const b = Buffer.from(to, 'latin1');
+  expect(a.length).toBe(b.length);
+  const out = Buffer.from(zip);
+  let at = out.indexOf(a);
+  expect(at).toBeGreaterThanOrEqual(0);
+  while (at >= 0) {
+    b.copy(out, at);
+    at = out.indexOf(a, at + 1);
+  }
+  return out;
+}
+
+/** Offsets of the central directory headers. */
+function centralHeaders(zip: Buffer): number[] {
+  const out: number[] = [];
+  const sig = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = zip.indexOf(sig); at >= 0; at = zip.indexOf(sig, at + 1)) out.push(at);
+  return out;
+}
+
+describe('zip', () => {
+  it('reads stored and deflated entries, from a buffer and from a file', async () => {
+    const files = [
+      { name: 'a.eml', data: Buffer.from('Subject: a\n\nstored\n'), compress: false },
+      { name: 'dir/b.eml', data: Buffer.from(`Subject: b\n\n${'deflated '.repeat(1000)}\n`) },
+      { name: 'empty.txt', data: Buffer.alloc(0) },
+    ];
+    const zip = await makeZip(files);
+    for (const input of [buf(zip), await fileInput('several.zip', zip)]) {
+      const events = await all(zipFormat, input);
+      expect(problems(events)).toEqual([]);
+      const es = entries(events);
+      expect(es.map((e) => e.path)).toEqual(files.map((f) => f.name));
+      es.forEach((e, i) => {
+        expect(e.bytes.equals(files[i]!.data)).toBe(true);
+        expect(e.isMessage).toBe(false);
+      });
+    }
+  });
+
+  it('keeps hostile names verbatim as text and writes nothing to disk', async () => {
+    const names: [string, string][] = [
+      ['aaaaaaaaaaaaaa', '../../evil.eml'],
+      ['bbbbbbbbbbb', '/etc/passwd'],
+      ['cccccccccc', '..\\win.eml'],
+      ['ddddddd', 'n\0l.eml'],
+      ['eeeeeeee', 'C:/x.eml'],
+    ];
+    let zip = await makeZip(names.map(([p], i) => ({ name: p, data: Buffer.from(`content ${i}`) })));
+    for (const [p, evil] of names) zip = patchAll(zip, p, evil);
+    const input = await fileInput('evil.zip', zip);
+    const events = await all(zipFormat, input);
+    expect(problems(events)).toEqual([]);
+    expect(entries(events).map((e) => e.path)).toEqual(names.map(([, evil]) => evil));
+    expect(entries(events).map((e) => e.bytes.toString())).toEqual(names.map((_, i) => `content ${i}`));
+    expect(await readdir(outside, { recursive: true })).toEqual(
+      expect.arrayContaining([...outsideBefore, join('work', 'inner', 'evil.zip')]),
+    );
+    await expect(stat(join(dir, '../../evil.eml'))).rejects.toThrow();
+    await expect(stat(join(dir, '..', 'win.eml'))).rejects.toThrow();
+  });
+
+  it('refuses a ratio bomb by its header without inflating it', async () => {
+    const zeros = Buffer.alloc(50 * 1024 * 1024);
+    const zip = await makeZip([
+      { name: 'ok.eml', data: Buffer.from('Subject: ok\n\nfine\n') },
+      { name: 'bomb.bin', data: zeros },
+    ]);
+    expect(zip.length).toBeLessThan(200 * 1024);
+    const events = await all(zipFormat, buf(zip));
+    expect(events.map((e) => e.kind)).toEqual(['entry', 'problem']);
+    const p = events[1] as EntryProblem;
+    expect(p).toMatchObject({ path: 'bomb.bin', status: 'limited', bytes: null });
+    expect(p.reason).toMatch(/maxRatio.*not read/);
+  });
+
+  it('stops inflating an entry whose header lies about its size', async () => {
+    const zeros = Buffer.alloc(50 * 1024 * 1024);
+    const zip = Buffer.from(await makeZip([{ name: 'bomb.bin', data: zeros }]));
+    // Declare 2 MiB in the central directory: passes every check made on headers.
+    const declared = 2 * 1024 * 1024;
+    const cd = centralHeaders(zip)[0]!;
+    zip.writeUInt32LE(declared, cd + 24);
+    const events = await all(zipFormat, buf(zip));
+    expect(events).toHaveLength(1);
+    const p = events[0] as EntryProblem;
+    expect(p.kind).toBe('problem');
+    expect(p.bytes).toBeNull();
+    expect(p.reason).toMatch(/more than the 2097152 bytes its header declares/);
+    expect(stoppedAfter(p.reason)).toBeLessThanOrEqual(declared + 64 * 1024);
+  });
+
+  it('stops when the archive expands past maxExpandedBytes', async () => {
+    const data = Buffer.alloc(600_000, 'a');
+    const zip = await makeZip([
+      { name: 'one', data },
+      { name: 'two', data },
+      { name: 'three', data: Buffer.from('small') },
+    ]);
+    const events = await all(zipFormat, buf(zip), limits({ maxExpandedBytes: 1_000_000 }));
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['entry', 'one'],
+      ['problem', 'two'],
+      ['entry', 'three'],
+    ]);
+    expect((events[1] as EntryProblem).status).toBe('limited');
+    expect((events[1] as EntryProblem).reason).toMatch(/maxExpandedBytes/);
+  });
+
+  it('lists at most maxEntries entries', async () => {
+    const zip = await makeZip([1, 2, 3, 4, 5].map((i) => ({ name: `m${i}.eml`, data: Buffer.from(`${i}`) })));
+    const events = await all(zipFormat, buf(zip), limits({ maxEntries: 3 }));
+    expect(events.map((e) => e.path)).toEqual(['m1.eml', 'm2.eml', 'm3.eml', '']);
+    const p = events[3] as EntryProblem;
+    expect(p.status).toBe('limited');
+    expect(p.reason).toMatch(/lists 5 entries, more than maxEntries \(3\)/);
+  });
+
+  it('throws a clear error for a truncated or corrupt zip', async () => {
+    const zip = await makeZip([
+      { name: 'a.eml', data: Buffer.from('a'.repeat(5000)) },
+      { name: 'b.eml', data: Buffer.from('b'.repeat(5000)) },
+    ]);
+    const truncated = zip.subarray(0, Math.floor(zip.length / 2));
+    const random = Buffer.concat([
+      Buffer.from('PK\x03\x04', 'latin1'),
+      Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) % 256)),
+    ]);
+    for (const bad of [truncated, random]) {
+      expect(zipFormat.sniff(bad, 'x.zip')).toBe(true);
+      const { events, error } = await collect(zipFormat.entries(buf(bad), limits()));
+      expect(events).toEqual([]);
+      expect(error?.message).toMatch(/^unreadable zip \(truncated or corrupt\): /);
+    }
+  });
+
+  it('reports a corrupt entry and keeps reading the others', async () => {
+    const files = ['a', 'b', 'c'].map((n) => ({
+      name: `${n}.eml`,
+      data: Buffer.from(`${n} ${'text '.repeat(2000)}`),
+    }));
+    const zip = Buffer.from(await makeZip(files));
+    // Flip bytes in the middle of b's deflated data.
+    const bStart = zip.indexOf(Buffer.from('b.eml')) + 5;
+    for (let i = 10; i < 30; i++) zip[bStart + i] = (zip[bStart + i] ?? 0) ^ 0xff;
+    const events = await all(zipFormat, buf(zip));
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['entry', 'a.eml'],
+      ['problem', 'b.eml'],
+      ['entry', 'c.eml'],
+    ]);
+    expect((events[1] as EntryProblem).status).toBe('failed');
+    expect((events[1] as EntryProblem).reason).toMatch(/unreadable|CRC-32|declares/);
+    expect((events[2] as Entry).bytes.equals(files[2]!.data)).toBe(true);
+  });
+
+  it('reports encrypted entries as failed', async () => {
+    const zip = Buffer.from(
+      await makeZip([
+        { name: 'secret.eml', data: Buffer.from('hidden') },
+        { name: 'open.eml', data: Buffer.from('open') },
+      ]),
+    );
+    const cd = centralHeaders(zip)[0]!;
+    zip.writeUInt16LE(zip.readUInt16LE(cd + 8) | 1, cd + 8);
+    zip.writeUInt16LE(zip.readUInt16LE(6) | 1, 6);
+    const events = await all(zipFormat, buf(zip));
+    expect(events[0]).toMatchObject({
+      kind: 'problem',
+      path: 'secret.eml',
+      status: 'failed',
+      reason: 'encrypted entry',
+    });
+    expect(events[1]).toMatchObject({ kind: 'entry', path: 'open.eml' });
+  });
+});
+
+// ---------------------------------------------------------------- tar
+
+type TarItem = {
+  name: string;
+  data?: Buffer;
+  type?: 'file' | 'symlink' | 'link' | 'directory';
+  linkname?: string;
+};
+
+async function makeTar(items: TarItem[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const c of pack) chunks.push(c as Buffer);
+  })();
+  for (const it of items) {
+    const header = { name: it.name, type: it.type ?? 'file', linkname: it.linkname, mtime: new Date(0) };
+    await new Promise<void>((resolve, reject) => {
+      pack.entry(header, it.data ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
+    });
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+describe('tar', () => {
+  const items: TarItem[] = [
+    { name: 'mail/', type: 'directory' },
+    { name: 'mail/one.eml', data: Buffer.from('Subject: one\n\nbody one\n') },
+    { name: 'mail/link', type: 'symlink', linkname: '../../etc/passwd' },
+    { name: 'mail/hard', type: 'link', linkname: 'mail/one.eml' },
+    { name: '../evil.eml', data: Buffer.from('Subject: evil\n\n'.padEnd(1500, 'e')) },
+  ];
+
+  it('reads regular files with byte ranges, refuses links, keeps ../ names as text', async () => {
+    const archive = await makeTar(items);
+    expect(sniffContainer(archive, 'x.bin')).toBe(tarFormat);
+    const events = await all(tarFormat, await fileInput('a.tar', archive));
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['entry', 'mail/one.eml'],
+      ['problem', 'mail/link'],
+      ['problem', 'mail/hard'],
+      ['entry', '../evil.eml'],
+    ]);
+    expect(events[1]).toMatchObject({
+      status: 'failed',
+      reason: 'symbolic link to ../../etc/passwd not followed',
+    });
+    expect(events[2]).toMatchObject({ status: 'failed', reason: 'hard link to mail/one.eml not followed' });
+    for (const [i, e] of entries(events).entries()) {
+      const want = [items[1]!.data!, items[4]!.data!][i]!;
+      expect(e.bytes.equals(want)).toBe(true);
+      expect(archive.subarray(e.byteStart!, e.byteEnd!).equals(want)).toBe(true);
+    }
+    await expect(stat(join(dir, '..', 'evil.eml'))).rejects.toThrow();
+  });
+
+  it('keeps what was read from a truncated tar and reports the cut member', async () => {
+    const archive = await makeTar(items);
+    const evilData = archive.indexOf(Buffer.from('Subject: evil'));
+    const cut = archive.subarray(0, evilData + 700);
+    const { events, error } = await collect(tarFormat.entries(buf(cut), limits()));
+    expect(error).toBeNull();
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['entry', 'mail/one.eml'],
+      ['problem', 'mail/link'],
+      ['problem', 'mail/hard'],
+      ['problem', '../evil.eml'],
+    ]);
+    const p = events[3] as EntryProblem;
+    expect(p.status).toBe('failed');
+    expect(p.reason).toMatch(/truncated.*700 of 1500 bytes/);
+    expect(p.bytes?.equals(items[4]!.data!.subarray(0, 700))).toBe(true);
+  });
+
+  it('throws after the members read when the archive breaks inside a header', async () => {
+    const archive = await makeTar(items);
+    const evilHeader = archive.indexOf(Buffer.from('../evil.eml'));
+    const { events, error } = await collect(
+      tarFormat.entries(buf(archive.subarray(0, evilHeader + 300)), limits()),
+    );
+    expect(events.map((e) => e.path)).toEqual(['mail/one.eml', 'mail/link', 'mail/hard']);
+    expect(error?.message).toMatch(/^tar unreadable after 4 members: /);
+    const garbage = Buffer.from(archive);
+    garbage.fill(0x41, evilHeader, evilHeader + 100);
+    const broken = await collect(tarFormat.entries(buf(garbage), limits()));
+    expect(broken.events).toHaveLength(3);
+    expect(broken.error?.message).toMatch(/Invalid tar header/);
+  });
+
+  it('applies maxEntries and maxEntryBytes', async () => {
+    const archive = await makeTar([
+      { name: 'a', data: Buffer.from('aa') },
+      { name: 'big', data: Buffer.alloc(5000, 'b') },
+      { name: 'c', data: Buffer.from('cc') },
+      { name: 'd', data: Buffer.from('dd') },
+    ]);
+    const events = await all(tarFormat, buf(archive), limits({ maxEntries: 3, maxEntryBytes: 1000 }));
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['entry', 'a'],
+      ['problem', 'big'],
+      ['entry', 'c'],
+      ['problem', ''],
+    ]);
+    expect(events[1]).toMatchObject({ status: 'limited', bytes: null });
+    expect(events[3]).toMatchObject({ status: 'limited' });
+  });
+});
+
+// ---------------------------------------------------------------- gzip
+
+/** A gzip member with an FNAME field, built by hand (zlib does not write one). */
+function gzipWithName(data: Buffer, name: string): Buffer {
+  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x08, 0, 0, 0, 0, 0, 0x03]);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(data), 0);
+  trailer.writeUInt32LE(data.length, 4);
+  return Buffer.concat([header, Buffer.from(`${name}\0`, 'latin1'), deflateRawSync(data), trailer]);
+}
+
+describe('gzip', () => {
+  it('turns a .tgz into one entry that sniffs as tar', async () => {
+    const archive = await makeTar(items4());
+    const input = await fileInput('mail.tgz', gzipSync(archive));
+    expect(sniffContainer(gzipSync(archive), 'mail.tgz')).toBe(gzipFormat);
+    const events = await all(gzipFormat, input);
+    expect(events).toHaveLength(1);
+    const e = events[0] as Entry;
+    expect(e).toMatchObject({ kind: 'entry', path: 'mail.tar', isMessage: false });
+    expect(e.bytes.equals(archive)).toBe(true);
+    expect(sniffContainer(e.bytes, e.path)).toBe(tarFormat);
+  });
+
+  it('names the entry from the gzip header when it has one', async () => {
+    const data = Buffer.from(`${ENV(1)}\nSubject: x\n\nbody\n`);
+    const gz = gzipWithName(data, 'inner.mbox');
+    const [e] = await all(gzipFormat, await fileInput('whatever.gz', gz));
+    expect(e).toMatchObject({ kind: 'entry', path: 'inner.mbox' });
+    expect((e as Entry).bytes.equals(data)).toBe(true);
+    const [fromBuffer] = await all(gzipFormat, buf(gzipSync(data)));
+    expect(fromBuffer).toMatchObject({ kind: 'entry', path: '' });
+  });
+
+  it('stops a gzip bomb at the ratio limit without inflating it', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    const events = await all(gzipFormat, await fileInput('bomb.gz', bomb));
+    expect(events).toHaveLength(1);
+    const p = events[0] as EntryProblem;
+    expect(p).toMatchObject({ kind: 'problem', path: 'bomb', status: 'limited', bytes: null });
+    expect(p.reason).toMatch(/maxRatio/);
+    const inflated = stoppedAfter(p.reason);
+    expect(inflated).toBeLessThanOrEqual(bomb.length * defaultLimits.maxRatio + 128 * 1024);
+    expect(inflated).toBeLessThan((50 * 1024 * 1024) / 4);
+    // And at maxEntryBytes when the ratio is allowed.
+    const [q] = await all(gzipFormat, buf(bomb), limits({ maxRatio: 1e9, maxEntryBytes: 3_000_000 }));
+    expect(q).toMatchObject({ kind: 'problem', status: 'limited', bytes: null });
+    expect(stoppedAfter((q as EntryProblem).reason)).toBeLessThanOrEqual(3_000_000 + 128 * 1024);
+  });
+
+  it('reports a corrupt or truncated gzip as failed with the zlib message', async () => {
+    const good = gzipSync(Buffer.from('Subject: x\n\n'.padEnd(100_000, 'x')));
+    const corrupt = Buffer.concat([good.subarray(0, 10), Buffer.alloc(200, 0xff)]);
+    const [p] = await all(gzipFormat, buf(corrupt));
+    expect(p).toMatchObject({ kind: 'problem', status: 'failed' });
+    expect((p as EntryProblem).reason).toMatch(/^corrupt gzip after 0 decompressed bytes: invalid/);
+    const [t] = await all(gzipFormat, buf(good.subarray(0, good.length - 20)));
+    expect(t).toMatchObject({ kind: 'problem', status: 'failed' });
+    expect((t as EntryProblem).reason).toMatch(/unexpected end of file/);
+  });
+});
+
+function items4(): TarItem[] {
+  return [
+    { name: 'a.eml', data: Buffer.from('Subject: a\n\n') },
+    { name: 'b.eml', data: Buffer.from('Subject: b\n\n') },
+  ];
+}
+
+// ---------------------------------------------------------------- sniffing
+
+describe('sniffContainer', () => {
+  it('sniffs by content, using names only as a hint', async () => {
+    const zip = await makeZip([{ name: 'a', data: Buffer.from('a') }]);
+    const emptyZip = await makeZip([]);
+    const archive = await makeTar(items4());
+    const v7 = Buffer.from(archive.subarray(0, 1024));
+    v7.fill(0, 257, 265); // no ustar magic
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : v7[i]!;
+    v7.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+
+    expect(containerFormats.map((f) => f.name)).toEqual(['zip', 'gzip', 'tar', 'mbox']);
+    expect(sniffContainer(zip, 'a.bin')).toBe(zipFormat);
+    expect(sniffContainer(emptyZip, 'a.bin')).toBe(zipFormat);
+    expect(sniffContainer(gzipSync(Buffer.from('x')), 'a.zip')).toBe(gzipFormat);
+    expect(sniffContainer(archive, 'a.eml')).toBe(tarFormat);
+    expect(sniffContainer(v7, 'old.tar')).toBe(tarFormat);
+    expect(sniffContainer(v7, 'old.bin')).toBeNull();
+    const badSum = Buffer.from(v7);
+    badSum[0] = 0x5a;
+    expect(sniffContainer(badSum, 'old.tar')).toBeNull();
+    expect(sniffContainer(Buffer.from(`\ufeff\r\n${ENV(1)}\r\nSubject: x\r\n`), 'x')).toBe(mboxFormat);
+    expect(sniffContainer(Buffer.from('From MAILER-DAEMON Fri Jul  8 12:08:34 2011\n'), 'x')).toBe(
+      mboxFormat,
+    );
+    expect(sniffContainer(Buffer.from('From - Mon Jan 01 00:00:00 2001\n'), 'x')).toBe(mboxFormat);
+    expect(sniffContainer(Buffer.from('From someone\nSubject: x\n'), 'x.eml')).toBeNull();
+    expect(sniffContainer(Buffer.from('From someone\nSubject: x\n'), 'x.mbox')).toBe(mboxFormat);
+    expect(sniffContainer(Buffer.from('From: a@example.org\nSubject: x\n'), 'x.mbox')).toBeNull();
+    expect(sniffContainer(Buffer.from('Received: from x\n'), 'x.tar')).toBeNull();
+    expect(sniffContainer(Buffer.alloc(0), 'x.zip')).toBeNull();
+  });
+});
