@@ -1,0 +1,73 @@
+// Parses archived DKIM key records into cached KeyObjects. Parsing a key costs several times
+// the RSA verify itself, and an archive verifies thousands of messages against few keys, so
+// every parsed record (or its error) is kept, keyed by its exact value and the hash algorithm
+// asked for (a record's h= may rule out sha1).
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { getPublicKey } from './mailauth-internals.ts';
+
+export type ParsedKey =
+  | {
+      ok: true;
+      keyObject: KeyObject;
+      type: 'rsa' | 'ed25519';
+      /** RSA modulus length; 256 for ed25519. */
+      bits: number;
+      /** Key t= flags, lower case (`y` testing, `s` strict identity). */
+      flags: string[];
+    }
+  | {
+      ok: false;
+      /** Empty p=: the owner revoked the key (later). */
+      revoked: boolean;
+      reason: string;
+    };
+
+const MAX_CACHE = 20_000;
+const cache = new Map<string, ParsedKey>();
+
+const KEY_ERRORS: Record<string, string> = {
+  EINVALIDVER: 'the key record has an unknown version (v=)',
+  EINVALIDTYPE: 'the key record holds a key of an unknown or mismatched type (k=)',
+  EINVALIDVAL: 'the key record holds no valid public key',
+  EINVALIDHASH: "the key record's h= does not allow this signature's hash algorithm",
+  EINVALIDSERVICE: 'the key record is not meant for email (s=)',
+};
+
+/** True when the record publishes an empty p= (revoked key), or no p= at all (withdrawn). */
+export function isRevokedRecord(value: string): boolean {
+  const v = value.trim();
+  return /(?:^|;)\s*p\s*=\s*(?:;|$)/i.test(v) || !/(?:^|;)\s*p\s*=/i.test(v);
+}
+
+export async function parseKeyRecord(value: string, hashAlgo: string): Promise<ParsedKey> {
+  const cacheKey = `${hashAlgo}\u0000${value}`;
+  const hit = cache.get(cacheKey);
+  if (hit) return hit;
+  const parsed = await parseUncached(value, hashAlgo);
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(cacheKey, parsed);
+  return parsed;
+}
+
+async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey> {
+  if (isRevokedRecord(value)) {
+    return { ok: false, revoked: true, reason: 'the key was revoked (empty p=)' };
+  }
+  try {
+    // mailauth validates the record (v=, k=, s=, h=, p= syntax); minBitLength 1 so that short
+    // keys still verify: we report them as forgeable rather than refusing to look.
+    const info = await getPublicKey('DKIM', 'archived', 1, async () => [[value]], { hashAlgo });
+    if (info.warnings?.includes('key-syntax')) {
+      // RFC 6376 §6.1.2: a key record that does not adhere to the format is ignored.
+      return { ok: false, revoked: false, reason: 'the key record is malformed' };
+    }
+    const keyObject = createPublicKey(info.publicKey);
+    const type = keyObject.asymmetricKeyType === 'ed25519' ? 'ed25519' : 'rsa';
+    const bits = type === 'ed25519' ? 256 : (keyObject.asymmetricKeyDetails?.modulusLength ?? 0);
+    return { ok: true, keyObject, type, bits, flags: info.flags ?? [] };
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    const reason = KEY_ERRORS[code] ?? `the key record could not be used (${(err as Error).message})`;
+    return { ok: false, revoked: false, reason };
+  }
+}

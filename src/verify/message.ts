@@ -1,0 +1,292 @@
+// verifyMessage: every DKIM-Signature of one archived message, checked offline against a key
+// archive, at the message's own time, with export damage undone where that explains a failure.
+import { type DisclosedKey, findDisclosure } from '../keys/disclosed.ts';
+import type { KeyLookup, KeyRecord, KeyResolver } from '../keys/types.ts';
+import { type ArcResult, verifyArc } from './arc.ts';
+import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
+import { computeFlags, fromDomainOf } from './flags.ts';
+import { type ParsedKey, parseKeyRecord } from './key-records.ts';
+import { type PreparedMessage, prepareMessage } from './prepared.ts';
+import { baseRepairs, type RepairedCopy, repairedCopies } from './repairs.ts';
+import { parseSignature, type SignatureInfo } from './signature-header.ts';
+import { resolveTime } from './time.ts';
+import { type MessageVerification, type SignatureReport, STANDING_CAVEAT } from './types.ts';
+import { decideVerdict } from './verdict.ts';
+
+export interface VerifyOptions {
+  keys: KeyResolver;
+  /** Judge the message at this time instead of its own (t=, Date, Received). */
+  at?: Date;
+  /** Set when the bytes are not the original ones (e.g. "PST via readpst", "MSG re-encoded"). */
+  rebuiltFrom?: string | null;
+  disclosedKeys?: DisclosedKey[];
+}
+
+const DNS_FAILURES: Record<string, string> = {
+  ENOTFOUND: 'the domain answered that no such key exists (NXDOMAIN)',
+  ETIMEOUT: 'the key lookup timed out',
+  ESERVFAIL: "the domain's DNS servers failed (SERVFAIL)",
+};
+
+interface MessageContext {
+  base: RepairedCopy;
+  pm: PreparedMessage;
+  /** Repaired copies, built on first need and shared by all signatures. */
+  copies: { names: string[]; pm: PreparedMessage }[] | null;
+  at: Date | null;
+  fromDomain: string | null;
+  opts: VerifyOptions;
+}
+
+export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<MessageVerification> {
+  const base = baseRepairs(raw);
+  const pm = prepareMessage(base.bytes);
+  const sigs: SignatureInfo[] = [];
+  for (const h of pm.headers) if (h.key === 'dkim-signature') sigs.push(parseSignature(h, sigs.length));
+  const time = resolveTime(pm.headers, sigs, opts.at);
+  const ctx: MessageContext = {
+    base,
+    pm,
+    copies: null,
+    at: time.at,
+    fromDomain: fromDomainOf(pm.headers),
+    opts,
+  };
+
+  const signatures: SignatureReport[] = [];
+  for (const sig of sigs) signatures.push(await verifySignature(sig, ctx));
+
+  const hasArc = pm.headers.some((h) => h.key === 'arc-seal');
+  const arc = hasArc
+    ? await runArc(raw, opts.keys, time.at)
+    : { result: 'none' as const, reason: null, hops: [] };
+  const at = time.at ? time.at.toISOString() : null;
+  const { verdict, reasons } = decideVerdict(signatures, {
+    rebuiltFrom: opts.rebuiltFrom ?? null,
+    arc,
+    at,
+    atSource: time.source,
+  });
+  return { verdict, reasons, at, atSource: time.source, signatures, arc, caveat: STANDING_CAVEAT };
+}
+
+async function runArc(raw: Buffer, keys: KeyResolver, at: Date | null): Promise<ArcResult> {
+  try {
+    // Without any date in the message, ARC expiry can only be judged today: said in the reason.
+    return await verifyArc(raw, keys, at ?? new Date());
+  } catch (err) {
+    return { result: 'none', reason: `ARC not checked: ${(err as Error).message}`, hops: [] };
+  }
+}
+
+function emptyReport(sig: SignatureInfo): SignatureReport {
+  return {
+    index: sig.index,
+    domain: sig.domain,
+    selector: sig.selector,
+    algorithm: sig.algorithm,
+    canonicalization: sig.canonicalization,
+    signedHeaders: sig.signedHeaders,
+    identity: sig.identity,
+    timestamp: sig.timestamp,
+    expiration: sig.expiration,
+    bodyLength: sig.bodyLength,
+    result: 'invalid',
+    reason: '',
+    headersAuthentic: null,
+    key: null,
+    flags: [],
+    repairs: [],
+    bodyHashComputed: null,
+    bodyHashExpected: sig.bh || null,
+  };
+}
+
+function keyReport(record: KeyRecord, parsed: ParsedKey | null): NonNullable<SignatureReport['key']> {
+  return {
+    name: record.name,
+    bits: parsed?.ok ? parsed.bits : null,
+    type: parsed?.ok ? parsed.type : null,
+    source: record.source,
+    firstSeen: record.firstSeen,
+    lastSeen: record.lastSeen,
+    fetchedAt: record.fetchedAt,
+    value: record.value,
+  };
+}
+
+async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise<SignatureReport> {
+  const report = emptyReport(sig);
+  const name = `${sig.selector}._domainkey.${sig.domain}`;
+  const flagsFor = (
+    s: SignatureInfo,
+    pm: PreparedMessage,
+    key: { type: 'rsa' | 'ed25519'; bits: number; flags: string[] } | null,
+    unsignedTail: number,
+    disclosed: boolean,
+  ) =>
+    computeFlags({
+      sig: s,
+      headers: pm.headers,
+      key,
+      unsignedTail,
+      at: ctx.at,
+      fromDomain: ctx.fromDomain,
+      disclosed,
+    });
+
+  if (sig.invalid) {
+    report.reason = sig.invalid;
+    report.flags = flagsFor(sig, ctx.pm, null, 0, false);
+    return report;
+  }
+
+  let lookup: KeyLookup;
+  try {
+    lookup = await ctx.opts.keys.lookup(name);
+  } catch (err) {
+    report.result = 'no-key';
+    report.reason = `the key for ${name} could not be looked up (${(err as Error).message})`;
+    report.flags = flagsFor(sig, ctx.pm, null, 0, false);
+    return report;
+  }
+
+  const parsed: { record: KeyRecord; parsed: ParsedKey; index: number }[] = [];
+  for (const [index, record] of lookup.records.entries()) {
+    parsed.push({ record, parsed: await parseKeyRecord(record.value, sig.hashAlgo), index });
+  }
+  const usable: (UsableKey & { bits: number; flags: string[] })[] = [];
+  const unusable: string[] = [];
+  for (const p of parsed) {
+    const k = p.parsed;
+    if (!k.ok) {
+      if (!k.revoked) unusable.push(k.reason);
+      continue;
+    }
+    if (k.type !== sig.signAlgo) {
+      unusable.push(`the archived key is ${k.type}, the signature ${sig.signAlgo}`);
+      continue;
+    }
+    if (k.flags.includes('s') && sig.identityDomain && sig.identityDomain !== sig.domain) {
+      unusable.push('the key forbids signing for subdomains (t=s), but i= names one');
+      continue;
+    }
+    usable.push({ recordIndex: p.index, keyObject: k.keyObject, type: k.type, bits: k.bits, flags: k.flags });
+  }
+
+  if (!usable.length) {
+    const revoked = parsed.find((p) => !p.parsed.ok && p.parsed.revoked);
+    const outcome = checkSignature(ctx.pm, sig, []);
+    report.bodyHashComputed = outcome.bodyHashComputed;
+    report.flags = flagsFor(sig, ctx.pm, null, unsignedTail(sig, outcome), false);
+    if (!parsed.length) {
+      report.result = 'no-key';
+      report.reason = lookup.failure
+        ? `no key: ${DNS_FAILURES[lookup.failure] ?? lookup.failure} when ${name} was looked up`
+        : `no key for ${name} in the key archive`;
+    } else if (revoked && !unusable.length) {
+      report.result = 'key-revoked';
+      report.key = keyReport(revoked.record, revoked.parsed);
+      report.reason = `the key ${name} was revoked (published empty) — revoked later, not proof of forgery`;
+    } else {
+      report.result = 'invalid';
+      report.key = parsed.length === 1 ? keyReport(parsed[0]!.record, parsed[0]!.parsed) : null;
+      report.reason = `no usable key: ${[...new Set(unusable)].join('; ')}`;
+    }
+    return report;
+  }
+
+  const describeKey = (recordIndex: number | null) => {
+    const i = recordIndex ?? (usable.length === 1 ? usable[0]!.recordIndex : null);
+    if (i === null) return null;
+    const p = parsed.find((x) => x.index === i)!;
+    return { p, usable: usable.find((u) => u.recordIndex === i)! };
+  };
+
+  let outcome = checkSignature(ctx.pm, sig, usable);
+  let passedSig = sig;
+  let passedPm = ctx.pm;
+  let repairs = ctx.base.names;
+  if (!(outcome.bodyOk && outcome.headerOk)) {
+    const repaired = tryRepairs(sig, ctx, usable);
+    if (repaired) {
+      outcome = repaired.outcome;
+      passedSig = repaired.sig;
+      passedPm = repaired.pm;
+      repairs = repaired.names;
+    }
+  }
+
+  const chosen = describeKey(outcome.matchedRecord);
+  report.key = chosen ? keyReport(chosen.p.record, chosen.p.parsed) : null;
+  report.bodyHashComputed = outcome.bodyHashComputed;
+  const disclosure = chosen
+    ? findDisclosure(ctx.opts.disclosedKeys, sig.domain, sig.selector, chosen.p.record.value)
+    : null;
+  report.flags = flagsFor(
+    passedSig,
+    passedPm,
+    chosen?.usable ?? null,
+    unsignedTail(sig, outcome),
+    !!disclosure,
+  );
+
+  const tried = usable.length > 1 ? `none of the ${usable.length} archived keys for ${name} matches` : null;
+  if (outcome.bodyOk && outcome.headerOk) {
+    report.result = 'pass';
+    report.repairs = repairs;
+    const which =
+      parsed.length > 1 ? ` (archived record ${outcome.matchedRecord! + 1} of ${parsed.length} matched)` : '';
+    report.reason = `valid signature by ${sig.domain}${which}${repairs.length ? ` after undoing export damage: ${repairs.join(', ')}` : ''}${disclosure ? `; but its private key was published on ${disclosure.disclosed} (${disclosure.source})` : ''}`;
+  } else if (!outcome.bodyOk) {
+    report.result = 'fail-body';
+    report.headersAuthentic = outcome.headerOk;
+    report.reason = outcome.headerOk
+      ? `headers authentic, body altered: the body hash computed (${outcome.bodyHashComputed}) does not match the signed one (bh=${sig.bh})`
+      : `the body does not match the signed body hash, and the header signature does not verify either${tried ? ` (${tried})` : ''}`;
+  } else {
+    report.result = 'fail-header';
+    report.reason = `the body is as signed, but the header signature does not verify: a signed header was changed${tried ? `, or ${tried}` : ', or the archived key is not the one in use then'}`;
+  }
+  return report;
+}
+
+function unsignedTail(sig: SignatureInfo, outcome: CheckOutcome): number {
+  return sig.bodyLength === null ? 0 : Math.max(0, outcome.canonicalizedLength - outcome.bodyHashedBytes);
+}
+
+function tryRepairs(
+  sig: SignatureInfo,
+  ctx: MessageContext,
+  usable: UsableKey[],
+): { outcome: CheckOutcome; sig: SignatureInfo; pm: PreparedMessage; names: string[] } | null {
+  if (!ctx.copies) {
+    ctx.copies = [];
+    for (const copy of repairedCopies(ctx.base))
+      ctx.copies.push({ names: copy.names, pm: prepareMessage(copy.bytes) });
+  }
+  for (const copy of ctx.copies) {
+    const s = signatureAt(copy.pm, sig.index);
+    if (!s || s.invalid) continue;
+    const outcome = checkSignature(copy.pm, s, usable);
+    if (outcome.bodyOk && outcome.headerOk) return { outcome, sig: s, pm: copy.pm, names: copy.names };
+  }
+  return null;
+}
+
+/** The key records that verified a signature, with their provenance (for proofs). */
+export function keysUsed(v: MessageVerification): KeyRecord[] {
+  const out: KeyRecord[] = [];
+  for (const s of v.signatures) {
+    if (!s.key || out.some((k) => k.name === s.key!.name && k.value === s.key!.value)) continue;
+    out.push({
+      name: s.key.name,
+      value: s.key.value,
+      source: s.key.source,
+      firstSeen: s.key.firstSeen,
+      lastSeen: s.key.lastSeen,
+      fetchedAt: s.key.fetchedAt,
+    });
+  }
+  return out;
+}

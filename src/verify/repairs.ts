@@ -1,0 +1,187 @@
+// Export damage is not tampering. Each repair undoes ONE known, reversible transformation that
+// mail exporters apply (line endings, mbox escaping, added headers, …) and never anything that
+// could change what a reader sees as content. A signature that passes only after repairs is
+// reported with the repair names; nothing is ever repaired silently.
+import { splitMessage } from './prepared.ts';
+
+export interface Repair {
+  /** Stable name shown in reports. */
+  name: string;
+  /** What the exporter did, in plain words. */
+  description: string;
+  /**
+   * Applied to the message before any check whenever the damage is present, because the
+   * canonicalisers cannot read the message otherwise (still reported on every pass).
+   */
+  always?: boolean;
+  /** Repairs that undo a contradictory transformation and are never combined with this one. */
+  conflictsWith?: string[];
+  /** The repaired copy, or null when this damage is not present (nothing would change). */
+  apply(bytes: Buffer): Buffer | null;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+function hasBareLf(buf: Buffer): boolean {
+  let pos = buf.indexOf(LF);
+  while (pos !== -1) {
+    if (pos === 0 || buf[pos - 1] !== CR) return true;
+    pos = buf.indexOf(LF, pos + 1);
+  }
+  return false;
+}
+
+/** Rewrites the body with a latin1 (byte-preserving) string transform; null if unchanged. */
+function mapBody(bytes: Buffer, fn: (body: string) => string): Buffer | null {
+  const { header, body } = splitMessage(bytes);
+  const before = body.toString('latin1');
+  const after = fn(before);
+  if (after === before) return null;
+  const sep = bytes.length - body.length - header.length;
+  return Buffer.concat([bytes.subarray(0, header.length + sep), Buffer.from(after, 'latin1')]);
+}
+
+export const lfToCrlf: Repair = {
+  name: 'lf-to-crlf',
+  description: 'line endings had been converted from CRLF to LF (Unix export); converted back',
+  always: true,
+  apply(bytes) {
+    if (!hasBareLf(bytes)) return null;
+    return Buffer.from(bytes.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+  },
+};
+
+export const finalCrlf: Repair = {
+  name: 'final-crlf',
+  description: 'the final line break had been stripped; restored',
+  apply(bytes) {
+    if (bytes.length >= 2 && bytes[bytes.length - 2] === CR && bytes[bytes.length - 1] === LF) return null;
+    return Buffer.concat([bytes, Buffer.from('\r\n')]);
+  },
+};
+
+export const mboxrdUnescape: Repair = {
+  name: 'mboxrd-unescape',
+  description:
+    'mbox (mboxrd) had escaped body lines starting with "From " as ">From " (and ">From " as ">>From "); unescaped',
+  conflictsWith: ['mboxo-unescape'],
+  apply(bytes) {
+    return mapBody(bytes, (b) => b.replace(/(^|\r\n)>(>*From )/g, '$1$2'));
+  },
+};
+
+export const mboxoUnescape: Repair = {
+  name: 'mboxo-unescape',
+  description: 'mbox (mboxo) had escaped body lines starting with "From " as ">From "; unescaped',
+  conflictsWith: ['mboxrd-unescape'],
+  apply(bytes) {
+    return mapBody(bytes, (b) => b.replace(/(^|\r\n)>From /g, '$1From '));
+  },
+};
+
+export const trailingWhitespace: Repair = {
+  name: 'trailing-whitespace',
+  description: 'spaces or tabs had been added at the end of body lines; removed',
+  apply(bytes) {
+    return mapBody(bytes, (b) => b.replace(/[ \t]+(\r\n|$)/g, '$1'));
+  },
+};
+
+const TAKEOUT_HEADERS = /^(?:x-gm-thrid|x-gmail-labels)[ \t]*:/i;
+
+export const takeoutHeaders: Repair = {
+  name: 'takeout-headers',
+  description: 'Gmail Takeout had added X-GM-THRID / X-Gmail-Labels headers; removed',
+  apply(bytes) {
+    const { header } = splitMessage(bytes);
+    const lines = header.toString('latin1').split('\r\n');
+    const kept: string[] = [];
+    let dropping = false;
+    for (const line of lines) {
+      if (dropping && /^[ \t]/.test(line)) continue;
+      dropping = TAKEOUT_HEADERS.test(line);
+      if (!dropping) kept.push(line);
+    }
+    if (kept.length === lines.length) return null;
+    return Buffer.concat([Buffer.from(kept.join('\r\n'), 'latin1'), bytes.subarray(header.length)]);
+  },
+};
+
+/** Every repair, in the order they are applied when combined. */
+export const REPAIRS: Repair[] = [
+  lfToCrlf,
+  finalCrlf,
+  mboxoUnescape,
+  mboxrdUnescape,
+  trailingWhitespace,
+  takeoutHeaders,
+];
+
+/** Repairs tried together at most (bounds the work on a message that is simply altered). */
+export const MAX_COMBINED_REPAIRS = 3;
+
+export interface RepairedCopy {
+  names: string[];
+  bytes: Buffer;
+}
+
+/**
+ * Applies the `always` repairs that are needed. Returns the bytes to check first and the
+ * names of the repairs that were applied.
+ */
+export function baseRepairs(raw: Buffer): RepairedCopy {
+  let bytes = raw;
+  const names: string[] = [];
+  for (const r of REPAIRS) {
+    if (!r.always) continue;
+    const out = r.apply(bytes);
+    if (out) {
+      bytes = out;
+      names.push(r.name);
+    }
+  }
+  return { bytes, names };
+}
+
+/**
+ * Repaired copies of `base` to retry a failed signature on: every combination of up to
+ * MAX_COMBINED_REPAIRS applicable repairs, smallest first, without conflicting pairs and
+ * without copies identical to one already produced.
+ */
+export function* repairedCopies(base: RepairedCopy): Generator<RepairedCopy> {
+  const applicable = REPAIRS.filter((r) => !r.always && r.apply(base.bytes) !== null);
+  const seen: Buffer[] = [base.bytes];
+  for (let size = 1; size <= Math.min(MAX_COMBINED_REPAIRS, applicable.length); size++) {
+    for (const combo of combinations(applicable, size)) {
+      if (combo.some((r) => r.conflictsWith?.some((c) => combo.some((o) => o.name === c)))) continue;
+      let bytes = base.bytes;
+      let changedAll = true;
+      for (const r of combo) {
+        const out = r.apply(bytes);
+        if (!out) {
+          changedAll = false;
+          break;
+        }
+        bytes = out;
+      }
+      if (!changedAll || seen.some((s) => s.equals(bytes))) continue;
+      seen.push(bytes);
+      yield { names: [...base.names, ...combo.map((r) => r.name)], bytes };
+    }
+  }
+}
+
+function* combinations<T>(items: T[], size: number, start = 0): Generator<T[]> {
+  if (size === 0) {
+    yield [];
+    return;
+  }
+  for (let i = start; i <= items.length - size; i++) {
+    for (const rest of combinations(items, size - 1, i + 1)) yield [items[i]!, ...rest];
+  }
+}
+
+export function describeRepair(name: string): string {
+  return REPAIRS.find((r) => r.name === name)?.description ?? name;
+}

@@ -1,0 +1,85 @@
+// Result types of DKIM verification for archived mail. Every field is meant to be shown to a
+// journalist, so reasons are plain sentences, not protocol codes.
+import type { ArcResult } from './arc.ts';
+
+export type SignatureResult = 'pass' | 'fail-body' | 'fail-header' | 'no-key' | 'key-revoked' | 'invalid';
+
+export interface SignatureKeyReport {
+  /** `<selector>._domainkey.<domain>` */
+  name: string;
+  /** RSA modulus length, 256 for ed25519, null when the record could not be parsed. */
+  bits: number | null;
+  type: 'rsa' | 'ed25519' | null;
+  /** Where the archived record came from (file and format, `dns`, …). */
+  source: string;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** For live DNS fetches: when it was fetched. */
+  fetchedAt: string | null;
+  /** The TXT value as archived. */
+  value: string;
+}
+
+export interface SignatureReport {
+  /** 0-based position among the DKIM-Signature fields, top to bottom. */
+  index: number;
+  domain: string;
+  selector: string;
+  algorithm: string;
+  canonicalization: string;
+  signedHeaders: string[];
+  /** i= (the agent or user identity), decoded; null when absent. */
+  identity: string | null;
+  /** t= as unix seconds. */
+  timestamp: number | null;
+  /** x= as unix seconds. */
+  expiration: number | null;
+  /** l= in bytes of canonicalised body. */
+  bodyLength: number | null;
+  result: SignatureResult;
+  /** What happened, in words a journalist understands. */
+  reason: string;
+  /**
+   * When the body hash fails: was the header signature still valid ("headers authentic, body
+   * altered")? null when it could not be checked (no key) or the body hash matched.
+   */
+  headersAuthentic: boolean | null;
+  /** The key record that matched (or the only one tried); null when there was none. */
+  key: SignatureKeyReport | null;
+  /** See FLAG_DESCRIPTIONS in flags.ts. */
+  flags: string[];
+  /** Names of the export repairs undone before this signature passed (see repairs.ts). */
+  repairs: string[];
+  /** Body hash computed over the bytes that were checked, base64; null when not computed. */
+  bodyHashComputed: string | null;
+  /** bh= of the signature. */
+  bodyHashExpected: string | null;
+}
+
+export type Verdict =
+  | 'authentic'
+  | 'authentic-with-caveats'
+  | 'forgeable'
+  | 'altered'
+  | 'unverifiable'
+  | 'key-unavailable'
+  | 'unsigned';
+
+export type AtSource = 'given' | 'signature' | 'date' | 'received' | 'none';
+
+export interface MessageVerification {
+  verdict: Verdict;
+  reasons: string[];
+  /** The time the message was judged at (ISO 8601); null when no time could be found. */
+  at: string | null;
+  atSource: AtSource;
+  signatures: SignatureReport[];
+  arc: ArcResult;
+  /** The standing sentence on what a pass does not prove. */
+  caveat: string;
+}
+
+export const STANDING_CAVEAT =
+  'A passing signature proves only that the signing domain sent these signed headers and this body; ' +
+  'it does not prove the content is true, who received or read the message (a signed message can be ' +
+  're-sent), that the mailbox was not a decoy, or that unsigned headers (Received, often To/Cc) are genuine.';
