@@ -209,42 +209,37 @@ class IngestRun {
     if (file.problem) {
       // Links and special files: nothing to read, but the place is recorded.
       await this.begin();
-      await this.putProblem(at, 'failed', file.problem, null, null);
+      await this.putProblem(at, 'failed', file.problem, null, context.isMessage || context.claimedMessage);
       await this.finishFile(sourceId, file, `unreadable:${file.problem}`);
       return { sha256: null, alreadyDone: false };
     }
 
     const head = readHead(file.absolute, 4096);
     const container = context.isMessage ? null : sniffContainer(head, file.relative);
-    if (container || file.size > this.limits.maxEntryBytes) {
+    const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
+    if (container || tooLarge) {
       // Large or container files are streamed, never held whole in memory.
       const sha256 = await this.fileSha(file);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
       await this.begin();
       if (container) {
-        await this.ingestContainer(
-          container,
-          { kind: 'file', path: file.absolute, size: file.size },
+        const input: ContainerInput = { kind: 'file', path: file.absolute, size: file.size };
+        await this.ingestContainer(container, input, sha256, file.size, at, context, file.absolute);
+      } else {
+        const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
+        const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
+        const reason = `${isMessage ? 'message' : 'file'} of ${formatBytes(file.size)} exceeds the ${formatBytes(limit)} reading limit; stored unread`;
+        const item = this.newItem(
           sha256,
           file.size,
-          at,
+          isMessage ? 'message' : this.typeFor(context),
+          isMessage ? 'eml' : 'unknown',
           context,
-          file.absolute,
+          'limited',
+          reason,
         );
-      } else {
-        const { id, isNew } = await store.putItem(
-          this.newItem(
-            sha256,
-            file.size,
-            this.typeFor(context),
-            'unknown',
-            context,
-            'limited',
-            `file of ${formatBytes(file.size)} exceeds the ${formatBytes(this.limits.maxEntryBytes)} reading limit; stored unread`,
-          ),
-          at,
-        );
+        const { id, isNew } = await store.putItem(item, at);
         if (isNew) await this.kase.blobs.putFile(sha256, file.absolute);
         this.count(id, isNew);
       }
@@ -385,7 +380,9 @@ class IngestRun {
           byteEnd: event.byteEnd,
         };
         if (event.kind === 'problem') {
-          await this.putProblem(place, event.status, event.reason, event.bytes, context);
+          const isMessage =
+            format.name === 'mbox' || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
+          await this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
           continue;
         }
         await this.ingestBytes(event.bytes, sha256Hex(event.bytes), place, {
@@ -415,14 +412,15 @@ class IngestRun {
     status: 'failed' | 'limited',
     reason: string,
     bytes: Buffer | null,
-    context: Context | null,
+    isMessage: boolean,
   ): Promise<void> {
-    const sha256 = bytes ? sha256Hex(bytes) : null;
+    // No bytes, or none read before the failure: the item is identified by its place alone.
+    const sha256 = bytes && bytes.length > 0 ? sha256Hex(bytes) : null;
     const { id, isNew } = await this.kase.store.putItem(
       {
         sha256,
         size: bytes?.length ?? 0,
-        type: context?.isMessage ? 'message' : 'document',
+        type: isMessage ? 'message' : 'document',
         detected: 'unknown',
         declaredType: null,
         filename: basename(at.path),
