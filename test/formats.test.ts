@@ -429,6 +429,30 @@ describe('zip', () => {
     expect((events[2] as Entry).bytes.equals(files[2]!.data)).toBe(true);
   });
 
+  it('skips directories and reports unsupported compression methods', async () => {
+    const z = new yazl.ZipFile();
+    z.addEmptyDirectory('folder/', { mtime: new Date(0) });
+    z.addBuffer(Buffer.from('x'.repeat(3000)), 'folder/packed.eml', { mtime: new Date(0) });
+    z.addBuffer(Buffer.from('kept'), 'folder/kept.eml', { mtime: new Date(0) });
+    z.end();
+    const chunks: Buffer[] = [];
+    for await (const c of z.outputStream) chunks.push(c as Buffer);
+    const zip = Buffer.concat(chunks);
+    const cd = centralHeaders(zip)[1]!;
+    expect(zip.readUInt16LE(cd + 10)).toBe(8);
+    zip.writeUInt16LE(12, cd + 10); // claim bzip2
+    const events = await all(zipFormat, buf(zip));
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'problem',
+        path: 'folder/packed.eml',
+        status: 'failed',
+        reason: 'unsupported compression method 12 (bzip2)',
+      }),
+      expect.objectContaining({ kind: 'entry', path: 'folder/kept.eml', bytes: Buffer.from('kept') }),
+    ]);
+  });
+
   it('reports encrypted entries as failed', async () => {
     const zip = Buffer.from(
       await makeZip([
@@ -482,6 +506,7 @@ describe('tar', () => {
     { name: 'mail/one.eml', data: Buffer.from('Subject: one\n\nbody one\n') },
     { name: 'mail/link', type: 'symlink', linkname: '../../etc/passwd' },
     { name: 'mail/hard', type: 'link', linkname: 'mail/one.eml' },
+    { name: 'dev/tty', type: 'character-device' },
     { name: '../evil.eml', data: Buffer.from('Subject: evil\n\n'.padEnd(1500, 'e')) },
   ];
 
@@ -493,6 +518,7 @@ describe('tar', () => {
       ['entry', 'mail/one.eml'],
       ['problem', 'mail/link'],
       ['problem', 'mail/hard'],
+      ['problem', 'dev/tty'],
       ['entry', '../evil.eml'],
     ]);
     expect(events[1]).toMatchObject({
@@ -500,8 +526,9 @@ describe('tar', () => {
       reason: 'symbolic link to ../../etc/passwd not followed',
     });
     expect(events[2]).toMatchObject({ status: 'failed', reason: 'hard link to mail/one.eml not followed' });
+    expect(events[3]).toMatchObject({ status: 'failed', reason: 'character device not extracted' });
     for (const [i, e] of entries(events).entries()) {
-      const want = [items[1]!.data!, items[4]!.data!][i]!;
+      const want = [items[1]!.data!, items[5]!.data!][i]!;
       expect(e.bytes.equals(want)).toBe(true);
       expect(archive.subarray(e.byteStart!, e.byteEnd!).equals(want)).toBe(true);
     }
@@ -518,12 +545,13 @@ describe('tar', () => {
       ['entry', 'mail/one.eml'],
       ['problem', 'mail/link'],
       ['problem', 'mail/hard'],
+      ['problem', 'dev/tty'],
       ['problem', '../evil.eml'],
     ]);
-    const p = events[3] as EntryProblem;
+    const p = events[4] as EntryProblem;
     expect(p.status).toBe('failed');
     expect(p.reason).toMatch(/truncated.*700 of 1500 bytes/);
-    expect(p.bytes?.equals(items[4]!.data!.subarray(0, 700))).toBe(true);
+    expect(p.bytes?.equals(items[5]!.data!.subarray(0, 700))).toBe(true);
   });
 
   it('throws after the members read when the archive breaks inside a header', async () => {
@@ -532,12 +560,12 @@ describe('tar', () => {
     const { events, error } = await collect(
       tarFormat.entries(buf(archive.subarray(0, evilHeader + 300)), limits()),
     );
-    expect(events.map((e) => e.path)).toEqual(['mail/one.eml', 'mail/link', 'mail/hard']);
-    expect(error?.message).toMatch(/^tar unreadable after 4 members: /);
+    expect(events.map((e) => e.path)).toEqual(['mail/one.eml', 'mail/link', 'mail/hard', 'dev/tty']);
+    expect(error?.message).toMatch(/^tar unreadable after 5 members: /);
     const garbage = Buffer.from(archive);
     garbage.fill(0x41, evilHeader, evilHeader + 100);
     const broken = await collect(tarFormat.entries(buf(garbage), limits()));
-    expect(broken.events).toHaveLength(3);
+    expect(broken.events).toHaveLength(4);
     expect(broken.error?.message).toMatch(/Invalid tar header/);
   });
 
@@ -619,6 +647,15 @@ describe('gzip', () => {
     const [t] = await all(gzipFormat, buf(good.subarray(0, good.length - 20)));
     expect(t).toMatchObject({ kind: 'problem', status: 'failed' });
     expect((t as EntryProblem).reason).toMatch(/unexpected end of file/);
+    // The bytes decompressed before the damage are kept.
+    const kept = (t as EntryProblem).bytes;
+    expect(kept?.length).toBeGreaterThan(50_000);
+    expect(kept?.equals(Buffer.from('Subject: x\n\n'.padEnd(100_000, 'x')).subarray(0, kept.length))).toBe(
+      true,
+    );
+    // Concatenated members are one stream.
+    const [two] = await all(gzipFormat, buf(Buffer.concat([gzipSync('one '), gzipSync('two')])));
+    expect((two as Entry).bytes.toString()).toBe('one two');
   });
 });
 

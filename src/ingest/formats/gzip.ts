@@ -18,6 +18,11 @@ import type { Limits } from '../limits.ts';
 import { boundsFor, readBounded } from './bounded.ts';
 
 const FEXTRA = 4;
+const FEED_BYTES = 16 * 1024;
+
+function* slices(data: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+}
 const FNAME = 8;
 
 /** The FNAME field of a gzip header (ISO 8859-1, zero-terminated), or null. */
@@ -60,7 +65,12 @@ export async function* gzipEntries(input: ContainerInput, limits: Limits): Async
   const path = gzipHeaderName(head) ?? (input.kind === 'file' ? gunzippedName(input.path) : '');
   const compressedSize = input.kind === 'file' ? input.size : input.data.length;
 
-  const source: Readable = input.kind === 'file' ? createReadStream(input.path) : Readable.from([input.data]);
+  // Fed in slices: zlib drops the output of the write that fails, so small writes keep the most
+  // of a damaged stream (truncated, or garbage after the last member).
+  const source: Readable =
+    input.kind === 'file'
+      ? createReadStream(input.path, { highWaterMark: FEED_BYTES })
+      : Readable.from(slices(input.data, FEED_BYTES));
   const gunzip = createGunzip();
   source.on('error', (err: Error) => gunzip.destroy(err));
   source.pipe(gunzip);

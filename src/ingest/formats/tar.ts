@@ -19,6 +19,12 @@ import tar from 'tar-stream';
 import type { ContainerEvent, ContainerFormat, ContainerInput, EntryProblem } from '../format.ts';
 import type { Limits } from '../limits.ts';
 
+const SPECIAL: Record<string, string> = {
+  'character-device': 'character device',
+  'block-device': 'block device',
+  fifo: 'FIFO (named pipe)',
+};
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -115,7 +121,11 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
         if (header.type === 'symlink')
           yield fail('failed', `symbolic link to ${header.linkname} not followed`);
         else if (header.type === 'link') yield fail('failed', `hard link to ${header.linkname} not followed`);
-        else yield fail('failed', `${header.type ?? 'unknown member type'} not extracted`);
+        else
+          yield fail(
+            'failed',
+            `${SPECIAL[header.type] ?? `member of type ${String(header.type)}`} not extracted`,
+          );
         continue;
       }
       if (header.size > limits.maxEntryBytes) {
