@@ -479,7 +479,7 @@ describe('zip', () => {
 type TarItem = {
   name: string;
   data?: Buffer;
-  type?: 'file' | 'symlink' | 'link' | 'directory';
+  type?: 'file' | 'symlink' | 'link' | 'directory' | 'character-device';
   linkname?: string;
 };
 
