@@ -514,7 +514,7 @@ export function createMessageFactory(opts: SynthOptions): MessageFactory {
       const quoteMark = rng.chance(0.8) ? '> ' : '>';
       lines.push('', attribution(parent, lang));
       const quoted = parent.text.split('\n').slice(0, 60);
-      for (const q of quoted) lines.push(q ? quoteMark + q : '>');
+      for (const q of quoted) lines.push(q ? (quoteMark + q).trimEnd() : '>');
     }
     const text = lines.join('\n');
 
