@@ -34,7 +34,7 @@ function tarball(entries: { name: string; bytes?: Buffer; linkname?: string }[])
   pack.finalize();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
-    pack.on('data', (c: Buffer) => chunks.push(c));
+    pack.on('data', (c) => chunks.push(c as Buffer));
     pack.on('end', () => resolve(Buffer.concat(chunks)));
     pack.on('error', reject);
   });

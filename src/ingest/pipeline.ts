@@ -27,7 +27,7 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Leaf files per transaction (default 500): smaller batches lose less work to a kill, larger ones run faster. */
   batchFiles?: number;
-  /** Called for every new message item inside the ingest transaction (verification hooks in here). */
+  /** Called with the exact stored bytes of every new message, inside the ingest transaction (verification hooks in here). */
   onMessage?: (itemId: number, raw: Buffer) => Promise<void>;
 }
 
@@ -312,7 +312,7 @@ class IngestRun {
       this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
       await store.putMessage({ itemId: id, ...parsed.message });
-      if (this.options.onMessage) await this.options.onMessage(id, readable);
+      if (this.options.onMessage) await this.options.onMessage(id, bytes);
       for (const part of parsed.parts) {
         await this.ingestBytes(
           part.bytes,

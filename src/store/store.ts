@@ -1,3 +1,6 @@
+import type { KeyFailure } from '../keys/formats/types.ts';
+import type { KeyRecord } from '../keys/types.ts';
+
 // The pipeline talks to this interface only, so a PostgreSQL store can replace the embedded one.
 
 export type ItemType = 'message' | 'attachment' | 'document' | 'container';
@@ -86,6 +89,21 @@ export interface SourceCounts {
   reasons: Record<string, number>;
 }
 
+/** A message's verification as stored: the verifier's full report, kept as JSON. */
+export interface StoredVerification<Report = unknown> {
+  itemId: number;
+  verdict: string;
+  /** The time the message was judged at. */
+  judgedAt: string | null;
+  report: Report;
+  verifiedAt: string;
+}
+
+export interface VerificationStats {
+  verdicts: Record<string, number>;
+  signatures: Record<string, number>;
+}
+
 export interface ItemFilter {
   type?: ItemType | 'all';
   limit?: number;
@@ -135,6 +153,16 @@ export interface Store {
   occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
   getMessage(itemId: number): Promise<MessageRecord | null>;
   stats(): Promise<CaseStats>;
+
+  /** Adds archived key records and recorded DNS failures; returns how many were new. */
+  putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number>;
+  listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;
+  /** Replaces a message's verification; `keyNames` are the selectors its signatures need. */
+  putVerification(v: StoredVerification, signatures: { keyName: string; result: string }[]): Promise<void>;
+  getVerification(itemId: number): Promise<StoredVerification | null>;
+  verificationStats(): Promise<VerificationStats>;
+  /** Signed messages that a key imported after their verification could change (all signed ones with `all`). */
+  messagesToReverify(all: boolean): Promise<number[]>;
 
   close(): Promise<void>;
 }

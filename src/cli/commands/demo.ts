@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openCase } from '../../core/case.ts';
-import { ingest } from '../../ingest/pipeline.ts';
+import { ingestIntoCase } from '../../core/ingest-case.ts';
 import { printLines } from '../output.ts';
 import { describeSummary } from './ingest.ts';
 
@@ -18,11 +18,11 @@ export function registerDemo(program: Command): void {
       if (!existsSync(dumpDir)) {
         // Loaded on demand: other commands need not load the generator.
         const { buildSampleDump } = await import('../../sample/build.ts');
-        await buildSampleDump(dumpDir);
+        await buildSampleDump(root); // writes root/dump and root/sample-keys.json
       }
       const kase = openCase(join(root, 'case'), { create: true });
       try {
-        const summary = await ingest(kase, [dumpDir]);
+        const summary = await ingestIntoCase(kase, [dumpDir], { keyFiles: [join(root, 'sample-keys.json')] });
         printLines([`Sample dump: ${dumpDir}`, `Case: ${kase.dir}`, '', ...describeSummary(summary)]);
       } finally {
         await kase.store.close();

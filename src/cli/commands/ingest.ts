@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openCase } from '../../core/case.ts';
-import { type IngestProgress, type IngestSummary, ingest } from '../../ingest/pipeline.ts';
+import { type CaseIngestSummary, ingestIntoCase } from '../../core/ingest-case.ts';
+import type { IngestProgress } from '../../ingest/pipeline.ts';
 import { formatBytes } from '../../mail/parse.ts';
 import { printJson, printLines, table, UsageError } from '../output.ts';
 
@@ -12,6 +13,8 @@ export function registerIngest(program: Command): void {
     .argument('<path...>', 'files or directories to ingest')
     .requiredOption('--case <dir>', 'case directory (created if missing)')
     .option('--json', 'print a machine-readable summary')
+    .option('--keys <file...>', 'import DKIM key archive files (JSON map, zone file, CSV/JSON rows) first')
+    .option('--dns', 'fetch keys missing from the archive from live DNS (saved with their fetch time)')
     .option('--max-depth <n>', 'deepest nesting of archives and attached messages', toInt)
     .option('--max-expanded <bytes>', 'bytes one archive may expand to', toInt)
     .option('--max-ratio <n>', 'largest expansion ratio of one archive entry', toInt)
@@ -31,7 +34,9 @@ export function registerIngest(program: Command): void {
         if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
       const kase = openCase(opts.case, { create: true });
       try {
-        const summary = await ingest(kase, paths, {
+        const summary = await ingestIntoCase(kase, paths, {
+          keyFiles: opts.keys ?? [],
+          dns: opts.dns ?? false,
           limits: {
             ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }),
             ...(opts.maxExpanded === undefined ? {} : { maxExpandedBytes: opts.maxExpanded }),
@@ -71,7 +76,7 @@ function formatDuration(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function describeSummary(summary: IngestSummary): string[] {
+export function describeSummary(summary: CaseIngestSummary): string[] {
   const lines = [
     `Ingested ${summary.sources} source(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.added} new item(s).`,
     `Case now holds ${summary.items} items: ${summary.messages} messages, ${summary.attachments} attachments, ${summary.documents} documents, ${summary.containers} containers; ${summary.duplicates} duplicate copies; ${summary.failed} failed, ${summary.limited} limited.`,
@@ -88,6 +93,21 @@ export function describeSummary(summary: IngestSummary): string[] {
       ]),
     ]),
   ];
+  for (const k of summary.keyImports) {
+    lines.push(
+      '',
+      `Keys from ${k.path}: ${k.records} record(s), ${k.failures} DNS failure(s), ${k.added} new.`,
+    );
+    for (const problem of k.problems) lines.push(`  not read: ${problem}`);
+  }
+  const verdicts = Object.entries(summary.verdicts);
+  if (verdicts.length > 0) {
+    lines.push(
+      '',
+      'Authenticity verdicts (whole case):',
+      ...verdicts.map(([verdict, n]) => `  ${String(n).padStart(6)}  ${verdict}`),
+    );
+  }
   const reasons = summary.perSource.flatMap((s) =>
     Object.entries(s.counts.reasons).map(([reason, n]) => `  ${n} × ${reason}  (${s.path})`),
   );

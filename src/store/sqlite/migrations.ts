@@ -75,4 +75,41 @@ export const migrations: string[] = [
   );
   CREATE INDEX messages_message_id ON messages(message_id);
   `,
+  // 2: the key archive and verification results.
+  `
+  CREATE TABLE dkim_keys (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    source TEXT NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    fetched_at TEXT,
+    imported_at TEXT NOT NULL,
+    UNIQUE (name, value, source)
+  );
+  CREATE TABLE dkim_key_failures (
+    name TEXT NOT NULL,
+    failure TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (name, failure, source)
+  ) WITHOUT ROWID;
+  CREATE TABLE verifications (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id),
+    verdict TEXT NOT NULL,
+    judged_at TEXT,
+    report TEXT NOT NULL,
+    verified_at TEXT NOT NULL
+  );
+  CREATE INDEX verifications_verdict ON verifications(verdict);
+  CREATE TABLE signatures (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    idx INTEGER NOT NULL,
+    key_name TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (item_id, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX signatures_key_name ON signatures(key_name);
+  `,
 ];

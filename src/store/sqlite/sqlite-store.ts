@@ -1,4 +1,6 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { KeyFailure } from '../../keys/formats/types.ts';
+import type { KeyRecord } from '../../keys/types.ts';
 import type {
   CaseStats,
   ItemFilter,
@@ -11,6 +13,8 @@ import type {
   SourceCounts,
   SourceRecord,
   Store,
+  StoredVerification,
+  VerificationStats,
 } from '../store.ts';
 import { migrations } from './migrations.ts';
 
@@ -284,6 +288,105 @@ export class SqliteStore implements Store {
       reasons: tally('SELECT reason AS k, count(*) AS n FROM items WHERE reason IS NOT NULL GROUP BY reason'),
       duplicateMessageIds,
     };
+  }
+
+  async putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number> {
+    const now = new Date().toISOString();
+    let added = 0;
+    // Joins the caller's transaction when there is one (keys fetched live during a verification run).
+    const own = !this.db.isTransaction;
+    if (own) this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const r of records) {
+        added += Number(
+          this.sql(
+            `INSERT OR IGNORE INTO dkim_keys (name, value, source, first_seen, last_seen, fetched_at, imported_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(r.name.toLowerCase(), r.value, r.source, r.firstSeen, r.lastSeen, r.fetchedAt, now).changes,
+        );
+      }
+      for (const f of failures) {
+        added += Number(
+          this.sql(
+            'INSERT OR IGNORE INTO dkim_key_failures (name, failure, source, imported_at) VALUES (?, ?, ?, ?)',
+          ).run(f.name.toLowerCase(), f.failure, 'archive', now).changes,
+        );
+      }
+      if (own) this.db.exec('COMMIT');
+    } catch (err) {
+      if (own) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return added;
+  }
+
+  async listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }> {
+    const records = (this.sql('SELECT * FROM dkim_keys ORDER BY name, id').all() as Row[]).map((row) => ({
+      name: String(row.name),
+      value: String(row.value),
+      source: String(row.source),
+      firstSeen: str(row.first_seen),
+      lastSeen: str(row.last_seen),
+      fetchedAt: str(row.fetched_at),
+    }));
+    const failures = (
+      this.sql('SELECT name, failure FROM dkim_key_failures ORDER BY name').all() as Row[]
+    ).map((row) => ({ name: String(row.name), failure: String(row.failure) as KeyFailure['failure'] }));
+    return { records, failures };
+  }
+
+  async putVerification(
+    v: StoredVerification,
+    signatures: { keyName: string; result: string }[],
+  ): Promise<void> {
+    this.sql(
+      'INSERT OR REPLACE INTO verifications (item_id, verdict, judged_at, report, verified_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(v.itemId, v.verdict, v.judgedAt, JSON.stringify(v.report), v.verifiedAt);
+    this.sql('DELETE FROM signatures WHERE item_id = ?').run(v.itemId);
+    for (const [idx, signature] of signatures.entries()) {
+      this.sql('INSERT INTO signatures (item_id, idx, key_name, result) VALUES (?, ?, ?, ?)').run(
+        v.itemId,
+        idx,
+        signature.keyName.toLowerCase(),
+        signature.result,
+      );
+    }
+  }
+
+  async getVerification(itemId: number): Promise<StoredVerification | null> {
+    const row = this.sql('SELECT * FROM verifications WHERE item_id = ?').get(itemId) as Row | undefined;
+    if (!row) return null;
+    return {
+      itemId,
+      verdict: String(row.verdict),
+      judgedAt: str(row.judged_at),
+      report: JSON.parse(String(row.report)),
+      verifiedAt: String(row.verified_at),
+    };
+  }
+
+  async verificationStats(): Promise<VerificationStats> {
+    const tally = (text: string): Record<string, number> =>
+      Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
+    return {
+      verdicts: tally(
+        'SELECT verdict AS k, count(*) AS n FROM verifications GROUP BY verdict ORDER BY verdict',
+      ),
+      signatures: tally('SELECT result AS k, count(*) AS n FROM signatures GROUP BY result ORDER BY result'),
+    };
+  }
+
+  async messagesToReverify(all: boolean): Promise<number[]> {
+    const rows = all
+      ? this.sql(`SELECT item_id FROM verifications WHERE verdict <> 'unsigned' ORDER BY item_id`).all()
+      : this.sql(
+          `SELECT DISTINCT v.item_id FROM verifications v
+           JOIN signatures s ON s.item_id = v.item_id
+           WHERE EXISTS (SELECT 1 FROM dkim_keys k WHERE k.name = s.key_name AND k.imported_at > v.verified_at)
+              OR EXISTS (SELECT 1 FROM dkim_key_failures f WHERE f.name = s.key_name AND f.imported_at > v.verified_at)
+           ORDER BY v.item_id`,
+        ).all();
+    return (rows as Row[]).map((row) => Number(row.item_id));
   }
 
   async close(): Promise<void> {
