@@ -1,0 +1,164 @@
+// npm run bench:verify — DKIM verification throughput on ~10 KB rsa-2048 messages, ours vs dkimpy.
+// Generates N messages signed with a throwaway key, verifies them with verifyMessage (single
+// thread, cached key objects), then runs dkimpy's dkim.verify on the same bytes with the same
+// key (dnsfunc), in the same run. Target: ≥ 8,000 signatures/s.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
+import { verifyMessage } from '../src/verify/message.ts';
+
+const N = Number(process.env.BENCH_N ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const TARGET = 8000;
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const txt = `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+const keys = new MemoryKeyResolver([
+  {
+    name: 'bench._domainkey.example.com',
+    value: txt,
+    source: 'bench',
+    firstSeen: null,
+    lastSeen: null,
+    fetchedAt: null,
+  },
+]);
+
+const words =
+  'the minister said budget campaign meeting tomorrow report draft confidential press office'.split(' ');
+function makeMessage(i: number): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  let n = i;
+  while (size < 9800) {
+    const line = Array.from(
+      { length: 11 },
+      () => words[(n = (n * 1103515245 + 12345) >>> 0) % words.length],
+    ).join(' ');
+    lines.push(line);
+    size += line.length + 2;
+  }
+  return Buffer.from(
+    [
+      'From: Alice <alice@example.com>',
+      'To: Bob <bob@example.org>',
+      `Subject: Weekly notes ${i}`,
+      'Date: Tue, 2 Jan 2024 10:00:00 +0000',
+      `Message-ID: <bench-${i}@example.com>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      ...lines,
+      '',
+    ].join('\r\n'),
+  );
+}
+
+process.stdout.write(`Signing ${N} messages (~10 KB, rsa-2048, relaxed/relaxed)… `);
+const messages: Buffer[] = [];
+for (let i = 0; i < N; i++) {
+  const msg = makeMessage(i);
+  // mailauth's typings want top-level signingDomain/selector, its code reads signatureData.
+  const options = {
+    canonicalization: 'relaxed/relaxed',
+    signTime: new Date('2024-01-02T10:00:00Z'),
+    signatureData: [
+      { signingDomain: 'example.com', selector: 'bench', privateKey: pem, algorithm: 'rsa-sha256' },
+    ],
+  } as unknown as Parameters<typeof dkimSign>[1];
+  const signed = await dkimSign(msg, options);
+  messages.push(Buffer.concat([Buffer.from(signed.signatures), msg]));
+}
+const avg = Math.round(messages.reduce((a, m) => a + m.length, 0) / N);
+process.stdout.write(`done, average ${avg} bytes.\n`);
+
+// Warm-up and correctness check.
+for (const m of messages.slice(0, 50)) {
+  const v = await verifyMessage(m, { keys });
+  if (v.verdict !== 'authentic')
+    throw new Error(`bench message did not verify: ${v.verdict} ${v.reasons.join(' ')}`);
+}
+
+let count = 0;
+const start = performance.now();
+const deadline = start + SECONDS * 1000;
+while (performance.now() < deadline) {
+  for (const m of messages) {
+    const v = await verifyMessage(m, { keys });
+    if (v.signatures[0]?.result !== 'pass') throw new Error('unexpected failure');
+    count++;
+  }
+}
+const ours = count / ((performance.now() - start) / 1000);
+console.log(
+  `crible verifyMessage: ${Math.round(ours).toLocaleString('en')} signatures/s (single thread, ${count} verifications)`,
+);
+
+// dkimpy on the same messages, same key.
+const python = ['/usr/bin/python3', 'python3'].find((p) => {
+  try {
+    execFileSync(p, ['-c', 'import dkim'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+let dkimpyRate: number | null = null;
+if (python) {
+  const dir = mkdtempSync(join(tmpdir(), 'crible-bench-'));
+  try {
+    const sample = messages.slice(0, Math.min(N, 1000));
+    writeFileSync(
+      join(dir, 'messages.bin'),
+      Buffer.concat(sample.flatMap((m) => [Buffer.from(`${m.length}\n`), m])),
+    );
+    writeFileSync(join(dir, 'key.txt'), txt);
+    writeFileSync(
+      join(dir, 'bench.py'),
+      `import sys, time, dkim
+txt = open(sys.argv[2], 'rb').read()
+data = open(sys.argv[1], 'rb').read()
+msgs, pos = [], 0
+while pos < len(data):
+    nl = data.index(b'\\n', pos)
+    n = int(data[pos:nl]); msgs.append(data[nl + 1:nl + 1 + n]); pos = nl + 1 + n
+dns = lambda name, timeout=5: txt
+for m in msgs[:20]:
+    assert dkim.verify(m, dnsfunc=dns), 'dkimpy could not verify a bench message'
+count, start = 0, time.perf_counter()
+while time.perf_counter() - start < float(sys.argv[3]):
+    for m in msgs:
+        if not dkim.verify(m, dnsfunc=dns): raise SystemExit('dkimpy failure')
+        count += 1
+print(count / (time.perf_counter() - start))
+`,
+    );
+    const out = execFileSync(
+      python,
+      [join(dir, 'bench.py'), join(dir, 'messages.bin'), join(dir, 'key.txt'), String(SECONDS)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    dkimpyRate = Number(out.trim());
+    console.log(
+      `dkimpy dkim.verify:   ${Math.round(dkimpyRate).toLocaleString('en')} signatures/s (${python})`,
+    );
+  } finally {
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  console.log('dkimpy: not installed (apt install python3-dkim) — skipped');
+}
+if (dkimpyRate) console.log(`ratio: ${(ours / dkimpyRate).toFixed(1)}× dkimpy`);
+console.log(
+  ours >= TARGET
+    ? `OK: ≥ ${TARGET.toLocaleString('en')}/s`
+    : `BELOW TARGET: < ${TARGET.toLocaleString('en')}/s`,
+);
+if (ours < TARGET) process.exitCode = 1;
