@@ -36,10 +36,12 @@ function makeMessage(i: number): Buffer {
   let size = 0;
   let n = i;
   while (size < 9800) {
-    const line = Array.from(
-      { length: 11 },
-      () => words[(n = (n * 1103515245 + 12345) >>> 0) % words.length],
-    ).join(' ');
+    const picked: string[] = [];
+    for (let w = 0; w < 11; w++) {
+      n = (n * 1103515245 + 12345) >>> 0;
+      picked.push(words[n % words.length]!);
+    }
+    const line = picked.join(' ');
     lines.push(line);
     size += line.length + 2;
   }
