@@ -35,8 +35,8 @@ import {
 } from './mime.ts';
 import { createRng, type Rng } from './prng.ts';
 
-export type { MboxVariant, WriteResult } from './writers.ts';
-export { writeEml, writeMaildir, writeMbox } from './writers.ts';
+export type { MboxVariant, MboxWriter, WriteResult } from './writers.ts';
+export { createMboxWriter, maildirName, toLf, writeEml, writeMaildir, writeMbox } from './writers.ts';
 
 const CRLF = '\r\n';
 
@@ -226,7 +226,7 @@ function fill(rng: Rng, template: string, lang: Lang, people: Person[]): string 
           : `${rng.range(8, 11)}:${rng.pick(['00', '15', '30', '45'])} ${rng.chance(0.5) ? 'am' : 'pm'}`;
       case 'amount': {
         const n = rng.range(3, 900) * 50;
-        return lang === 'fr' ? n.toLocaleString('fr-FR').replace(/\u202f/g, ' ') : n.toLocaleString('en-GB');
+        return String(n).replace(/\B(?=(\d{3})+$)/g, lang === 'fr' ? ' ' : ',');
       }
       case 'count':
         return String(rng.range(2, 120) * 10);

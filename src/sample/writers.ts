@@ -113,17 +113,20 @@ export function escapeMbox(lf: string, variant: MboxVariant): { text: string; es
   return { text, escaped };
 }
 
-/** Writes an mbox: `From <sender> <asctime>` separator lines, escaped bodies, a blank line after each. */
-export async function writeMbox<M extends WritableMessage>(
-  path: string,
-  messages: MessageSource<M>,
-  opts: MboxOptions = { variant: 'mboxrd' },
-): Promise<WriteResult> {
+export interface MboxWriter {
+  append(m: WritableMessage): void;
+  /** Flushes and closes; returns what was written. */
+  close(): WriteResult;
+}
+
+/** Incremental mbox writer (buffered, synchronous appends) for callers that tee a stream. */
+export function createMboxWriter(path: string, opts: MboxOptions = { variant: 'mboxrd' }): MboxWriter {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
   const res: WriteResult = { files: [path], messages: 0, bytes: 0, escapedLines: 0 };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let closed = false;
   const flush = () => {
     if (!pendingBytes) return;
     const buf = Buffer.concat(pending, pendingBytes);
@@ -132,8 +135,8 @@ export async function writeMbox<M extends WritableMessage>(
     pending = [];
     pendingBytes = 0;
   };
-  try {
-    for await (const m of messages) {
+  return {
+    append(m) {
       let lf = toLf(m.raw).toString('latin1');
       if (!lf.endsWith('\n')) lf += '\n';
       const { text, escaped } = escapeMbox(lf, opts.variant);
@@ -144,10 +147,32 @@ export async function writeMbox<M extends WritableMessage>(
       res.bytes += chunk.length;
       res.escapedLines += escaped;
       if (pendingBytes > 4 << 20) flush();
-    }
-    flush();
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        try {
+          flush();
+        } finally {
+          closeSync(fd);
+        }
+      }
+      return res;
+    },
+  };
+}
+
+/** Writes an mbox: `From <sender> <asctime>` separator lines, escaped bodies, a blank line after each. */
+export async function writeMbox<M extends WritableMessage>(
+  path: string,
+  messages: MessageSource<M>,
+  opts: MboxOptions = { variant: 'mboxrd' },
+): Promise<WriteResult> {
+  const w = createMboxWriter(path, opts);
+  try {
+    for await (const m of messages) w.append(m);
   } finally {
-    closeSync(fd);
+    w.close();
   }
-  return res;
+  return w.close();
 }
