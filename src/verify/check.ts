@@ -35,6 +35,15 @@ export function signatureAt(pm: PreparedMessage, index: number): SignatureInfo |
   return null;
 }
 
+/** The canonicalised header data the signature is computed over (RFC 6376 §3.7). */
+export function canonicalHeaderData(pm: PreparedMessage, sig: SignatureInfo): Buffer {
+  const lines = getSigningHeaderLines(pm.headers, sig.h, true);
+  return generateCanonicalizedHeader('DKIM', lines, {
+    signatureHeaderLine: sig.header.line,
+    canonicalization: sig.canonicalization,
+  }).canonicalizedHeader;
+}
+
 export function checkSignature(pm: PreparedMessage, sig: SignatureInfo, keys: UsableKey[]): CheckOutcome {
   const body = bodyHash(pm, sig.bodyCanon, sig.hashAlgo, sig.bodyLength);
   const outcome: CheckOutcome = {
@@ -46,11 +55,7 @@ export function checkSignature(pm: PreparedMessage, sig: SignatureInfo, keys: Us
     matchedRecord: null,
   };
   if (!keys.length) return outcome;
-  const lines = getSigningHeaderLines(pm.headers, sig.h, true);
-  const { canonicalizedHeader } = generateCanonicalizedHeader('DKIM', lines, {
-    signatureHeaderLine: sig.header.line,
-    canonicalization: sig.canonicalization,
-  });
+  const canonicalizedHeader = canonicalHeaderData(pm, sig);
   outcome.headerOk = false;
   let edDigest: Buffer | null = null;
   for (const key of keys) {

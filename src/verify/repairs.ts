@@ -182,6 +182,16 @@ function* combinations<T>(items: T[], size: number, start = 0): Generator<T[]> {
   }
 }
 
+/** Re-applies named repairs, in list order, to reproduce the bytes a signature passed on. */
+export function applyRepairs(raw: Buffer, names: string[]): Buffer {
+  let bytes = raw;
+  for (const r of REPAIRS) {
+    if (!names.includes(r.name)) continue;
+    bytes = r.apply(bytes) ?? bytes;
+  }
+  return bytes;
+}
+
 export function describeRepair(name: string): string {
   return REPAIRS.find((r) => r.name === name)?.description ?? name;
 }

@@ -2,8 +2,14 @@ import type { Command } from 'commander';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
+import { registerVerify } from './verify.ts';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerIngest, registerItemCommands, registerDemo];
+export const commands: RegisterCommand[] = [
+  registerIngest,
+  registerItemCommands,
+  registerDemo,
+  registerVerify,
+];

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ChainKeyResolver, DnsKeyResolver } from '../../keys/dns-resolver.ts';
+import { parseKeyFile } from '../../keys/formats/index.ts';
+import { MemoryKeyResolver } from '../../keys/memory-resolver.ts';
+import type { KeyResolver } from '../../keys/types.ts';
+import { describeFlag } from '../../verify/flags.ts';
+import { keysUsed, verifyMessage } from '../../verify/message.ts';
+import { writeProof } from '../../verify/proof.ts';
+import { parseAt } from '../../verify/time.ts';
+import type { MessageVerification } from '../../verify/types.ts';
+import { printJson, printLines, UsageError } from '../output.ts';
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      'Check the DKIM signatures of one message (.eml) against archived keys, at the message’s own time',
+    )
+    .argument('<file>', 'the message, exact bytes as exported')
+    .option('--keys <file...>', 'DKIM key archive files (JSON map, zone file, CSV/JSON rows)')
+    .option('--at <time>', 'judge the message at this time (ISO 8601 or unix seconds) instead of its own')
+    .option('--json', 'print a machine-readable result')
+    .option('--dns', 'also fetch keys from live DNS (today’s keys, stamped with the fetch time)')
+    .option('--proof <dir>', 'write a proof folder (message, keys, transcript, re-check script)')
+    .addHelpText('after', '\nExit codes: 0 checked (whatever the verdict); 2 usage error; 1 fatal error.')
+    .action(
+      async (
+        file: string,
+        opts: { keys?: string[]; at?: string; json?: boolean; dns?: boolean; proof?: string },
+      ) => {
+        let at: Date | undefined;
+        if (opts.at !== undefined) {
+          const parsed = parseAt(opts.at);
+          if (!parsed) throw new UsageError(`--at: not an ISO 8601 date or unix time: ${opts.at}`);
+          at = parsed;
+        }
+        const raw = await readInput(file);
+        const keys = await loadKeys(opts.keys ?? [], opts.dns ?? false);
+        const verification = await verifyMessage(raw, { keys, ...(at ? { at } : {}) });
+        if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
+        if (opts.json) printJson(toJson(verification));
+        else printLines(describeVerification(verification));
+      },
+    );
+}
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'EISDIR') throw new UsageError(`cannot read message ${file}: ${code}`);
+    throw err;
+  }
+}
+
+/** Key archive files (and optionally live DNS) as one resolver. */
+export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolver> {
+  const memory = new MemoryKeyResolver();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read key file ${file}: ${(err as { code?: string }).code ?? err}`);
+    }
+    let parsed: ReturnType<typeof parseKeyFile>;
+    try {
+      parsed = parseKeyFile(file, text);
+    } catch (err) {
+      throw new UsageError(`cannot parse key file ${file}: ${(err as Error).message}`);
+    }
+    for (const p of parsed.problems) process.stderr.write(`crible: ${file}: ${p}\n`);
+    memory.add(parsed.records, parsed.failures);
+  }
+  return dns ? new ChainKeyResolver([memory, new DnsKeyResolver()]) : memory;
+}
+
+export function toJson(v: MessageVerification) {
+  return {
+    verdict: v.verdict,
+    reasons: v.reasons,
+    at: v.at,
+    atSource: v.atSource,
+    signatures: v.signatures,
+    arc: v.arc,
+    caveat: v.caveat,
+  };
+}
+
+export function describeVerification(v: MessageVerification): string[] {
+  const lines = [`Verdict: ${v.verdict}`];
+  for (const r of v.reasons) lines.push(`  - ${r}`);
+  lines.push(`Judged at: ${v.at ?? 'unknown'} (${v.atSource})`);
+  for (const s of v.signatures) {
+    const key = s.key ? `${s.key.bits ?? '?'}-bit ${s.key.type ?? '?'} key from ${s.key.source}` : 'no key';
+    lines.push(
+      `Signature #${s.index + 1}: ${s.result}  d=${s.domain} s=${s.selector} a=${s.algorithm} c=${s.canonicalization}, ${key}`,
+    );
+    lines.push(`    ${s.reason}`);
+    if (s.repairs.length) lines.push(`    repairs: ${s.repairs.join(', ')}`);
+    for (const f of s.flags) lines.push(`    ! ${f}: ${describeFlag(f)}`);
+  }
+  if (v.arc.result !== 'none' || v.arc.reason)
+    lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${v.arc.reason})` : ''}`);
+  lines.push(`Note: ${v.caveat}`);
+  return lines;
+}
