@@ -1,0 +1,668 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DisclosedKey } from '../src/keys/disclosed.ts';
+import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
+import type { DnsFailure, KeyRecord } from '../src/keys/types.ts';
+import {
+  dkimBody,
+  generateCanonicalizedHeader,
+  getSigningHeaderLines,
+} from '../src/verify/mailauth-internals.ts';
+import { keysUsed, verifyMessage } from '../src/verify/message.ts';
+import { bodyHash, fastBodyHash, prepareMessage } from '../src/verify/prepared.ts';
+import { writeProof } from '../src/verify/proof.ts';
+import { REPAIRS } from '../src/verify/repairs.ts';
+import type { MessageVerification } from '../src/verify/types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Throwaway keys and a signer with full control over the tags (l=, t=, x=, i=, h=, algorithms).
+
+interface TestKey {
+  privateKey: KeyObject;
+  txt: string;
+}
+
+function rsaKey(bits: number): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  return {
+    privateKey,
+    txt: `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
+  };
+}
+
+function edKey(): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
+  return { privateKey, txt: `v=DKIM1; k=ed25519; p=${raw.toString('base64')}` };
+}
+
+interface SignOptions {
+  d?: string;
+  s?: string;
+  key: TestKey;
+  a?: 'rsa-sha256' | 'rsa-sha1' | 'ed25519-sha256';
+  c?: string;
+  h?: string[];
+  t?: number | null;
+  x?: number;
+  l?: number;
+  i?: string;
+}
+
+const T0 = Date.parse('2024-03-05T10:00:00Z') / 1000;
+
+/** Prepends a DKIM-Signature computed with mailauth's canonicalisers and node:crypto. */
+function signWith(msg: Buffer, o: SignOptions): Buffer {
+  const a = o.a ?? 'rsa-sha256';
+  const c = o.c ?? 'relaxed/relaxed';
+  const hashAlgo = a.endsWith('sha1') ? 'sha1' : 'sha256';
+  const hasher = dkimBody(c.split('/')[1]!, hashAlgo, o.l ?? '');
+  hasher.update(prepareMessage(msg).body);
+  const bh = hasher.digest('base64');
+  const h = o.h ?? ['from', 'to', 'subject', 'date', 'message-id'];
+  const tags = [
+    'v=1',
+    `a=${a}`,
+    `c=${c}`,
+    `d=${o.d ?? 'example.com'}`,
+    `s=${o.s ?? 'sel'}`,
+    ...(o.t === null ? [] : [`t=${o.t ?? T0}`]),
+    ...(o.x !== undefined ? [`x=${o.x}`] : []),
+    ...(o.l !== undefined ? [`l=${o.l}`] : []),
+    ...(o.i !== undefined ? [`i=${o.i}`] : []),
+    `h=${h.join(':')}`,
+    `bh=${bh}`,
+    'b=',
+  ];
+  const unsigned = `DKIM-Signature: ${tags.join('; ')}`;
+  const lines = getSigningHeaderLines(prepareMessage(msg).headers, h.join(':'), true);
+  const data = generateCanonicalizedHeader('DKIM', lines, {
+    signatureHeaderLine: Buffer.from(unsigned),
+    canonicalization: c,
+  }).canonicalizedHeader;
+  const b = a.startsWith('ed25519')
+    ? sign(null, createHash('sha256').update(data).digest(), o.key.privateKey)
+    : sign(hashAlgo, data, o.key.privateKey);
+  return Buffer.concat([Buffer.from(`${unsigned}${b.toString('base64')}\r\n`), msg]);
+}
+
+function message(extraHeaders: string[] = [], body?: string): Buffer {
+  return Buffer.from(
+    [
+      'From: Alice Martin <alice@example.com>',
+      'To: Bob <bob@example.org>',
+      'Subject: Budget meeting',
+      'Date: Tue, 5 Mar 2024 10:00:00 +0000',
+      'Message-ID: <m1@example.com>',
+      ...extraHeaders,
+      '',
+      body ??
+        'Hello Bob,\r\n\r\nThe figures are attached.\r\nFrom now on, send them to me directly.\r\n\r\nAlice\r\n',
+    ].join('\r\n'),
+  );
+}
+
+function record(name: string, value: string, extra: Partial<KeyRecord> = {}): KeyRecord {
+  return { name, value, source: 'test', firstSeen: null, lastSeen: null, fetchedAt: null, ...extra };
+}
+
+function resolver(
+  entries: Record<string, string | string[]>,
+  failures: { name: string; failure: DnsFailure }[] = [],
+) {
+  const records: KeyRecord[] = [];
+  for (const [name, v] of Object.entries(entries))
+    for (const value of [v].flat()) records.push(record(name, value));
+  return new MemoryKeyResolver(records, failures);
+}
+
+let k2048: TestKey;
+let k2048b: TestKey;
+let k1024: TestKey;
+let k512: TestKey;
+let ked: TestKey;
+
+beforeAll(() => {
+  k2048 = rsaKey(2048);
+  k2048b = rsaKey(2048);
+  k1024 = rsaKey(1024);
+  k512 = rsaKey(512);
+  ked = edKey();
+});
+
+const keysFor = (k: () => TestKey, name = 'sel._domainkey.example.com') => resolver({ [name]: k().txt });
+
+async function verify(raw: Buffer, opts: Partial<Parameters<typeof verifyMessage>[1]> = {}) {
+  return verifyMessage(raw, { keys: keysFor(() => k2048), ...opts });
+}
+
+const sig0 = (v: MessageVerification) => v.signatures[0]!;
+
+// ---------------------------------------------------------------------------------------------
+
+describe('verifyMessage: algorithms and keys', () => {
+  it('passes a message signed by mailauth (rsa-2048, relaxed) and calls it authentic', async () => {
+    const msg = message();
+    const options = {
+      canonicalization: 'relaxed/relaxed',
+      signTime: new Date(T0 * 1000),
+      signatureData: [
+        {
+          signingDomain: 'example.com',
+          selector: 'sel',
+          privateKey: k2048.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+          algorithm: 'rsa-sha256',
+        },
+      ],
+    } as unknown as Parameters<typeof dkimSign>[1];
+    const signed = Buffer.concat([Buffer.from((await dkimSign(msg, options)).signatures), msg]);
+    const v = await verify(signed);
+    expect(v.verdict).toBe('authentic');
+    expect(sig0(v)).toMatchObject({ result: 'pass', domain: 'example.com', selector: 'sel', repairs: [] });
+    expect(sig0(v).key).toMatchObject({ bits: 2048, type: 'rsa', source: 'test' });
+    expect(sig0(v).flags).toEqual([]);
+    expect(v.atSource).toBe('signature');
+    expect(v.at).toBe(new Date(T0 * 1000).toISOString());
+    expect(v.caveat).toMatch(/does not prove/);
+    expect(v.arc.result).toBe('none');
+  });
+
+  it('passes simple/simple', async () => {
+    const v = await verify(signWith(message(), { key: k2048, c: 'simple/simple' }));
+    expect(v.verdict).toBe('authentic');
+    expect(sig0(v).canonicalization).toBe('simple/simple');
+  });
+
+  it('verifies rsa-sha1 but flags it as weaker', async () => {
+    const v = await verify(signWith(message(), { key: k2048, a: 'rsa-sha1' }));
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).flags).toContain('rsa-sha1');
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(v.reasons.join(' ')).toMatch(/rsa-sha1/);
+  });
+
+  it('verifies ed25519-sha256', async () => {
+    const v = await verifyMessage(signWith(message(), { key: ked, a: 'ed25519-sha256' }), {
+      keys: keysFor(() => ked),
+    });
+    expect(v.verdict).toBe('authentic');
+    expect(sig0(v).key).toMatchObject({ type: 'ed25519', bits: 256 });
+  });
+
+  it('flags a 1024-bit key as a caveat', async () => {
+    const v = await verifyMessage(signWith(message(), { key: k1024 }), { keys: keysFor(() => k1024) });
+    expect(sig0(v).flags).toContain('weak-key:1024');
+    expect(sig0(v).key?.bits).toBe(1024);
+    expect(v.verdict).toBe('authentic-with-caveats');
+  });
+
+  it('calls a pass with a 512-bit key forgeable', async () => {
+    const v = await verifyMessage(signWith(message(), { key: k512 }), { keys: keysFor(() => k512) });
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).flags).toContain('weak-key:forgeable');
+    expect(v.verdict).toBe('forgeable');
+    expect(v.reasons.join(' ')).toMatch(/512 bits/);
+  });
+
+  it('calls a pass with a disclosed key forgeable', async () => {
+    const disclosed: DisclosedKey[] = [
+      { domain: 'example.com', selector: 'sel', disclosed: '2025-01-01', source: 'https://example.com/keys' },
+    ];
+    const v = await verify(signWith(message(), { key: k2048 }), { disclosedKeys: disclosed });
+    expect(sig0(v).flags).toContain('key-disclosed');
+    expect(v.verdict).toBe('forgeable');
+    expect(v.reasons.join(' ')).toMatch(/published/);
+  });
+
+  it('tries every archived record for a selector and reports the one that matched', async () => {
+    const keys = resolver({ 'sel._domainkey.example.com': [k2048b.txt, k2048.txt] });
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).key?.value).toBe(k2048.txt);
+    expect(sig0(v).reason).toMatch(/record 2 of 2/);
+  });
+
+  it('reports a revoked key (empty p=) as key-revoked, not forgery', async () => {
+    const keys = resolver({ 'sel._domainkey.example.com': 'v=DKIM1; k=rsa; p=' });
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
+    expect(sig0(v).result).toBe('key-revoked');
+    expect(sig0(v).reason).toMatch(/revoked later, not proof of forgery/);
+    expect(v.verdict).toBe('key-unavailable');
+  });
+
+  it.each([
+    ['ETIMEOUT', /timed out/],
+    ['ESERVFAIL', /SERVFAIL/],
+    ['ENOTFOUND', /no such key/],
+  ] as const)('reports a recorded DNS failure (%s) as no-key with the reason', async (failure, words) => {
+    const keys = resolver({}, [{ name: 'sel._domainkey.example.com', failure }]);
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
+    expect(sig0(v).result).toBe('no-key');
+    expect(sig0(v).reason).toMatch(words);
+    expect(v.verdict).toBe('key-unavailable');
+  });
+
+  it('reports no archived key as key-unavailable', async () => {
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys: resolver({}) });
+    expect(sig0(v).result).toBe('no-key');
+    expect(v.verdict).toBe('key-unavailable');
+  });
+
+  it('flags a key marked testing (t=y)', async () => {
+    const keys = resolver({ 'sel._domainkey.example.com': `${k2048.txt}; t=y` });
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
+    expect(sig0(v).flags).toContain('key-testing');
+    expect(v.verdict).toBe('authentic-with-caveats');
+  });
+});
+
+describe('verifyMessage: coverage flags', () => {
+  it('flags l= and counts the unsigned tail', async () => {
+    const signed = signWith(message(), { key: k2048, l: 20 });
+    const appended = Buffer.concat([signed, Buffer.from('P.S. wire the money to account 123.\r\n')]);
+    const v = await verify(appended);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).bodyLength).toBe(20);
+    const tail = prepareMessage(appended).body.length - 20;
+    expect(sig0(v).flags).toContain(`body-length-limit:${tail}`);
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(v.reasons.join(' ')).toMatch(new RegExp(`last ${tail} bytes are NOT signed`));
+  });
+
+  it('flags an unsigned To and Cc', async () => {
+    const v = await verify(
+      signWith(message(['Cc: carol@example.net']), { key: k2048, h: ['from', 'subject', 'date'] }),
+    );
+    expect(sig0(v).flags).toEqual(expect.arrayContaining(['unsigned-header:to', 'unsigned-header:cc']));
+    expect(v.verdict).toBe('authentic-with-caveats');
+  });
+
+  it('flags an injected duplicate Subject that the signature does not cover', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const injected = Buffer.concat([Buffer.from('Subject: Resignation letter\r\n'), signed]);
+    const v = await verify(injected);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).flags).toContain('duplicate-header:subject');
+    expect(v.verdict).toBe('authentic-with-caveats');
+  });
+
+  it('an over-signed Subject turns an injected Subject into a failure', async () => {
+    const signed = signWith(message(), {
+      key: k2048,
+      h: ['from', 'from', 'subject', 'subject', 'date', 'to'],
+    });
+    expect((await verify(signed)).verdict).toBe('authentic');
+    const injected = Buffer.concat([Buffer.from('Subject: Resignation letter\r\n'), signed]);
+    const v = await verify(injected);
+    expect(sig0(v).result).toBe('fail-header');
+    expect(v.verdict).toBe('altered');
+  });
+
+  it('flags a signature by another domain as not aligned; a subdomain of the From domain is aligned', async () => {
+    const esp = await verifyMessage(signWith(message(), { key: k2048, d: 'mailer-esp.net' }), {
+      keys: keysFor(() => k2048, 'sel._domainkey.mailer-esp.net'),
+    });
+    expect(esp.signatures[0]!.flags).toContain('not-aligned');
+    expect(esp.verdict).toBe('authentic-with-caveats');
+    const sub = await verifyMessage(signWith(message(), { key: k2048, d: 'mail.example.com' }), {
+      keys: keysFor(() => k2048, 'sel._domainkey.mail.example.com'),
+    });
+    expect(sub.signatures[0]!.flags).not.toContain('not-aligned');
+  });
+
+  it('flags an i= outside d= and treats the signature as invalid', async () => {
+    const v = await verify(signWith(message(), { key: k2048, i: 'ceo@other.org' }));
+    expect(sig0(v).flags).toContain('bad-identity');
+    expect(sig0(v).result).toBe('invalid');
+    expect(v.verdict).toBe('unverifiable');
+  });
+
+  it('judges x= at the message time, not today; --at later flags it expired', async () => {
+    const signed = signWith(message(), { key: k2048, t: T0, x: T0 + 86400 });
+    const own = await verify(signed);
+    expect(own.atSource).toBe('signature');
+    expect(sig0(own).flags).not.toContain('expired');
+    expect(own.verdict).toBe('authentic');
+    const later = await verify(signed, { at: new Date((T0 + 2 * 86400) * 1000) });
+    expect(later.atSource).toBe('given');
+    expect(later.at).toBe(new Date((T0 + 2 * 86400) * 1000).toISOString());
+    expect(later.signatures[0]!.flags).toContain('expired');
+    expect(later.verdict).toBe('authentic-with-caveats');
+  });
+
+  it('flags a signature time later than a Received header added after signing', async () => {
+    const signed = signWith(message(), { key: k2048, t: T0 + 3600 });
+    const received = Buffer.from(
+      'Received: from mx.example.org by mx2.example.org; Tue, 5 Mar 2024 10:05:00 +0000\r\n',
+    );
+    const v = await verify(Buffer.concat([received, signed]));
+    expect(sig0(v).flags).toContain('signed-after-receipt');
+    const fine = signWith(message(), { key: k2048, t: T0 + 60 });
+    const ok = await verify(Buffer.concat([received, fine]));
+    expect(ok.signatures[0]!.flags).not.toContain('signed-after-receipt');
+  });
+});
+
+describe('verifyMessage: time', () => {
+  it('falls back from t= to Date, then Received, then none', async () => {
+    const noT = signWith(message(), { key: k2048, t: null });
+    expect((await verify(noT)).atSource).toBe('date');
+    const noDate = Buffer.from(
+      'Received: by mx.example.org; Wed, 6 Mar 2024 08:00:00 +0000\r\nFrom: a@example.com\r\n\r\nhi\r\n',
+    );
+    const r = await verify(noDate);
+    expect(r.atSource).toBe('received');
+    expect(r.at).toBe('2024-03-06T08:00:00.000Z');
+    const none = await verify(Buffer.from('From: a@example.com\r\n\r\nhi\r\n'));
+    expect(none.atSource).toBe('none');
+    expect(none.at).toBeNull();
+  });
+
+  it('uses the given time (--at) over everything else', async () => {
+    const at = new Date('2030-01-01T00:00:00Z');
+    const v = await verify(signWith(message(), { key: k2048 }), { at });
+    expect(v.atSource).toBe('given');
+    expect(v.at).toBe(at.toISOString());
+  });
+});
+
+describe('verifyMessage: alteration', () => {
+  it('says "headers authentic, body altered" when only the body changed', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const altered = Buffer.from(signed.toString('latin1').replace('figures', 'numbers'), 'latin1');
+    const v = await verify(altered);
+    expect(sig0(v).result).toBe('fail-body');
+    expect(sig0(v).headersAuthentic).toBe(true);
+    expect(sig0(v).reason).toMatch(/headers authentic, body altered/);
+    expect(v.verdict).toBe('altered');
+    expect(v.reasons.join(' ')).toMatch(/headers authentic, body altered/);
+  });
+
+  it('reports a changed signed header as fail-header', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const altered = Buffer.from(signed.toString('latin1').replace('Budget meeting', 'Budget cuts'), 'latin1');
+    const v = await verify(altered);
+    expect(sig0(v).result).toBe('fail-header');
+    expect(sig0(v).headersAuthentic).toBeNull();
+    expect(v.verdict).toBe('altered');
+  });
+
+  it('reports both failing when the body and a header changed', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const altered = Buffer.from(
+      signed.toString('latin1').replace('Budget meeting', 'Budget cuts').replace('figures', 'numbers'),
+      'latin1',
+    );
+    const v = await verify(altered);
+    expect(sig0(v).result).toBe('fail-body');
+    expect(sig0(v).headersAuthentic).toBe(false);
+  });
+
+  it('rebuilt bytes (PST/MSG) that fail are unverifiable, not altered', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const rebuilt = Buffer.from(signed.toString('latin1').replace('figures', 'figures '), 'latin1');
+    const v = await verify(Buffer.concat([rebuilt, Buffer.from('x')]), { rebuiltFrom: 'PST (readpst)' });
+    expect(v.verdict).toBe('unverifiable');
+    expect(v.reasons.join(' ')).toMatch(/PST \(readpst\)/);
+  });
+
+  it('an unsigned message is unsigned', async () => {
+    const v = await verify(message());
+    expect(v.verdict).toBe('unsigned');
+    expect(v.signatures).toEqual([]);
+  });
+
+  it('when signatures disagree, a passing aligned signature wins but the failure is a caveat', async () => {
+    const author = signWith(message(), { key: k2048 });
+    // An ESP re-signs after altering the body (footer), which breaks the author's signature
+    const footer = Buffer.concat([author, Buffer.from('--\r\nSent via ESP\r\n')]);
+    const both = signWith(footer, { key: k2048b, d: 'esp.net' });
+    const keys = resolver({ 'sel._domainkey.example.com': k2048.txt, 'sel._domainkey.esp.net': k2048b.txt });
+    const v = await verifyMessage(both, { keys });
+    expect(v.signatures.map((s) => s.result)).toEqual(['pass', 'fail-body']);
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(v.reasons.join(' ')).toMatch(/Another signature does not verify/);
+  });
+});
+
+describe('verifyMessage: export damage is undone and named', () => {
+  const good = () => signWith(message(), { key: k2048, c: 'simple/simple' });
+
+  it('LF-only line endings', async () => {
+    const lf = Buffer.from(good().toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    const v = await verify(lf);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['lf-to-crlf']);
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(v.reasons.join(' ')).toMatch(/CRLF to LF/);
+  });
+
+  it('a stripped final CRLF passes (DKIM canonicalisation restores it, so no repair is needed)', async () => {
+    const g = good();
+    const v = await verify(g.subarray(0, g.length - 2));
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual([]);
+  });
+
+  it('mboxo ">From " escaping', async () => {
+    const escaped = Buffer.from(
+      good().toString('latin1').replace('\r\nFrom now on', '\r\n>From now on'),
+      'latin1',
+    );
+    const v = await verify(escaped);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['mboxo-unescape']);
+  });
+
+  it('mboxrd escaping (">From " was ">>From ")', async () => {
+    const body = 'Quoted:\r\n>From the minutes: yes\r\nFrom now on, no.\r\n';
+    const signed = signWith(message([], body), { key: k2048, c: 'simple/simple' });
+    const mboxrd = Buffer.from(
+      signed
+        .toString('latin1')
+        .replace('\r\n>From the', '\r\n>>From the')
+        .replace('\r\nFrom now', '\r\n>From now'),
+      'latin1',
+    );
+    const v = await verify(mboxrd);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['mboxrd-unescape']);
+  });
+
+  it('trailing whitespace added under simple canonicalisation', async () => {
+    const ws = Buffer.from(good().toString('latin1').replace('attached.\r\n', 'attached.  \r\n'), 'latin1');
+    const v = await verify(ws);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['trailing-whitespace']);
+  });
+
+  it('Gmail Takeout headers added to an over-signing signature', async () => {
+    const signed = signWith(message(), {
+      key: k2048,
+      h: ['from', 'to', 'subject', 'date', 'x-gmail-labels'],
+    });
+    const takeout = Buffer.concat([
+      Buffer.from('X-GM-THRID: 1234567890\r\nX-Gmail-Labels: Inbox,Important\r\n'),
+      signed,
+    ]);
+    const v = await verify(takeout);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['takeout-headers']);
+  });
+
+  it('combines repairs (LF-only + mbox escaping)', async () => {
+    const both = Buffer.from(
+      good().toString('latin1').replace('\r\nFrom now on', '\r\n>From now on').replace(/\r\n/g, '\n'),
+      'latin1',
+    );
+    const v = await verify(both);
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).repairs).toEqual(['lf-to-crlf', 'mboxo-unescape']);
+  });
+
+  it('never accepts a change of content, even next to export damage', async () => {
+    const damaged = Buffer.from(
+      good().toString('latin1').replace('figures', 'numbers').replace(/\r\n/g, '\n'),
+      'latin1',
+    );
+    const v = await verify(damaged);
+    expect(sig0(v).result).toBe('fail-body');
+    expect(sig0(v).repairs).toEqual([]);
+    expect(v.verdict).toBe('altered');
+  });
+
+  it('every repair has a name, a description and undoes nothing on clean CRLF input except what it targets', () => {
+    const clean = good();
+    for (const r of REPAIRS) {
+      expect(r.name).toMatch(/^[a-z0-9-]+$/);
+      expect(r.description.length).toBeGreaterThan(10);
+      expect(r.apply(clean)).toBeNull();
+    }
+  });
+});
+
+describe('body canonicalisation fast path', () => {
+  it('agrees with mailauth on many bodies, or defers to it', () => {
+    const pieces = ['a', ' ', '  ', '\t', '\r\n', '\n', 'From x', '\r\n\r\n', 'é', '\r', 'end '];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed;
+    };
+    let fast = 0;
+    for (let n = 0; n < 2000; n++) {
+      let s = '';
+      const len = rand() % 12;
+      for (let i = 0; i < len; i++) s += pieces[rand() % pieces.length];
+      const body = Buffer.from(s);
+      for (const canon of ['simple', 'relaxed']) {
+        for (const l of [null, 0, 3]) {
+          const got = fastBodyHash(body, canon, 'sha256', l);
+          if (!got) continue;
+          fast++;
+          const h = dkimBody(canon, 'sha256', l ?? '');
+          if (body.length) h.update(body);
+          expect(got.hash, `${canon} l=${l} ${JSON.stringify(s)}`).toBe(h.digest('base64'));
+          expect(got.bodyHashedBytes).toBe(h.bodyHashedBytes);
+          expect(got.canonicalizedLength).toBe(h.canonicalizedLength);
+        }
+      }
+    }
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  it('bodyHash caches per canonicalisation, hash and l=', () => {
+    const pm = prepareMessage(message());
+    const a = bodyHash(pm, 'relaxed', 'sha256', null);
+    expect(bodyHash(pm, 'relaxed', 'sha256', null)).toBe(a);
+    expect(pm.bodyHashes.size).toBe(1);
+  });
+});
+
+describe('proof folder', () => {
+  it('writes the exact bytes, the keys with provenance, a transcript and a re-check script', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const keys = new MemoryKeyResolver([
+      record('sel._domainkey.example.com', k2048.txt, {
+        source: 'archive.csv (csv)',
+        firstSeen: '2023-01-01T00:00:00.000Z',
+        lastSeen: '2024-06-01T00:00:00.000Z',
+      }),
+    ]);
+    const v = await verifyMessage(signed, { keys });
+    const dir = mkdtempSync(join(tmpdir(), 'crible-proof-'));
+    const out = await writeProof(dir, signed, v, keysUsed(v));
+    expect(out.files).toEqual(
+      expect.arrayContaining(['message.eml', 'keys.json', 'transcript.txt', 'recheck.sh']),
+    );
+    expect(readFileSync(join(dir, 'message.eml')).equals(signed)).toBe(true);
+    const savedKeys = JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8'));
+    expect(savedKeys).toEqual([
+      expect.objectContaining({
+        name: 'sel._domainkey.example.com',
+        value: k2048.txt,
+        source: 'archive.csv (csv)',
+      }),
+    ]);
+    const transcript = readFileSync(join(dir, 'transcript.txt'), 'utf8');
+    expect(transcript).toMatch(/Body hash: computed \S+ vs signed bh=\S+ → match/);
+    expect(transcript).toMatch(/Header hash: sha256/);
+    expect(transcript).toMatch(/first seen 2023-01-01/);
+    expect(readFileSync(join(dir, 'recheck.sh'), 'utf8')).toMatch(/dkimverify < message\.eml/);
+  });
+
+  const python = ['/usr/bin/python3', 'python3'].find(
+    (p) => spawnSync(p, ['-c', 'import dkim'], { stdio: 'ignore' }).status === 0,
+  );
+  it.skipIf(!python)(
+    `the written re-check passes with dkimpy for a good message and fails for an altered one${python ? '' : ' (SKIPPED: python3-dkim not installed)'}`,
+    async () => {
+      const signed = signWith(message(), { key: k2048, x: T0 + 3600 });
+      for (const [raw, expected] of [
+        [signed, 'pass'],
+        [Buffer.from(signed.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'), 'pass'],
+        [Buffer.from(signed.toString('latin1').replace('figures', 'numbers'), 'latin1'), 'fail'],
+      ] as const) {
+        const v = await verify(raw);
+        const dir = mkdtempSync(join(tmpdir(), 'crible-proof-'));
+        await writeProof(dir, raw, v, keysUsed(v));
+        const run = spawnSync(join(dir, 'recheck.sh'), {
+          env: { ...process.env, PYTHON: python },
+          encoding: 'utf8',
+        });
+        expect(run.stdout).toMatch(new RegExp(`dkimpy says ${expected}, crible said ${expected} -> AGREE`));
+        expect(run.status).toBe(0);
+      }
+    },
+  );
+  if (!python) console.warn('SKIPPED dkimpy re-check test: python3-dkim is not installed');
+});
+
+describe('crible verify (CLI)', () => {
+  const bin = new URL('../bin/crible.js', import.meta.url).pathname;
+  const run = (args: string[]) => spawnSync(process.execPath, [bin, 'verify', ...args], { encoding: 'utf8' });
+
+  it('prints JSON with verdict, reasons, signatures and arc; exit 0 whatever the verdict', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crible-cli-'));
+    const signed = signWith(message(), { key: k2048, x: T0 + 3600 });
+    writeFileSync(join(dir, 'm.eml'), signed);
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ 'sel._domainkey.example.com': [k2048.txt] }));
+    const ok = run([join(dir, 'm.eml'), '--keys', join(dir, 'keys.json'), '--json']);
+    expect(ok.status).toBe(0);
+    const json = JSON.parse(ok.stdout);
+    expect(json.verdict).toBe('authentic');
+    expect(json.signatures[0]).toMatchObject({ result: 'pass', repairs: [], flags: [] });
+    expect(json.arc.result).toBe('none');
+    expect(Array.isArray(json.reasons)).toBe(true);
+
+    const later = run([
+      join(dir, 'm.eml'),
+      '--keys',
+      join(dir, 'keys.json'),
+      '--json',
+      '--at',
+      String(T0 + 7200),
+    ]);
+    expect(JSON.parse(later.stdout).signatures[0].flags).toContain('expired');
+
+    const human = run([join(dir, 'm.eml')]);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/Verdict: key-unavailable/);
+    expect(human.stdout).toMatch(/Signature #1: no-key/);
+    expect(human.stdout).toMatch(/does not prove/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(run([]).status).toBe(2);
+    expect(run(['/nonexistent/message.eml']).status).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), 'crible-cli-'));
+    writeFileSync(join(dir, 'm.eml'), message());
+    expect(run([join(dir, 'm.eml'), '--at', 'yesterday-ish']).status).toBe(2);
+    expect(existsSync(join(dir, 'm.eml'))).toBe(true);
+  });
+});
