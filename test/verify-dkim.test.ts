@@ -253,6 +253,22 @@ describe('verifyMessage: algorithms and keys', () => {
     expect(v.verdict).toBe('key-unavailable');
   });
 
+  it('honours an old g= granularity restriction and refuses non-raw ed25519 keys', async () => {
+    const signed = signWith(message(), { key: k2048, i: 'alice@example.com' });
+    const allowed = resolver({ 'sel._domainkey.example.com': `${k2048.txt}; g=al*` });
+    expect((await verifyMessage(signed, { keys: allowed })).signatures[0]!.result).toBe('pass');
+    const refused = resolver({ 'sel._domainkey.example.com': `${k2048.txt}; g=bob` });
+    const v = await verifyMessage(signed, { keys: refused });
+    expect(v.signatures[0]!.result).toBe('invalid');
+    expect(v.signatures[0]!.reason).toMatch(/g=bob/);
+    const spki = `v=DKIM1; k=ed25519; p=${Buffer.from(ked.txt.split('p=')[1]!, 'base64').length === 32 ? Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(ked.txt.split('p=')[1]!, 'base64')]).toString('base64') : ''}`;
+    const ed = await verifyMessage(signWith(message(), { key: ked, a: 'ed25519-sha256' }), {
+      keys: resolver({ 'sel._domainkey.example.com': spki }),
+    });
+    expect(ed.signatures[0]!.result).toBe('invalid');
+    expect(ed.signatures[0]!.reason).toMatch(/RFC 8463/);
+  });
+
   it('flags a key marked testing (t=y)', async () => {
     const keys = resolver({ 'sel._domainkey.example.com': `${k2048.txt}; t=y` });
     const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });

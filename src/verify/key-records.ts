@@ -14,6 +14,8 @@ export type ParsedKey =
       bits: number;
       /** Key t= flags, lower case (`y` testing, `s` strict identity). */
       flags: string[];
+      /** RFC 4871 g= (granularity) pattern for the i= local-part, null when absent. */
+      granularity: string | null;
     }
   | {
       ok: false;
@@ -37,6 +39,24 @@ const KEY_ERRORS: Record<string, string> = {
 export function isRevokedRecord(value: string): boolean {
   const v = value.trim();
   return /(?:^|;)\s*p\s*=\s*(?:;|$)/i.test(v) || !/(?:^|;)\s*p\s*=/i.test(v);
+}
+
+/**
+ * RFC 4871 §3.6.1 g=: the key may only sign for i= local-parts matching this pattern (`*`
+ * wildcard; empty matches nothing). Dropped by RFC 6376, still honoured by Mail::DKIM; an old
+ * archive can carry it, and a key that refuses the identity proves nothing for it.
+ */
+export function granularityAllows(pattern: string | null, identity: string | null): boolean {
+  if (pattern === null) return true;
+  if (pattern === '') return false;
+  const local = identity ? identity.slice(0, Math.max(0, identity.lastIndexOf('@'))) : '';
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return re.test(local);
 }
 
 export async function parseKeyRecord(value: string, hashAlgo: string): Promise<ParsedKey> {
@@ -63,8 +83,17 @@ async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey
     }
     const keyObject = createPublicKey(info.publicKey);
     const type = keyObject.asymmetricKeyType === 'ed25519' ? 'ed25519' : 'rsa';
+    const p = /(?:^|;)\s*p\s*=([^;]*)/i.exec(value)?.[1]?.replace(/\s+/g, '') ?? '';
+    if (type === 'ed25519' && Buffer.from(p, 'base64').length !== 32) {
+      return {
+        ok: false,
+        revoked: false,
+        reason: 'the ed25519 key is not the 32-byte key RFC 8463 requires',
+      };
+    }
+    const g = /(?:^|;)\s*g\s*=([^;]*)/i.exec(value)?.[1]?.trim() ?? null;
     const bits = type === 'ed25519' ? 256 : (keyObject.asymmetricKeyDetails?.modulusLength ?? 0);
-    return { ok: true, keyObject, type, bits, flags: info.flags ?? [] };
+    return { ok: true, keyObject, type, bits, flags: info.flags ?? [], granularity: g };
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     const reason = KEY_ERRORS[code] ?? `the key record could not be used (${(err as Error).message})`;

@@ -5,7 +5,7 @@ import type { KeyLookup, KeyRecord, KeyResolver } from '../keys/types.ts';
 import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
-import { type ParsedKey, parseKeyRecord } from './key-records.ts';
+import { granularityAllows, type ParsedKey, parseKeyRecord } from './key-records.ts';
 import { type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
@@ -169,6 +169,12 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     }
     if (k.flags.includes('s') && sig.identityDomain && sig.identityDomain !== sig.domain) {
       unusable.push('the key forbids signing for subdomains (t=s), but i= names one');
+      continue;
+    }
+    if (!granularityAllows(k.granularity, sig.identity)) {
+      unusable.push(
+        `the key is restricted (g=${k.granularity}) to other senders than i=${sig.identity ?? '(none)'}`,
+      );
       continue;
     }
     usable.push({ recordIndex: p.index, keyObject: k.keyObject, type: k.type, bits: k.bits, flags: k.flags });
