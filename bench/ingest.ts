@@ -301,14 +301,19 @@ async function runIngest(
   }
   // 0 = everything read; 3 = finished with failed/limited items (still a complete run)
   const ok = m.exitCode === 0 || m.exitCode === 3;
+  const counted = (summary as { messages?: unknown } | null)?.messages;
+  const mismatch =
+    typeof counted === 'number' && counted !== messages
+      ? `crible counted ${counted} messages, expected ${messages}`
+      : null;
   if (!values['keep-cases']) rmSync(caseDir, { recursive: true, force: true });
   return {
     ...base,
     status: ok ? 'ok' : 'failed',
     note: ok
-      ? m.exitCode === 3
-        ? 'exit 3: finished with failed or limited items'
-        : null
+      ? [m.exitCode === 3 ? 'exit 3: finished with failed or limited items' : null, mismatch]
+          .filter(Boolean)
+          .join('; ') || null
       : `exit ${m.exitCode ?? m.signal}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`,
     command: `node bin/crible.js ${args.slice(1).join(' ')}`,
     exitCode: m.exitCode,
