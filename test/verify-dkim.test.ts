@@ -558,12 +558,15 @@ describe('body canonicalisation fast path', () => {
       const body = Buffer.from(s);
       for (const canon of ['simple', 'relaxed']) {
         for (const l of [null, 0, 3]) {
-          const got = fastBodyHash(body, canon, 'sha256', l);
-          if (!got) continue;
-          fast++;
           const h = dkimBody(canon, 'sha256', l ?? '');
           if (body.length) h.update(body);
-          expect(got.hash, `${canon} l=${l} ${JSON.stringify(s)}`).toBe(h.digest('base64'));
+          const reference = h.digest('base64');
+          // relaxed: only ever answers when the optimistic hash equals the signed one
+          expect(fastBodyHash(body, canon, 'sha256', l, 'not-the-hash')?.hash ?? reference).toBe(reference);
+          const got = fastBodyHash(body, canon, 'sha256', l, reference);
+          if (!got) continue;
+          fast++;
+          expect(got.hash, `${canon} l=${l} ${JSON.stringify(s)}`).toBe(reference);
           expect(got.bodyHashedBytes).toBe(h.bodyHashedBytes);
           expect(got.canonicalizedLength).toBe(h.canonicalizedLength);
         }
