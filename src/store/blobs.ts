@@ -25,7 +25,8 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Content-addressed storage: each distinct content is stored once under blobs/ab/cd/<sha256>.
+ * Content-addressed storage: each distinct content is stored once under blobs/ab/<sha256> (one level of
+ * 256 folders: a second level cost a mkdir for almost every blob of a small case).
  * Writes go to a temporary name and are renamed into place, so a killed run leaves either the
  * whole blob or nothing under its final name.
  */
@@ -56,7 +57,7 @@ export class BlobStore {
 
   pathOf(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
-    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return join(this.root, sha256.slice(0, 2), sha256);
   }
 
   has(sha256: string): boolean {
@@ -102,7 +103,7 @@ export class BlobStore {
   }
 
   private ensureDir(sha256: string): void {
-    const dir = join(this.root, sha256.slice(0, 2), sha256.slice(2, 4));
+    const dir = join(this.root, sha256.slice(0, 2));
     if (this.knownDirs.has(dir)) return;
     mkdirSync(dir, { recursive: true });
     this.knownDirs.add(dir);

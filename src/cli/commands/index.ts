@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
+import { registerKeys } from './keys.ts';
 import { registerVerify } from './verify.ts';
 
 /** Each command module exports one function that adds its command to the program. */
@@ -12,4 +13,5 @@ export const commands: RegisterCommand[] = [
   registerItemCommands,
   registerDemo,
   registerVerify,
+  registerKeys,
 ];

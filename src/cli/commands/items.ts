@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Case, openCase } from '../../core/case.ts';
 import { describeItem } from '../../core/describe.ts';
 import type { ItemType } from '../../store/store.ts';
+import type { MessageVerification } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
 
 const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
@@ -29,15 +30,20 @@ export function registerItemCommands(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const sources = new Map((await kase.store.listSources()).map((s) => [s.id, s.path] as const));
         const items = await kase.store.listItems({ type: opts.type as ItemType | 'all' });
-        const rows = items.map((item) => ({
-          id: item.id,
-          type: item.type,
-          source: sources.get(item.sourceId) ?? null,
-          path: item.path,
-          sha256: item.sha256,
-          status: item.status,
-          reason: item.reason,
-        }));
+        const rows = [];
+        for (const item of items) {
+          const verification = item.type === 'message' ? await kase.store.getVerification(item.id) : null;
+          rows.push({
+            id: item.id,
+            type: item.type,
+            source: sources.get(item.sourceId) ?? null,
+            path: item.path,
+            sha256: item.sha256,
+            status: item.status,
+            reason: item.reason,
+            ...(item.type === 'message' ? { verdict: verification?.verdict ?? null } : {}),
+          });
+        }
         if (opts.json) printJson(rows);
         else
           printLines(
@@ -69,7 +75,10 @@ export function registerItemCommands(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const description = await describeItem(kase, id);
         if (!description) throw new UsageError(`no item ${id} in this case`);
-        if (opts.json) return printJson(description);
+        const verification = (await kase.store.getVerification(id))?.report as
+          | MessageVerification
+          | undefined;
+        if (opts.json) return printJson({ ...description, verification: verification ?? null });
         const { item, message, provenance, occurrences, children } = description;
         const lines = [
           `Item ${item.id}: ${item.type} (${item.detected}), ${item.size} bytes, status ${item.status}${item.reason ? ` — ${item.reason}` : ''}`,
@@ -89,6 +98,13 @@ export function registerItemCommands(program: Command): void {
           if (message.cc.length) lines.push(`Cc: ${who(message.cc)}`);
           lines.push(`Subject: ${message.subject ?? ''}`);
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
+        }
+        if (verification) {
+          lines.push(
+            '',
+            `Authenticity: ${verification.verdict}`,
+            ...verification.reasons.map((r) => `  - ${r}`),
+          );
         }
         lines.push('', 'Found at:');
         for (const step of provenance) lines.push(`  ${describeStep(step)}`);
@@ -133,7 +149,7 @@ export function registerItemCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       await withCase(opts.case, async (kase) => {
-        const stats = await kase.store.stats();
+        const stats = { ...(await kase.store.stats()), ...(await kase.store.verificationStats()) };
         if (opts.json) return printJson(stats);
         const lines = [
           `${stats.items} items from ${stats.sources} source(s), ${stats.occurrences} occurrences (${stats.duplicates} duplicate copies), ${stats.bytes} bytes`,
@@ -145,6 +161,12 @@ export function registerItemCommands(program: Command): void {
             .join(', ')}`,
         ];
         for (const [reason, n] of Object.entries(stats.reasons)) lines.push(`  ${n} × ${reason}`);
+        const tally = (counts: Record<string, number>) =>
+          Object.entries(counts)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ');
+        if (Object.keys(stats.verdicts).length) lines.push(`Verdicts: ${tally(stats.verdicts)}`);
+        if (Object.keys(stats.signatures).length) lines.push(`Signatures: ${tally(stats.signatures)}`);
         printLines(lines);
       });
     });
