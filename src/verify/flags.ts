@@ -22,11 +22,17 @@ export interface FlagContext {
   disclosed: boolean;
 }
 
+// `Name <local@domain>` or `local@domain` with nothing unusual (no quotes, comments, groups,
+// lists): the domain is read directly; anything else goes through nodemailer's addressparser.
+const SIMPLE_FROM = /^(?:[^"(),;:<>@\\]*<)?[^\s"(),;:<>@\\]+@([^\s"(),;:<>@\\]+)>?$/;
+
 export function fromDomainOf(headers: ParsedHeader[]): string | null {
   const from = headers.find((h) => h.key === 'from');
   if (!from) return null;
   const line = from.line.toString('utf8');
   const value = line.slice(line.indexOf(':') + 1).trim();
+  const simple = SIMPLE_FROM.exec(value.replace(/\r?\n[ \t]+/g, ' '));
+  if (simple) return simple[1]!.toLowerCase();
   for (const addr of addressparser(value)) {
     for (const mb of addr.group ?? [addr]) {
       if (mb.address?.includes('@')) return mb.address.slice(mb.address.lastIndexOf('@') + 1).toLowerCase();

@@ -59,6 +59,22 @@ export function granularityAllows(pattern: string | null, identity: string | nul
   return re.test(local);
 }
 
+const byRecord = new WeakMap<object, Map<string, ParsedKey>>();
+
+/** parseKeyRecord, memoised on the record object itself (resolvers hand out the same objects). */
+export async function parseKeyRecordOf(record: { value: string }, hashAlgo: string): Promise<ParsedKey> {
+  let perAlgo = byRecord.get(record);
+  const hit = perAlgo?.get(hashAlgo);
+  if (hit) return hit;
+  const parsed = await parseKeyRecord(record.value, hashAlgo);
+  if (!perAlgo) {
+    perAlgo = new Map();
+    byRecord.set(record, perAlgo);
+  }
+  perAlgo.set(hashAlgo, parsed);
+  return parsed;
+}
+
 export async function parseKeyRecord(value: string, hashAlgo: string): Promise<ParsedKey> {
   const cacheKey = `${hashAlgo}\u0000${value}`;
   const hit = cache.get(cacheKey);

@@ -5,7 +5,7 @@ import type { KeyLookup, KeyRecord, KeyResolver } from '../keys/types.ts';
 import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
-import { granularityAllows, type ParsedKey, parseKeyRecord } from './key-records.ts';
+import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
@@ -153,7 +153,7 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
 
   const parsed: { record: KeyRecord; parsed: ParsedKey; index: number }[] = [];
   for (const [index, record] of lookup.records.entries()) {
-    parsed.push({ record, parsed: await parseKeyRecord(record.value, sig.hashAlgo), index });
+    parsed.push({ record, parsed: await parseKeyRecordOf(record, sig.hashAlgo), index });
   }
   const usable: (UsableKey & { bits: number; flags: string[] })[] = [];
   const unusable: string[] = [];
