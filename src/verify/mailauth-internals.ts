@@ -62,6 +62,7 @@ interface Tools {
   ): Promise<PublicKeyInfo>;
   getAlignment(fromDomain: string, domainList: string[]): { domain: string } | false;
   isSameOrSubdomain(child: string, parent: string): boolean;
+  toALabel(domain: string): string;
 }
 
 const tools = require('mailauth/lib/tools.js') as Tools;
@@ -86,6 +87,7 @@ export const parseTagList = tools.parseTagList;
 export const getPublicKey = tools.getPublicKey;
 export const getAlignment = tools.getAlignment;
 export const isSameOrSubdomain = tools.isSameOrSubdomain;
+export const toALabel = tools.toALabel;
 export const generateCanonicalizedHeader = header.generateCanonicalizedHeader;
 export const dkimBody = body.dkimBody;
 export { addressparser };

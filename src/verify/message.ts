@@ -6,6 +6,7 @@ import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
+import { toALabel } from './mailauth-internals.ts';
 import { type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
@@ -117,7 +118,8 @@ function keyReport(record: KeyRecord, parsed: ParsedKey | null): NonNullable<Sig
 
 async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise<SignatureReport> {
   const report = emptyReport(sig);
-  const name = `${sig.selector}._domainkey.${sig.domain}`;
+  // RFC 8616 §3: internationalised names are looked up as A-labels.
+  const name = `${toALabel(sig.selector)}._domainkey.${toALabel(sig.domain)}`.toLowerCase();
   const flagsFor = (
     s: SignatureInfo,
     pm: PreparedMessage,
