@@ -32,8 +32,9 @@ const DNS_FAILURES: Record<string, string> = {
 interface MessageContext {
   base: RepairedCopy;
   pm: PreparedMessage;
-  /** Repaired copies, built on first need and shared by all signatures. */
-  copies: { names: string[]; pm: PreparedMessage }[] | null;
+  /** Repaired copies, built lazily (first need, one at a time) and shared by all signatures. */
+  copies: { names: string[]; pm: PreparedMessage }[];
+  nextCopy: Iterator<RepairedCopy> | null;
   at: Date | null;
   fromDomain: string | null;
   opts: VerifyOptions;
@@ -48,7 +49,8 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
   const ctx: MessageContext = {
     base,
     pm,
-    copies: null,
+    copies: [],
+    nextCopy: null,
     at: time.at,
     fromDomain: fromDomainOf(pm.headers),
     opts,
@@ -268,12 +270,14 @@ function tryRepairs(
   ctx: MessageContext,
   usable: UsableKey[],
 ): { outcome: CheckOutcome; sig: SignatureInfo; pm: PreparedMessage; names: string[] } | null {
-  if (!ctx.copies) {
-    ctx.copies = [];
-    for (const copy of repairedCopies(ctx.base))
-      ctx.copies.push({ names: copy.names, pm: prepareMessage(copy.bytes) });
-  }
-  for (const copy of ctx.copies) {
+  ctx.nextCopy ??= repairedCopies(ctx.base);
+  for (let i = 0; ; i++) {
+    if (i === ctx.copies.length) {
+      const next = ctx.nextCopy.next();
+      if (next.done) break;
+      ctx.copies.push({ names: next.value.names, pm: prepareMessage(next.value.bytes) });
+    }
+    const copy = ctx.copies[i]!;
     const s = signatureAt(copy.pm, sig.index);
     if (!s || s.invalid) continue;
     const outcome = checkSignature(copy.pm, s, usable);
