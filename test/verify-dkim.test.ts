@@ -458,6 +458,19 @@ describe('verifyMessage: export damage is undone and named', () => {
     expect(v.reasons.join(' ')).toMatch(/CRLF to LF/);
   });
 
+  it.each(['relaxed/relaxed', 'simple/simple'])(
+    'LF-only body under CRLF headers (%s) is repaired, not accepted silently',
+    async (c) => {
+      const signed = signWith(message(), { key: k2048, c });
+      const text = signed.toString('latin1');
+      const split = text.indexOf('\r\n\r\n') + 4;
+      const mixed = Buffer.from(text.slice(0, split) + text.slice(split).replace(/\r\n/g, '\n'), 'latin1');
+      const v = await verify(mixed);
+      expect(sig0(v).result).toBe('pass');
+      expect(sig0(v).repairs).toEqual(['lf-to-crlf']);
+    },
+  );
+
   it('a stripped final CRLF passes (DKIM canonicalisation restores it, so no repair is needed)', async () => {
     const g = good();
     const v = await verify(g.subarray(0, g.length - 2));

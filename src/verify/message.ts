@@ -8,7 +8,7 @@ import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { toALabel } from './mailauth-internals.ts';
 import { type PreparedMessage, prepareMessage } from './prepared.ts';
-import { baseRepairs, type RepairedCopy, repairedCopies } from './repairs.ts';
+import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
 import { resolveTime } from './time.ts';
 import { type MessageVerification, type SignatureReport, STANDING_CAVEAT } from './types.ts';
@@ -40,8 +40,26 @@ interface MessageContext {
   opts: VerifyOptions;
 }
 
+const HEADER_END = Buffer.from('\r\n\r\n');
+
 export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<MessageVerification> {
-  const base = baseRepairs(raw);
+  // Bare LFs are never accepted silently: mailauth's parsers and its relaxed canonicaliser read
+  // a bare LF as a line end, so a message that has any is checked as a repaired copy
+  // (lf-to-crlf, reported). The header block is scanned up front; the body only when its hash
+  // was not settled by the exact fast path (which hashes the bytes as they are), so that clean
+  // messages are not scanned twice.
+  const end = raw.indexOf(HEADER_END);
+  if (hasBareLf(end === -1 ? raw : raw.subarray(0, end + 4)))
+    return verifyFrom(raw, baseRepairs(raw), opts, false);
+  return verifyFrom(raw, { bytes: raw, names: [] }, opts, true);
+}
+
+async function verifyFrom(
+  raw: Buffer,
+  base: RepairedCopy,
+  opts: VerifyOptions,
+  bodyUnscanned: boolean,
+): Promise<MessageVerification> {
   const pm = prepareMessage(base.bytes);
   const sigs: SignatureInfo[] = [];
   for (const h of pm.headers) if (h.key === 'dkim-signature') sigs.push(parseSignature(h, sigs.length));
@@ -58,6 +76,9 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
 
   const signatures: SignatureReport[] = [];
   for (const sig of sigs) signatures.push(await verifySignature(sig, ctx));
+  if (bodyUnscanned && (pm.usedCanonicaliser || ctx.copies.length) && hasBareLf(pm.body)) {
+    return verifyFrom(raw, baseRepairs(raw), opts, false);
+  }
 
   const hasArc = pm.headers.some((h) => h.key === 'arc-seal');
   const arc = hasArc

@@ -18,6 +18,8 @@ export interface PreparedMessage {
   headers: ParsedHeader[];
   body: Buffer;
   bodyHashes: Map<string, BodyHashResult>;
+  /** Set once mailauth's canonicaliser (rather than the exact fast path) hashed the body. */
+  usedCanonicaliser: boolean;
 }
 
 const CR = 0x0d;
@@ -35,7 +37,13 @@ export function splitMessage(bytes: Buffer): { header: Buffer; body: Buffer } {
 
 export function prepareMessage(bytes: Buffer): PreparedMessage {
   const { header, body } = splitMessage(bytes);
-  return { bytes, headers: parseHeaders(header).parsed, body, bodyHashes: new Map() };
+  return {
+    bytes,
+    headers: parseHeaders(header).parsed,
+    body,
+    bodyHashes: new Map(),
+    usedCanonicaliser: false,
+  };
 }
 
 export function bodyHash(
@@ -48,9 +56,11 @@ export function bodyHash(
   const key = `${bodyCanon}:${hashAlgo}:${length ?? ''}`;
   let result = pm.bodyHashes.get(key);
   if (!result) {
-    result =
-      fastBodyHash(pm.body, bodyCanon, hashAlgo, length, expected) ??
-      mailauthBodyHash(pm.body, bodyCanon, hashAlgo, length);
+    result = fastBodyHash(pm.body, bodyCanon, hashAlgo, length, expected) ?? undefined;
+    if (!result) {
+      result = mailauthBodyHash(pm.body, bodyCanon, hashAlgo, length);
+      pm.usedCanonicaliser = true;
+    }
     pm.bodyHashes.set(key, result);
   }
   return result;

@@ -23,7 +23,8 @@ export interface Repair {
 const CR = 0x0d;
 const LF = 0x0a;
 
-function hasBareLf(buf: Buffer): boolean {
+/** True when some LF is not preceded by CR. */
+export function hasBareLf(buf: Buffer): boolean {
   let pos = buf.indexOf(LF);
   while (pos !== -1) {
     if (pos === 0 || buf[pos - 1] !== CR) return true;
