@@ -1,8 +1,10 @@
-import PostalMime, { type Address, type Email } from 'postal-mime';
+import { isAscii } from 'node:buffer';
+import type { Address } from 'postal-mime';
 import type { Limits } from '../ingest/limits.ts';
 import type { AddressRecord, MessageRecord } from '../store/store.ts';
 import { parseMailDate } from './date.ts';
 import { looksLikeMessage, splitHeader } from './header-block.ts';
+import { type MimeMessage, parseMime } from './mime.ts';
 
 /** An attachment or embedded message found inside a message, decoded, ready to become a child item. */
 export interface MessagePart {
@@ -62,7 +64,7 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   const headerBytes = bytes.subarray(0, headerEnd);
   let headerRaw: string;
   let input = bytes;
-  if (headerBytes.some((b) => b >= 0x80)) {
+  if (!isAscii(headerBytes)) {
     try {
       headerRaw = utf8.decode(headerBytes);
       flags.push('8bit-headers:utf-8');
@@ -83,11 +85,9 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
     input = Buffer.concat([input.subarray(0, headerEnd), Buffer.from('\r\n\r\n')]);
   }
 
-  let email: Email;
+  let email: MimeMessage;
   try {
-    email = await PostalMime.parse(input, {
-      forceRfc822Attachments: true,
-      attachmentEncoding: 'arraybuffer',
+    email = parseMime(input, {
       maxNestingDepth: limits.maxDepth * 4,
       maxHeadersSize: limits.maxHeaderBytes,
     });
@@ -99,6 +99,7 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
       parts: [],
     };
   }
+  for (const flag of email.flags) flags.push(flag);
 
   const header = (name: string): string | null => email.headers.find((h) => h.key === name)?.value ?? null;
   const dateRaw = header('date');
@@ -108,21 +109,13 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   else for (const note of date.notes) flags.push(`date:${note}`);
   if (email.headers.filter((h) => h.key === 'date').length > 1) flags.push('date:several');
 
-  const parts: MessagePart[] = email.attachments.map((attachment, index) => {
-    const content = attachment.content;
-    const partBytes =
-      typeof content === 'string'
-        ? Buffer.from(content, 'utf8')
-        : Buffer.from(content instanceof ArrayBuffer ? new Uint8Array(content) : content);
-    const isMessage = /^message\/(rfc822|global)$/i.test(attachment.mimeType);
-    return {
-      path: `part/${index + 1}${attachment.filename ? `/${attachment.filename}` : ''}`,
-      bytes: partBytes,
-      filename: attachment.filename,
-      declaredType: attachment.mimeType,
-      isMessage,
-    };
-  });
+  const parts: MessagePart[] = email.attachments.map((attachment, index) => ({
+    path: `part/${index + 1}${attachment.filename ? `/${attachment.filename}` : ''}`,
+    bytes: attachment.content,
+    filename: attachment.filename,
+    declaredType: attachment.mimeType,
+    isMessage: /^message\/(rfc822|global)$/i.test(attachment.mimeType),
+  }));
 
   return {
     status: tooManyParts ? 'limited' : 'ok',
