@@ -97,6 +97,11 @@ export function decideVerdict(
     for (const f of best.caveats) caveats.push(`${capitalise(describeFlag(f))}.`);
     for (const r of contentFailures)
       caveats.push(`Another signature does not verify — ${describeSignature(r)}.`);
+    if (contentFailures.length && ctx.arc.result === 'pass') {
+      caveats.push(
+        'An ARC chain validates: an intermediary (mailing list, forwarder) vouches for what it received, which may explain why the other signature broke.',
+      );
+    }
     if (ctx.rebuiltFrom)
       reasons.push(`The bytes were rebuilt (${ctx.rebuiltFrom}), yet the signature still verifies.`);
     reasons.push(...caveats);
