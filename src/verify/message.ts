@@ -97,7 +97,10 @@ async function verifyFrom(
 async function runArc(raw: Buffer, keys: KeyResolver, at: Date | null): Promise<ArcResult> {
   try {
     // Without any date in the message, ARC expiry can only be judged today: said in the reason.
-    return await verifyArc(raw, keys, at ?? new Date());
+    const result = await verifyArc(raw, keys, at ?? new Date());
+    if (at) return result;
+    const note = 'judged at the current time: the message carries no date';
+    return { ...result, reason: result.reason ? `${result.reason}; ${note}` : note };
   } catch (err) {
     return { result: 'none', reason: `ARC not checked: ${(err as Error).message}`, hops: [] };
   }
