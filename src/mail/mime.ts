@@ -607,7 +607,15 @@ function percentDecode(str: string, charset: string | null): string {
 
 /** Base64 with Node's decoder, which skips whitespace and stray characters. */
 function decodeBase64(buf: Buffer, start: number, end: number): Buffer {
-  let str = buf.toString('latin1', start, end);
+  if (end - start > BASE64_CHUNK_BYTES * 2) {
+    const chunked = decodeBase64Chunked(buf, start, end);
+    if (chunked) return chunked;
+  }
+  return decodeBase64String(buf.toString('latin1', start, end));
+}
+
+function decodeBase64String(input: string): Buffer {
+  let str = input;
   // Node also reads the URL-safe alphabet; in mail `-` and `_` are garbage (a stray `--` line).
   if (str.includes('-') || str.includes('_')) str = str.replace(/[-_]+/g, '');
   const eq = str.indexOf('=');
@@ -618,69 +626,98 @@ function decodeBase64(buf: Buffer, start: number, end: number): Buffer {
   return Buffer.concat(units.filter((u) => u.length > 1).map((u) => Buffer.from(u, 'base64')));
 }
 
+// Strings over 128 KB go to V8's large-object space and cost ~20× more to create than smaller ones, so
+// a big attachment is decoded a few dozen lines at a time.
+const BASE64_CHUNK_BYTES = 48 * 1024;
+
+/**
+ * Decodes regular base64 (every line the same length, a multiple of 4 characters) chunk by chunk.
+ * Each chunk is checked: line breaks where expected and exactly 3 bytes per 4 characters out, so a
+ * chunk holding anything else (padding, garbage, a short line) makes the rest go through the general
+ * path from an aligned point. Returns null when the body does not look regular at all.
+ */
+function decodeBase64Chunked(whole: Buffer, start: number, end: number): Buffer | null {
+  const buf = whole.subarray(0, end);
+  const firstLf = buf.indexOf(LF, start);
+  if (firstLf === -1) return null;
+  const eol = firstLf > start && buf[firstLf - 1] === CR ? 2 : 1;
+  const lineBytes = firstLf + 1 - start;
+  const chars = lineBytes - eol;
+  if (chars < 4 || chars % 4 !== 0) return null;
+  // Node would read `-` and `_` as data; postal-mime drops them. Rare: leave those to the string path.
+  if (buf.indexOf(0x2d, start) !== -1 || buf.indexOf(0x5f, start) !== -1) return null;
+
+  const out = Buffer.allocUnsafe(Math.ceil(((end - start) * 3) / 4) + 3);
+  let o = 0;
+  let i = start;
+  const linesPerChunk = Math.max(1, Math.floor(BASE64_CHUNK_BYTES / lineBytes));
+  const chunkBytes = linesPerChunk * lineBytes;
+  while (end - i > chunkBytes) {
+    let regular = true;
+    for (let p = i + lineBytes - 1; p < i + chunkBytes; p += lineBytes) {
+      if (buf[p] !== LF || (eol === 2 && buf[p - 1] !== CR)) {
+        regular = false;
+        break;
+      }
+    }
+    if (!regular) break;
+    const written = out.write(buf.toString('latin1', i, i + chunkBytes), o, 'base64');
+    // At most chars × lines alphabet characters fit; exactly 3/4 of that out means all of them were
+    // data (no padding, no garbage), so the next chunk starts on a 4-character boundary.
+    if (written !== (linesPerChunk * chars * 3) / 4) break;
+    o += written;
+    i += chunkBytes;
+  }
+  const rest = decodeBase64String(buf.toString('latin1', i, end));
+  if (o === 0) return rest;
+  o += rest.copy(out, o);
+  return out.subarray(0, o);
+}
+
 /**
  * Quoted-printable. `=XX` decodes to a byte, `=` at the end of a line is a soft break (removed with its
  * line break), any other `=` is kept literally. With `normalize`, line breaks become LF and a final LF is
  * added unless the text ends in a soft break — postal-mime's output, used for text bodies; without it,
  * hard line breaks are kept as written (attachments).
  */
-function decodeQuotedPrintable(whole: Buffer, start: number, end: number, normalize: boolean): Buffer {
-  const buf = whole.subarray(0, end);
+function decodeQuotedPrintable(buf: Buffer, start: number, end: number, normalize: boolean): Buffer {
+  // A plain byte loop: escapes are dense in non-English text, where a native search per escape
+  // costs more than it saves.
   const out = Buffer.allocUnsafe(end - start + 1);
   let o = 0;
-  let i = start;
-  let nextEq = buf.indexOf(EQUALS, i);
-  if (nextEq === -1 || nextEq >= end) nextEq = end;
-  let nextCr = normalize ? buf.indexOf(CR, i) : end;
-  if (nextCr === -1 || nextCr >= end) nextCr = end;
   let softEnd = false;
-  while (i < end) {
-    const stop = Math.min(nextEq, nextCr);
-    if (stop > i) {
-      o += buf.copy(out, o, i, stop);
-      i = stop;
-      softEnd = false;
-      if (i >= end) break;
-    }
-    if (i === nextCr) {
-      // A run of CRs: dropped before LF or at the end (postal-mime strips them), kept otherwise.
-      let q = i;
-      while (q < end && buf[q] === CR) q++;
-      if (q < end && buf[q] !== LF) o += buf.copy(out, o, i, q);
-      i = q;
-      softEnd = false;
-    } else {
-      // i === nextEq
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c === EQUALS) {
       const hi = i + 2 < end ? hexNibble(buf[i + 1]!) : -1;
       const lo = hi >= 0 ? hexNibble(buf[i + 2]!) : -1;
       if (lo >= 0) {
         out[o++] = (hi << 4) | lo;
-        i += 3;
+        i += 2;
         softEnd = false;
-      } else {
-        let q = i + 1;
-        while (q < end && buf[q] === CR) q++;
-        if (q >= end || buf[q] === LF) {
-          // Soft line break.
-          i = q < end ? q + 1 : end;
-          softEnd = true;
-        } else {
-          out[o++] = EQUALS;
-          i++;
-          softEnd = false;
-        }
+        continue;
       }
-      nextEq = i < end ? buf.indexOf(EQUALS, i) : end;
-      if (nextEq === -1 || nextEq >= end) nextEq = end;
+      let q = i + 1;
+      while (q < end && buf[q] === CR) q++;
+      if (q >= end || buf[q] === LF) {
+        // Soft line break: the `=`, any CRs and the LF go.
+        i = q;
+        softEnd = true;
+        continue;
+      }
+      out[o++] = EQUALS;
+    } else if (c === CR && normalize) {
+      // A run of CRs: dropped before LF or at the end (postal-mime strips them), kept otherwise.
+      let q = i;
+      while (q < end && buf[q] === CR) q++;
+      if (q < end && buf[q] !== LF) while (i < q) out[o++] = buf[i++]!;
+      i = q - 1;
+    } else {
+      out[o++] = c;
     }
-    if (nextCr < i) {
-      nextCr = normalize && i < end ? buf.indexOf(CR, i) : end;
-      if (nextCr === -1 || nextCr >= end) nextCr = end;
-    }
+    softEnd = false;
   }
-  if (normalize && end > start && !softEnd && buf[end - 1] !== LF) {
-    out[o++] = LF;
-  }
+  if (normalize && end > start && !softEnd && buf[end - 1] !== LF) out[o++] = LF;
   return out.subarray(0, o);
 }
 
