@@ -14,6 +14,11 @@ export interface Repair {
    * canonicalisers cannot read the message otherwise (still reported on every pass).
    */
   always?: boolean;
+  /**
+   * Whether needing it is a caveat on the verdict. Line endings and mbox escaping are how Maildir
+   * and mbox store every message, so undoing them is reported but does not lower the verdict.
+   */
+  caveat: boolean;
   /** Repairs that undo a contradictory transformation and are never combined with this one. */
   conflictsWith?: string[];
   /** The repaired copy, or null when this damage is not present (nothing would change). */
@@ -45,6 +50,7 @@ function mapBody(bytes: Buffer, fn: (body: string) => string): Buffer | null {
 
 export const lfToCrlf: Repair = {
   name: 'lf-to-crlf',
+  caveat: false,
   description: 'line endings had been converted from CRLF to LF (Unix export); converted back',
   always: true,
   apply(bytes) {
@@ -55,6 +61,7 @@ export const lfToCrlf: Repair = {
 
 export const finalCrlf: Repair = {
   name: 'final-crlf',
+  caveat: false,
   description: 'the final line break had been stripped; restored',
   apply(bytes) {
     if (bytes.length >= 2 && bytes[bytes.length - 2] === CR && bytes[bytes.length - 1] === LF) return null;
@@ -64,6 +71,7 @@ export const finalCrlf: Repair = {
 
 export const mboxrdUnescape: Repair = {
   name: 'mboxrd-unescape',
+  caveat: false,
   description:
     'mbox (mboxrd) had escaped body lines starting with "From " as ">From " (and ">From " as ">>From "); unescaped',
   conflictsWith: ['mboxo-unescape'],
@@ -74,6 +82,7 @@ export const mboxrdUnescape: Repair = {
 
 export const mboxoUnescape: Repair = {
   name: 'mboxo-unescape',
+  caveat: false,
   description: 'mbox (mboxo) had escaped body lines starting with "From " as ">From "; unescaped',
   conflictsWith: ['mboxrd-unescape'],
   apply(bytes) {
@@ -83,6 +92,7 @@ export const mboxoUnescape: Repair = {
 
 export const trailingWhitespace: Repair = {
   name: 'trailing-whitespace',
+  caveat: true,
   description: 'spaces or tabs had been added at the end of body lines; removed',
   apply(bytes) {
     return mapBody(bytes, (b) => b.replace(/[ \t]+(\r\n|$)/g, '$1'));
@@ -93,6 +103,7 @@ const TAKEOUT_HEADERS = /^(?:x-gm-thrid|x-gmail-labels)[ \t]*:/i;
 
 export const takeoutHeaders: Repair = {
   name: 'takeout-headers',
+  caveat: true,
   description: 'Gmail Takeout had added X-GM-THRID / X-Gmail-Labels headers; removed',
   apply(bytes) {
     const { header } = splitMessage(bytes);
@@ -191,6 +202,10 @@ export function applyRepairs(raw: Buffer, names: string[]): Buffer {
     bytes = r.apply(bytes) ?? bytes;
   }
   return bytes;
+}
+
+export function isCaveatRepair(name: string): boolean {
+  return REPAIRS.find((r) => r.name === name)?.caveat ?? true;
 }
 
 export function describeRepair(name: string): string {

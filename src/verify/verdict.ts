@@ -4,7 +4,8 @@
 //  1. no DKIM-Signature at all                                    → unsigned
 //  2. a passing signature with a strong key (≥ 1024 bits, not disclosed) and no caveat
 //                                                                → authentic
-//  3. a passing signature with a strong key but caveats (repairs, 1024-bit key, rsa-sha1, l=
+//  3. a passing signature with a strong key but caveats (repairs other than line endings and mbox
+//     escaping, 1024-bit key, rsa-sha1, l=
 //     tail, unsigned/duplicated watched headers, not aligned with From, expired, t= after
 //     receipt, testing key, another signature failing on content)    → authentic-with-caveats
 //     (the passing signature with the fewest caveats, aligned first, is the one reported)
@@ -17,7 +18,7 @@
 // evidence; a signature we cannot check is not.
 import type { ArcResult } from './arc.ts';
 import { describeFlag } from './flags.ts';
-import { describeRepair } from './repairs.ts';
+import { describeRepair, isCaveatRepair } from './repairs.ts';
 import type { AtSource, SignatureReport, Verdict } from './types.ts';
 
 export interface VerdictContext {
@@ -80,10 +81,10 @@ export function decideVerdict(
 
   if (trusted.length) {
     const ranked = trusted
-      .map((r) => ({ r, caveats: caveatFlags(r) }))
+      .map((r) => ({ r, caveats: caveatFlags(r), repairCaveats: r.repairs.filter(isCaveatRepair) }))
       .sort(
         (a, b) =>
-          a.caveats.length + a.r.repairs.length - (b.caveats.length + b.r.repairs.length) ||
+          a.caveats.length + a.repairCaveats.length - (b.caveats.length + b.repairCaveats.length) ||
           Number(a.caveats.includes('not-aligned')) - Number(b.caveats.includes('not-aligned')),
       );
     const best = ranked[0]!;
@@ -92,8 +93,11 @@ export function decideVerdict(
       `${label(best.r)} is valid: ${best.r.domain} signed these headers and this body (${bits} from ${best.r.key?.source ?? 'the key archive'}).`,
     );
     const caveats: string[] = [];
-    for (const name of best.r.repairs)
-      caveats.push(`Export damage was undone before it passed: ${describeRepair(name)}.`);
+    for (const name of best.r.repairs) {
+      const text = `Export damage was undone before it passed: ${describeRepair(name)}.`;
+      if (isCaveatRepair(name)) caveats.push(text);
+      else reasons.push(text);
+    }
     for (const f of best.caveats) caveats.push(`${capitalise(describeFlag(f))}.`);
     for (const r of contentFailures)
       caveats.push(`Another signature does not verify — ${describeSignature(r)}.`);

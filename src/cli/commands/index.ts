@@ -3,6 +3,7 @@ import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
 import { registerKeys } from './keys.ts';
+import { registerProof } from './proof.ts';
 import { registerVerify } from './verify.ts';
 
 /** Each command module exports one function that adds its command to the program. */
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   registerDemo,
   registerVerify,
   registerKeys,
+  registerProof,
 ];

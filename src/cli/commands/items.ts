@@ -1,21 +1,12 @@
 import type { Command } from 'commander';
-import { type Case, openCase } from '../../core/case.ts';
 import { describeItem } from '../../core/describe.ts';
 import type { ItemType } from '../../store/store.ts';
 import type { MessageVerification } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
+import { withCase } from '../with-case.ts';
+import { describeVerification } from './verify.ts';
 
 const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
-
-/** Opens the case for a read-only command and always closes it. */
-export async function withCase<T>(dir: string, work: (kase: Case) => Promise<T>): Promise<T> {
-  const kase = openCase(dir, { create: false });
-  try {
-    return await work(kase);
-  } finally {
-    await kase.store.close();
-  }
-}
 
 export function registerItemCommands(program: Command): void {
   program
@@ -48,13 +39,13 @@ export function registerItemCommands(program: Command): void {
         else
           printLines(
             table([
-              ['id', 'type', 'status', 'sha256', 'source', 'path'],
+              ['id', 'type', 'status', 'verdict', 'sha256', 'path'],
               ...rows.map((r) => [
                 String(r.id),
                 r.type,
                 r.status,
+                r.verdict ?? '-',
                 (r.sha256 ?? '-').slice(0, 16),
-                r.source ?? '?',
                 r.path,
               ]),
             ]),
@@ -99,13 +90,7 @@ export function registerItemCommands(program: Command): void {
           lines.push(`Subject: ${message.subject ?? ''}`);
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
         }
-        if (verification) {
-          lines.push(
-            '',
-            `Authenticity: ${verification.verdict}`,
-            ...verification.reasons.map((r) => `  - ${r}`),
-          );
-        }
+        if (verification) lines.push('', ...describeVerification(verification));
         lines.push('', 'Found at:');
         for (const step of provenance) lines.push(`  ${describeStep(step)}`);
         if (occurrences.length > 1) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importKeyFile } from '../../verify/case-verification.ts';
 import { printJson, printLines, table } from '../output.ts';
-import { withCase } from './items.ts';
+import { withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
   const keys = program

@@ -4,12 +4,14 @@ import { ChainKeyResolver, DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
 import { MemoryKeyResolver } from '../../keys/memory-resolver.ts';
 import type { KeyResolver } from '../../keys/types.ts';
+import { CaseKeyResolver, reverifyCase } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
 import { parseAt } from '../../verify/time.ts';
 import type { MessageVerification } from '../../verify/types.ts';
 import { printJson, printLines, UsageError } from '../output.ts';
+import { withCase } from '../with-case.ts';
 
 export function registerVerify(program: Command): void {
   program
@@ -17,7 +19,12 @@ export function registerVerify(program: Command): void {
     .description(
       'Check the DKIM signatures of one message (.eml) against archived keys, at the message’s own time',
     )
-    .argument('<file>', 'the message, exact bytes as exported')
+    .argument('[file]', 'the message, exact bytes as exported')
+    .option(
+      '--case <dir>',
+      'with a file: use the case’s key archive; alone: re-verify the case’s messages that newly imported keys can change',
+    )
+    .option('--all', 'with --case alone: re-verify every signed message of the case')
     .option('--keys <file...>', 'DKIM key archive files (JSON map, zone file, CSV/JSON rows)')
     .option('--at <time>', 'judge the message at this time (ISO 8601 or unix seconds) instead of its own')
     .option('--json', 'print a machine-readable result')
@@ -26,9 +33,21 @@ export function registerVerify(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 checked (whatever the verdict); 2 usage error; 1 fatal error.')
     .action(
       async (
-        file: string,
-        opts: { keys?: string[]; at?: string; json?: boolean; dns?: boolean; proof?: string },
+        file: string | undefined,
+        opts: {
+          case?: string;
+          all?: boolean;
+          keys?: string[];
+          at?: string;
+          json?: boolean;
+          dns?: boolean;
+          proof?: string;
+        },
       ) => {
+        if (file === undefined) {
+          if (!opts.case) throw new UsageError('give a message file, or --case <dir> to re-verify a case');
+          return reverify(opts.case, opts.all ?? false, opts.dns ?? false, opts.json ?? false);
+        }
         let at: Date | undefined;
         if (opts.at !== undefined) {
           const parsed = parseAt(opts.at);
@@ -36,13 +55,25 @@ export function registerVerify(program: Command): void {
           at = parsed;
         }
         const raw = await readInput(file);
-        const keys = await loadKeys(opts.keys ?? [], opts.dns ?? false);
+        const keys = opts.case
+          ? await withCase(opts.case, (kase) => CaseKeyResolver.open(kase.store))
+          : await loadKeys(opts.keys ?? [], opts.dns ?? false);
         const verification = await verifyMessage(raw, { keys, ...(at ? { at } : {}) });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
         if (opts.json) printJson(toJson(verification));
         else printLines(describeVerification(verification));
       },
     );
+}
+
+async function reverify(caseDir: string, all: boolean, dns: boolean, json: boolean): Promise<void> {
+  await withCase(caseDir, async (kase) => {
+    const result = await reverifyCase(kase, { all, dns });
+    if (json) return printJson({ ...result, ...(await kase.store.verificationStats()) });
+    const lines = [`Re-verified ${result.checked} message(s); ${result.changed.length} verdict(s) changed.`];
+    for (const c of result.changed) lines.push(`  item ${c.itemId}: ${c.from} → ${c.to}`);
+    printLines(lines);
+  });
 }
 
 async function readInput(file: string): Promise<Buffer> {
