@@ -198,8 +198,15 @@ function recheckShell(): string {
 # Re-check this message's DKIM signatures with an independent verifier (dkimpy).
 # Needs python3 with dkimpy (apt install python3-dkim). Uses the archived keys in keys.json.
 cd "$(dirname "$0")" || exit 1
-\${PYTHON:-python3} recheck.py
-status=$?
+# The first Python that has dkimpy: $PYTHON if set, else python3 on the PATH, else the system one.
+for py in \${PYTHON:-} python3 /usr/bin/python3; do
+  if "$py" -c 'import dkim' 2>/dev/null; then
+    "$py" recheck.py
+    exit $?
+  fi
+done
+echo "dkimpy not found: install it (apt install python3-dkim, or pip install dkimpy), or set PYTHON" >&2
+status=2
 # If the signing key is still published in DNS today, dkimpy's own command also works:
 #   dkimverify < message.eml
 exit $status

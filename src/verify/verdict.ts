@@ -94,9 +94,12 @@ export function decideVerdict(
     );
     const caveats: string[] = [];
     for (const name of best.r.repairs) {
-      const text = `Export damage was undone before it passed: ${describeRepair(name)}.`;
-      if (isCaveatRepair(name)) caveats.push(text);
-      else reasons.push(text);
+      if (isCaveatRepair(name))
+        caveats.push(`Export damage was undone before it passed: ${describeRepair(name)}.`);
+      else
+        reasons.push(
+          `Stored the way mail folders keep messages, undone before checking (not a change of content): ${describeRepair(name)}.`,
+        );
     }
     for (const f of best.caveats) caveats.push(`${capitalise(describeFlag(f))}.`);
     for (const r of contentFailures)

@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
+import { crible, tempDir } from './helpers/mail.ts';
+
+interface ListRow {
+  id: number;
+  type: string;
+  path: string;
+  verdict?: string | null;
+}
+
+const hasDkimpy = (() => {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import dkim'], { stdio: 'ignore' });
+      return true;
+    } catch {}
+  }
+  return false;
+})();
+
+describe('verification inside a case', () => {
+  let root: string;
+  let manifest: SampleManifest;
+  let caseDir: string;
+  let rows: ListRow[];
+  const itemFor = (caseName: string): ListRow => {
+    const sampleCase = manifest.cases.find((c) => c.name === caseName)!;
+    const path = relative(manifest.dumpDir, join(manifest.root, sampleCase.paths[0]!));
+    const row = rows.find((r) => r.path === path || r.path === sampleCase.paths[0]);
+    if (!row) throw new Error(`no item for ${caseName} (${path})`);
+    return row;
+  };
+
+  beforeAll(async () => {
+    root = tempDir();
+    manifest = await buildSampleDump(root);
+    caseDir = join(root, 'case');
+    // Ingest before any key is known: signed messages cannot be checked yet.
+    const first = await crible(['ingest', manifest.dumpDir, '--case', caseDir, '--json']);
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.verdicts['key-unavailable']).toBeGreaterThan(10);
+    expect(summary.verdicts.authentic).toBeUndefined();
+
+    const imported = await crible(['keys', 'import', manifest.keysFile, '--case', caseDir, '--json']);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)[0]).toMatchObject({
+      records: manifest.keys.length,
+      added: manifest.keys.length,
+    });
+
+    const reverified = await crible(['verify', '--case', caseDir, '--json']);
+    expect(reverified.code).toBe(0);
+    const result = JSON.parse(reverified.stdout);
+    expect(result.checked).toBe(summary.verdicts['key-unavailable']);
+    expect(result.changed.every((c: { from: string }) => c.from === 'key-unavailable')).toBe(true);
+    expect(result.verdicts['key-unavailable']).toBeUndefined();
+    rows = JSON.parse((await crible(['list', '--case', caseDir, '--type', 'message', '--json'])).stdout);
+  });
+
+  it('a second re-verification has nothing left to change', async () => {
+    const again = JSON.parse((await crible(['verify', '--case', caseDir, '--json'])).stdout);
+    expect(again.checked).toBe(0);
+    const all = JSON.parse((await crible(['verify', '--case', caseDir, '--all', '--json'])).stdout);
+    expect(all.checked).toBeGreaterThan(40);
+    expect(all.changed).toEqual([]);
+  });
+
+  it('gives each deliberate sample case its verdict', () => {
+    expect(itemFor('body-altered').verdict).toBe('altered');
+    expect(itemFor('second-subject').verdict).toBe('authentic-with-caveats');
+    expect(itemFor('rsa-1024').verdict).toBe('authentic-with-caveats');
+    expect(itemFor('l-tag-appended').verdict).toBe('authentic-with-caveats');
+    expect(itemFor('unsigned').verdict).toBe('unsigned');
+    expect(rows.every((r) => typeof r.verdict === 'string')).toBe(true);
+  });
+
+  it('names the caveat and the altered part in show', async () => {
+    const subject = JSON.parse(
+      (await crible(['show', String(itemFor('second-subject').id), '--case', caseDir, '--json'])).stdout,
+    );
+    expect(subject.verification.signatures[0].flags).toContain('duplicate-header:subject');
+    const weak = JSON.parse(
+      (await crible(['show', String(itemFor('rsa-1024').id), '--case', caseDir, '--json'])).stdout,
+    );
+    expect(weak.verification.signatures[0].flags).toContain('weak-key:1024');
+    const altered = await crible(['show', String(itemFor('body-altered').id), '--case', caseDir]);
+    expect(altered.stdout).toMatch(/Verdict: altered/);
+    expect(altered.stdout).toMatch(/body/i);
+  });
+
+  it('counts verdicts and signature results in stats', async () => {
+    const stats = JSON.parse((await crible(['stats', '--case', caseDir, '--json'])).stdout);
+    const verdictTotal = Object.values(stats.verdicts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(verdictTotal).toBe(stats.byType.message);
+    expect(stats.signatures.pass).toBeGreaterThan(40);
+    expect(stats.signatures['fail-body']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists the imported keys with their source', async () => {
+    const keys = JSON.parse((await crible(['keys', 'list', '--case', caseDir, '--json'])).stdout);
+    expect(keys.records).toHaveLength(manifest.keys.length);
+    expect(keys.records[0].source).toContain('sample-keys.json');
+  });
+
+  it.skipIf(!hasDkimpy)('writes a proof that an independent verifier re-checks', async () => {
+    const out = join(root, 'proof-good');
+    const good = rows.find((r) => r.verdict === 'authentic')!;
+    const proof = await crible(['proof', String(good.id), '--case', caseDir, '--out', out]);
+    expect(proof.code).toBe(0);
+    expect(readFileSync(join(out, 'transcript.txt'), 'utf8')).toMatch(/pass/);
+    expect(JSON.parse(readFileSync(join(out, 'keys.json'), 'utf8')).length ?? 1).toBeGreaterThan(0);
+    execFileSync('sh', [join(out, 'recheck.sh')], { stdio: 'pipe' });
+
+    const bad = join(root, 'proof-bad');
+    await crible(['proof', String(itemFor('body-altered').id), '--case', caseDir, '--out', bad]);
+    expect(existsSync(join(bad, 'message.eml'))).toBe(true);
+    const recheck = execFileSync('sh', [join(bad, 'recheck.sh')], { encoding: 'utf8' });
+    expect(recheck).toMatch(/fail/i);
+  });
+});
+
+if (!hasDkimpy) console.warn('case-verify: python3-dkim not installed, the proof re-check test is skipped');
