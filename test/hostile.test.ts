@@ -3,20 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
+import { zip } from './helpers/archives.ts';
 import { crible, mbox, message, tempDir } from './helpers/mail.ts';
-
-function zip(entries: [string, Buffer][], compress = true): Promise<Buffer> {
-  const archive = new yazl.ZipFile();
-  for (const [name, bytes] of entries) archive.addBuffer(bytes, name, { compress });
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
-}
 
 /** yazl refuses unsafe names, so entries are written under same-length stand-ins and patched. */
 function patchNames(archive: Buffer, renames: [string, string][]): Buffer {

@@ -4,20 +4,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
+import { zip } from './helpers/archives.ts';
 import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
-
-function zip(entries: [string, Buffer][]): Promise<Buffer> {
-  const archive = new yazl.ZipFile();
-  for (const [name, bytes] of entries) archive.addBuffer(bytes, name);
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
-}
 
 interface MixedDump {
   dir: string;

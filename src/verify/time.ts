@@ -1,6 +1,7 @@
 // Which moment a message is judged at. Never "now" by accident: an archived message is judged
 // at its own time (x= expiry, key validity), taken from, in order: the caller (--at), the
 // earliest signature t=, the Date header, the earliest Received header.
+import { parseMailDate } from '../mail/date.ts';
 import type { ParsedHeader } from './mailauth-internals.ts';
 import type { SignatureInfo } from './signature-header.ts';
 import type { AtSource } from './types.ts';
@@ -16,27 +17,25 @@ function headerValue(h: ParsedHeader): string {
   return (colon >= 0 ? line.slice(colon + 1) : line).replace(/\r?\n[ \t]*/g, ' ').trim();
 }
 
-/** Parses an RFC 5322 date (comments removed); null when unreadable. */
-export function parseMailDate(value: string): Date | null {
-  const cleaned = value
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!cleaned) return null;
-  const ms = Date.parse(cleaned);
-  return Number.isFinite(ms) ? new Date(ms) : null;
+/**
+ * The instant of an RFC 5322 date, read by the same parser as ingest (never shifted by the
+ * process time zone, unlike Date.parse on a zone-less date); null when unreadable.
+ */
+function instantOf(value: string): Date | null {
+  const parsed = parseMailDate(value);
+  return parsed ? new Date(parsed.iso) : null;
 }
 
 /** The date of a Received field: what follows its last ';'. */
 export function receivedDate(h: ParsedHeader): Date | null {
   const v = headerValue(h);
   const semi = v.lastIndexOf(';');
-  return semi >= 0 ? parseMailDate(v.slice(semi + 1)) : null;
+  return semi >= 0 ? instantOf(v.slice(semi + 1)) : null;
 }
 
 export function dateHeader(headers: ParsedHeader[]): Date | null {
   const h = headers.find((x) => x.key === 'date');
-  return h ? parseMailDate(headerValue(h)) : null;
+  return h ? instantOf(headerValue(h)) : null;
 }
 
 /** Received dates with the position of their field in the header block (0 = top). */

@@ -1,6 +1,7 @@
 // Public key archive exports as CSV with a header row: domain,selector,value,first_seen,last_seen
 // (columns found by name, any order; RFC 4180 quoting).
-import { isoOrNull, keyName, type ParsedKeyFile } from './types.ts';
+import { recordsFromArchiveRows } from './json-rows.ts';
+import type { ParsedKeyFile } from './types.ts';
 
 export function parseCsvRows(text: string): string[][] {
   const rows: string[][] = [];
@@ -35,37 +36,13 @@ export function parseCsvRows(text: string): string[][] {
 }
 
 export function parseCsv(source: string, text: string): ParsedKeyFile {
-  const out: ParsedKeyFile = { records: [], failures: [], problems: [] };
   const [head, ...rows] = parseCsvRows(text.replace(/^\uFEFF/, ''));
-  if (!head) return out;
-  const col = (name: string) => head.findIndex((h) => h.trim().toLowerCase() === name);
-  const [d, s, v, f, l] = ['domain', 'selector', 'value', 'first_seen', 'last_seen'].map(col) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (d < 0 || s < 0 || v < 0) {
-    out.problems.push('header row must name domain, selector and value');
-    return out;
+  if (!head) return { records: [], failures: [], problems: [] };
+  const names = head.map((h) => h.trim().toLowerCase());
+  if (!['domain', 'selector', 'value'].every((n) => names.includes(n))) {
+    return { records: [], failures: [], problems: ['header row must name domain, selector and value'] };
   }
-  rows.forEach((r, i) => {
-    const domain = r[d]?.trim();
-    const selector = r[s]?.trim();
-    const value = r[v];
-    if (!domain || !selector || value === undefined) {
-      out.problems.push(`row ${i + 2}: needs domain, selector and value`);
-      return;
-    }
-    out.records.push({
-      name: keyName(selector, domain),
-      value,
-      source,
-      firstSeen: f >= 0 ? isoOrNull(r[f]) : null,
-      lastSeen: l >= 0 ? isoOrNull(r[l]) : null,
-      fetchedAt: null,
-    });
-  });
-  return out;
+  const objects = rows.map((r) => Object.fromEntries(names.map((name, i) => [name, r[i]])));
+  // Row numbers count the header row, as a spreadsheet shows them.
+  return recordsFromArchiveRows(source, objects, 2);
 }

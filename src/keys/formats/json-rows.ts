@@ -3,6 +3,14 @@
 import { isoOrNull, keyName, type ParsedKeyFile } from './types.ts';
 
 export function parseJsonRows(source: string, rows: unknown[]): ParsedKeyFile {
+  return recordsFromArchiveRows(source, rows, 1);
+}
+
+/**
+ * Rows of a public key archive export, whatever the file format: {domain, selector, value,
+ * first_seen, last_seen} (camelCase accepted). `firstRow` is the number shown for rows[0] in problems.
+ */
+export function recordsFromArchiveRows(source: string, rows: unknown[], firstRow: number): ParsedKeyFile {
   const out: ParsedKeyFile = { records: [], failures: [], problems: [] };
   rows.forEach((row, i) => {
     const r = (row ?? {}) as Record<string, unknown>;
@@ -10,7 +18,7 @@ export function parseJsonRows(source: string, rows: unknown[]): ParsedKeyFile {
     const selector = typeof r.selector === 'string' ? r.selector.trim() : '';
     const value = typeof r.value === 'string' ? r.value : null;
     if (!domain || !selector || value === null) {
-      out.problems.push(`row ${i + 1}: needs domain, selector and value`);
+      out.problems.push(`row ${i + firstRow}: needs domain, selector and value`);
       return;
     }
     out.records.push({
