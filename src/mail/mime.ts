@@ -15,7 +15,8 @@
 // - text/calendar attachments are kept as decoded, not re-encoded to UTF-8 with LF line endings;
 // - an unknown charset falls back to UTF-8 when the bytes are valid UTF-8, else windows-1252 (postal-mime:
 //   always windows-1252), and the fallback is flagged; so is undeclared 8-bit text that is not UTF-8;
-// - a nested multipart that reuses its parent's boundary is split by the parent (RFC 2046 forbids it).
+// - a multipart reusing the boundary of its grandparent or higher is split by that ancestor (RFC 2046
+//   forbids reuse; a part reusing its direct parent's boundary is handled as postal-mime does).
 // The text and html bodies themselves are produced exactly as postal-mime produces them (LF line
 // endings, parts joined with '\n', text converted to html and back where postal-mime does it, and
 // format=flowed unfolded with postal-mime's algorithm).
@@ -95,6 +96,11 @@ interface Entity {
   bodyStart: number;
   limit: number;
   delimited: boolean;
+  /** Whether a blank line ended the header block (else the headers run to the end of the region). */
+  headerComplete: boolean;
+  boundary: string | undefined;
+  /** Where reading stopped: after the closing delimiter line of a multipart, else `limit`. */
+  end: number;
   children: Entity[];
 }
 
@@ -195,11 +201,13 @@ function parseEntity(
   // postal-mime, which strips every trailing CR of a line).
   let headerEnd = limit;
   let bodyStart = limit;
+  let headerComplete = false;
   let pos = start;
   while (pos < limit) {
     let q = pos;
     while (q < limit && buf[q] === CR) q++;
     if (q === limit || buf[q] === LF) {
+      headerComplete = true;
       headerEnd = pos;
       bodyStart = q === limit ? limit : q + 1;
       break;
@@ -258,11 +266,12 @@ function parseEntity(
     bodyStart,
     limit,
     delimited,
+    headerComplete,
+    boundary: (multipart && ct.params.boundary) || undefined,
+    end: limit,
     children: [],
   };
-
-  const boundary = multipart ? ct.params.boundary : undefined;
-  if (multipart && boundary) splitMultipart(ctx, entity, Buffer.from(`\n--${boundary}`, 'utf8'), depth);
+  if (entity.boundary) entity.end = splitMultipart(ctx, entity, entity.boundary, depth);
   return entity;
 }
 
@@ -271,10 +280,12 @@ function parseEntity(
  * then only spaces and tabs. Everything before the first one (preamble) and after the closing one
  * (epilogue) is ignored; without a closing delimiter the last part runs to the end of the body.
  * Each search continues where the previous one stopped, so the split is linear in the body size.
+ * Returns where reading stopped: after the closing delimiter line, or the end of the body.
  */
-function splitMultipart(ctx: Context, entity: Entity, needle: Buffer, depth: number): void {
+function splitMultipart(ctx: Context, entity: Entity, boundary: string, depth: number): number {
   const { bodyStart, limit } = entity;
-  if (bodyStart >= limit) return;
+  if (bodyStart >= limit) return limit;
+  const needle = Buffer.from(`\n--${boundary}`, 'utf8');
   // Searches stop at the end of this body: a view, so indexOf never scans the rest of the message.
   const buf = ctx.buf.subarray(0, limit);
   const childDepth = depth + 1;
@@ -283,11 +294,13 @@ function splitMultipart(ctx: Context, entity: Entity, needle: Buffer, depth: num
   // The body starts at a line start: the LF before it (end of the blank line) can open the needle.
   let from = bodyStart - 1;
   let partStart = -1;
-  const addChild = (regionEnd: number, delimited: boolean): void => {
+  const addChild = (regionEnd: number, delimited: boolean): Entity => {
     if (childDepth > ctx.options.maxNestingDepth) {
       throw new Error(`Maximum MIME nesting depth of ${ctx.options.maxNestingDepth} levels exceeded`);
     }
-    entity.children.push(parseEntity(ctx, partStart, regionEnd, delimited, childDepth, entity.multipart));
+    const child = parseEntity(ctx, partStart, regionEnd, delimited, childDepth, entity.multipart);
+    entity.children.push(child);
+    return child;
   };
 
   while (from < limit) {
@@ -306,13 +319,29 @@ function splitMultipart(ctx: Context, entity: Entity, needle: Buffer, depth: num
     if (p < limit && buf[p] !== LF) continue;
 
     // `at` is the LF that ends the previous line: it belongs to the part before the delimiter.
-    if (partStart !== -1) addChild(Math.max(partStart, at + 1), true);
-    if (closing) return;
+    if (partStart !== -1) {
+      const headerBytes = ctx.headerBytes;
+      const child = addChild(Math.max(partStart, at + 1), true);
+      if (child.boundary === boundary && child.headerComplete) {
+        // A part that is a multipart with our own boundary (RFC 2046 forbids it, some mailers do it).
+        // As in postal-mime, the innermost multipart takes the delimiters, up to its closing one; then
+        // ours resume. Read again over the rest of our body, and continue after where it stopped.
+        entity.children.pop();
+        ctx.headerBytes = headerBytes;
+        const owner = addChild(limit, entity.delimited);
+        if (owner.end >= limit) return limit;
+        partStart = -1;
+        from = owner.end - 1;
+        continue;
+      }
+    }
+    if (closing) return p < limit ? p + 1 : limit;
     partStart = p < limit ? p + 1 : limit;
     from = partStart - 1;
   }
   // No closing delimiter: the last part runs to the end of the body.
   if (partStart !== -1) addChild(limit, entity.delimited);
+  return limit;
 }
 
 function transferEncodingToken(value: string): string {
