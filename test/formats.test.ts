@@ -63,7 +63,7 @@ async function all(format: ContainerFormat, input: ContainerInput, l: Limits = l
   return events;
 }
 
-const buf = (data: Buffer): ContainerInput => ({ kind: 'buffer', data });
+const buf = (data: Buffer, name: string | null = null): ContainerInput => ({ kind: 'buffer', data, name });
 
 async function fileInput(name: string, data: Buffer): Promise<ContainerInput> {
   const path = join(dir, name);
@@ -620,6 +620,8 @@ describe('gzip', () => {
     expect((e as Entry).bytes.equals(data)).toBe(true);
     const [fromBuffer] = await all(gzipFormat, buf(gzipSync(data)));
     expect(fromBuffer).toMatchObject({ kind: 'entry', path: '' });
+    const [named] = await all(gzipFormat, buf(gzipSync(data), 'attic/letters.mbox.gz'));
+    expect(named).toMatchObject({ kind: 'entry', path: 'letters.mbox' });
   });
 
   it('stops a gzip bomb at the ratio limit without inflating it', async () => {

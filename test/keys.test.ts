@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ArchiveKeyResolver } from '../src/keys/archive-resolver.ts';
 import { findDisclosure } from '../src/keys/disclosed.ts';
-import { ChainKeyResolver, DnsKeyResolver } from '../src/keys/dns-resolver.ts';
+import { DnsKeyResolver } from '../src/keys/dns-resolver.ts';
 import { parseCsvRows } from '../src/keys/formats/csv.ts';
 import { detectFormat, parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
@@ -205,23 +206,32 @@ describe('resolvers', () => {
     expect((await fail('ESERVFAIL').lookup('a')).failure).toBe('ESERVFAIL');
   });
 
-  it('ChainKeyResolver merges archive records before live ones', async () => {
-    const archive = new MemoryKeyResolver([
-      {
-        name: 's._domainkey.example.com',
-        value: 'p=old',
-        source: 'file',
-        firstSeen: null,
-        lastSeen: null,
-        fetchedAt: null,
-      },
-    ]);
-    const dns = new DnsKeyResolver(async () => [['p=new']]);
-    const res = await new ChainKeyResolver([archive, dns]).lookup('s._domainkey.example.com');
+  it('ArchiveKeyResolver adds what live DNS publishes to the archive, asking once per name', async () => {
+    let asked = 0;
+    const dns = new DnsKeyResolver(async () => {
+      asked++;
+      return [['p=new']];
+    });
+    const old = {
+      name: 's._domainkey.example.com',
+      value: 'p=old',
+      source: 'file',
+      firstSeen: null,
+      lastSeen: null,
+      fetchedAt: null,
+    };
+    const resolver = new ArchiveKeyResolver([old], [], dns);
+    const res = await resolver.lookup('s._domainkey.example.com');
     expect(res.records.map((r) => [r.value, r.source])).toEqual([
       ['p=old', 'file'],
       ['p=new', 'dns'],
     ]);
+    await resolver.lookup('S._domainkey.example.com');
+    expect(asked).toBe(1);
+    expect(resolver.takeFetched().records.map((r) => r.value)).toEqual(['p=new']);
+    expect(resolver.takeFetched().records).toEqual([]);
+    const offline = new ArchiveKeyResolver([old], [], null);
+    expect((await offline.lookup('s._domainkey.example.com')).records).toHaveLength(1);
   });
 
   it('findDisclosure matches domain and selector, and the key when given', () => {

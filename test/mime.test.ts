@@ -227,7 +227,10 @@ describe.skipIf(!haveCorpus)(`equivalence with postal-mime on the shared corpus 
       messages.push([relative(corpusRoot, path), readFileSync(path)]);
     }
     for (const path of filesUnder(docs, (n) => /\.mbox$/i.test(n))) {
-      for await (const event of mboxEntries({ kind: 'buffer', data: readFileSync(path) }, defaultLimits)) {
+      for await (const event of mboxEntries(
+        { kind: 'buffer', data: readFileSync(path), name: path },
+        defaultLimits,
+      )) {
         if (event.kind === 'entry')
           messages.push([`${relative(corpusRoot, path)}#${event.path}`, event.bytes]);
       }

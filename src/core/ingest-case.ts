@@ -1,27 +1,27 @@
 // The whole ingest job as one core function, shared by the CLI's ingest and demo (and later the server).
 import { readFileSync } from 'node:fs';
+import { defaultLimits } from '../ingest/limits.ts';
 import { type IngestOptions, type IngestSummary, ingest } from '../ingest/pipeline.ts';
 import type { VerificationStats } from '../store/store.ts';
-import {
-  CaseKeyResolver,
-  importKeyFile,
-  type KeyImport,
-  verifyAndStore,
-} from '../verify/case-verification.ts';
+import { importKeyFile, type KeyImport, storeVerification } from '../verify/case-verification.ts';
 import type { Case } from './case.ts';
+import type { VerifiedExtra } from './message-analysis.ts';
+import { WorkerAnalyser } from './worker-analyser.ts';
 
-export interface CaseIngestOptions extends Omit<IngestOptions, 'onMessage'> {
+export interface CaseIngestOptions extends Omit<IngestOptions, 'onMessage' | 'analyser'> {
   /** Key archive files imported into the case before anything is verified. */
   keyFiles?: string[];
   /** Fetch keys the archive lacks from live DNS (saved into the archive with their fetch time). */
   dns?: boolean;
+  /** Worker threads that parse and verify messages (default: one fewer than the cores, at least one). */
+  workers?: number;
 }
 
 export interface CaseIngestSummary extends IngestSummary, VerificationStats {
   keyImports: (KeyImport & { path: string })[];
 }
 
-/** Imports keys, ingests the paths and verifies every new message as it is recorded. */
+/** Imports keys, ingests the paths and verifies every new message (in worker threads) as it is recorded. */
 export async function ingestIntoCase(
   kase: Case,
   paths: string[],
@@ -31,12 +31,28 @@ export async function ingestIntoCase(
   for (const path of options.keyFiles ?? []) {
     keyImports.push({ path, ...(await importKeyFile(kase.store, path, readFileSync(path, 'utf8'))) });
   }
-  const keys = await CaseKeyResolver.open(kase.store, { dns: options.dns ?? false });
-  const summary = await ingest(kase, paths, {
-    ...options,
-    onMessage: async (itemId, raw) => {
-      await verifyAndStore(kase.store, itemId, raw, keys);
+  const analyser = new WorkerAnalyser(
+    {
+      limits: { ...defaultLimits, ...options.limits },
+      keys: await kase.store.listKeys(),
+      dns: options.dns ?? false,
     },
-  });
-  return { ...summary, ...(await kase.store.verificationStats()), keyImports };
+    options.workers,
+  );
+  try {
+    const summary = await ingest(kase, paths, {
+      ...options,
+      analyser,
+      onMessage: async (itemId, _raw, extra) => {
+        const { verification, fetched } = extra as VerifiedExtra;
+        if (fetched.records.length > 0 || fetched.failures.length > 0) {
+          await kase.store.putKeys(fetched.records, fetched.failures);
+        }
+        await storeVerification(kase.store, itemId, verification);
+      },
+    });
+    return { ...summary, ...(await kase.store.verificationStats()), keyImports };
+  } finally {
+    await analyser.close();
+  }
 }

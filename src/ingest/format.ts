@@ -1,7 +1,10 @@
 import type { Limits } from './limits.ts';
 
 /** Where a container's bytes are: a file on disk (top level, possibly huge) or an in-memory entry. */
-export type ContainerInput = { kind: 'file'; path: string; size: number } | { kind: 'buffer'; data: Buffer };
+export type ContainerInput =
+  | { kind: 'file'; path: string; size: number }
+  /** `name`: the entry's name in its own container, when it has one (formats may derive member names from it). */
+  | { kind: 'buffer'; data: Buffer; name: string | null };
 
 /** One member of a container, read whole (bounded by Limits.maxEntryBytes). */
 export interface Entry {

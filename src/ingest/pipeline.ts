@@ -5,10 +5,11 @@ import type { Case } from '../core/case.ts';
 import { recordCustody } from '../core/custody.ts';
 import { cribleVersion } from '../core/version.ts';
 import { looksLikeMessage } from '../mail/header-block.ts';
-import { formatBytes, parseMessage } from '../mail/parse.ts';
+import { formatBytes } from '../mail/parse.ts';
 import { sha256File, sha256Hex } from '../store/blobs.ts';
 import type { ItemType, NewItem, Placement, SourceCounts } from '../store/store.ts';
-import type { ContainerFormat, ContainerInput } from './format.ts';
+import { InlineAnalyser, type MessageAnalyser, type MessageAnalysis } from './analysis.ts';
+import type { ContainerEvent, ContainerFormat, ContainerInput } from './format.ts';
 import { sniffContainer } from './formats/index.ts';
 import { unescapeMbox } from './formats/mbox.ts';
 import { defaultLimits, type Limits } from './limits.ts';
@@ -27,8 +28,10 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Leaf files per transaction (default 500): smaller batches lose less work to a kill, larger ones run faster. */
   batchFiles?: number;
-  /** Called with the exact stored bytes of every new message, inside the ingest transaction (verification hooks in here). */
-  onMessage?: (itemId: number, raw: Buffer) => Promise<void>;
+  /** Reads messages (parsing, and more such as verification); parsing in this thread by default. */
+  analyser?: MessageAnalyser;
+  /** Called for every new message with what the analyser added, inside the ingest transaction. */
+  onMessage?: (itemId: number, raw: Buffer, extra: unknown) => Promise<void>;
 }
 
 export interface SourceSummary {
@@ -79,6 +82,11 @@ const MESSAGE_EXTENSIONS = new Set(['.eml', '.mbx', '.email']);
 /** A batch commits after this many files or bytes: few enough fsyncs to be fast, small enough to resume. */
 const BATCH_FILES = 500;
 const BATCH_BYTES = 64 * 1024 ** 2;
+/** Files up to this size are read whole (once) and may be analysed ahead of their turn. */
+const SMALL_FILE_BYTES = 1024 ** 2;
+/** How far ahead files and container entries are read: enough to keep the analysis workers busy. */
+const READ_AHEAD_ITEMS = 32;
+const READ_AHEAD_BYTES = 32 * 1024 ** 2;
 
 /**
  * Ingests paths into a case. Each leaf file is recorded with everything found in it inside one
@@ -107,10 +115,17 @@ class IngestRun {
   private bytesDone = 0;
   private bytesTotal = 0;
 
+  private readonly analyser: MessageAnalyser;
+  /** Message analyses started ahead of their turn, by content and reading; taken when their turn comes. */
+  private readonly ahead = new Map<string, Promise<MessageAnalysis>>();
+  /** Small files read and hashed ahead of their turn. */
+  private readonly prepared = new Map<string, { bytes: Buffer; sha256: string }>();
+
   constructor(kase: Case, limits: Limits, options: IngestOptions) {
     this.kase = kase;
     this.limits = limits;
     this.options = options;
+    this.analyser = options.analyser ?? new InlineAnalyser(limits);
   }
 
   async run(paths: string[]): Promise<IngestSummary> {
@@ -153,7 +168,8 @@ class IngestRun {
     const listing = createHash('sha256');
     let size = 0;
     let filesAlreadyDone = 0;
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
+      await this.prepareAhead(source.id, files, index + 1);
       const sha = await this.ingestFile(source.id, file);
       if (sha.alreadyDone) filesAlreadyDone++;
       listing.update(`${file.relative}\0${file.size}\0${sha.sha256 ?? '-'}\n`);
@@ -214,6 +230,16 @@ class IngestRun {
       return { sha256: null, alreadyDone: false };
     }
 
+    if (file.size <= SMALL_FILE_BYTES) {
+      const { bytes, sha256 } = this.takePrepared(file);
+      if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
+        return { sha256, alreadyDone: true };
+      await this.begin();
+      await this.ingestBytes(bytes, sha256, at, context);
+      await this.finishFile(sourceId, file, sha256);
+      return { sha256, alreadyDone: false };
+    }
+
     const head = readHead(file.absolute, 4096);
     const container = context.isMessage ? null : sniffContainer(head, file.relative);
     const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
@@ -266,7 +292,7 @@ class IngestRun {
     if (container) {
       await this.ingestContainer(
         container,
-        { kind: 'buffer', data: bytes },
+        { kind: 'buffer', data: bytes, name },
         sha256,
         bytes.length,
         at,
@@ -294,7 +320,12 @@ class IngestRun {
         this.count(id, isNew);
         return;
       }
-      const parsed = await parseMessage(readable, this.limits, context.isMessage || context.claimedMessage);
+      const { parsed, extra } = await this.analysis(
+        bytes,
+        sha256,
+        context.transformations,
+        context.isMessage || context.claimedMessage,
+      );
       const { id, isNew } = await store.putItem(
         this.newItem(
           sha256,
@@ -312,7 +343,7 @@ class IngestRun {
       this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
       await store.putMessage({ itemId: id, ...parsed.message });
-      if (this.options.onMessage) await this.options.onMessage(id, bytes);
+      if (this.options.onMessage) await this.options.onMessage(id, bytes, extra);
       for (const part of parsed.parts) {
         await this.ingestBytes(
           part.bytes,
@@ -370,7 +401,18 @@ class IngestRun {
     if (tooDeep) return;
     let entries = 0;
     try {
-      for await (const event of format.entries(input, this.limits)) {
+      const events = readAhead(format.entries(input, this.limits), (event) => {
+        if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
+        const claimed = event.isMessage || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
+        if (
+          !event.isMessage &&
+          (sniffContainer(event.bytes.subarray(0, 4096), event.path) ||
+            !(claimed || looksLikeMessage(event.bytes)))
+        )
+          return;
+        this.analyseAhead(event.bytes, sha256Hex(event.bytes), event.transformations, claimed);
+      });
+      for await (const event of events) {
         entries++;
         const place: Placement = {
           sourceId: at.sourceId,
@@ -405,6 +447,74 @@ class IngestRun {
         `${format.name} unreadable after ${entries} entries: ${message}`,
       );
     }
+  }
+
+  /** The analysis of a message: the one started ahead when there is one, else a new one. */
+  private async analysis(
+    raw: Buffer,
+    sha256: string,
+    transformations: string[],
+    claimed: boolean,
+  ): Promise<MessageAnalysis> {
+    const key = analysisKey(sha256, transformations, claimed);
+    const started = this.ahead.get(key);
+    this.ahead.delete(key);
+    try {
+      return await (started ?? this.startAnalysis(raw, transformations, claimed));
+    } catch (err) {
+      const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      return { parsed: { status: 'failed', reason, message: null, parts: [] }, extra: null };
+    }
+  }
+
+  private startAnalysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
+    const readable = transformations.reduce((b, t) => unescapeMbox(b, t), raw);
+    return this.analyser.analyse({ raw, readable, claimed });
+  }
+
+  private analyseAhead(raw: Buffer, sha256: string, transformations: string[], claimed: boolean): void {
+    const key = analysisKey(sha256, transformations, claimed);
+    if (this.ahead.has(key)) return;
+    const started = this.startAnalysis(raw, transformations, claimed);
+    started.catch(() => {}); // reported when its turn comes
+    this.ahead.set(key, started);
+  }
+
+  /** Reads, hashes and starts analysing the next small files while earlier ones are recorded. */
+  private async prepareAhead(sourceId: number, files: SourceFile[], from: number): Promise<void> {
+    let bytesAhead = 0;
+    for (
+      let i = from;
+      i < files.length && i < from + READ_AHEAD_ITEMS && bytesAhead < READ_AHEAD_BYTES;
+      i++
+    ) {
+      const file = files[i]!;
+      if (file.problem || file.size > SMALL_FILE_BYTES) continue;
+      bytesAhead += file.size;
+      if (this.prepared.has(file.absolute)) continue;
+      const bytes = readFileSync(file.absolute);
+      const sha256 = sha256Hex(bytes);
+      this.prepared.set(file.absolute, { bytes, sha256 });
+      if (await this.kase.store.isFileDone(sourceId, file.relative, file.size, sha256)) continue;
+      const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
+      if (
+        !file.inMaildir &&
+        (sniffContainer(bytes.subarray(0, 4096), file.relative) || !(claimed || looksLikeMessage(bytes)))
+      )
+        continue;
+      this.analyseAhead(bytes, sha256, [], claimed);
+    }
+  }
+
+  private takePrepared(file: SourceFile): { bytes: Buffer; sha256: string } {
+    let prepared = this.prepared.get(file.absolute);
+    this.prepared.delete(file.absolute);
+    if (!prepared) {
+      const bytes = readFileSync(file.absolute);
+      prepared = { bytes, sha256: sha256Hex(bytes) };
+    }
+    this.shaCache.set(file.absolute, prepared.sha256);
+    return prepared;
   }
 
   private async putProblem(
@@ -473,6 +583,8 @@ class IngestRun {
 
   private async commit(): Promise<void> {
     if (!this.inTransaction) return;
+    // Blobs first: a committed record always has its content on disk.
+    await this.kase.blobs.flush();
     await this.kase.store.commit();
     this.inTransaction = false;
     this.batchFiles = 0;
@@ -502,6 +614,47 @@ class IngestRun {
       elapsedMs: now - this.started,
       currentPath: path,
     });
+  }
+}
+
+function analysisKey(sha256: string, transformations: string[], claimed: boolean): string {
+  return `${sha256}|${transformations.join(',')}|${claimed}`;
+}
+
+/**
+ * Iterates a container's events while looking a bounded distance ahead, calling `ahead` on each
+ * event as it is read so that work on it (analysis in a worker) overlaps with recording earlier ones.
+ */
+async function* readAhead<T extends ContainerEvent>(
+  source: AsyncIterable<T>,
+  ahead: (event: T) => void,
+): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const queue: T[] = [];
+  let queuedBytes = 0;
+  let done = false;
+  const fill = async () => {
+    while (!done && queue.length < READ_AHEAD_ITEMS && queuedBytes < READ_AHEAD_BYTES) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      ahead(next.value);
+      queue.push(next.value);
+      queuedBytes += next.value.bytes?.length ?? 0;
+    }
+  };
+  try {
+    await fill();
+    while (queue.length > 0) {
+      const event = queue.shift()!;
+      queuedBytes -= event.bytes?.length ?? 0;
+      yield event;
+      await fill();
+    }
+  } finally {
+    await iterator.return?.();
   }
 }
 

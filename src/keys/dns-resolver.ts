@@ -43,21 +43,3 @@ export class DnsKeyResolver implements KeyResolver {
     }
   }
 }
-
-/** Merges the records of every resolver, in order (archive first, then live DNS); first failure kept. */
-export class ChainKeyResolver implements KeyResolver {
-  readonly #resolvers: KeyResolver[];
-  constructor(resolvers: KeyResolver[]) {
-    this.#resolvers = resolvers;
-  }
-  async lookup(name: string): Promise<KeyLookup> {
-    let failure: KeyLookup['failure'] = null;
-    const records: KeyLookup['records'] = [];
-    for (const r of this.#resolvers) {
-      const res = await r.lookup(name);
-      records.push(...res.records);
-      failure ??= res.failure;
-    }
-    return { records, failure };
-  }
-}

@@ -137,7 +137,7 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
       references: (email.references ?? '').match(/<[^>]*>/g) ?? [],
       headerRaw,
       text: email.text ?? null,
-      html: email.html ?? null,
+      hasHtml: Boolean(email.html),
       flags,
     },
     parts,

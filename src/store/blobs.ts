@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
@@ -64,15 +64,38 @@ export class BlobStore {
     return existsSync(this.pathOf(sha256));
   }
 
-  /** Stores bytes whose SHA-256 the caller computed; returns false when already present. */
-  put(sha256: string, bytes: Uint8Array): boolean {
-    const target = this.pathOf(sha256);
-    if (existsSync(target)) return false;
+  readonly #writes = new Set<Promise<void>>();
+  #failure: unknown = null;
+
+  /**
+   * Starts storing bytes whose SHA-256 the caller computed, in the background (libuv's thread
+   * pool), so ingest goes on while the disk works. `flush` waits for every write started; callers
+   * flush before committing the records that refer to the blobs. Writing content that is already
+   * stored (left by a killed run) replaces it with the same bytes.
+   */
+  put(sha256: string, bytes: Uint8Array): void {
+    const write = this.#write(sha256, bytes).catch((err: unknown) => {
+      this.#failure ??= err;
+    });
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
+  }
+
+  async #write(sha256: string, bytes: Uint8Array): Promise<void> {
     this.ensureDir(sha256);
     const temp = this.temporaryName(sha256);
-    writeFileSync(temp, bytes, { mode: 0o444 });
-    renameSync(temp, target);
-    return true;
+    await writeFile(temp, bytes, { mode: 0o444 });
+    await rename(temp, this.pathOf(sha256));
+  }
+
+  /** Waits for every write started by `put`; throws the first failure. */
+  async flush(): Promise<void> {
+    await Promise.all(this.#writes);
+    if (this.#failure !== null) {
+      const failure = this.#failure;
+      this.#failure = null;
+      throw failure;
+    }
   }
 
   /** Copies a file that is too large to hold in memory (its SHA-256 already computed). */

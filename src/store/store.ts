@@ -63,8 +63,13 @@ export interface MessageRecord {
   inReplyTo: string | null;
   references: string[];
   headerRaw: string;
+  /** Plain text body (derived from the HTML when there is no text part). */
   text: string | null;
-  html: string | null;
+  /**
+   * Whether an HTML body exists. The HTML itself is not copied into the database (it doubled the
+   * ingest's writes); it is read from the stored original when needed.
+   */
+  hasHtml: boolean;
   /** Things a reader must know about how the message was read (unparseable date, 8-bit headers…). */
   flags: string[];
 }

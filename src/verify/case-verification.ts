@@ -1,42 +1,28 @@
 // Verification inside a case: the case's key archive as resolver, results stored per message.
 import type { Case } from '../core/case.ts';
+import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
-import { MemoryKeyResolver } from '../keys/memory-resolver.ts';
-import type { KeyLookup, KeyResolver } from '../keys/types.ts';
 import type { Store } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
 import type { MessageVerification } from './types.ts';
 
 /**
- * The case's archive; with `dns`, names the archive has nothing for are fetched live and the
- * records saved into the archive with their fetch time, so the result can be reproduced offline.
+ * The case's archive as a resolver; with `dns`, names the archive has nothing for are fetched
+ * live, and `saveFetched` stores them with their fetch time so the result can be reproduced offline.
  */
-export class CaseKeyResolver implements KeyResolver {
-  readonly #store: Store;
-  readonly #archive: MemoryKeyResolver;
-  readonly #dns: KeyResolver | null;
+export async function caseKeyResolver(
+  store: Store,
+  options: { dns?: boolean } = {},
+): Promise<ArchiveKeyResolver> {
+  const { records, failures } = await store.listKeys();
+  return new ArchiveKeyResolver(records, failures, options.dns ? new DnsKeyResolver() : null);
+}
 
-  private constructor(store: Store, archive: MemoryKeyResolver, dns: KeyResolver | null) {
-    this.#store = store;
-    this.#archive = archive;
-    this.#dns = dns;
-  }
-
-  static async open(store: Store, options: { dns?: KeyResolver | boolean } = {}): Promise<CaseKeyResolver> {
-    const { records, failures } = await store.listKeys();
-    const dns = options.dns === true ? new DnsKeyResolver() : options.dns || null;
-    return new CaseKeyResolver(store, new MemoryKeyResolver(records, failures), dns);
-  }
-
-  async lookup(name: string): Promise<KeyLookup> {
-    const archived = await this.#archive.lookup(name);
-    if (archived.records.length > 0 || !this.#dns) return archived;
-    const live = await this.#dns.lookup(name);
-    await this.#store.putKeys(live.records, live.failure ? [{ name, failure: live.failure }] : []);
-    this.#archive.add(live.records, live.failure ? [{ name, failure: live.failure }] : []);
-    return live;
-  }
+export async function saveFetched(store: Store, resolver: ArchiveKeyResolver): Promise<void> {
+  const fetched = resolver.takeFetched();
+  if (fetched.records.length > 0 || fetched.failures.length > 0)
+    await store.putKeys(fetched.records, fetched.failures);
 }
 
 export interface KeyImport {
@@ -57,15 +43,12 @@ export async function importKeyFile(store: Store, path: string, text: string): P
   };
 }
 
-/** Verifies one message's exact stored bytes and records the result (inside the caller's transaction). */
-export async function verifyAndStore(
+/** Records a message's verification (inside the caller's transaction). */
+export async function storeVerification(
   store: Store,
   itemId: number,
-  raw: Buffer,
-  keys: KeyResolver,
-  at?: Date,
-): Promise<MessageVerification> {
-  const verification = await verifyMessage(raw, { keys, ...(at ? { at } : {}) });
+  verification: MessageVerification,
+): Promise<void> {
   await store.putVerification(
     {
       itemId,
@@ -79,7 +62,6 @@ export async function verifyAndStore(
       result: s.result,
     })),
   );
-  return verification;
 }
 
 export interface Reverification {
@@ -93,7 +75,7 @@ export async function reverifyCase(
   options: { all?: boolean; dns?: boolean } = {},
 ): Promise<Reverification> {
   const store = kase.store;
-  const keys = await CaseKeyResolver.open(store, { dns: options.dns ?? false });
+  const keys = await caseKeyResolver(store, options);
   const ids = await store.messagesToReverify(options.all ?? false);
   const changed: Reverification['changed'] = [];
   const BATCH = 500;
@@ -104,7 +86,9 @@ export async function reverifyCase(
         const item = await store.getItem(itemId);
         if (!item?.sha256) continue;
         const before = await store.getVerification(itemId);
-        const after = await verifyAndStore(store, itemId, kase.blobs.read(item.sha256), keys);
+        const after = await verifyMessage(kase.blobs.read(item.sha256), { keys });
+        await saveFetched(store, keys);
+        await storeVerification(store, itemId, after);
         if (before && before.verdict !== after.verdict)
           changed.push({ itemId, from: before.verdict, to: after.verdict });
       }

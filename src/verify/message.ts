@@ -2,11 +2,12 @@
 // archive, at the message's own time, with export damage undone where that explains a failure.
 import { type DisclosedKey, findDisclosure } from '../keys/disclosed.ts';
 import type { KeyLookup, KeyRecord, KeyResolver } from '../keys/types.ts';
+import { splitHeader } from '../mail/header-block.ts';
 import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
-import { toALabel } from './mailauth-internals.ts';
+import { parseHeaders, toALabel } from './mailauth-internals.ts';
 import { type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
@@ -48,10 +49,30 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
   // (lf-to-crlf, reported). The header block is scanned up front; the body only when its hash
   // was not settled by the exact fast path (which hashes the bytes as they are), so that clean
   // messages are not scanned twice.
+  const headerBlock = raw.subarray(0, splitHeader(raw)?.bodyStart ?? raw.length);
+  // Most of a dump is unsigned: without a DKIM-Signature or ARC-Seal field there is nothing to
+  // check, so only the time is read (this path costs a few µs instead of ~200).
+  if (!SIGNED_FIELD.test(headerBlock.toString('latin1'))) return unsignedVerification(headerBlock, opts);
   const end = raw.indexOf(HEADER_END);
   if (hasBareLf(end === -1 ? raw : raw.subarray(0, end + 4)))
     return verifyFrom(raw, baseRepairs(raw), opts, false);
   return verifyFrom(raw, { bytes: raw, names: [] }, opts, true);
+}
+
+const SIGNED_FIELD = /^(?:dkim-signature|arc-seal)[ \t]*:/im;
+
+function unsignedVerification(headerBlock: Buffer, opts: VerifyOptions): MessageVerification {
+  const headers = parseHeaders(headerBlock).parsed;
+  const time = resolveTime(headers, [], opts.at);
+  const at = time.at ? time.at.toISOString() : null;
+  const arc = { result: 'none' as const, reason: null, hops: [] };
+  const { verdict, reasons } = decideVerdict([], {
+    rebuiltFrom: opts.rebuiltFrom ?? null,
+    arc,
+    at,
+    atSource: time.source,
+  });
+  return { verdict, reasons, at, atSource: time.source, signatures: [], arc, caveat: STANDING_CAVEAT };
 }
 
 async function verifyFrom(

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ChainKeyResolver, DnsKeyResolver } from '../../keys/dns-resolver.ts';
+import { ArchiveKeyResolver } from '../../keys/archive-resolver.ts';
+import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
-import { MemoryKeyResolver } from '../../keys/memory-resolver.ts';
-import type { KeyResolver } from '../../keys/types.ts';
-import { CaseKeyResolver, reverifyCase } from '../../verify/case-verification.ts';
+import type { KeyFailure } from '../../keys/formats/types.ts';
+import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
+import { caseKeyResolver, reverifyCase } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
@@ -56,7 +57,7 @@ export function registerVerify(program: Command): void {
         }
         const raw = await readInput(file);
         const keys = opts.case
-          ? await withCase(opts.case, (kase) => CaseKeyResolver.open(kase.store))
+          ? await withCase(opts.case, (kase) => caseKeyResolver(kase.store))
           : await loadKeys(opts.keys ?? [], opts.dns ?? false);
         const verification = await verifyMessage(raw, { keys, ...(at ? { at } : {}) });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
@@ -88,7 +89,8 @@ async function readInput(file: string): Promise<Buffer> {
 
 /** Key archive files (and optionally live DNS) as one resolver. */
 export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolver> {
-  const memory = new MemoryKeyResolver();
+  const records: KeyRecord[] = [];
+  const failures: KeyFailure[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -103,9 +105,10 @@ export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolv
       throw new UsageError(`cannot parse key file ${file}: ${(err as Error).message}`);
     }
     for (const p of parsed.problems) process.stderr.write(`crible: ${file}: ${p}\n`);
-    memory.add(parsed.records, parsed.failures);
+    records.push(...parsed.records);
+    failures.push(...parsed.failures);
   }
-  return dns ? new ChainKeyResolver([memory, new DnsKeyResolver()]) : memory;
+  return new ArchiveKeyResolver(records, failures, dns ? new DnsKeyResolver() : null);
 }
 
 export function toJson(v: MessageVerification) {

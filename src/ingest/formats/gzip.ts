@@ -4,8 +4,8 @@
 // as gunzip reads them.
 //
 // Entry name: the FNAME recorded in the gzip header when there is one (kept verbatim, text
-// only); else, for a file, its base name without `.gz`/`.gzip` (`x.tgz` → `x.tar`); else (an
-// in-memory entry, whose name the format is not given) the empty string. The pipeline re-sniffs
+// only); else the base name of the file or in-memory entry without `.gz`/`.gzip` (`x.tgz` →
+// `x.tar`); else (a nameless entry) the empty string. The pipeline re-sniffs
 // the entry, so a tar inside is handled as a container whatever the name.
 
 import { createReadStream } from 'node:fs';
@@ -62,7 +62,8 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 
 export async function* gzipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
   const head = input.kind === 'file' ? await readHead(input.path, 64 * 1024) : input.data;
-  const path = gzipHeaderName(head) ?? (input.kind === 'file' ? gunzippedName(input.path) : '');
+  const fallback = input.kind === 'file' ? input.path : input.name;
+  const path = gzipHeaderName(head) ?? (fallback ? gunzippedName(fallback) : '');
   const compressedSize = input.kind === 'file' ? input.size : input.data.length;
 
   // Fed in slices: zlib drops the output of the write that fails, so small writes keep the most

@@ -70,7 +70,7 @@ export const migrations: string[] = [
     refs TEXT NOT NULL,
     header_raw TEXT NOT NULL,
     text_body TEXT,
-    html_body TEXT,
+    has_html INTEGER NOT NULL,
     flags TEXT NOT NULL
   );
   CREATE INDEX messages_message_id ON messages(message_id);

@@ -1,0 +1,30 @@
+// Worker thread entry: analyses messages sent by WorkerAnalyser, one at a time, in order received.
+import { enableCompileCache } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type AnalysisSetup, createAnalyse } from './message-analysis.ts';
+
+enableCompileCache?.();
+const analyse = createAnalyse(workerData as AnalysisSetup);
+
+interface Request {
+  id: number;
+  raw: Uint8Array;
+  readable: Uint8Array | null;
+  claimed: boolean;
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+parentPort!.on('message', async (request: Request) => {
+  try {
+    const raw = asBuffer(request.raw);
+    const result = await analyse({
+      raw,
+      readable: request.readable ? asBuffer(request.readable) : raw,
+      claimed: request.claimed,
+    });
+    parentPort!.postMessage({ id: request.id, result });
+  } catch (err) {
+    parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});

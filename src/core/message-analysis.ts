@@ -1,0 +1,40 @@
+// Parsing plus DKIM/ARC verification of one message: the work the ingest hands to worker threads.
+import type { AnalysisRequest, MessageAnalysis } from '../ingest/analysis.ts';
+import type { Limits } from '../ingest/limits.ts';
+import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
+import { DnsKeyResolver } from '../keys/dns-resolver.ts';
+import type { KeyFailure } from '../keys/formats/types.ts';
+import type { KeyRecord } from '../keys/types.ts';
+import { parseMessage } from '../mail/parse.ts';
+import { verifyMessage } from '../verify/message.ts';
+import type { MessageVerification } from '../verify/types.ts';
+
+export interface VerifiedExtra {
+  verification: MessageVerification;
+  /** Keys fetched from live DNS for this message, to be saved into the case's archive. */
+  fetched: { records: KeyRecord[]; failures: KeyFailure[] };
+}
+
+/** Everything a worker needs, passed once when it starts (structured-cloneable). */
+export interface AnalysisSetup {
+  limits: Limits;
+  keys: { records: KeyRecord[]; failures: KeyFailure[] };
+  dns: boolean;
+}
+
+export type Analyse = (request: AnalysisRequest) => Promise<MessageAnalysis<VerifiedExtra>>;
+
+export function createAnalyse(setup: AnalysisSetup): Analyse {
+  const resolver = new ArchiveKeyResolver(
+    setup.keys.records,
+    setup.keys.failures,
+    setup.dns ? new DnsKeyResolver() : null,
+  );
+  return async (request) => {
+    const parsed = await parseMessage(request.readable, setup.limits, request.claimed);
+    if (!parsed.message) return { parsed, extra: null };
+    // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
+    const verification = await verifyMessage(request.raw, { keys: resolver });
+    return { parsed, extra: { verification, fetched: resolver.takeFetched() } };
+  };
+}
