@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import type { Case } from '../core/case.ts';
 import { recordCustody } from '../core/custody.ts';
@@ -119,7 +120,7 @@ class IngestRun {
   /** Message analyses started ahead of their turn, by content and reading; taken when their turn comes. */
   private readonly ahead = new Map<string, Promise<MessageAnalysis>>();
   /** Small files read and hashed ahead of their turn. */
-  private readonly prepared = new Map<string, { bytes: Buffer; sha256: string }>();
+  private readonly prepared = new Map<string, Promise<{ bytes: Buffer; sha256: string }>>();
 
   constructor(kase: Case, limits: Limits, options: IngestOptions) {
     this.kase = kase;
@@ -231,7 +232,7 @@ class IngestRun {
     }
 
     if (file.size <= SMALL_FILE_BYTES) {
-      const { bytes, sha256 } = this.takePrepared(file);
+      const { bytes, sha256 } = await this.takePrepared(file);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
       await this.begin();
@@ -480,7 +481,10 @@ class IngestRun {
     this.ahead.set(key, started);
   }
 
-  /** Reads, hashes and starts analysing the next small files while earlier ones are recorded. */
+  /**
+   * Reads (in the background), hashes and starts analysing the next small files while earlier
+   * ones are recorded.
+   */
   private async prepareAhead(sourceId: number, files: SourceFile[], from: number): Promise<void> {
     let bytesAhead = 0;
     for (
@@ -492,23 +496,26 @@ class IngestRun {
       if (file.problem || file.size > SMALL_FILE_BYTES) continue;
       bytesAhead += file.size;
       if (this.prepared.has(file.absolute)) continue;
-      const bytes = readFileSync(file.absolute);
-      const sha256 = sha256Hex(bytes);
-      this.prepared.set(file.absolute, { bytes, sha256 });
-      if (await this.kase.store.isFileDone(sourceId, file.relative, file.size, sha256)) continue;
-      const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
-      if (
-        !file.inMaildir &&
-        (sniffContainer(bytes.subarray(0, 4096), file.relative) || !(claimed || looksLikeMessage(bytes)))
-      )
-        continue;
-      this.analyseAhead(bytes, sha256, [], claimed);
+      const prepared = readFile(file.absolute).then(async (bytes) => {
+        const sha256 = sha256Hex(bytes);
+        if (await this.kase.store.isFileDone(sourceId, file.relative, file.size, sha256))
+          return { bytes, sha256 };
+        const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
+        const candidate =
+          file.inMaildir ||
+          (!sniffContainer(bytes.subarray(0, 4096), file.relative) && (claimed || looksLikeMessage(bytes)));
+        if (candidate) this.analyseAhead(bytes, sha256, [], claimed);
+        return { bytes, sha256 };
+      });
+      prepared.catch(() => {}); // a read error is met again, and reported, when the file's turn comes
+      this.prepared.set(file.absolute, prepared);
     }
   }
 
-  private takePrepared(file: SourceFile): { bytes: Buffer; sha256: string } {
-    let prepared = this.prepared.get(file.absolute);
+  private async takePrepared(file: SourceFile): Promise<{ bytes: Buffer; sha256: string }> {
+    const ahead = this.prepared.get(file.absolute);
     this.prepared.delete(file.absolute);
+    let prepared = ahead ? await ahead.catch(() => null) : null;
     if (!prepared) {
       const bytes = readFileSync(file.absolute);
       prepared = { bytes, sha256: sha256Hex(bytes) };

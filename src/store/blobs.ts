@@ -34,6 +34,8 @@ export class BlobStore {
   readonly root: string;
   private readonly tmp: string;
   private readonly knownDirs = new Set<string>();
+  /** Distinguishes the temporary names of several stores open in one process. */
+  readonly #instance = randomBytes(4).toString('hex');
 
   constructor(root: string) {
     this.root = root;
@@ -51,8 +53,9 @@ export class BlobStore {
     }
   }
 
+  #temporaries = 0;
   private temporaryName(sha256: string): string {
-    return join(this.tmp, `${sha256}.${process.pid}.${randomBytes(6).toString('hex')}`);
+    return join(this.tmp, `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`);
   }
 
   pathOf(sha256: string): string {
