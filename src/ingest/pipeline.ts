@@ -169,20 +169,18 @@ class IngestRun {
     const listing = createHash('sha256');
     let size = 0;
     let filesAlreadyDone = 0;
+    let lastSha: string | null = null;
     for (const [index, file] of files.entries()) {
       await this.prepareAhead(source.id, files, index + 1);
       const sha = await this.ingestFile(source.id, file);
       if (sha.alreadyDone) filesAlreadyDone++;
       listing.update(`${file.relative}\0${file.size}\0${sha.sha256 ?? '-'}\n`);
       size += file.size;
+      lastSha = sha.sha256;
     }
     await this.commit();
-    const sha256 =
-      kind === 'file'
-        ? files[0]
-          ? await this.fileSha(files[0])
-          : sha256Hex(Buffer.alloc(0))
-        : listing.digest('hex');
+    // A file source is identified by the file's own hash; a directory by the hash of its listing.
+    const sha256 = kind === 'file' ? (lastSha ?? sha256Hex(Buffer.alloc(0))) : listing.digest('hex');
     await store.completeSource(source.id, size, sha256);
     const counts = await store.sourceCounts(source.id);
     recordCustody(this.kase.custodyPath, {
@@ -195,15 +193,6 @@ class IngestRun {
       time: new Date().toISOString(),
     });
     return { path: root, kind, sha256, size, files: files.length, filesAlreadyDone, counts };
-  }
-
-  private readonly shaCache = new Map<string, string>();
-  private async fileSha(file: SourceFile): Promise<string> {
-    const cached = this.shaCache.get(file.absolute);
-    if (cached) return cached;
-    const sha = await sha256File(file.absolute);
-    this.shaCache.set(file.absolute, sha);
-    return sha;
   }
 
   /** One leaf file of a source, with everything inside it, as one unit of the resumable run. */
@@ -246,7 +235,7 @@ class IngestRun {
     const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
     if (container || tooLarge) {
       // Large or container files are streamed, never held whole in memory.
-      const sha256 = await this.fileSha(file);
+      const sha256 = await sha256File(file.absolute);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
       await this.begin();
@@ -276,7 +265,6 @@ class IngestRun {
 
     const bytes = readFileSync(file.absolute);
     const sha256 = sha256Hex(bytes);
-    this.shaCache.set(file.absolute, sha256);
     if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
       return { sha256, alreadyDone: true };
     await this.begin();
@@ -520,7 +508,6 @@ class IngestRun {
       const bytes = readFileSync(file.absolute);
       prepared = { bytes, sha256: sha256Hex(bytes) };
     }
-    this.shaCache.set(file.absolute, prepared.sha256);
     return prepared;
   }
 
