@@ -14,7 +14,7 @@ import type { ContainerEvent, ContainerFormat, ContainerInput } from './format.t
 import { sniffContainer } from './formats/index.ts';
 import { unescapeMbox } from './formats/mbox.ts';
 import { defaultLimits, type Limits } from './limits.ts';
-import { type SourceFile, walkSource } from './walk.ts';
+import { type SourceFile, sourceBytes, walkSource } from './walk.ts';
 
 export interface IngestProgress {
   items: number;
@@ -131,7 +131,9 @@ class IngestRun {
 
   async run(paths: string[]): Promise<IngestSummary> {
     const sources = paths.map((path) => walkSource(resolve(path)));
-    this.bytesTotal = sources.reduce((sum, source) => sum + source.files.reduce((s, f) => s + f.size, 0), 0);
+    // The total is only needed for the progress ETA: a second walk, then, not a list kept in memory.
+    if (this.options.onProgress)
+      this.bytesTotal = sources.reduce((sum, source) => sum + sourceBytes(source), 0);
     const perSource: SourceSummary[] = [];
     try {
       for (const source of sources)
@@ -162,7 +164,7 @@ class IngestRun {
   private async ingestSource(
     root: string,
     kind: 'file' | 'directory',
-    files: SourceFile[],
+    files: Iterable<SourceFile>,
   ): Promise<SourceSummary> {
     const store = this.kase.store;
     const source = await store.openSource(root, kind);
@@ -170,8 +172,23 @@ class IngestRun {
     let size = 0;
     let filesAlreadyDone = 0;
     let lastSha: string | null = null;
-    for (const [index, file] of files.entries()) {
-      await this.prepareAhead(source.id, files, index + 1);
+    let count = 0;
+    // The files just ahead of the current one, read and analysed while it is recorded.
+    const window: SourceFile[] = [];
+    const upcoming = files[Symbol.iterator]();
+    const refill = () => {
+      while (window.length <= READ_AHEAD_ITEMS) {
+        const next = upcoming.next();
+        if (next.done) break;
+        window.push(next.value);
+      }
+    };
+    refill();
+    while (window.length > 0) {
+      const file = window.shift()!;
+      refill();
+      count++;
+      await this.prepareAhead(source.id, window);
       const sha = await this.ingestFile(source.id, file);
       if (sha.alreadyDone) filesAlreadyDone++;
       listing.update(`${file.relative}\0${file.size}\0${sha.sha256 ?? '-'}\n`);
@@ -192,7 +209,7 @@ class IngestRun {
       crible: cribleVersion,
       time: new Date().toISOString(),
     });
-    return { path: root, kind, sha256, size, files: files.length, filesAlreadyDone, counts };
+    return { path: root, kind, sha256, size, files: count, filesAlreadyDone, counts };
   }
 
   /** One leaf file of a source, with everything inside it, as one unit of the resumable run. */
@@ -473,14 +490,10 @@ class IngestRun {
    * Reads (in the background), hashes and starts analysing the next small files while earlier
    * ones are recorded.
    */
-  private async prepareAhead(sourceId: number, files: SourceFile[], from: number): Promise<void> {
+  private async prepareAhead(sourceId: number, upcoming: SourceFile[]): Promise<void> {
     let bytesAhead = 0;
-    for (
-      let i = from;
-      i < files.length && i < from + READ_AHEAD_ITEMS && bytesAhead < READ_AHEAD_BYTES;
-      i++
-    ) {
-      const file = files[i]!;
+    for (const file of upcoming) {
+      if (bytesAhead >= READ_AHEAD_BYTES) break;
       if (file.problem || file.size > SMALL_FILE_BYTES) continue;
       bytesAhead += file.size;
       if (this.prepared.has(file.absolute)) continue;

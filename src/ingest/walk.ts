@@ -15,13 +15,14 @@ export interface SourceFile {
 export interface WalkedSource {
   root: string;
   kind: 'file' | 'directory';
-  files: SourceFile[];
+  /** Files in a stable order, produced as the walk goes: a dump of millions of files is never listed whole. */
+  files: Iterable<SourceFile>;
 }
 
 const MAILDIR_PARTS = ['cur', 'new', 'tmp'];
 
 /**
- * Lists a source's files in a stable order (so item ids are the same on every run). Links are
+ * Walks a source's files in a stable order (so item ids are the same on every run). Links are
  * recorded, never followed: a dump may point them anywhere on the machine.
  */
 export function walkSource(root: string): WalkedSource {
@@ -34,27 +35,33 @@ export function walkSource(root: string): WalkedSource {
     };
   }
   if (!stat.isDirectory()) throw new Error(`${root} is neither a file nor a directory`);
-  const files: SourceFile[] = [];
-  const visit = (dir: string, inMaildir: boolean): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
-    const isMaildir = MAILDIR_PARTS.every((part) => entries.some((e) => e.isDirectory() && e.name === part));
-    for (const entry of entries) {
-      const absolute = join(dir, entry.name);
-      const rel = relative(root, absolute);
-      if (entry.isDirectory()) {
-        visit(absolute, inMaildir || (isMaildir && MAILDIR_PARTS.includes(entry.name)));
-      } else if (entry.isFile()) {
-        files.push({ absolute, relative: rel, size: lstatSync(absolute).size, inMaildir, problem: null });
-      } else {
-        const what = entry.isSymbolicLink()
-          ? 'symbolic link not followed'
-          : 'not a regular file (device, socket or pipe)';
-        files.push({ absolute, relative: rel, size: 0, inMaildir, problem: what });
-      }
+  return { root, kind: 'directory', files: { [Symbol.iterator]: () => visit(root, root, false) } };
+}
+
+function* visit(root: string, dir: string, inMaildir: boolean): Generator<SourceFile> {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  const isMaildir = MAILDIR_PARTS.every((part) => entries.some((e) => e.isDirectory() && e.name === part));
+  for (const entry of entries) {
+    const absolute = join(dir, entry.name);
+    const rel = relative(root, absolute);
+    if (entry.isDirectory()) {
+      yield* visit(root, absolute, inMaildir || (isMaildir && MAILDIR_PARTS.includes(entry.name)));
+    } else if (entry.isFile()) {
+      yield { absolute, relative: rel, size: lstatSync(absolute).size, inMaildir, problem: null };
+    } else {
+      const what = entry.isSymbolicLink()
+        ? 'symbolic link not followed'
+        : 'not a regular file (device, socket or pipe)';
+      yield { absolute, relative: rel, size: 0, inMaildir, problem: what };
     }
-  };
-  visit(root, false);
-  return { root, kind: 'directory', files };
+  }
+}
+
+/** Total bytes of a source's files (for the progress ETA), without keeping the list. */
+export function sourceBytes(source: WalkedSource): number {
+  let total = 0;
+  for (const file of source.files) total += file.size;
+  return total;
 }
