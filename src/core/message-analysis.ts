@@ -6,6 +6,7 @@ import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
 import { parseMessage } from '../mail/parse.ts';
+import { BlobStore, sha256Hex } from '../store/blobs.ts';
 import { verifyMessage } from '../verify/message.ts';
 import type { MessageVerification } from '../verify/types.ts';
 
@@ -18,6 +19,8 @@ export interface VerifiedExtra {
 /** Everything a worker needs, passed once when it starts (structured-cloneable). */
 export interface AnalysisSetup {
   limits: Limits;
+  /** The case's blob folder: the analyser stores each message's raw bytes there itself. */
+  blobs: string;
   keys: { records: KeyRecord[]; failures: KeyFailure[] };
   dns: boolean;
 }
@@ -30,11 +33,15 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
     setup.keys.failures,
     setup.dns ? new DnsKeyResolver() : null,
   );
+  const blobs = new BlobStore(setup.blobs, { removeAbandoned: false });
   return async (request) => {
+    const sha256 = sha256Hex(request.raw);
+    // Content-addressed: storing it before the recording thread decides whether it is new is harmless.
+    blobs.put(sha256, request.raw);
     const parsed = await parseMessage(request.readable, setup.limits, request.claimed);
-    if (!parsed.message) return { parsed, extra: null };
+    if (!parsed.message) return { sha256, stored: true, parsed, extra: null };
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
     const verification = await verifyMessage(request.raw, { keys: resolver });
-    return { parsed, extra: { verification, fetched: resolver.takeFetched() } };
+    return { sha256, stored: true, parsed, extra: { verification, fetched: resolver.takeFetched() } };
   };
 }

@@ -2,9 +2,14 @@
 // CPU-heavy step of ingest. It goes through this interface so it can run in worker threads while
 // the main thread records results in input order.
 import { type ParsedMessage, parseMessage } from '../mail/parse.ts';
+import { sha256Hex } from '../store/blobs.ts';
 import type { Limits } from './limits.ts';
 
 export interface MessageAnalysis<Extra = unknown> {
+  /** SHA-256 of the raw bytes, computed by the analyser (off the recording thread). */
+  sha256: string;
+  /** The analyser already wrote the raw bytes to the blob store. */
+  stored: boolean;
   parsed: ParsedMessage;
   /** What the analyser adds beyond parsing (the verification report), handed to onMessage. */
   extra: Extra | null;
@@ -31,7 +36,8 @@ export class InlineAnalyser implements MessageAnalyser<never> {
     this.#limits = limits;
   }
   async analyse(request: AnalysisRequest): Promise<MessageAnalysis<never>> {
-    return { parsed: await parseMessage(request.readable, this.#limits, request.claimed), extra: null };
+    const parsed = await parseMessage(request.readable, this.#limits, request.claimed);
+    return { sha256: sha256Hex(request.raw), stored: false, parsed, extra: null };
   }
   async close(): Promise<void> {}
 }

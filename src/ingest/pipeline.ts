@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import type { Case } from '../core/case.ts';
 import { recordCustody } from '../core/custody.ts';
@@ -117,10 +116,10 @@ class IngestRun {
   private bytesTotal = 0;
 
   private readonly analyser: MessageAnalyser;
-  /** Message analyses started ahead of their turn, by content and reading; taken when their turn comes. */
-  private readonly ahead = new Map<string, Promise<MessageAnalysis>>();
-  /** Small files read and hashed ahead of their turn. */
-  private readonly prepared = new Map<string, Promise<{ bytes: Buffer; sha256: string }>>();
+  /** Message analyses started ahead of their turn, by the very buffer they read; taken when its turn comes. */
+  private readonly ahead = new WeakMap<Buffer, Promise<MessageAnalysis>>();
+  /** Small files read ahead of their turn. */
+  private readonly prepared = new Map<string, Buffer>();
 
   constructor(kase: Case, limits: Limits, options: IngestOptions) {
     this.kase = kase;
@@ -238,7 +237,10 @@ class IngestRun {
     }
 
     if (file.size <= SMALL_FILE_BYTES) {
-      const { bytes, sha256 } = await this.takePrepared(file);
+      const bytes = this.takePrepared(file);
+      // A message analysed ahead was hashed by the analyser; anything else is hashed here.
+      const ahead = this.ahead.get(bytes);
+      const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
       await this.begin();
@@ -291,15 +293,22 @@ class IngestRun {
   }
 
   /** Classifies bytes by content and records them, recursing into containers and messages. */
-  private async ingestBytes(bytes: Buffer, sha256: string, at: Placement, context: Context): Promise<void> {
+  /** `known`: the SHA-256 when the caller has it; else it comes from the analysis or is computed here. */
+  private async ingestBytes(
+    bytes: Buffer,
+    known: string | null,
+    at: Placement,
+    context: Context,
+  ): Promise<void> {
     const store = this.kase.store;
     const name = context.filename ?? at.path;
     const container = context.isMessage ? null : sniffContainer(bytes.subarray(0, 4096), name);
     if (container) {
+      const input: ContainerInput = { kind: 'buffer', data: bytes, name };
       await this.ingestContainer(
         container,
-        { kind: 'buffer', data: bytes, name },
-        sha256,
+        input,
+        known ?? sha256Hex(bytes),
         bytes.length,
         at,
         context,
@@ -307,31 +316,22 @@ class IngestRun {
       );
       return;
     }
-    const readable = context.transformations.reduce((b, t) => unescapeMbox(b, t), bytes);
-    if (context.isMessage || context.claimedMessage || looksLikeMessage(readable)) {
+    const claimed = context.isMessage || context.claimedMessage;
+    if (claimed || looksLikeMessage(context.transformations.reduce((b, t) => unescapeMbox(b, t), bytes))) {
       if (context.depth > this.limits.maxDepth) {
+        const sha256 = known ?? sha256Hex(bytes);
+        const reason = `nested more than ${this.limits.maxDepth} levels deep; stored unread`;
         const { id, isNew } = await store.putItem(
-          this.newItem(
-            sha256,
-            bytes.length,
-            'message',
-            'eml',
-            context,
-            'limited',
-            `nested more than ${this.limits.maxDepth} levels deep; stored unread`,
-          ),
+          this.newItem(sha256, bytes.length, 'message', 'eml', context, 'limited', reason),
           at,
         );
         if (isNew) this.kase.blobs.put(sha256, bytes);
         this.count(id, isNew);
         return;
       }
-      const { parsed, extra } = await this.analysis(
-        bytes,
-        sha256,
-        context.transformations,
-        context.isMessage || context.claimedMessage,
-      );
+      const analysis = await this.analysis(bytes, context.transformations, claimed);
+      const { parsed, extra } = analysis;
+      const sha256 = known ?? analysis.sha256;
       const { id, isNew } = await store.putItem(
         this.newItem(
           sha256,
@@ -346,14 +346,14 @@ class IngestRun {
       );
       this.count(id, isNew);
       if (!isNew) return;
-      this.kase.blobs.put(sha256, bytes);
+      if (!analysis.stored) this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
       await store.putMessage({ itemId: id, ...parsed.message });
       if (this.options.onMessage) await this.options.onMessage(id, bytes, extra);
       for (const part of parsed.parts) {
         await this.ingestBytes(
           part.bytes,
-          sha256Hex(part.bytes),
+          null,
           { sourceId: at.sourceId, parentId: id, path: part.path, byteStart: null, byteEnd: null },
           {
             sourceId: context.sourceId,
@@ -369,6 +369,7 @@ class IngestRun {
       }
       return;
     }
+    const sha256 = known ?? sha256Hex(bytes);
     const { id, isNew } = await store.putItem(
       this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), context, 'ok', null),
       at,
@@ -416,7 +417,7 @@ class IngestRun {
             !(claimed || looksLikeMessage(event.bytes)))
         )
           return;
-        this.analyseAhead(event.bytes, sha256Hex(event.bytes), event.transformations, claimed);
+        this.analyseAhead(event.bytes, event.transformations, claimed);
       });
       for await (const event of events) {
         entries++;
@@ -433,7 +434,7 @@ class IngestRun {
           await this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
           continue;
         }
-        await this.ingestBytes(event.bytes, sha256Hex(event.bytes), place, {
+        await this.ingestBytes(event.bytes, null, place, {
           sourceId: context.sourceId,
           depth: context.depth + 1,
           isMessage: event.isMessage,
@@ -455,21 +456,16 @@ class IngestRun {
     }
   }
 
-  /** The analysis of a message: the one started ahead when there is one, else a new one. */
-  private async analysis(
-    raw: Buffer,
-    sha256: string,
-    transformations: string[],
-    claimed: boolean,
-  ): Promise<MessageAnalysis> {
-    const key = analysisKey(sha256, transformations, claimed);
-    const started = this.ahead.get(key);
-    this.ahead.delete(key);
+  /** The analysis of a message: the one started ahead for these very bytes when there is one, else a new one. */
+  private async analysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
+    const started = this.ahead.get(raw);
+    this.ahead.delete(raw);
     try {
       return await (started ?? this.startAnalysis(raw, transformations, claimed));
     } catch (err) {
       const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
-      return { parsed: { status: 'failed', reason, message: null, parts: [] }, extra: null };
+      const parsed = { status: 'failed' as const, reason, message: null, parts: [] as [] };
+      return { sha256: sha256Hex(raw), stored: false, parsed, extra: null };
     }
   }
 
@@ -478,18 +474,14 @@ class IngestRun {
     return this.analyser.analyse({ raw, readable, claimed });
   }
 
-  private analyseAhead(raw: Buffer, sha256: string, transformations: string[], claimed: boolean): void {
-    const key = analysisKey(sha256, transformations, claimed);
-    if (this.ahead.has(key)) return;
+  private analyseAhead(raw: Buffer, transformations: string[], claimed: boolean): void {
+    if (this.ahead.has(raw)) return;
     const started = this.startAnalysis(raw, transformations, claimed);
     started.catch(() => {}); // reported when its turn comes
-    this.ahead.set(key, started);
+    this.ahead.set(raw, started);
   }
 
-  /**
-   * Reads (in the background), hashes and starts analysing the next small files while earlier
-   * ones are recorded.
-   */
+  /** Reads the next small files and starts analysing the messages among them while earlier ones are recorded. */
   private async prepareAhead(sourceId: number, upcoming: SourceFile[]): Promise<void> {
     let bytesAhead = 0;
     for (const file of upcoming) {
@@ -497,31 +489,28 @@ class IngestRun {
       if (file.problem || file.size > SMALL_FILE_BYTES) continue;
       bytesAhead += file.size;
       if (this.prepared.has(file.absolute)) continue;
-      const prepared = readFile(file.absolute).then(async (bytes) => {
-        const sha256 = sha256Hex(bytes);
-        if (await this.kase.store.isFileDone(sourceId, file.relative, file.size, sha256))
-          return { bytes, sha256 };
-        const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
-        const candidate =
-          file.inMaildir ||
-          (!sniffContainer(bytes.subarray(0, 4096), file.relative) && (claimed || looksLikeMessage(bytes)));
-        if (candidate) this.analyseAhead(bytes, sha256, [], claimed);
-        return { bytes, sha256 };
-      });
-      prepared.catch(() => {}); // a read error is met again, and reported, when the file's turn comes
-      this.prepared.set(file.absolute, prepared);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file.absolute);
+      } catch {
+        continue; // met again, and reported, when the file's turn comes
+      }
+      this.prepared.set(file.absolute, bytes);
+      // A file recorded by an earlier run is not analysed again (re-runs stay fast).
+      const doneSha = await this.kase.store.doneFileSha(sourceId, file.relative, file.size);
+      if (doneSha !== null && doneSha === sha256Hex(bytes)) continue;
+      const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
+      const candidate =
+        file.inMaildir ||
+        (!sniffContainer(bytes.subarray(0, 4096), file.relative) && (claimed || looksLikeMessage(bytes)));
+      if (candidate) this.analyseAhead(bytes, [], claimed);
     }
   }
 
-  private async takePrepared(file: SourceFile): Promise<{ bytes: Buffer; sha256: string }> {
-    const ahead = this.prepared.get(file.absolute);
+  private takePrepared(file: SourceFile): Buffer {
+    const bytes = this.prepared.get(file.absolute) ?? readFileSync(file.absolute);
     this.prepared.delete(file.absolute);
-    let prepared = ahead ? await ahead.catch(() => null) : null;
-    if (!prepared) {
-      const bytes = readFileSync(file.absolute);
-      prepared = { bytes, sha256: sha256Hex(bytes) };
-    }
-    return prepared;
+    return bytes;
   }
 
   private async putProblem(
@@ -590,8 +579,6 @@ class IngestRun {
 
   private async commit(): Promise<void> {
     if (!this.inTransaction) return;
-    // Blobs first: a committed record always has its content on disk.
-    await this.kase.blobs.flush();
     await this.kase.store.commit();
     this.inTransaction = false;
     this.batchFiles = 0;

@@ -146,6 +146,8 @@ export interface Store {
   putMessage(message: MessageRecord): Promise<void>;
   markFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<void>;
   isFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<boolean>;
+  /** The SHA-256 recorded for a file already done at this path with this size, if any. */
+  doneFileSha(sourceId: number, path: string, size: number): Promise<string | null>;
 
   openSource(path: string, kind: 'file' | 'directory'): Promise<SourceRecord>;
   completeSource(sourceId: number, size: number, sha256: string): Promise<void>;

@@ -178,6 +178,15 @@ export class SqliteStore implements Store {
     );
   }
 
+  async doneFileSha(sourceId: number, path: string, size: number): Promise<string | null> {
+    const row = this.sql('SELECT sha256 FROM source_files WHERE source_id = ? AND path = ? AND size = ?').get(
+      sourceId,
+      path,
+      size,
+    ) as Row | undefined;
+    return row ? String(row.sha256) : null;
+  }
+
   async openSource(path: string, kind: 'file' | 'directory'): Promise<SourceRecord> {
     const existing = this.sql('SELECT * FROM sources WHERE path = ?').get(path) as Row | undefined;
     if (existing) return toSource(existing);
