@@ -236,23 +236,11 @@ class IngestRun {
       return { sha256: null, alreadyDone: false };
     }
 
-    if (file.size <= SMALL_FILE_BYTES) {
-      const bytes = this.takePrepared(file);
-      // A message analysed ahead was hashed by the analyser; anything else is hashed here.
-      const ahead = this.ahead.get(bytes);
-      const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);
-      if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
-        return { sha256, alreadyDone: true };
-      await this.begin();
-      await this.ingestBytes(bytes, sha256, at, context);
-      await this.finishFile(sourceId, file, sha256);
-      return { sha256, alreadyDone: false };
-    }
-
-    const head = readHead(file.absolute, 4096);
-    const container = context.isMessage ? null : sniffContainer(head, file.relative);
+    // Small files were read ahead and are classified from their bytes; larger ones by their head first.
+    const head = file.size <= SMALL_FILE_BYTES ? null : readHead(file.absolute, 4096);
+    const container = head && !context.isMessage ? sniffContainer(head, file.relative) : null;
     const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
-    if (container || tooLarge) {
+    if (head && (container || tooLarge)) {
       // Large or container files are streamed, never held whole in memory.
       const sha256 = await sha256File(file.absolute);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
@@ -282,8 +270,10 @@ class IngestRun {
       return { sha256, alreadyDone: false };
     }
 
-    const bytes = readFileSync(file.absolute);
-    const sha256 = sha256Hex(bytes);
+    const bytes = this.takePrepared(file);
+    // A message analysed ahead was hashed by the analyser; anything else is hashed here.
+    const ahead = this.ahead.get(bytes);
+    const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);
     if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
       return { sha256, alreadyDone: true };
     await this.begin();
@@ -292,8 +282,10 @@ class IngestRun {
     return { sha256, alreadyDone: false };
   }
 
-  /** Classifies bytes by content and records them, recursing into containers and messages. */
-  /** `known`: the SHA-256 when the caller has it; else it comes from the analysis or is computed here. */
+  /**
+   * Classifies bytes by content and records them, recursing into containers and messages. `known`:
+   * the SHA-256 when the caller has it; else it comes from the analysis or is computed here.
+   */
   private async ingestBytes(
     bytes: Buffer,
     known: string | null,

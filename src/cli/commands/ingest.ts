@@ -20,6 +20,7 @@ export function registerIngest(program: Command): void {
     .option('--max-ratio <n>', 'largest expansion ratio of one archive entry', toInt)
     .option('--max-entries <n>', 'entries one archive may hold', toInt)
     .option('--max-message <bytes>', 'largest message parsed', toInt)
+    .option('--workers <n>', 'threads that parse and verify messages (default: cores − 1, at least 1)', toInt)
     .option(
       '--batch <files>',
       'files recorded per transaction (a killed run resumes from the last one)',
@@ -45,6 +46,8 @@ export function registerIngest(program: Command): void {
             ...(opts.maxMessage === undefined ? {} : { maxMessageBytes: opts.maxMessage }),
           },
           ...(opts.batch ? { batchFiles: opts.batch } : {}),
+          ...(opts.workers ? { workers: opts.workers } : {}),
+          ...(opts.workers ? { workers: opts.workers } : {}),
           ...(process.stderr.isTTY ? { onProgress: showProgress } : {}),
         });
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
