@@ -47,16 +47,25 @@ export class BlobStore {
 
   /** A killed writer leaves a partial temporary file; it is junk once its process is gone. */
   private removeAbandonedTemporaries(): void {
-    for (const name of readdirSync(this.tmp)) {
-      const pid = Number(name.split('.')[1]);
+    for (const entry of readdirSync(this.tmp, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const pid = Number(entry.name.split('.')[1]);
       if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
-      rmSync(join(this.tmp, name), { force: true });
+      rmSync(join(entry.parentPath, entry.name), { force: true });
     }
   }
 
   #temporaries = 0;
+  /**
+   * Temporaries are spread over tmp/<2 hex>/ like the blobs: creating and renaming files in one
+   * folder from several threads serialised on that folder's lock (~0.35 ms per file under load).
+   */
   private temporaryName(sha256: string): string {
-    return join(this.tmp, `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`);
+    return join(
+      this.tmp,
+      sha256.slice(0, 2),
+      `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`,
+    );
   }
 
   pathOf(sha256: string): string {
@@ -109,10 +118,11 @@ export class BlobStore {
   }
 
   private ensureDir(sha256: string): void {
-    const dir = join(this.root, sha256.slice(0, 2));
-    if (this.knownDirs.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    this.knownDirs.add(dir);
+    const shard = sha256.slice(0, 2);
+    if (this.knownDirs.has(shard)) return;
+    mkdirSync(join(this.root, shard), { recursive: true });
+    mkdirSync(join(this.tmp, shard), { recursive: true });
+    this.knownDirs.add(shard);
   }
 }
 
