@@ -29,12 +29,3 @@ export const defaultLimits: Limits = {
   maxMimeParts: 5_000,
   maxHeaderBytes: 1024 ** 2,
 };
-
-/** The condition an item hit; the reason text is what a journalist reads in the summary. */
-export class LimitExceeded extends Error {
-  readonly limit: keyof Limits;
-  constructor(limit: keyof Limits, message: string) {
-    super(message);
-    this.limit = limit;
-  }
-}

@@ -73,10 +73,6 @@ export class BlobStore {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  has(sha256: string): boolean {
-    return existsSync(this.pathOf(sha256));
-  }
-
   /**
    * Stores bytes whose SHA-256 the caller computed, unless already there. Synchronous on purpose:
    * Node's promise-based file calls cost ~2× the CPU per small file on this workload.
