@@ -1,5 +1,5 @@
 // Typed access to the canonicalisation and parsing primitives of mailauth 7.1.0 (CommonJS, no
-// types for these files). We build on them instead of re-implementing DKIM canonicalisation;
+// types for these files), shared by the DKIM verifier and the ARC wrapper. We build on them instead of re-implementing DKIM canonicalisation;
 // only the orchestration around them (key records, time, repairs) is ours.
 import { createRequire } from 'node:module';
 
@@ -9,7 +9,7 @@ const mailauthRequire = createRequire(require.resolve('mailauth'));
 export interface ParsedHeader {
   /** Lower-case field name. */
   key: string | null;
-  casedKey: string | undefined;
+  casedKey?: string | undefined;
   /** The whole field, folded as in the message, without the final CRLF. */
   line: Buffer;
 }
@@ -35,29 +35,35 @@ export interface BodyHasher {
 }
 
 export interface PublicKeyInfo {
-  publicKey: string;
+  publicKey: string | Buffer;
   rr: string;
-  modulusLength: number | undefined;
+  modulusLength?: number | undefined;
   keyType: 'rsa' | 'ed25519';
   flags: string[];
   testing: boolean;
   warnings: string[];
 }
 
+/** `async (name, type) => string[][]`: each inner array is the strings of one TXT record. */
+export type MailauthResolver = (name: string, type: string) => Promise<string[][]>;
+
 interface Tools {
   parseHeaders(buf: Buffer): { parsed: ParsedHeader[]; original: Buffer };
-  getSigningHeaderLines(
-    parsed: ParsedHeader[],
+  getSigningHeaderLines<H extends ParsedHeader>(
+    parsed: H[],
     fieldNames: string | undefined,
     verify: boolean,
-  ): { keys: string; headers: ParsedHeader[] };
+  ): { keys: string; headers: H[] };
+  writeToStream(stream: unknown, input: Buffer): Promise<void>;
+  formatRelaxedLine(line: Buffer | string, suffix?: string): Buffer;
+  stripSignatureValue(line: Buffer, strict?: boolean): Buffer;
   parseDkimHeaders(line: Buffer | string, options?: { strict?: boolean }): ParsedTagList;
   parseTagList(value: string, options?: { strict?: boolean }): ParsedTagList;
   getPublicKey(
     type: 'DKIM' | 'ARC' | 'AS',
     name: string,
     minBitLength: number,
-    resolver: (name: string, type: string) => Promise<string[][]>,
+    resolver: MailauthResolver,
     options?: { strict?: boolean; hashAlgo?: string },
   ): Promise<PublicKeyInfo>;
   getAlignment(fromDomain: string, domainList: string[]): { domain: string } | false;
@@ -65,12 +71,18 @@ interface Tools {
   toALabel(domain: string): string;
 }
 
-const tools = require('mailauth/lib/tools.js') as Tools;
+/** The tools module whole, for the few callers (ARC) that need more than the names exported below. */
+export const tools = require('mailauth/lib/tools.js') as Tools;
 const header = require('mailauth/lib/dkim/header/index.js') as {
-  generateCanonicalizedHeader(
+  generateCanonicalizedHeader<H extends ParsedHeader>(
     type: 'DKIM' | 'ARC',
-    signingHeaderLines: { keys: string; headers: ParsedHeader[] },
-    options: { signatureHeaderLine: Buffer; canonicalization: string; strict?: boolean },
+    signingHeaderLines: { keys: string; headers: H[] },
+    options: {
+      signatureHeaderLine: Buffer | string;
+      canonicalization: string;
+      instance?: number;
+      strict?: boolean;
+    },
   ): { canonicalizedHeader: Buffer };
 };
 const body = require('mailauth/lib/dkim/body/index.js') as {

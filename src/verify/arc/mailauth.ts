@@ -6,23 +6,25 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** `async (name, type) => string[][]`: each inner array is the strings of one TXT record. */
-export type MailauthResolver = (name: string, type: string) => Promise<string[][]>;
+import type { MailauthResolver, ParsedHeader, ParsedTagList } from '../mailauth-internals.ts';
+
+export {
+  type BodyHasher,
+  dkimBody,
+  generateCanonicalizedHeader,
+  type MailauthResolver,
+  type PublicKeyInfo,
+  tools,
+} from '../mailauth-internals.ts';
 
 /** The `{ value }` map of a parsed tag-list (DKIM-Signature, ARC-Seal, ARC-Message-Signature). */
-export type TagMap = Record<string, { value?: unknown } | undefined>;
+export type TagMap = ParsedTagList['parsed'];
 
-export interface ParsedHeaderValue {
-  parsed?: TagMap;
-  original: Buffer | string;
-  tags?: { name: string; value: string }[];
-  syntaxErrors?: string[];
-}
+export type ParsedHeaderValue = ParsedTagList;
 
-export interface HeaderRow {
+/** A header field as mailauth's parser returns it, once its name is known. */
+export interface HeaderRow extends ParsedHeader {
   key: string;
-  casedKey?: string;
-  line: Buffer;
 }
 
 export interface SignatureStatus {
@@ -92,16 +94,6 @@ export interface DkimVerifierInstance {
 
 export type DkimVerifierClass = new (options: DkimVerifierOptions) => DkimVerifierInstance;
 
-export interface PublicKeyInfo {
-  publicKey: string | Buffer;
-  rr: string;
-  modulusLength?: number;
-  keyType: 'rsa' | 'ed25519';
-  flags: string[];
-  testing: boolean;
-  warnings: string[];
-}
-
 export const { DkimVerifier } = require('mailauth/lib/dkim/dkim-verifier') as {
   DkimVerifier: DkimVerifierClass;
 };
@@ -111,47 +103,6 @@ export const { arc } = require('mailauth/lib/arc') as {
     data: ArcData,
     opts: { resolver: MailauthResolver; strict?: boolean; minBitLength?: number },
   ) => Promise<ArcVerdict>;
-};
-
-export const tools = require('mailauth/lib/tools') as {
-  writeToStream: (stream: unknown, input: Buffer) => Promise<void>;
-  getSigningHeaderLines: (
-    parsedHeaders: HeaderRow[],
-    fieldNames: string,
-    verify: boolean,
-  ) => { keys: string; headers: HeaderRow[] };
-  parseDkimHeaders: (line: Buffer | string, opts?: { strict?: boolean }) => ParsedHeaderValue;
-  formatRelaxedLine: (line: Buffer | string, suffix?: string) => Buffer;
-  stripSignatureValue: (line: Buffer, strict?: boolean) => Buffer;
-  getPublicKey: (
-    type: string,
-    name: string,
-    minBitLength: number,
-    resolver: MailauthResolver,
-    options?: { strict?: boolean; hashAlgo?: string },
-  ) => Promise<PublicKeyInfo>;
-};
-
-export interface BodyHasher {
-  update(chunk: Buffer): void;
-  digest(encoding: 'base64'): string;
-}
-
-export const { dkimBody } = require('mailauth/lib/dkim/body') as {
-  dkimBody: (canonicalization: string, hashAlgo: string, maxBodyLength: number | '') => BodyHasher;
-};
-
-export const { generateCanonicalizedHeader } = require('mailauth/lib/dkim/header') as {
-  generateCanonicalizedHeader: (
-    type: 'ARC' | 'DKIM',
-    signingHeaderLines: { keys: string; headers: HeaderRow[] },
-    options: {
-      signatureHeaderLine: Buffer | string;
-      canonicalization: string;
-      instance?: number;
-      strict?: boolean;
-    },
-  ) => { canonicalizedHeader: Buffer };
 };
 
 /** The header/body splitter every mailauth verifier is built on (a Writable; bare LF become CRLF). */
