@@ -41,8 +41,6 @@ interface MessageContext {
   opts: VerifyOptions;
 }
 
-const HEADER_END = Buffer.from('\r\n\r\n');
-
 export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<MessageVerification> {
   // Bare LFs are never accepted silently: mailauth's parsers and its relaxed canonicaliser read
   // a bare LF as a line end, so a message that has any is checked as a repaired copy
@@ -53,9 +51,7 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
   // Most of a dump is unsigned: without a DKIM-Signature or ARC-Seal field there is nothing to
   // check, so only the time is read (this path costs a few µs instead of ~200).
   if (!SIGNED_FIELD.test(headerBlock.toString('latin1'))) return unsignedVerification(headerBlock, opts);
-  const end = raw.indexOf(HEADER_END);
-  if (hasBareLf(end === -1 ? raw : raw.subarray(0, end + 4)))
-    return verifyFrom(raw, baseRepairs(raw), opts, false);
+  if (hasBareLf(headerBlock)) return verifyFrom(raw, baseRepairs(raw), opts, false);
   return verifyFrom(raw, { bytes: raw, names: [] }, opts, true);
 }
 
