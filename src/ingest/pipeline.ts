@@ -66,7 +66,6 @@ export interface IngestSummary {
 }
 
 interface Context {
-  sourceId: number;
   depth: number;
   /** The container says it is a message (mbox member, Maildir file, message/rfc822 part). */
   isMessage: boolean;
@@ -219,7 +218,6 @@ class IngestRun {
     const store = this.kase.store;
     const at: Placement = { sourceId, parentId: null, path: file.relative, byteStart: null, byteEnd: null };
     const context: Context = {
-      sourceId,
       depth: 0,
       isMessage: file.inMaildir,
       claimedMessage: MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase()),
@@ -264,7 +262,7 @@ class IngestRun {
         );
         const { id, isNew } = await store.putItem(item, at);
         if (isNew) await this.kase.blobs.putFile(sha256, file.absolute);
-        this.count(id, isNew);
+        this.count(isNew);
       }
       await this.finishFile(sourceId, file, sha256);
       return { sha256, alreadyDone: false };
@@ -318,7 +316,7 @@ class IngestRun {
           at,
         );
         if (isNew) this.kase.blobs.put(sha256, bytes);
-        this.count(id, isNew);
+        this.count(isNew);
         return;
       }
       const analysis = await this.analysis(bytes, context.transformations, claimed);
@@ -336,7 +334,7 @@ class IngestRun {
         ),
         at,
       );
-      this.count(id, isNew);
+      this.count(isNew);
       if (!isNew) return;
       if (!analysis.stored) this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
@@ -348,7 +346,6 @@ class IngestRun {
           null,
           { sourceId: at.sourceId, parentId: id, path: part.path, byteStart: null, byteEnd: null },
           {
-            sourceId: context.sourceId,
             depth: context.depth + 1,
             isMessage: part.isMessage,
             claimedMessage: false,
@@ -367,7 +364,7 @@ class IngestRun {
       at,
     );
     if (isNew) this.kase.blobs.put(sha256, bytes);
-    this.count(id, isNew);
+    this.count(isNew);
   }
 
   private async ingestContainer(
@@ -393,7 +390,7 @@ class IngestRun {
       ),
       at,
     );
-    this.count(id, isNew);
+    this.count(isNew);
     if (!isNew) return; // its contents were recorded when this content was first seen
     if (filePath) await this.kase.blobs.putFile(sha256, filePath);
     else if (input.kind === 'buffer') this.kase.blobs.put(sha256, input.data);
@@ -427,7 +424,6 @@ class IngestRun {
           continue;
         }
         await this.ingestBytes(event.bytes, null, place, {
-          sourceId: context.sourceId,
           depth: context.depth + 1,
           isMessage: event.isMessage,
           claimedMessage: MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase()),
@@ -529,7 +525,7 @@ class IngestRun {
       at,
     );
     if (isNew && bytes && sha256) this.kase.blobs.put(sha256, bytes);
-    this.count(id, isNew);
+    this.count(isNew);
   }
 
   private newItem(
@@ -558,7 +554,7 @@ class IngestRun {
     return context.parentType === 'message' ? 'attachment' : 'document';
   }
 
-  private count(_id: number, isNew: boolean): void {
+  private count(isNew: boolean): void {
     this.items++;
     if (isNew) this.added++;
   }
