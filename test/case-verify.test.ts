@@ -113,7 +113,10 @@ describe('verification inside a case', () => {
     const proof = await crible(['proof', String(good.id), '--case', caseDir, '--out', out]);
     expect(proof.code).toBe(0);
     expect(readFileSync(join(out, 'transcript.txt'), 'utf8')).toMatch(/pass/);
-    expect(JSON.parse(readFileSync(join(out, 'keys.json'), 'utf8')).length ?? 1).toBeGreaterThan(0);
+    // The key that verified it, with where it came from.
+    const used = JSON.parse(readFileSync(join(out, 'keys.json'), 'utf8'));
+    expect(used).toHaveLength(1);
+    expect(used[0]).toMatchObject({ name: expect.stringMatching(/\._domainkey\./), source: expect.stringContaining('sample-keys.json') });
     execFileSync('sh', [join(out, 'recheck.sh')], { stdio: 'pipe' });
 
     const bad = join(root, 'proof-bad');
