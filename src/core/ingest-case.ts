@@ -11,7 +11,7 @@ import { WorkerAnalyser } from './worker-analyser.ts';
 export interface CaseIngestOptions extends Omit<IngestOptions, 'onMessage' | 'analyser'> {
   /** Key archive files imported into the case before anything is verified. */
   keyFiles?: string[];
-  /** Fetch keys the archive lacks from live DNS (saved into the archive with their fetch time). */
+  /** Also ask live DNS for each selector's key today (saved into the archive with the fetch time). */
   dns?: boolean;
   /** Worker threads that parse and verify messages (default: one fewer than the cores, at least one). */
   workers?: number;

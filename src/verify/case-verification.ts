@@ -8,8 +8,9 @@ import { verifyMessage } from './message.ts';
 import type { MessageVerification } from './types.ts';
 
 /**
- * The case's archive as a resolver; with `dns`, names the archive has nothing for are fetched
- * live, and `saveFetched` stores them with their fetch time so the result can be reproduced offline.
+ * The case's archive as a resolver; with `dns`, what each selector publishes today is added
+ * (asked once per name), and `saveFetched` stores it with its fetch time so the result can be
+ * reproduced offline.
  */
 export async function caseKeyResolver(
   store: Store,

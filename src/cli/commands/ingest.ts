@@ -14,7 +14,10 @@ export function registerIngest(program: Command): void {
     .requiredOption('--case <dir>', 'case directory (created if missing)')
     .option('--json', 'print a machine-readable summary')
     .option('--keys <file...>', 'import DKIM key archive files (JSON map, zone file, CSV/JSON rows) first')
-    .option('--dns', 'fetch keys missing from the archive from live DNS (saved with their fetch time)')
+    .option(
+      '--dns',
+      'also ask live DNS for each selector’s key today (saved into the archive with the fetch time)',
+    )
     .option('--max-depth <n>', 'deepest nesting of archives and attached messages', toInt)
     .option('--max-expanded <bytes>', 'bytes one archive may expand to', toInt)
     .option('--max-ratio <n>', 'largest expansion ratio of one archive entry', toInt)
