@@ -167,6 +167,8 @@ export interface Store {
   /** Replaces a message's verification; `keyNames` are the selectors its signatures need. */
   putVerification(v: StoredVerification, signatures: { keyName: string; result: string }[]): Promise<void>;
   getVerification(itemId: number): Promise<StoredVerification | null>;
+  /** Every verified message's verdict, by item id (for listings: no report is read). */
+  verdicts(): Promise<Map<number, string>>;
   verificationStats(): Promise<VerificationStats>;
   /** Signed messages that a key imported after their verification could change (all signed ones with `all`). */
   messagesToReverify(all: boolean): Promise<number[]>;

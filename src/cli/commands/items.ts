@@ -21,20 +21,17 @@ export function registerItemCommands(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const sources = new Map((await kase.store.listSources()).map((s) => [s.id, s.path] as const));
         const items = await kase.store.listItems({ type: opts.type as ItemType | 'all' });
-        const rows = [];
-        for (const item of items) {
-          const verification = item.type === 'message' ? await kase.store.getVerification(item.id) : null;
-          rows.push({
-            id: item.id,
-            type: item.type,
-            source: sources.get(item.sourceId) ?? null,
-            path: item.path,
-            sha256: item.sha256,
-            status: item.status,
-            reason: item.reason,
-            ...(item.type === 'message' ? { verdict: verification?.verdict ?? null } : {}),
-          });
-        }
+        const verdicts = await kase.store.verdicts();
+        const rows = items.map((item) => ({
+          id: item.id,
+          type: item.type,
+          source: sources.get(item.sourceId) ?? null,
+          path: item.path,
+          sha256: item.sha256,
+          status: item.status,
+          reason: item.reason,
+          ...(item.type === 'message' ? { verdict: verdicts.get(item.id) ?? null } : {}),
+        }));
         if (opts.json) printJson(rows);
         else
           printLines(

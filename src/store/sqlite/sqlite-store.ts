@@ -382,6 +382,11 @@ export class SqliteStore implements Store {
     };
   }
 
+  async verdicts(): Promise<Map<number, string>> {
+    const rows = this.sql('SELECT item_id, verdict FROM verifications').all() as Row[];
+    return new Map(rows.map((row) => [Number(row.item_id), String(row.verdict)]));
+  }
+
   async verificationStats(): Promise<VerificationStats> {
     const tally = (text: string): Record<string, number> =>
       Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
