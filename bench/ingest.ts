@@ -240,6 +240,22 @@ interface Run {
   summary: unknown;
 }
 
+/** A run before it is measured: what it is, and nothing measured yet. */
+function pendingRun(
+  what: Pick<Run, 'name' | 'tool' | 'input' | 'messages' | 'inputBytes' | 'status' | 'note' | 'command'>,
+): Run {
+  return {
+    ...what,
+    exitCode: null,
+    wallSeconds: null,
+    messagesPerSecond: null,
+    mbPerSecond: null,
+    peakRssBytes: null,
+    vmHwmBytes: null,
+    summary: null,
+  };
+}
+
 function cribleIngestAvailable(): { ok: boolean; note: string | null } {
   try {
     const help = execFileSync(process.execPath, [bin, 'ingest', '--help'], {
@@ -269,7 +285,7 @@ async function runIngest(
   inputBytes: number,
   keysFile: string | null,
 ) {
-  const base: Run = {
+  const base = pendingRun({
     name,
     tool: 'crible ingest',
     input,
@@ -278,14 +294,7 @@ async function runIngest(
     status: 'not-available',
     note: ingestStatus.note,
     command: null,
-    exitCode: null,
-    wallSeconds: null,
-    messagesPerSecond: null,
-    mbPerSecond: null,
-    peakRssBytes: null,
-    vmHwmBytes: null,
-    summary: null,
-  };
+  });
   if (!ingestStatus.ok) return base;
   const caseDir = join(caseRoot, name.replace(/[^\w.-]+/g, '_'));
   rmSync(caseDir, { recursive: true, force: true });
@@ -354,7 +363,7 @@ async function runMu(ds: Dataset): Promise<{ info: MuInfo; run: Run | null }> {
   const initArgs = ['init', '--muhome', muhome, '--maildir', ds.maildir, '--quiet'];
   const indexArgs = ['index', '--muhome', muhome, '--quiet'];
   info.commands = [`mu ${initArgs.join(' ')}`, `mu ${indexArgs.join(' ')}`];
-  const run: Run = {
+  const run = pendingRun({
     name: 'Maildir',
     tool: `mu index ${/\d+\.\d+(\.\d+)?/.exec(info.version ?? '')?.[0] ?? ''}`.trim(),
     input: ds.maildir,
@@ -363,14 +372,7 @@ async function runMu(ds: Dataset): Promise<{ info: MuInfo; run: Run | null }> {
     status: 'failed',
     note: null,
     command: info.commands.join(' && '),
-    exitCode: null,
-    wallSeconds: null,
-    messagesPerSecond: null,
-    mbPerSecond: null,
-    peakRssBytes: null,
-    vmHwmBytes: null,
-    summary: null,
-  };
+  });
   try {
     execFileSync(path, initArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
