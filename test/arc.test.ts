@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { KeyLookup, KeyResolver } from '../src/keys/types.ts';
 import { DkimVerifier, arc as mailauthArc, tools } from '../src/verify/arc/mailauth.ts';
 import { type ArcResult, verifyArc } from '../src/verify/arc.ts';
+import { resolverFromKeyMap } from './helpers/keys.ts';
 
 const require = createRequire(import.meta.url);
 const YAML = require('yaml') as { parseAllDocuments(text: string): { toJS(): unknown }[] };
@@ -27,30 +27,7 @@ const describeCorpus = present ? describe : describe.skip;
 
 type KeyMap = Record<string, string | string[] | { error: string }>;
 
-/** A KeyResolver over a key file of the corpus (`name → TXT value(s) | {error}`). */
-function resolverFrom(keys: KeyMap, source = 'test'): KeyResolver {
-  return {
-    async lookup(name: string): Promise<KeyLookup> {
-      const v = keys[name.toLowerCase()];
-      if (v === undefined) return { records: [], failure: 'ENOTFOUND' };
-      if (!Array.isArray(v) && typeof v === 'object') {
-        return { records: [], failure: v.error as KeyLookup['failure'] };
-      }
-      const values = Array.isArray(v) ? v : [v];
-      return {
-        records: values.map((value) => ({
-          name,
-          value,
-          source,
-          firstSeen: null,
-          lastSeen: null,
-          fetchedAt: null,
-        })),
-        failure: null,
-      };
-    },
-  };
-}
+const resolverFrom = resolverFromKeyMap;
 
 const readKeys = (rel: string): KeyMap => JSON.parse(readFileSync(path.join(dkimDir, rel), 'utf8')) as KeyMap;
 const readMsg = (rel: string): Buffer => readFileSync(path.join(dkimDir, rel));

@@ -116,7 +116,10 @@ describe('verification inside a case', () => {
     // The key that verified it, with where it came from.
     const used = JSON.parse(readFileSync(join(out, 'keys.json'), 'utf8'));
     expect(used).toHaveLength(1);
-    expect(used[0]).toMatchObject({ name: expect.stringMatching(/\._domainkey\./), source: expect.stringContaining('sample-keys.json') });
+    expect(used[0]).toMatchObject({
+      name: expect.stringMatching(/\._domainkey\./),
+      source: expect.stringContaining('sample-keys.json'),
+    });
     execFileSync('sh', [join(out, 'recheck.sh')], { stdio: 'pipe' });
 
     const bad = join(root, 'proof-bad');

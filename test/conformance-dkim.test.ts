@@ -40,9 +40,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
-import type { DnsFailure, KeyRecord } from '../src/keys/types.ts';
 import { verifyMessage } from '../src/verify/message.ts';
 import type { MessageVerification, SignatureReport } from '../src/verify/types.ts';
+import { resolverFromKeyMap } from './helpers/keys.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusRoot = process.env.CRIBLE_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
@@ -83,17 +83,7 @@ function resolverFromFile(rel: string | null): MemoryKeyResolver {
   return new MemoryKeyResolver(parsed.records, parsed.failures);
 }
 
-function resolverFromMap(map: KeyMap, source: string): MemoryKeyResolver {
-  const records: KeyRecord[] = [];
-  const failures: { name: string; failure: DnsFailure }[] = [];
-  for (const [name, v] of Object.entries(map)) {
-    if (Array.isArray(v)) {
-      for (const value of v)
-        records.push({ name, value, source, firstSeen: null, lastSeen: null, fetchedAt: null });
-    } else failures.push({ name, failure: v.error as DnsFailure });
-  }
-  return new MemoryKeyResolver(records, failures);
-}
+const resolverFromMap = resolverFromKeyMap;
 
 const MAILDKIM_TIME = new Date('2026-11-21T00:00:00Z');
 

@@ -260,7 +260,7 @@ class IngestRun {
           'limited',
           reason,
         );
-        const { id, isNew } = await store.putItem(item, at);
+        const { isNew } = await store.putItem(item, at);
         if (isNew) await this.kase.blobs.putFile(sha256, file.absolute);
         this.count(isNew);
       }
@@ -311,7 +311,7 @@ class IngestRun {
       if (context.depth > this.limits.maxDepth) {
         const sha256 = known ?? sha256Hex(bytes);
         const reason = `nested more than ${this.limits.maxDepth} levels deep; stored unread`;
-        const { id, isNew } = await store.putItem(
+        const { isNew } = await store.putItem(
           this.newItem(sha256, bytes.length, 'message', 'eml', context, 'limited', reason),
           at,
         );
@@ -359,7 +359,7 @@ class IngestRun {
       return;
     }
     const sha256 = known ?? sha256Hex(bytes);
-    const { id, isNew } = await store.putItem(
+    const { isNew } = await store.putItem(
       this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), context, 'ok', null),
       at,
     );
@@ -510,7 +510,7 @@ class IngestRun {
   ): Promise<void> {
     // No bytes, or none read before the failure: the item is identified by its place alone.
     const sha256 = bytes && bytes.length > 0 ? sha256Hex(bytes) : null;
-    const { id, isNew } = await this.kase.store.putItem(
+    const { isNew } = await this.kase.store.putItem(
       {
         sha256,
         size: bytes?.length ?? 0,
@@ -597,10 +597,6 @@ class IngestRun {
       currentPath: path,
     });
   }
-}
-
-function analysisKey(sha256: string, transformations: string[], claimed: boolean): string {
-  return `${sha256}|${transformations.join(',')}|${claimed}`;
 }
 
 /**

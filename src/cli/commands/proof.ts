@@ -18,8 +18,7 @@ export function registerProof(program: Command): void {
       const id = parseItemId(idText);
       await withCase(opts.case, async (kase) => {
         const item = await kase.store.getItem(id);
-        if (!item || item.type !== 'message')
-          throw new UsageError(`item ${id} is not a message of this case`);
+        if (item?.type !== 'message') throw new UsageError(`item ${id} is not a message of this case`);
         if (!item.sha256) throw new UsageError(`item ${id} has no stored bytes: ${item.reason}`);
         const raw = kase.blobs.read(item.sha256);
         // Verified afresh from the stored bytes and the case's archive, so the proof shows the checks it describes.
