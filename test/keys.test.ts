@@ -5,9 +5,20 @@ import { DnsKeyResolver } from '../src/keys/dns-resolver.ts';
 import { parseCsvRows } from '../src/keys/formats/csv.ts';
 import { detectFormat, parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
+import type { KeyRecord } from '../src/keys/types.ts';
 
 const P1 = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1';
 const P2 = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKC';
+
+/** An archived key record with no observation window. */
+const record = (name: string, value: string, source: string): KeyRecord => ({
+  name,
+  value,
+  source,
+  firstSeen: null,
+  lastSeen: null,
+  fetchedAt: null,
+});
 
 describe('parseKeyFile: JSON map', () => {
   it('reads several records per name, split strings and DNS failure entries', () => {
@@ -140,30 +151,9 @@ describe('resolvers', () => {
   it('MemoryKeyResolver looks names up case-insensitively and returns failures', async () => {
     const r = new MemoryKeyResolver(
       [
-        {
-          name: 'S._domainkey.Example.com',
-          value: 'p=1',
-          source: 'a',
-          firstSeen: null,
-          lastSeen: null,
-          fetchedAt: null,
-        },
-        {
-          name: 's._domainkey.example.com',
-          value: 'p=2',
-          source: 'b',
-          firstSeen: null,
-          lastSeen: null,
-          fetchedAt: null,
-        },
-        {
-          name: 's._domainkey.example.com',
-          value: 'p=2',
-          source: 'b',
-          firstSeen: null,
-          lastSeen: null,
-          fetchedAt: null,
-        },
+        record('S._domainkey.Example.com', 'p=1', 'a'),
+        record('s._domainkey.example.com', 'p=2', 'b'),
+        record('s._domainkey.example.com', 'p=2', 'b'),
       ],
       [{ name: 'x._domainkey.example.com', failure: 'ETIMEOUT' }],
     );
@@ -212,14 +202,7 @@ describe('resolvers', () => {
       asked++;
       return [['p=new']];
     });
-    const old = {
-      name: 's._domainkey.example.com',
-      value: 'p=old',
-      source: 'file',
-      firstSeen: null,
-      lastSeen: null,
-      fetchedAt: null,
-    };
+    const old = record('s._domainkey.example.com', 'p=old', 'file');
     const resolver = new ArchiveKeyResolver([old], [], dns);
     const res = await resolver.lookup('s._domainkey.example.com');
     expect(res.records.map((r) => [r.value, r.source])).toEqual([
