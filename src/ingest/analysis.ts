@@ -1,9 +1,7 @@
 // Reading a message (parsing, and whatever else the caller adds, such as verification) is the
 // CPU-heavy step of ingest. It goes through this interface so it can run in worker threads while
 // the main thread records results in input order.
-import { type ParsedMessage, parseMessage } from '../mail/parse.ts';
-import { sha256Hex } from '../store/blobs.ts';
-import type { Limits } from './limits.ts';
+import type { ParsedMessage } from '../mail/parse.ts';
 
 export interface MessageAnalysis<Extra = unknown> {
   /** SHA-256 of the raw bytes, computed by the analyser (off the recording thread). */
@@ -27,17 +25,4 @@ export interface AnalysisRequest {
 export interface MessageAnalyser<Extra = unknown> {
   analyse(request: AnalysisRequest): Promise<MessageAnalysis<Extra>>;
   close(): Promise<void>;
-}
-
-/** Parsing only, in the calling thread. */
-export class InlineAnalyser implements MessageAnalyser<never> {
-  readonly #limits: Limits;
-  constructor(limits: Limits) {
-    this.#limits = limits;
-  }
-  async analyse(request: AnalysisRequest): Promise<MessageAnalysis<never>> {
-    const parsed = await parseMessage(request.readable, this.#limits, request.claimed);
-    return { sha256: sha256Hex(request.raw), stored: false, parsed, extra: null };
-  }
-  async close(): Promise<void> {}
 }

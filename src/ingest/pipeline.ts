@@ -8,7 +8,7 @@ import { looksLikeMessage } from '../mail/header-block.ts';
 import { formatBytes } from '../mail/parse.ts';
 import { sha256File, sha256Hex } from '../store/blobs.ts';
 import type { ItemType, NewItem, Placement, SourceCounts } from '../store/store.ts';
-import { InlineAnalyser, type MessageAnalyser, type MessageAnalysis } from './analysis.ts';
+import type { MessageAnalyser, MessageAnalysis } from './analysis.ts';
 import type { ContainerEvent, ContainerFormat, ContainerInput } from './format.ts';
 import { sniffContainer } from './formats/index.ts';
 import { unescapeMbox } from './formats/mbox.ts';
@@ -28,8 +28,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Leaf files per transaction (default 500): smaller batches lose less work to a kill, larger ones run faster. */
   batchFiles?: number;
-  /** Reads messages (parsing, and more such as verification); parsing in this thread by default. */
-  analyser?: MessageAnalyser;
+  /** Reads messages: parsing, and more such as verification (core/worker-analyser.ts runs it in worker threads). */
+  analyser: MessageAnalyser;
   /** Called for every new message with what the analyser added, inside the ingest transaction. */
   onMessage?: (itemId: number, raw: Buffer, extra: unknown) => Promise<void>;
 }
@@ -92,11 +92,7 @@ const READ_AHEAD_BYTES = 32 * 1024 ** 2;
  * transaction that also marks the file done, so a run killed at any moment and started again
  * reaches exactly the state of an uninterrupted run, and an unchanged source adds nothing.
  */
-export async function ingest(
-  kase: Case,
-  paths: string[],
-  options: IngestOptions = {},
-): Promise<IngestSummary> {
+export async function ingest(kase: Case, paths: string[], options: IngestOptions): Promise<IngestSummary> {
   const run = new IngestRun(kase, { ...defaultLimits, ...options.limits }, options);
   return run.run(paths);
 }
@@ -124,7 +120,7 @@ class IngestRun {
     this.kase = kase;
     this.limits = limits;
     this.options = options;
-    this.analyser = options.analyser ?? new InlineAnalyser(limits);
+    this.analyser = options.analyser;
   }
 
   async run(paths: string[]): Promise<IngestSummary> {
