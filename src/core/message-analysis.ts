@@ -7,11 +7,11 @@ import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
 import { parseMessage } from '../mail/parse.ts';
 import { BlobStore, sha256Hex } from '../store/blobs.ts';
+import { type VerificationRecord, verificationRecord } from '../verify/case-verification.ts';
 import { verifyMessage } from '../verify/message.ts';
-import type { MessageVerification } from '../verify/types.ts';
 
 export interface VerifiedExtra {
-  verification: MessageVerification;
+  verification: VerificationRecord;
   /** Keys fetched from live DNS for this message, to be saved into the case's archive. */
   fetched: { records: KeyRecord[]; failures: KeyFailure[] };
 }
@@ -39,9 +39,15 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
     // Content-addressed: storing it before the recording thread decides whether it is new is harmless.
     blobs.put(sha256, request.raw);
     const parsed = await parseMessage(request.readable, setup.limits, request.claimed);
-    if (!parsed.message) return { sha256, stored: true, parsed, extra: null };
+    const partSha256 = parsed.parts.map((part) => {
+      const partSha = sha256Hex(part.bytes);
+      blobs.put(partSha, part.bytes);
+      return partSha;
+    });
+    if (!parsed.message) return { sha256, stored: true, parsed, partSha256, extra: null };
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
     const verification = await verifyMessage(request.raw, { keys: resolver });
-    return { sha256, stored: true, parsed, extra: { verification, fetched: resolver.takeFetched() } };
+    const extra = { verification: verificationRecord(verification), fetched: resolver.takeFetched() };
+    return { sha256, stored: true, parsed, partSha256, extra };
   };
 }

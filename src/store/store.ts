@@ -104,6 +104,19 @@ export interface StoredVerification<Report = unknown> {
   verifiedAt: string;
 }
 
+/**
+ * A verification to store: the report already serialised (once, by whoever produced it), with the
+ * verdict and each signature's key name and result beside it for queries.
+ */
+export interface VerificationToStore {
+  itemId: number;
+  verdict: string;
+  judgedAt: string | null;
+  reportJson: string;
+  verifiedAt: string;
+  signatures: { keyName: string; result: string }[];
+}
+
 export interface VerificationStats {
   verdicts: Record<string, number>;
   signatures: Record<string, number>;
@@ -164,8 +177,8 @@ export interface Store {
   /** Adds archived key records and recorded DNS failures; returns how many were new. */
   putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number>;
   listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;
-  /** Replaces a message's verification; `keyNames` are the selectors its signatures need. */
-  putVerification(v: StoredVerification, signatures: { keyName: string; result: string }[]): Promise<void>;
+  /** Replaces a message's verification. */
+  putVerification(v: VerificationToStore): Promise<void>;
   getVerification(itemId: number): Promise<StoredVerification | null>;
   /** Every verified message's verdict, by item id (for listings: no report is read). */
   verdicts(): Promise<Map<number, string>>;

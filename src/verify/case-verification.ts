@@ -3,7 +3,7 @@ import type { Case } from '../core/case.ts';
 import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, VerificationToStore } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
 import type { MessageVerification } from './types.ts';
 
@@ -44,25 +44,28 @@ export async function importKeyFile(store: Store, path: string, text: string): P
   };
 }
 
+/** A verification ready to store, serialised where it was computed (a worker thread during ingest). */
+export type VerificationRecord = Omit<VerificationToStore, 'itemId' | 'verifiedAt'>;
+
+export function verificationRecord(verification: MessageVerification): VerificationRecord {
+  return {
+    verdict: verification.verdict,
+    judgedAt: verification.at,
+    reportJson: JSON.stringify(verification),
+    signatures: verification.signatures.map((s) => ({
+      keyName: `${s.selector}._domainkey.${s.domain}`,
+      result: s.result,
+    })),
+  };
+}
+
 /** Records a message's verification (inside the caller's transaction). */
 export async function storeVerification(
   store: Store,
   itemId: number,
-  verification: MessageVerification,
+  record: VerificationRecord,
 ): Promise<void> {
-  await store.putVerification(
-    {
-      itemId,
-      verdict: verification.verdict,
-      judgedAt: verification.at,
-      report: verification,
-      verifiedAt: new Date().toISOString(),
-    },
-    verification.signatures.map((s) => ({
-      keyName: `${s.selector}._domainkey.${s.domain}`,
-      result: s.result,
-    })),
-  );
+  await store.putVerification({ ...record, itemId, verifiedAt: new Date().toISOString() });
 }
 
 export interface Reverification {
@@ -89,7 +92,7 @@ export async function reverifyCase(
         const before = await store.getVerification(itemId);
         const after = await verifyMessage(kase.blobs.read(item.sha256), { keys });
         await saveFetched(store, keys);
-        await storeVerification(store, itemId, after);
+        await storeVerification(store, itemId, verificationRecord(after));
         if (before && before.verdict !== after.verdict)
           changed.push({ itemId, from: before.verdict, to: after.verdict });
       }

@@ -15,6 +15,7 @@ import type {
   Store,
   StoredVerification,
   VerificationStats,
+  VerificationToStore,
 } from '../store.ts';
 import { migrations } from './migrations.ts';
 
@@ -352,15 +353,12 @@ export class SqliteStore implements Store {
     return { records, failures };
   }
 
-  async putVerification(
-    v: StoredVerification,
-    signatures: { keyName: string; result: string }[],
-  ): Promise<void> {
+  async putVerification(v: VerificationToStore): Promise<void> {
     this.sql(
       'INSERT OR REPLACE INTO verifications (item_id, verdict, judged_at, report, verified_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(v.itemId, v.verdict, v.judgedAt, JSON.stringify(v.report), v.verifiedAt);
+    ).run(v.itemId, v.verdict, v.judgedAt, v.reportJson, v.verifiedAt);
     this.sql('DELETE FROM signatures WHERE item_id = ?').run(v.itemId);
-    for (const [idx, signature] of signatures.entries()) {
+    for (const [idx, signature] of v.signatures.entries()) {
       this.sql('INSERT INTO signatures (item_id, idx, key_name, result) VALUES (?, ?, ?, ?)').run(
         v.itemId,
         idx,

@@ -1,0 +1,43 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BlobStore, sha256Hex } from '../src/store/blobs.ts';
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+function store(): BlobStore {
+  const root = mkdtempSync(join(tmpdir(), 'crible-blobs-'));
+  roots.push(root);
+  return new BlobStore(join(root, 'blobs'));
+}
+
+describe('blob store', () => {
+  const bytes = Buffer.from('Subject: hello\r\n\r\nbody\r\n'.repeat(100));
+  const sha = sha256Hex(bytes);
+
+  it('stores bytes under their SHA-256, read-only, and reads them back', () => {
+    const blobs = store();
+    blobs.put(sha, bytes);
+    expect(blobs.read(sha).equals(bytes)).toBe(true);
+    expect(statSync(blobs.pathOf(sha)).mode & 0o777).toBe(0o444);
+    blobs.put(sha, bytes); // already there: nothing happens
+    expect(blobs.read(sha).equals(bytes)).toBe(true);
+  });
+
+  it('replaces a blob left short by a killed run', () => {
+    const blobs = store();
+    const path = blobs.pathOf(sha);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes.subarray(0, 100));
+    blobs.put(sha, bytes);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a name that is not a SHA-256', () => {
+    expect(() => store().put('../../etc/passwd', bytes)).toThrow(/not a SHA-256/);
+  });
+});
