@@ -562,14 +562,30 @@ describe('verifyMessage: export damage is undone and named', () => {
 
 describe('body canonicalisation fast path', () => {
   it('agrees with mailauth on many bodies, or defers to it', () => {
-    const pieces = ['a', ' ', '  ', '\t', '\r\n', '\n', 'From x', '\r\n\r\n', 'é', '\r', 'end '];
+    const pieces = [
+      'a',
+      ' ',
+      '  ',
+      '\t',
+      '\r\n',
+      '\n',
+      'From x',
+      '\r\n\r\n',
+      'é',
+      '\r',
+      'end ',
+      ' \r\n',
+      '\t \r\n',
+      '-- \r\n',
+    ];
     let seed = 7;
     const rand = () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed;
     };
     let fast = 0;
-    for (let n = 0; n < 2000; n++) {
+    let relaxedChanged = 0;
+    for (let n = 0; n < 5000; n++) {
       let s = '';
       const len = rand() % 12;
       for (let i = 0; i < len; i++) s += pieces[rand() % pieces.length];
@@ -579,18 +595,19 @@ describe('body canonicalisation fast path', () => {
           const h = dkimBody(canon, 'sha256', l ?? '');
           if (body.length) h.update(body);
           const reference = h.digest('base64');
-          // relaxed: only ever answers when the optimistic hash equals the signed one
-          expect(fastBodyHash(body, canon, 'sha256', l, 'not-the-hash')?.hash ?? reference).toBe(reference);
-          const got = fastBodyHash(body, canon, 'sha256', l, reference);
+          const got = fastBodyHash(body, canon, 'sha256', l);
           if (!got) continue;
           fast++;
+          if (canon === 'relaxed' && /[ \t](?:[ \t]|\r\n)|\t/.test(s)) relaxedChanged++;
           expect(got.hash, `${canon} l=${l} ${JSON.stringify(s)}`).toBe(reference);
           expect(got.bodyHashedBytes).toBe(h.bodyHashedBytes);
           expect(got.canonicalizedLength).toBe(h.canonicalizedLength);
         }
       }
     }
-    expect(fast).toBeGreaterThan(500);
+    // the fast path answers for most bodies, relaxed ones with spaces to canonicalise included
+    expect(fast).toBeGreaterThan(25000);
+    expect(relaxedChanged).toBeGreaterThan(5000);
   });
 
   it('bodyHash caches per canonicalisation, hash and l=', () => {
