@@ -80,8 +80,12 @@ function mailauthBodyHash(
 
 /** A CR not followed by LF, or an LF not preceded by CR. */
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
-/** A run of spaces and tabs that relaxed canonicalisation changes: it holds a tab or two spaces, or ends a line. */
-const WSP_TO_CANONICALISE = /[ \t]*(?:\t| {2}| (?=\r\n|$))[ \t]*/g;
+/**
+ * A run of spaces and tabs that relaxed canonicalisation changes, matched from its first
+ * character: it starts with a tab, or with a space followed by more blanks or the line end (once
+ * bare CRs are excluded, a CR is always a line end). Each match is a whole run.
+ */
+const WSP_TO_CANONICALISE = /(?:\t| (?=[ \t\r]|$))[ \t]*/g;
 
 /**
  * The canonical body hash of a body in plain CRLF lines, computed from slices of the body with
