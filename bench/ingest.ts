@@ -6,10 +6,19 @@
 // wall time, messages/s, MB/s (input bytes / wall time) and the child's memory (VmRSS and VmHWM
 // polled from /proc/<pid>/status every 50 ms). When `mu` is installed it also times
 // `mu index` on the same Maildir. --scale N repeats the Maildir ingest on a dump N times larger
-// to show whether memory stays flat.
+// to show whether memory stays flat. With --signed, dkimpy (python3-dkim) verifies 2,000 of the same
+// messages in the same run, as the peer the verification targets are set against.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +31,7 @@ import {
   type SynthMessage,
   writeMaildir,
 } from '../src/sample/synth.ts';
+import { dkimpyPython, dkimpyRate } from './dkimpy.ts';
 
 const repo = resolve(import.meta.dirname, '..');
 const bin = join(repo, 'bin', 'crible.js');
@@ -416,6 +426,31 @@ async function runMu(ds: Dataset): Promise<{ info: MuInfo; run: Run | null }> {
   };
 }
 
+/** dkimpy's verification alone on the first messages of the signed Maildir, as a peer in the same run. */
+function runDkimpy(ds: Dataset): {
+  python: string | null;
+  sample: number;
+  messagesPerSecond: number | null;
+  note: string | null;
+} {
+  const python = dkimpyPython();
+  if (!python)
+    return { python, sample: 0, messagesPerSecond: null, note: 'not installed (apt install python3-dkim)' };
+  const cur = join(ds.maildir, 'cur');
+  const messages = readdirSync(cur)
+    .sort()
+    .slice(0, 2000)
+    .map((name) => readFileSync(join(cur, name)));
+  const keys = JSON.parse(readFileSync(ds.keysFile!, 'utf8')) as Record<string, string[]>;
+  log(`running: dkimpy dkim.verify on ${messages.length} messages`);
+  return {
+    python,
+    sample: messages.length,
+    messagesPerSecond: dkimpyRate(python, messages, keys, 10),
+    note: null,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ds = await dataset(count);
@@ -434,6 +469,7 @@ try {
     }
   }
   if (mu.run) runs.push(mu.run);
+  const dkimpy = ds.keysFile ? runDkimpy(ds) : null;
 
   const mb = (b: number | null) => (b === null ? '—' : (b / 1e6).toFixed(1));
   const mib = (b: number | null) => (b === null ? '—' : (b / 1048576).toFixed(0));
@@ -470,6 +506,7 @@ try {
     },
     crible: { available: ingestStatus.ok, note: ingestStatus.note },
     mu: mu.info,
+    dkimpy,
     memory,
     runs,
   };
@@ -504,6 +541,17 @@ try {
     if (values['no-mu']) out.push('mu: skipped (--no-mu)');
     else if (mu.info.path) out.push(`mu: ${mu.info.version ?? '?'}\n  ${mu.info.commands.join('\n  ')}`);
     else out.push('mu: not installed (Debian package maildir-utils)');
+    if (dkimpy) {
+      const ours = runs.find((r) => r.name === 'Maildir' && r.tool === 'crible ingest')?.messagesPerSecond;
+      out.push(
+        dkimpy.messagesPerSecond === null
+          ? `dkimpy: ${dkimpy.note}`
+          : `dkimpy dkim.verify alone, on ${dkimpy.sample} of these messages: ${num(dkimpy.messagesPerSecond, 0)} msg/s (${dkimpy.python})` +
+              (ours
+                ? `\n  crible ingest of the Maildir (read, store, parse, verify, record) = ${(ours / dkimpy.messagesPerSecond).toFixed(2)}× dkimpy's verification alone`
+                : ''),
+      );
+    }
     if (memory) {
       out.push(
         `memory: VmHWM ${mib(memory.baseVmHwmBytes)} MiB at ${count} messages vs ${mib(memory.scaledVmHwmBytes)} MiB at ${count * scale!} (×${memory.ratio.toFixed(2)})`,

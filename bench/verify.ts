@@ -2,15 +2,12 @@
 // Generates N messages signed with a throwaway key, verifies them with verifyMessage (single
 // thread, cached key objects), then runs dkimpy's dkim.verify on the same bytes with the same
 // key (dnsfunc), in the same run. Target: ≥ 8,000 signatures/s.
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import { verifyMessage } from '../src/verify/message.ts';
+import { dkimpyPython, dkimpyRate as measureDkimpy } from './dkimpy.ts';
 
 // Worker mode (the 2-core figure): verify the messages handed over for the given time.
 if (!isMainThread) {
@@ -172,58 +169,14 @@ if (!isMainThread) {
   }
 
   // dkimpy on the same messages, same key.
-  const python = ['/usr/bin/python3', 'python3'].find((p) => {
-    try {
-      execFileSync(p, ['-c', 'import dkim'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const python = dkimpyPython();
   let dkimpyRate: number | null = null;
   if (python) {
-    const dir = mkdtempSync(join(tmpdir(), 'crible-bench-'));
-    try {
-      const sample = messages.slice(0, Math.min(N, 1000));
-      writeFileSync(
-        join(dir, 'messages.bin'),
-        Buffer.concat(sample.flatMap((m) => [Buffer.from(`${m.length}\n`), m])),
-      );
-      writeFileSync(join(dir, 'key.txt'), txt);
-      writeFileSync(
-        join(dir, 'bench.py'),
-        `import sys, time, dkim
-txt = open(sys.argv[2], 'rb').read()
-data = open(sys.argv[1], 'rb').read()
-msgs, pos = [], 0
-while pos < len(data):
-    nl = data.index(b'\\n', pos)
-    n = int(data[pos:nl]); msgs.append(data[nl + 1:nl + 1 + n]); pos = nl + 1 + n
-dns = lambda name, timeout=5: txt
-for m in msgs[:20]:
-    assert dkim.verify(m, dnsfunc=dns), 'dkimpy could not verify a bench message'
-count, start = 0, time.perf_counter()
-while time.perf_counter() - start < float(sys.argv[3]):
-    for m in msgs:
-        if not dkim.verify(m, dnsfunc=dns): raise SystemExit('dkimpy failure')
-        count += 1
-print(count / (time.perf_counter() - start))
-`,
-      );
-      const out = execFileSync(
-        python,
-        [join(dir, 'bench.py'), join(dir, 'messages.bin'), join(dir, 'key.txt'), String(SECONDS)],
-        {
-          encoding: 'utf8',
-        },
-      );
-      dkimpyRate = Number(out.trim());
-      console.log(
-        `dkimpy dkim.verify:   ${Math.round(dkimpyRate).toLocaleString('en')} signatures/s (${python})`,
-      );
-    } finally {
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    }
+    const sample = messages.slice(0, Math.min(N, 1000));
+    dkimpyRate = measureDkimpy(python, sample, { 'bench._domainkey.example.com': [txt] }, SECONDS);
+    console.log(
+      `dkimpy dkim.verify:   ${Math.round(dkimpyRate).toLocaleString('en')} signatures/s (${python})`,
+    );
   } else {
     console.log('dkimpy: not installed (apt install python3-dkim) — skipped');
   }
