@@ -34,7 +34,6 @@ export async function ingestIntoCase(
   const analyser = new WorkerAnalyser(
     {
       limits: { ...defaultLimits, ...options.limits },
-      blobs: kase.blobs.root,
       keys: await kase.store.listKeys(),
       dns: options.dns ?? false,
     },

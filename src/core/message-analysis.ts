@@ -6,7 +6,7 @@ import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
 import { parseMessage } from '../mail/parse.ts';
-import { BlobStore, sha256Hex } from '../store/blobs.ts';
+import { sha256Hex } from '../store/blobs.ts';
 import { type VerificationRecord, verificationRecord } from '../verify/case-verification.ts';
 import { verifyMessage } from '../verify/message.ts';
 
@@ -19,8 +19,6 @@ export interface VerifiedExtra {
 /** Everything a worker needs, passed once when it starts (structured-cloneable). */
 export interface AnalysisSetup {
   limits: Limits;
-  /** The case's blob folder: the analyser stores each message's raw bytes there itself. */
-  blobs: string;
   keys: { records: KeyRecord[]; failures: KeyFailure[] };
   dns: boolean;
 }
@@ -33,21 +31,14 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
     setup.keys.failures,
     setup.dns ? new DnsKeyResolver() : null,
   );
-  const blobs = new BlobStore(setup.blobs, { removeAbandoned: false });
   return async (request) => {
     const sha256 = sha256Hex(request.raw);
-    // Content-addressed: storing it before the recording thread decides whether it is new is harmless.
-    blobs.put(sha256, request.raw);
     const parsed = await parseMessage(request.readable, setup.limits, request.claimed);
-    const partSha256 = parsed.parts.map((part) => {
-      const partSha = sha256Hex(part.bytes);
-      blobs.put(partSha, part.bytes);
-      return partSha;
-    });
-    if (!parsed.message) return { sha256, stored: true, parsed, partSha256, extra: null };
+    const partSha256 = parsed.parts.map((part) => sha256Hex(part.bytes));
+    if (!parsed.message) return { sha256, parsed, partSha256, extra: null };
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
     const verification = await verifyMessage(request.raw, { keys: resolver });
     const extra = { verification: verificationRecord(verification), fetched: resolver.takeFetched() };
-    return { sha256, stored: true, parsed, partSha256, extra };
+    return { sha256, parsed, partSha256, extra };
   };
 }

@@ -6,8 +6,6 @@ import type { ParsedMessage } from '../mail/parse.ts';
 export interface MessageAnalysis<Extra = unknown> {
   /** SHA-256 of the raw bytes, computed by the analyser (off the recording thread). */
   sha256: string;
-  /** The analyser already wrote the raw bytes, and every part's bytes, to the blob store. */
-  stored: boolean;
   parsed: ParsedMessage;
   /** SHA-256 of each of `parsed.parts`, in order (hashed off the recording thread too). */
   partSha256: string[];

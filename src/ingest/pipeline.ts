@@ -242,7 +242,7 @@ class IngestRun {
       await this.begin();
       if (container) {
         const input: ContainerInput = { kind: 'file', path: file.absolute, size: file.size };
-        await this.ingestContainer(container, input, sha256, file.size, at, context, false);
+        await this.ingestContainer(container, input, sha256, file.size, at, context);
       } else {
         const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
         const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
@@ -271,19 +271,18 @@ class IngestRun {
     if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
       return { sha256, alreadyDone: true };
     await this.begin();
-    await this.ingestBytes(bytes, { sha256, stored: false }, at, context);
+    await this.ingestBytes(bytes, sha256, at, context);
     await this.finishFile(sourceId, file, sha256);
     return { sha256, alreadyDone: false };
   }
 
   /**
    * Classifies bytes by content and records them, recursing into containers and messages. `known`:
-   * the SHA-256 when the caller has it (and whether the bytes are already in the blob store); else
-   * it comes from the analysis or is computed here.
+   * the SHA-256 when the caller has it; else it comes from the analysis or is computed here.
    */
   private async ingestBytes(
     bytes: Buffer,
-    known: { sha256: string; stored: boolean } | null,
+    known: string | null,
     at: Placement,
     context: Context,
   ): Promise<void> {
@@ -292,33 +291,25 @@ class IngestRun {
     const container = context.isMessage ? null : sniffContainer(bytes.subarray(0, 4096), name);
     if (container) {
       const input: ContainerInput = { kind: 'buffer', data: bytes, name };
-      await this.ingestContainer(
-        container,
-        input,
-        known?.sha256 ?? sha256Hex(bytes),
-        bytes.length,
-        at,
-        context,
-        known?.stored ?? false,
-      );
+      await this.ingestContainer(container, input, known ?? sha256Hex(bytes), bytes.length, at, context);
       return;
     }
     const claimed = context.isMessage || context.claimedMessage;
     if (claimed || looksLikeMessage(context.transformations.reduce((b, t) => unescapeMbox(b, t), bytes))) {
       if (context.depth > this.limits.maxDepth) {
-        const sha256 = known?.sha256 ?? sha256Hex(bytes);
+        const sha256 = known ?? sha256Hex(bytes);
         const reason = `nested more than ${this.limits.maxDepth} levels deep; stored unread`;
         const { isNew } = await store.putItem(
           this.newItem(sha256, bytes.length, 'message', 'eml', context, 'limited', reason),
           at,
         );
-        if (isNew && !known?.stored) this.kase.blobs.put(sha256, bytes);
+        if (isNew) this.kase.blobs.put(sha256, bytes);
         this.count(isNew);
         return;
       }
       const analysis = await this.analysis(bytes, context.transformations, claimed);
       const { parsed, extra } = analysis;
-      const sha256 = known?.sha256 ?? analysis.sha256;
+      const sha256 = known ?? analysis.sha256;
       const { id, isNew } = await store.putItem(
         this.newItem(
           sha256,
@@ -333,15 +324,14 @@ class IngestRun {
       );
       this.count(isNew);
       if (!isNew) return;
-      if (!analysis.stored) this.kase.blobs.put(sha256, bytes);
+      this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
       await store.putMessage({ itemId: id, ...parsed.message });
       if (this.options.onMessage) await this.options.onMessage(id, bytes, extra);
       for (const [index, part] of parsed.parts.entries()) {
-        const partSha = analysis.partSha256[index];
         await this.ingestBytes(
           part.bytes,
-          partSha ? { sha256: partSha, stored: analysis.stored } : null,
+          analysis.partSha256[index] ?? null,
           { sourceId: at.sourceId, parentId: id, path: part.path, byteStart: null, byteEnd: null },
           {
             depth: context.depth + 1,
@@ -356,12 +346,12 @@ class IngestRun {
       }
       return;
     }
-    const sha256 = known?.sha256 ?? sha256Hex(bytes);
+    const sha256 = known ?? sha256Hex(bytes);
     const { isNew } = await store.putItem(
       this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), context, 'ok', null),
       at,
     );
-    if (isNew && !known?.stored) this.kase.blobs.put(sha256, bytes);
+    if (isNew) this.kase.blobs.put(sha256, bytes);
     this.count(isNew);
   }
 
@@ -372,7 +362,6 @@ class IngestRun {
     size: number,
     at: Placement,
     context: Context,
-    stored: boolean,
   ): Promise<void> {
     const store = this.kase.store;
     const tooDeep = context.depth >= this.limits.maxDepth;
@@ -390,10 +379,8 @@ class IngestRun {
     );
     this.count(isNew);
     if (!isNew) return; // its contents were recorded when this content was first seen
-    if (!stored) {
-      if (input.kind === 'file') await this.kase.blobs.putFile(sha256, input.path);
-      else this.kase.blobs.put(sha256, input.data);
-    }
+    if (input.kind === 'file') await this.kase.blobs.putFile(sha256, input.path);
+    else this.kase.blobs.put(sha256, input.data);
     if (tooDeep) return;
     let entries = 0;
     try {
@@ -453,7 +440,7 @@ class IngestRun {
     } catch (err) {
       const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
       const parsed = { status: 'failed' as const, reason, message: null, parts: [] as [] };
-      return { sha256: sha256Hex(raw), stored: false, parsed, partSha256: [], extra: null };
+      return { sha256: sha256Hex(raw), parsed, partSha256: [], extra: null };
     }
   }
 

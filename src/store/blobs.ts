@@ -31,8 +31,8 @@ export async function sha256File(path: string): Promise<string> {
 /**
  * Content-addressed storage: each distinct content is stored once under blobs/ab/<sha256> (one level of
  * 256 folders: a second level cost a mkdir for almost every blob of a small case).
- * Writes go to a temporary name and are renamed into place, so a killed run leaves either the
- * whole blob or nothing under its final name.
+ * Bytes in memory are written straight to their final name (see put); file copies go through a
+ * temporary name renamed into place. Only the recording thread writes.
  */
 export class BlobStore {
   readonly root: string;
@@ -41,12 +41,11 @@ export class BlobStore {
   /** Distinguishes the temporary names of several stores open in one process. */
   readonly #instance = randomBytes(4).toString('hex');
 
-  /** `removeAbandoned`: the case's opener clears temporaries left by killed runs; helper threads do not. */
-  constructor(root: string, options: { removeAbandoned: boolean } = { removeAbandoned: true }) {
+  constructor(root: string) {
     this.root = root;
     this.tmp = join(root, 'tmp');
     mkdirSync(this.tmp, { recursive: true });
-    if (options.removeAbandoned) this.removeAbandonedTemporaries();
+    this.removeAbandonedTemporaries();
   }
 
   /** A killed writer leaves a partial temporary file; it is junk once its process is gone. */
@@ -60,16 +59,8 @@ export class BlobStore {
   }
 
   #temporaries = 0;
-  /**
-   * Temporaries are spread over tmp/<2 hex>/ like the blobs: creating and renaming files in one
-   * folder from several threads serialised on that folder's lock (~0.35 ms per file under load).
-   */
   private temporaryName(sha256: string): string {
-    return join(
-      this.tmp,
-      sha256.slice(0, 2),
-      `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`,
-    );
+    return join(this.tmp, `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`);
   }
 
   pathOf(sha256: string): string {
@@ -142,7 +133,6 @@ export class BlobStore {
     const shard = sha256.slice(0, 2);
     if (this.knownDirs.has(shard)) return;
     mkdirSync(join(this.root, shard), { recursive: true });
-    mkdirSync(join(this.tmp, shard), { recursive: true });
     this.knownDirs.add(shard);
   }
 }
