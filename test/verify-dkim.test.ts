@@ -505,6 +505,29 @@ describe('verifyMessage: export damage is undone and named', () => {
     expect(sig0(v).repairs).toEqual(['mboxrd-unescape']);
   });
 
+  it('tries the repair the container names first, and reports it the same way', async () => {
+    const body = 'Quoted:\r\n>From the minutes: yes\r\nFrom now on, no.\r\n';
+    const signed = signWith(message([], body), { key: k2048, c: 'simple/simple' });
+    const mboxrd = Buffer.from(
+      signed
+        .toString('latin1')
+        .replace('\r\n>From the', '\r\n>>From the')
+        .replace('\r\nFrom now', '\r\n>From now'),
+      'latin1',
+    );
+    const hinted = await verify(mboxrd, { firstRepairs: ['mboxrd-unescape'] });
+    expect(sig0(hinted).repairs).toEqual(['mboxrd-unescape']);
+    expect(hinted).toEqual(await verify(mboxrd));
+    // a wrong hint costs a try, nothing more: the trial still finds the repair that works
+    const misled = await verify(mboxrd, { firstRepairs: ['mboxo-unescape'] });
+    expect(sig0(misled).result).toBe('pass');
+    expect(sig0(misled).repairs).toEqual(['mboxrd-unescape']);
+    // an altered message stays altered whatever the hint
+    const altered = Buffer.from(mboxrd.toString('latin1').replace('no.', 'yes.'), 'latin1');
+    const refused = await verify(altered, { firstRepairs: ['mboxrd-unescape'] });
+    expect(sig0(refused).result).toBe('fail-body');
+  });
+
   it('trailing whitespace added under simple canonicalisation', async () => {
     const ws = Buffer.from(good().toString('latin1').replace('attached.\r\n', 'attached.  \r\n'), 'latin1');
     const v = await verify(ws);

@@ -10,6 +10,7 @@ interface Request {
   id: number;
   raw: Uint8Array;
   readable: Uint8Array | null;
+  transformations: string[];
   claimed: boolean;
 }
 
@@ -21,6 +22,7 @@ parentPort!.on('message', async (request: Request) => {
     const result = await analyse({
       raw,
       readable: request.readable ? asBuffer(request.readable) : raw,
+      transformations: request.transformations,
       claimed: request.claimed,
     });
     parentPort!.postMessage({ id: request.id, result });

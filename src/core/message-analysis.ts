@@ -1,5 +1,6 @@
 // Parsing plus DKIM/ARC verification of one message: the work the ingest hands to worker threads.
 import type { AnalysisRequest, MessageAnalysis } from '../ingest/analysis.ts';
+import { MBOX_RD_UNESCAPE, MBOX_UNESCAPE } from '../ingest/formats/mbox.ts';
 import type { Limits } from '../ingest/limits.ts';
 import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
@@ -23,6 +24,16 @@ export interface AnalysisSetup {
   dns: boolean;
 }
 
+/**
+ * The verifier's repairs that undo what a container recorded doing to a member. A single level of
+ * `>From ` escaping reads the same under mboxo and mboxrd; the repair is named mboxo-unescape then,
+ * as when it is found by trial.
+ */
+const REPAIRS_FOR_TRANSFORMATION: Record<string, string[]> = {
+  [MBOX_RD_UNESCAPE]: ['mboxrd-unescape'],
+  [MBOX_UNESCAPE]: ['mboxo-unescape'],
+};
+
 export type Analyse = (request: AnalysisRequest) => Promise<MessageAnalysis<VerifiedExtra>>;
 
 export function createAnalyse(setup: AnalysisSetup): Analyse {
@@ -37,7 +48,10 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
     const partSha256 = parsed.parts.map((part) => sha256Hex(part.bytes));
     if (!parsed.message) return { sha256, parsed, partSha256, extra: null };
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
-    const verification = await verifyMessage(request.raw, { keys: resolver });
+    const verification = await verifyMessage(request.raw, {
+      keys: resolver,
+      firstRepairs: request.transformations.flatMap((t) => REPAIRS_FOR_TRANSFORMATION[t] ?? []),
+    });
     const extra = { verification: verificationRecord(verification), fetched: resolver.takeFetched() };
     return { sha256, parsed, partSha256, extra };
   };

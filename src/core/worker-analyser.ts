@@ -70,6 +70,7 @@ export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
         id,
         raw: request.raw,
         readable: request.readable === request.raw ? null : request.readable,
+        transformations: request.transformations,
         claimed: request.claimed,
       });
     });

@@ -18,6 +18,8 @@ export interface AnalysisRequest {
   raw: Buffer;
   /** The bytes to parse: raw with the container's reversible transformations undone. */
   readable: Buffer;
+  /** Those transformations, by name (an mbox member's unescaping): the verifier tries undoing them first. */
+  transformations: string[];
   /** The container or the name says this is a message (so "not an email" is a failure). */
   claimed: boolean;
 }

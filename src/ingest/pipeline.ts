@@ -446,7 +446,7 @@ class IngestRun {
 
   private startAnalysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
     const readable = transformations.reduce((b, t) => unescapeMbox(b, t), raw);
-    return this.analyser.analyse({ raw, readable, claimed });
+    return this.analyser.analyse({ raw, readable, transformations, claimed });
   }
 
   private analyseAhead(raw: Buffer, transformations: string[], claimed: boolean): void {

@@ -22,6 +22,11 @@ export interface VerifyOptions {
   /** Set when the bytes are not the original ones (e.g. "PST via readpst", "MSG re-encoded"). */
   rebuiltFrom?: string | null;
   disclosedKeys?: DisclosedKey[];
+  /**
+   * Repairs to try first, alone, when a signature fails: what the container says it did to the
+   * bytes (an mbox member's unescaping). They are still only reported, never assumed.
+   */
+  firstRepairs?: string[];
 }
 
 const DNS_FAILURES: Record<string, string> = {
@@ -311,7 +316,7 @@ function tryRepairs(
   ctx: MessageContext,
   usable: UsableKey[],
 ): { outcome: CheckOutcome; sig: SignatureInfo; pm: PreparedMessage; names: string[] } | null {
-  ctx.nextCopy ??= repairedCopies(ctx.base);
+  ctx.nextCopy ??= repairedCopies(ctx.base, ctx.opts.firstRepairs ?? []);
   for (let i = 0; ; i++) {
     if (i === ctx.copies.length) {
       const next = ctx.nextCopy.next();

@@ -157,13 +157,21 @@ export function baseRepairs(raw: Buffer): RepairedCopy {
 }
 
 /**
- * Repaired copies of `base` to retry a failed signature on: every combination of up to
- * MAX_COMBINED_REPAIRS applicable repairs, smallest first, without conflicting pairs and
- * without copies identical to one already produced.
+ * Repaired copies of `base` to retry a failed signature on: the `first` repairs alone (named by
+ * the caller as likely), then every combination of up to MAX_COMBINED_REPAIRS applicable repairs,
+ * smallest first, without conflicting pairs and without copies identical to one already produced.
  */
-export function* repairedCopies(base: RepairedCopy): Generator<RepairedCopy> {
-  const applicable = REPAIRS.filter((r) => !r.always && r.apply(base.bytes) !== null);
+export function* repairedCopies(base: RepairedCopy, first: string[] = []): Generator<RepairedCopy> {
   const seen: Buffer[] = [base.bytes];
+  for (const name of first) {
+    const repair = REPAIRS.find((r) => r.name === name && !r.always);
+    const bytes = repair?.apply(base.bytes);
+    if (!repair || !bytes || seen.some((s) => s.equals(bytes))) continue;
+    seen.push(bytes);
+    yield { names: [...base.names, repair.name], bytes };
+  }
+  // Finding which repairs apply builds a copy for each: only done when the likely ones failed.
+  const applicable = REPAIRS.filter((r) => !r.always && r.apply(base.bytes) !== null);
   for (let size = 1; size <= Math.min(MAX_COMBINED_REPAIRS, applicable.length); size++) {
     for (const combo of combinations(applicable, size)) {
       if (combo.some((r) => r.conflictsWith?.some((c) => combo.some((o) => o.name === c)))) continue;
