@@ -490,31 +490,28 @@ describe('verifyMessage: export damage is undone and named', () => {
     expect(v.verdict).toBe('authentic');
   });
 
-  it('mboxrd escaping (">From " was ">>From ")', async () => {
+  /** A signed message as an mboxrd file stores it: ">From " was ">>From ", "From " is ">From ". */
+  const mboxrdEscaped = () => {
     const body = 'Quoted:\r\n>From the minutes: yes\r\nFrom now on, no.\r\n';
     const signed = signWith(message([], body), { key: k2048, c: 'simple/simple' });
-    const mboxrd = Buffer.from(
+    return Buffer.from(
       signed
         .toString('latin1')
         .replace('\r\n>From the', '\r\n>>From the')
         .replace('\r\nFrom now', '\r\n>From now'),
       'latin1',
     );
+  };
+
+  it('mboxrd escaping (">From " was ">>From ")', async () => {
+    const mboxrd = mboxrdEscaped();
     const v = await verify(mboxrd);
     expect(sig0(v).result).toBe('pass');
     expect(sig0(v).repairs).toEqual(['mboxrd-unescape']);
   });
 
   it('tries the repair the container names first, and reports it the same way', async () => {
-    const body = 'Quoted:\r\n>From the minutes: yes\r\nFrom now on, no.\r\n';
-    const signed = signWith(message([], body), { key: k2048, c: 'simple/simple' });
-    const mboxrd = Buffer.from(
-      signed
-        .toString('latin1')
-        .replace('\r\n>From the', '\r\n>>From the')
-        .replace('\r\nFrom now', '\r\n>From now'),
-      'latin1',
-    );
+    const mboxrd = mboxrdEscaped();
     const hinted = await verify(mboxrd, { firstRepairs: ['mboxrd-unescape'] });
     expect(sig0(hinted).repairs).toEqual(['mboxrd-unescape']);
     expect(hinted).toEqual(await verify(mboxrd));
