@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
@@ -127,6 +127,65 @@ describe('verification inside a case', () => {
     expect(existsSync(join(bad, 'message.eml'))).toBe(true);
     const recheck = execFileSync('sh', [join(bad, 'recheck.sh')], { encoding: 'utf8' });
     expect(recheck).toMatch(/fail/i);
+  });
+
+  it('a disclosed key makes what it signed forgeable, in the case and for a single file', async () => {
+    const weak = itemFor('rsa-1024');
+    const list = join(root, 'disclosed.csv');
+    writeFileSync(
+      list,
+      'domain,selector,disclosed,source\npresse.example,old1024,2017-05-01,https://presse.example/keys\n',
+    );
+    const imported = await crible(['keys', 'import-disclosed', list, '--case', caseDir, '--json']);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)[0]).toMatchObject({ keys: 1, added: 1, problems: [] });
+    const listed = JSON.parse((await crible(['keys', 'list', '--case', caseDir, '--json'])).stdout);
+    expect(listed.disclosed).toEqual([
+      {
+        domain: 'presse.example',
+        selector: 'old1024',
+        disclosed: '2017-05-01',
+        source: 'https://presse.example/keys',
+        publicKey: null,
+      },
+    ]);
+
+    // Only the messages signed with that selector are re-checked, and they change.
+    const reverified = JSON.parse((await crible(['verify', '--case', caseDir, '--json'])).stdout);
+    expect(reverified.checked).toBeGreaterThanOrEqual(1);
+    expect(reverified.changed).toContainEqual({
+      itemId: weak.id,
+      from: 'authentic-with-caveats',
+      to: 'forgeable',
+    });
+    expect(reverified.changed.every((c: { to: string }) => c.to === 'forgeable')).toBe(true);
+    const shown = await crible(['show', String(weak.id), '--case', caseDir]);
+    expect(shown.stdout).toMatch(/Verdict: forgeable/);
+    expect(shown.stdout).toMatch(/published on 2017-05-01 \(https:\/\/presse\.example\/keys\)/);
+
+    const file = join(manifest.dumpDir, weak.path);
+    const single = await crible(['verify', file, '--keys', manifest.keysFile, '--disclosed', list, '--json']);
+    expect(single.stderr).toBe('');
+    expect(JSON.parse(single.stdout).verdict).toBe('forgeable');
+    const without = await crible(['verify', file, '--keys', manifest.keysFile, '--json']);
+    expect(JSON.parse(without.stdout).verdict).toBe('authentic-with-caveats');
+
+    // Known before ingest: the messages are judged with it as they are read.
+    const fresh = join(root, 'case-disclosed');
+    const args = ['--keys', manifest.keysFile, '--disclosed', list, '--json'];
+    const ingested = JSON.parse(
+      (await crible(['ingest', manifest.dumpDir, '--case', fresh, ...args])).stdout,
+    );
+    expect(ingested.disclosedImports).toMatchObject([{ path: list, keys: 1, added: 1, problems: [] }]);
+    expect(ingested.verdicts.forgeable).toBe(reverified.changed.length);
+    const shownFresh = JSON.parse(
+      (await crible(['show', String(weak.id), '--case', fresh, '--json'])).stdout,
+    );
+    expect(shownFresh.verification.verdict).toBe('forgeable');
+    expect(shownFresh.verification.signatures[0].key.disclosure).toEqual({
+      disclosed: '2017-05-01',
+      source: 'https://presse.example/keys',
+    });
   });
 });
 

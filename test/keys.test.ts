@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArchiveKeyResolver } from '../src/keys/archive-resolver.ts';
-import { findDisclosure } from '../src/keys/disclosed.ts';
+import { findDisclosure, parseDisclosedFile } from '../src/keys/disclosed.ts';
 import { DnsKeyResolver } from '../src/keys/dns-resolver.ts';
 import { parseCsvRows } from '../src/keys/formats/csv.ts';
 import { detectFormat, parseKeyFile } from '../src/keys/formats/index.ts';
@@ -227,5 +227,65 @@ describe('resolvers', () => {
     expect(findDisclosure(list, 'example.com', 'k', 'v=DKIM1; p=BBBB')).toBeNull();
     expect(findDisclosure(list, 'other.com', 'old', null)).toBeNull();
     expect(findDisclosure(undefined, 'example.com', 'old', null)).toBeNull();
+  });
+
+  it('reads disclosed-key lists as JSON or CSV, and says which rows it cannot read', () => {
+    const json = parseDisclosedFile(
+      'list.json',
+      JSON.stringify([
+        {
+          domain: 'Example.COM.',
+          selector: 'Old',
+          disclosed: '2020-01-01',
+          source: 'https://example.com/post',
+        },
+        { domain: 'example.com', selector: 'k', disclosed: '2021-06-30T12:00:00Z', p: 'AA AA' },
+        { domain: 'example.com', selector: 'x', disclosed: 'last spring', source: 's' },
+        { selector: 'y', disclosed: '2021-01-01' },
+        'not an object',
+      ]),
+    );
+    expect(json.keys).toEqual([
+      {
+        domain: 'example.com',
+        selector: 'old',
+        disclosed: '2020-01-01',
+        source: 'https://example.com/post',
+        publicKey: null,
+      },
+      {
+        domain: 'example.com',
+        selector: 'k',
+        disclosed: '2021-06-30T12:00:00Z',
+        source: 'list.json',
+        publicKey: 'AAAA',
+      },
+    ]);
+    expect(json.problems).toEqual([
+      'row 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601)',
+      'row 4: domain and selector are required',
+      'row 5: not an object',
+    ]);
+
+    const csv = parseDisclosedFile(
+      'list.csv',
+      '\uFEFFSelector,Domain,Source,Disclosed,p\r\nold,example.com,"blog, 2020",2020-01-01,\r\nk,example.com,x,2020-13-45,AAAA\r\n',
+    );
+    expect(csv.keys).toEqual([
+      {
+        domain: 'example.com',
+        selector: 'old',
+        disclosed: '2020-01-01',
+        source: 'blog, 2020',
+        publicKey: null,
+      },
+    ]);
+    expect(csv.problems).toEqual([
+      'row 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601)',
+    ]);
+    expect(parseDisclosedFile('bad.csv', 'domain,selector\nexample.com,old\n').problems).toEqual([
+      'header row must name domain, selector, disclosed and source',
+    ]);
+    expect(parseDisclosedFile('bad.json', '[{').problems[0]).toMatch(/^not valid JSON/);
   });
 });

@@ -3,6 +3,7 @@ import type { AnalysisRequest, MessageAnalysis } from '../ingest/analysis.ts';
 import { MBOX_RD_UNESCAPE, MBOX_UNESCAPE } from '../ingest/formats/mbox.ts';
 import type { Limits } from '../ingest/limits.ts';
 import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
+import type { DisclosedKey } from '../keys/disclosed.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
@@ -21,6 +22,7 @@ export interface VerifiedExtra {
 export interface AnalysisSetup {
   limits: Limits;
   keys: { records: KeyRecord[]; failures: KeyFailure[] };
+  disclosedKeys: DisclosedKey[];
   dns: boolean;
 }
 
@@ -50,6 +52,7 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.
     const verification = await verifyMessage(request.raw, {
       keys: resolver,
+      disclosedKeys: setup.disclosedKeys,
       firstRepairs: request.transformations.flatMap((t) => REPAIRS_FOR_TRANSFORMATION[t] ?? []),
     });
     const extra = { verification: verificationRecord(verification), fetched: resolver.takeFetched() };

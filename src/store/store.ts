@@ -1,3 +1,4 @@
+import type { DisclosedKey } from '../keys/disclosed.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
 
@@ -177,13 +178,16 @@ export interface Store {
   /** Adds archived key records and recorded DNS failures; returns how many were new. */
   putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number>;
   listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;
+  /** Records disclosed keys (those already listed are kept); returns how many are new. */
+  putDisclosedKeys(keys: DisclosedKey[]): Promise<number>;
+  listDisclosedKeys(): Promise<DisclosedKey[]>;
   /** Replaces a message's verification. */
   putVerification(v: VerificationToStore): Promise<void>;
   getVerification(itemId: number): Promise<StoredVerification | null>;
   /** Every verified message's verdict, by item id (for listings: no report is read). */
   verdicts(): Promise<Map<number, string>>;
   verificationStats(): Promise<VerificationStats>;
-  /** Signed messages that a key imported after their verification could change (all signed ones with `all`). */
+  /** Signed messages that a key or a disclosure imported after their verification could change (all signed ones with `all`). */
   messagesToReverify(all: boolean): Promise<number[]>;
 
   close(): Promise<void>;

@@ -1,23 +1,30 @@
 // Verification inside a case: the case's key archive as resolver, results stored per message.
 import type { Case } from '../core/case.ts';
 import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
+import { type DisclosedKey, parseDisclosedFile } from '../keys/disclosed.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
 import type { Store, VerificationToStore } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
 import type { MessageVerification } from './types.ts';
 
+/** What the case holds for verifying: its key archive as a resolver, and its disclosed keys. */
+export interface CaseKeys {
+  keys: ArchiveKeyResolver;
+  disclosedKeys: DisclosedKey[];
+}
+
 /**
  * The case's archive as a resolver; with `dns`, what each selector publishes today is added
  * (asked once per name), and `saveFetched` stores it with its fetch time so the result can be
  * reproduced offline.
  */
-export async function caseKeyResolver(
-  store: Store,
-  options: { dns?: boolean } = {},
-): Promise<ArchiveKeyResolver> {
+export async function caseKeys(store: Store, options: { dns?: boolean } = {}): Promise<CaseKeys> {
   const { records, failures } = await store.listKeys();
-  return new ArchiveKeyResolver(records, failures, options.dns ? new DnsKeyResolver() : null);
+  return {
+    keys: new ArchiveKeyResolver(records, failures, options.dns ? new DnsKeyResolver() : null),
+    disclosedKeys: await store.listDisclosedKeys(),
+  };
 }
 
 export async function saveFetched(store: Store, resolver: ArchiveKeyResolver): Promise<void> {
@@ -31,6 +38,22 @@ export interface KeyImport {
   records: number;
   failures: number;
   problems: string[];
+}
+
+export interface DisclosedImport {
+  added: number;
+  keys: number;
+  problems: string[];
+}
+
+export async function importDisclosedFile(
+  store: Store,
+  path: string,
+  text: string,
+): Promise<DisclosedImport> {
+  const parsed = parseDisclosedFile(path, text);
+  const added = await store.putDisclosedKeys(parsed.keys);
+  return { added, keys: parsed.keys.length, problems: parsed.problems };
 }
 
 export async function importKeyFile(store: Store, path: string, text: string): Promise<KeyImport> {
@@ -79,7 +102,7 @@ export async function reverifyCase(
   options: { all?: boolean; dns?: boolean } = {},
 ): Promise<Reverification> {
   const store = kase.store;
-  const keys = await caseKeyResolver(store, options);
+  const known = await caseKeys(store, options);
   const ids = await store.messagesToReverify(options.all ?? false);
   const changed: Reverification['changed'] = [];
   const BATCH = 500;
@@ -90,8 +113,8 @@ export async function reverifyCase(
         const item = await store.getItem(itemId);
         if (!item?.sha256) continue;
         const before = await store.getVerification(itemId);
-        const after = await verifyMessage(kase.blobs.read(item.sha256), { keys });
-        await saveFetched(store, keys);
+        const after = await verifyMessage(kase.blobs.read(item.sha256), known);
+        await saveFetched(store, known.keys);
         await storeVerification(store, itemId, verificationRecord(after));
         if (before && before.verdict !== after.verdict)
           changed.push({ itemId, from: before.verdict, to: after.verdict });

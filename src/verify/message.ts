@@ -279,6 +279,8 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
   const disclosure = chosen
     ? findDisclosure(ctx.opts.disclosedKeys, sig.domain, sig.selector, chosen.p.record.value)
     : null;
+  if (disclosure && report.key)
+    report.key.disclosure = { disclosed: disclosure.disclosed, source: disclosure.source };
   report.flags = flagsFor(
     passedSig,
     passedPm,

@@ -18,6 +18,8 @@ export interface SignatureKeyReport {
   fetchedAt: string | null;
   /** The TXT value as archived. */
   value: string;
+  /** Set when the key is listed as disclosed: when its private half was published, and where. */
+  disclosure?: { disclosed: string; source: string };
 }
 
 export interface SignatureReport {

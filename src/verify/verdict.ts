@@ -123,11 +123,11 @@ export function decideVerdict(
 
   if (passes.length) {
     for (const r of passes) {
-      const why = r.flags.includes('key-disclosed')
-        ? 'its private key was later published'
-        : `its key is only ${r.key?.bits ?? '?'} bits, which can be factored cheaply`;
+      const disclosure = r.key?.disclosure;
       reasons.push(
-        `${label(r)} verifies, but proves nothing: ${why}, so anyone could have made it after the fact.`,
+        disclosure
+          ? `${label(r)} verifies, but proves nothing: its private key was published on ${disclosure.disclosed} (${disclosure.source}), so anyone could have made it since. It still counts if the message is known to have existed before that date (for instance, if the dump was public earlier).`
+          : `${label(r)} verifies, but proves nothing: its key is only ${r.key?.bits ?? '?'} bits, which can be factored cheaply, so anyone could have made it after the fact.`,
       );
     }
     for (const r of reports.filter((x) => x.result !== 'pass'))

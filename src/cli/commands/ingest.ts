@@ -15,6 +15,10 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print a machine-readable summary')
     .option('--keys <file...>', 'import DKIM key archive files (JSON map, zone file, CSV/JSON rows) first')
     .option(
+      '--disclosed <file...>',
+      'import lists of keys whose private half was published (JSON or CSV: domain, selector, disclosed, source, p) first',
+    )
+    .option(
       '--dns',
       'also ask live DNS for each selector’s key today (saved into the archive with the fetch time)',
     )
@@ -40,6 +44,7 @@ export function registerIngest(program: Command): void {
       try {
         const summary = await ingestIntoCase(kase, paths, {
           keyFiles: opts.keys ?? [],
+          disclosedFiles: opts.disclosed ?? [],
           dns: opts.dns ?? false,
           limits: {
             ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }),
@@ -49,7 +54,6 @@ export function registerIngest(program: Command): void {
             ...(opts.maxMessage === undefined ? {} : { maxMessageBytes: opts.maxMessage }),
           },
           ...(opts.batch ? { batchFiles: opts.batch } : {}),
-          ...(opts.workers ? { workers: opts.workers } : {}),
           ...(opts.workers ? { workers: opts.workers } : {}),
           ...(process.stderr.isTTY ? { onProgress: showProgress } : {}),
         });
@@ -105,6 +109,10 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
       `Keys from ${k.path}: ${k.records} record(s), ${k.failures} DNS failure(s), ${k.added} new.`,
     );
     for (const problem of k.problems) lines.push(`  not read: ${problem}`);
+  }
+  for (const d of summary.disclosedImports) {
+    lines.push('', `Disclosed keys from ${d.path}: ${d.keys} listed, ${d.added} new.`);
+    for (const problem of d.problems) lines.push(`  not read: ${problem}`);
   }
   const verdicts = Object.entries(summary.verdicts);
   if (verdicts.length > 0) {

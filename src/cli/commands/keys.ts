@@ -1,53 +1,66 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { importKeyFile } from '../../verify/case-verification.ts';
+import type { Store } from '../../store/store.ts';
+import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
 import { printJson, printLines, table } from '../output.ts';
 import { withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
   const keys = program
     .command('keys')
-    .description("Manage the case's archive of DKIM keys (every record ever seen)");
-
-  keys
-    .command('import')
     .description(
+      "Manage the case's archive of DKIM keys (every record ever seen) and its list of disclosed keys",
+    );
+
+  registerImport(keys, {
+    name: 'import',
+    description:
       'Import key records: JSON map {"sel._domainkey.dom": ["v=DKIM1; …"]}, zone-file TXT lines, CSV/JSON rows',
-    )
-    .argument('<file...>', 'key archive files')
-    .requiredOption('--case <dir>', 'case directory')
-    .option('--json', 'print JSON')
-    .action(async (files: string[], opts) => {
-      await withCase(opts.case, async (kase) => {
-        const results = [];
-        for (const file of files)
-          results.push({
-            path: file,
-            ...(await importKeyFile(kase.store, file, readFileSync(file, 'utf8'))),
-          });
-        if (opts.json) return printJson(results);
-        const lines = results.flatMap((r) => [
-          `${r.path}: ${r.records} record(s), ${r.failures} DNS failure(s), ${r.added} new`,
-          ...r.problems.map((p) => `  not read: ${p}`),
-        ]);
-        printLines([
-          ...lines,
-          'Run `crible verify --case <dir>` to re-verify the messages these keys can change.',
-        ]);
-      });
-    });
+    files: 'key archive files',
+    importFile: importKeyFile,
+    summary: (r) => `${r.records} record(s), ${r.failures} DNS failure(s), ${r.added} new`,
+    changes: 'keys',
+  });
+  registerImport(keys, {
+    name: 'import-disclosed',
+    description:
+      'Import lists of keys whose private half was published: a signature made with one proves nothing. ' +
+      'JSON array or CSV with domain, selector, disclosed (date), source, and optionally p (that key only)',
+    files: 'disclosed-key lists',
+    importFile: importDisclosedFile,
+    summary: (r) => `${r.keys} disclosed key(s), ${r.added} new`,
+    changes: 'disclosures',
+  });
 
   keys
     .command('list')
-    .description('List archived key records with their source and observation window')
+    .description(
+      'List archived key records with their source and observation window, and the keys listed as disclosed',
+    )
     .requiredOption('--case <dir>', 'case directory')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       await withCase(opts.case, async (kase) => {
         const { records, failures } = await kase.store.listKeys();
-        if (opts.json) return printJson({ records, failures });
-        printLines(
-          table([
+        const disclosed = await kase.store.listDisclosedKeys();
+        if (opts.json) return printJson({ records, failures, disclosed });
+        const disclosures = disclosed.length
+          ? [
+              '',
+              'Disclosed (private key published: signatures made with them prove nothing):',
+              ...table([
+                ['name', 'disclosed', 'source', 'key'],
+                ...disclosed.map((d) => [
+                  `${d.selector}._domainkey.${d.domain}`,
+                  d.disclosed,
+                  d.source,
+                  d.publicKey ? abbreviate(`p=${d.publicKey}`) : '(every key of the selector)',
+                ]),
+              ]),
+            ]
+          : [];
+        printLines([
+          ...table([
             ['name', 'first seen', 'last seen', 'fetched', 'source', 'value'],
             ...records.map((r) => [
               r.name,
@@ -59,7 +72,46 @@ export function registerKeys(program: Command): void {
             ]),
             ...failures.map((f) => [f.name, '-', '-', '-', 'archive', `(DNS failure: ${f.failure})`]),
           ]),
-        );
+          ...disclosures,
+        ]);
+      });
+    });
+}
+
+/** A `keys import…` command: reads each file into the case and reports what was added and what was not read. */
+function registerImport<Result extends { problems: string[] }>(
+  keys: Command,
+  spec: {
+    name: string;
+    description: string;
+    files: string;
+    importFile: (store: Store, path: string, text: string) => Promise<Result>;
+    summary: (result: Result) => string;
+    changes: string;
+  },
+): void {
+  keys
+    .command(spec.name)
+    .description(spec.description)
+    .argument('<file...>', spec.files)
+    .requiredOption('--case <dir>', 'case directory')
+    .option('--json', 'print JSON')
+    .action(async (files: string[], opts) => {
+      await withCase(opts.case, async (kase) => {
+        const results = [];
+        for (const file of files)
+          results.push({
+            path: file,
+            ...(await spec.importFile(kase.store, file, readFileSync(file, 'utf8'))),
+          });
+        if (opts.json) return printJson(results);
+        printLines([
+          ...results.flatMap((r) => [
+            `${r.path}: ${spec.summary(r)}`,
+            ...r.problems.map((p) => `  not read: ${p}`),
+          ]),
+          `Run \`crible verify --case <dir>\` to re-verify the messages these ${spec.changes} can change.`,
+        ]);
       });
     });
 }

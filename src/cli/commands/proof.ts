@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { caseKeyResolver } from '../../verify/case-verification.ts';
+import { caseKeys } from '../../verify/case-verification.ts';
 import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
 import { parseItemId, printLines, UsageError } from '../output.ts';
@@ -22,7 +22,7 @@ export function registerProof(program: Command): void {
         if (!item.sha256) throw new UsageError(`item ${id} has no stored bytes: ${item.reason}`);
         const raw = kase.blobs.read(item.sha256);
         // Verified afresh from the stored bytes and the case's archive, so the proof shows the checks it describes.
-        const verification = await verifyMessage(raw, { keys: await caseKeyResolver(kase.store) });
+        const verification = await verifyMessage(raw, await caseKeys(kase.store));
         const written = await writeProof(opts.out, raw, verification, keysUsed(verification));
         printLines([
           `Verdict: ${verification.verdict}`,

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ArchiveKeyResolver } from '../../keys/archive-resolver.ts';
+import { type DisclosedKey, parseDisclosedFile } from '../../keys/disclosed.ts';
 import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
-import { caseKeyResolver, reverifyCase } from '../../verify/case-verification.ts';
+import { caseKeys, reverifyCase } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
@@ -27,6 +28,10 @@ export function registerVerify(program: Command): void {
     )
     .option('--all', 'with --case alone: re-verify every signed message of the case')
     .option('--keys <file...>', 'DKIM key archive files (JSON map, zone file, CSV/JSON rows)')
+    .option(
+      '--disclosed <file...>',
+      'lists of keys whose private half was published (JSON or CSV: domain, selector, disclosed, source, p)',
+    )
     .option('--at <time>', 'judge the message at this time (ISO 8601 or unix seconds) instead of its own')
     .option('--json', 'print a machine-readable result')
     .option('--dns', 'also fetch keys from live DNS (today’s keys, stamped with the fetch time)')
@@ -39,6 +44,7 @@ export function registerVerify(program: Command): void {
           case?: string;
           all?: boolean;
           keys?: string[];
+          disclosed?: string[];
           at?: string;
           json?: boolean;
           dns?: boolean;
@@ -56,10 +62,13 @@ export function registerVerify(program: Command): void {
           at = parsed;
         }
         const raw = await readInput(file);
-        const keys = opts.case
-          ? await withCase(opts.case, (kase) => caseKeyResolver(kase.store))
-          : await loadKeys(opts.keys ?? [], opts.dns ?? false);
-        const verification = await verifyMessage(raw, { keys, ...(at ? { at } : {}) });
+        const known = opts.case
+          ? await withCase(opts.case, (kase) => caseKeys(kase.store))
+          : {
+              keys: await loadKeys(opts.keys ?? [], opts.dns ?? false),
+              disclosedKeys: await loadDisclosed(opts.disclosed ?? []),
+            };
+        const verification = await verifyMessage(raw, { ...known, ...(at ? { at } : {}) });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
         if (opts.json) printJson(toJson(verification));
         else printLines(describeVerification(verification));
@@ -87,17 +96,32 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
+/** A file named by an option: a usage error when it cannot be read. */
+async function readOptionFile(what: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as { code?: string }).code ?? err}`);
+  }
+}
+
+/** Disclosed-key lists; rows that cannot be read are reported on stderr. */
+async function loadDisclosed(files: string[]): Promise<DisclosedKey[]> {
+  const keys: DisclosedKey[] = [];
+  for (const file of files) {
+    const parsed = parseDisclosedFile(file, await readOptionFile('disclosed-key list', file));
+    for (const p of parsed.problems) process.stderr.write(`crible: ${file}: ${p}\n`);
+    keys.push(...parsed.keys);
+  }
+  return keys;
+}
+
 /** Key archive files (and optionally live DNS) as one resolver. */
 export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolver> {
   const records: KeyRecord[] = [];
   const failures: KeyFailure[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read key file ${file}: ${(err as { code?: string }).code ?? err}`);
-    }
+    const text = await readOptionFile('key file', file);
     let parsed: ReturnType<typeof parseKeyFile>;
     try {
       parsed = parseKeyFile(file, text);

@@ -35,14 +35,26 @@ export function parseCsvRows(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim()));
 }
 
-export function parseCsv(source: string, text: string): ParsedKeyFile {
+/**
+ * The data rows of a CSV file with a header row, as objects keyed by lower-case column name; a
+ * problem when the header lacks a required column. Row numbers of the objects start at 2 (the
+ * header row counts, as a spreadsheet shows them).
+ */
+export function csvObjects(
+  text: string,
+  required: string[],
+): { objects: Record<string, string | undefined>[] } | { problem: string } {
   const [head, ...rows] = parseCsvRows(text.replace(/^\uFEFF/, ''));
-  if (!head) return { records: [], failures: [], problems: [] };
+  if (!head) return { objects: [] };
   const names = head.map((h) => h.trim().toLowerCase());
-  if (!['domain', 'selector', 'value'].every((n) => names.includes(n))) {
-    return { records: [], failures: [], problems: ['header row must name domain, selector and value'] };
+  if (!required.every((n) => names.includes(n))) {
+    return { problem: `header row must name ${required.slice(0, -1).join(', ')} and ${required.at(-1)}` };
   }
-  const objects = rows.map((r) => Object.fromEntries(names.map((name, i) => [name, r[i]])));
-  // Row numbers count the header row, as a spreadsheet shows them.
-  return recordsFromArchiveRows(source, objects, 2);
+  return { objects: rows.map((r) => Object.fromEntries(names.map((name, i) => [name, r[i]]))) };
+}
+
+export function parseCsv(source: string, text: string): ParsedKeyFile {
+  const csv = csvObjects(text, ['domain', 'selector', 'value']);
+  if ('problem' in csv) return { records: [], failures: [], problems: [csv.problem] };
+  return recordsFromArchiveRows(source, csv.objects, 2);
 }

@@ -112,4 +112,17 @@ export const migrations: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX signatures_key_name ON signatures(key_name);
   `,
+  // 3: keys whose private half was published (a signature made with one proves nothing).
+  `
+  CREATE TABLE disclosed_keys (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    disclosed TEXT NOT NULL,
+    source TEXT NOT NULL,
+    public_key TEXT,
+    imported_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX disclosed_keys_identity ON disclosed_keys(domain, selector, ifnull(public_key, ''), source);
+  `,
 ];

@@ -1,4 +1,5 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { DisclosedKey } from '../../keys/disclosed.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord } from '../../keys/types.ts';
 import type {
@@ -353,6 +354,45 @@ export class SqliteStore implements Store {
     return { records, failures };
   }
 
+  async putDisclosedKeys(keys: DisclosedKey[]): Promise<number> {
+    const now = new Date().toISOString();
+    let added = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const k of keys) {
+        added += Number(
+          this.sql(
+            `INSERT OR IGNORE INTO disclosed_keys (domain, selector, disclosed, source, public_key, imported_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          ).run(
+            k.domain.toLowerCase(),
+            k.selector.toLowerCase(),
+            k.disclosed,
+            k.source,
+            k.publicKey ?? null,
+            now,
+          ).changes,
+        );
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return added;
+  }
+
+  async listDisclosedKeys(): Promise<DisclosedKey[]> {
+    const rows = this.sql('SELECT * FROM disclosed_keys ORDER BY domain, selector, id').all() as Row[];
+    return rows.map((row) => ({
+      domain: String(row.domain),
+      selector: String(row.selector),
+      disclosed: String(row.disclosed),
+      source: String(row.source),
+      publicKey: str(row.public_key),
+    }));
+  }
+
   async putVerification(v: VerificationToStore): Promise<void> {
     this.sql(
       'INSERT OR REPLACE INTO verifications (item_id, verdict, judged_at, report, verified_at) VALUES (?, ?, ?, ?, ?)',
@@ -404,6 +444,8 @@ export class SqliteStore implements Store {
            JOIN signatures s ON s.item_id = v.item_id
            WHERE EXISTS (SELECT 1 FROM dkim_keys k WHERE k.name = s.key_name AND k.imported_at > v.verified_at)
               OR EXISTS (SELECT 1 FROM dkim_key_failures f WHERE f.name = s.key_name AND f.imported_at > v.verified_at)
+              OR EXISTS (SELECT 1 FROM disclosed_keys d
+                         WHERE d.selector || '._domainkey.' || d.domain = s.key_name AND d.imported_at > v.verified_at)
            ORDER BY v.item_id`,
         ).all();
     return (rows as Row[]).map((row) => Number(row.item_id));
