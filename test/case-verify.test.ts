@@ -88,6 +88,10 @@ describe('verification inside a case', () => {
       (await crible(['show', String(itemFor('rsa-1024').id), '--case', caseDir, '--json'])).stdout,
     );
     expect(weak.verification.signatures[0].flags).toContain('weak-key:1024');
+    const appended = await crible(['show', String(itemFor('l-tag-appended').id), '--case', caseDir]);
+    expect(appended.stdout).toMatch(
+      /not covered by the signature \(the body after l=\):\n(?: {4}\|.*\n)*? {4}\| \S/,
+    );
     const altered = await crible(['show', String(itemFor('body-altered').id), '--case', caseDir]);
     expect(altered.stdout).toMatch(/Verdict: altered/);
     expect(altered.stdout).toMatch(/body/i);

@@ -89,6 +89,15 @@ describe('hostile input', () => {
         ),
       ]),
     );
+    // Terminal escapes and a direction override in a subject, a name and a file name.
+    writeFileSync(
+      join(dump, 'terminal\x1b]0;pwned\x07.eml'),
+      message({
+        id: 'term',
+        subject: 'Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe',
+        from: '"Alice\x1b[8m hidden" <alice@campagne.example>',
+      }),
+    );
     // An unparseable Date.
     writeFileSync(join(dump, 'bad-date.eml'), message({ id: 'bd', date: 'le 2 mai, vers midi' }));
     // A 200 MB message (sparse write keeps the test fast; the bytes are real zeros after the header).
@@ -195,6 +204,20 @@ describe('hostile input', () => {
     expect(shown.message.subject).toBe('Réunion budgétaire');
     expect(shown.message.flags).toContain('8bit-headers:windows-1252-fallback');
     expect(shown.message.text).toContain('Corps du message');
+  });
+
+  it('prints text from the dump with its control characters shown, never interpreted', async () => {
+    const item = byPath('terminal\x1b]0;pwned\x07.eml');
+    const shown = await crible(['show', String(item.id), '--case', caseDir]);
+    const listed = await crible(['list', '--case', caseDir]);
+    for (const out of [shown.stdout, listed.stdout]) {
+      expect(out).not.toMatch(/[\x07\x1b\u202e]/);
+      expect(out).toContain('terminal\\x1b]0;pwned\\x07.eml');
+    }
+    expect(shown.stdout).toContain('Verdict: authentic\\x1b[2K\\x1b[1A\\u202etxt.exe');
+    // JSON keeps the exact text: it is for programs, which escape as they need.
+    const json = JSON.parse((await crible(['show', String(item.id), '--case', caseDir, '--json'])).stdout);
+    expect(json.message.subject).toBe('Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe');
   });
 
   it('keeps an unparseable Date as written, with a null instant and a flag', async () => {

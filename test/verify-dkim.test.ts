@@ -288,6 +288,17 @@ describe('verifyMessage: coverage flags', () => {
     expect(sig0(v).flags).toContain(`body-length-limit:${tail}`);
     expect(v.verdict).toBe('authentic-with-caveats');
     expect(v.reasons.join(' ')).toMatch(new RegExp(`last ${tail} bytes are NOT signed`));
+    // the unsigned text itself, to be read: it ends with what was appended
+    expect(sig0(v).unsignedText).toMatch(/P\.S\. wire the money to account 123\.\r\n$/);
+    expect(Buffer.byteLength(sig0(v).unsignedText!, 'latin1')).toBe(tail);
+    expect((await verify(signWith(message(), { key: k2048 }))).signatures[0]!.unsignedText).toBeUndefined();
+  });
+
+  it('cuts a long unsigned tail in the report', async () => {
+    const signed = signWith(message(), { key: k2048, l: 20 });
+    const v = await verify(Buffer.concat([signed, Buffer.from(`${'x'.repeat(70)}\r\n`.repeat(100))]));
+    expect(sig0(v).unsignedText).toMatch(/… \(\d+ more characters\)$/);
+    expect(sig0(v).unsignedText!.length).toBeLessThan(4100);
   });
 
   it('flags an unsigned To and Cc', async () => {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CaseError } from '../core/case.ts';
 import { cribleVersion } from '../core/version.ts';
 import { commands } from './commands/index.ts';
-import { UsageError } from './output.ts';
+import { printError, UsageError } from './output.ts';
 
 const program = new Command();
 program
@@ -21,7 +21,7 @@ for (const register of commands) register(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.stderr.write(`crible: ${err instanceof Error ? err.message : String(err)}\n`);
+  printError(err instanceof Error ? err.message : String(err));
   // Mistakes the user can fix exit 2; anything else is a fatal error.
   process.exit(err instanceof UsageError || err instanceof CaseError ? 2 : 1);
 }

@@ -1,10 +1,18 @@
+import { safeText } from '../report/safe-text.ts';
+
 /** Results go to stdout; progress and diagnostics to stderr. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Lines for a person: whatever came from the dump is shown, never interpreted by the terminal. */
 export function printLines(lines: string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  if (lines.length > 0) process.stdout.write(`${lines.map(safeText).join('\n')}\n`);
+}
+
+/** A diagnostic on stderr, made safe like printLines. */
+export function printError(message: string): void {
+  process.stderr.write(`crible: ${safeText(message)}\n`);
 }
 
 /** Columns padded to the widest cell; the last column is left unpadded. */

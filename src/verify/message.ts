@@ -8,11 +8,16 @@ import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from '
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { parseHeaders, toALabel } from './mailauth-internals.ts';
-import { type PreparedMessage, prepareMessage } from './prepared.ts';
+import { canonicalBodyAfter, type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
 import { resolveTime } from './time.ts';
-import { type MessageVerification, type SignatureReport, STANDING_CAVEAT } from './types.ts';
+import {
+  type MessageVerification,
+  type SignatureReport,
+  STANDING_CAVEAT,
+  UNSIGNED_TEXT_LIMIT,
+} from './types.ts';
 import { decideVerdict } from './verdict.ts';
 
 export interface VerifyOptions {
@@ -289,6 +294,11 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     !!disclosure,
   );
 
+  if (sig.bodyLength !== null && outcome.bodyOk) {
+    const tail = canonicalBodyAfter(passedPm, passedSig.bodyCanon, sig.bodyLength);
+    if (tail?.length) report.unsignedText = readableText(tail);
+  }
+
   const tried = usable.length > 1 ? `none of the ${usable.length} archived keys for ${name} matches` : null;
   if (outcome.bodyOk && outcome.headerOk) {
     report.result = 'pass';
@@ -307,6 +317,20 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     report.reason = `the body is as signed, but the header signature does not verify: a signed header was changed${tried ? `, or ${tried}` : ', or the archived key is not the one in use then'}`;
   }
   return report;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes shown to a reader: UTF-8 when they are, else Latin-1 (never fails), cut at the report's limit. */
+function readableText(bytes: Buffer): string {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    text = bytes.toString('latin1');
+  }
+  if (text.length <= UNSIGNED_TEXT_LIMIT) return text;
+  return `${text.slice(0, UNSIGNED_TEXT_LIMIT)}… (${text.length - UNSIGNED_TEXT_LIMIT} more characters)`;
 }
 
 function unsignedTail(sig: SignatureInfo, outcome: CheckOutcome): number {

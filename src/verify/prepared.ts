@@ -103,16 +103,22 @@ export function fastBodyHash(
   hashAlgo: string,
   length: number | null,
 ): BodyHashResult | null {
+  const parts = canonicalBodyParts(body, bodyCanon);
+  return parts ? hashParts(parts, hashAlgo, length) : null;
+}
+
+/** The canonical body as slices of `body` (and constant separators); null where mailauth must decide. */
+function canonicalBodyParts(body: Buffer, bodyCanon: string): Buffer[] | null {
   let end = body.length;
   while (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
   if (end > 0 && (body[end - 1] === CR || body[end - 1] === LF)) return null;
   if (bodyCanon === 'simple') {
     // an empty body is one CRLF
-    return hashParts(end === 0 ? [CRLF_BUF] : [body.subarray(0, end), CRLF_BUF], hashAlgo, length);
+    return end === 0 ? [CRLF_BUF] : [body.subarray(0, end), CRLF_BUF];
   }
   if (bodyCanon !== 'relaxed') return null;
   // an empty relaxed body stays empty
-  if (end === 0) return hashParts([], hashAlgo, length);
+  if (end === 0) return [];
   const text = body.toString('latin1', 0, end);
   if (BARE_CR_OR_LF.test(text)) return null;
   const parts: Buffer[] = [];
@@ -128,7 +134,16 @@ export function fastBodyHash(
   }
   if (end > pos) parts.push(body.subarray(pos, end));
   parts.push(CRLF_BUF);
-  return hashParts(parts, hashAlgo, length);
+  return parts;
+}
+
+/**
+ * The canonical body bytes after the first `length` (what a signature with l= does not cover), or
+ * null when the body is one the fast canonicaliser leaves to mailauth.
+ */
+export function canonicalBodyAfter(pm: PreparedMessage, bodyCanon: string, length: number): Buffer | null {
+  const parts = canonicalBodyParts(pm.body, bodyCanon);
+  return parts ? Buffer.concat(parts).subarray(length) : null;
 }
 
 const SP_BUF = Buffer.from(' ');

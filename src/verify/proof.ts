@@ -5,6 +5,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyRecord } from '../keys/types.ts';
+import { safeText } from '../report/safe-text.ts';
 import { canonicalHeaderData, signatureAt } from './check.ts';
 import { describeFlag } from './flags.ts';
 import { prepareMessage } from './prepared.ts';
@@ -101,7 +102,7 @@ function transcript(raw: Buffer, v: MessageVerification, repairedFiles: Map<stri
   out.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${v.arc.reason})` : ''}`);
   out.push('');
   out.push(`What this does not prove: ${v.caveat}`);
-  return `${out.join('\n')}\n`;
+  return `${out.map(safeText).join('\n')}\n`;
 }
 
 function signatureTranscript(raw: Buffer, s: SignatureReport, repairedFiles: Map<string, string>): string[] {
@@ -114,6 +115,8 @@ function signatureTranscript(raw: Buffer, s: SignatureReport, repairedFiles: Map
   if (s.timestamp !== null) out.push(`  Signed at (t=): ${new Date(s.timestamp * 1000).toISOString()}`);
   if (s.expiration !== null) out.push(`  Expires (x=): ${new Date(s.expiration * 1000).toISOString()}`);
   if (s.bodyLength !== null) out.push(`  Body length signed (l=): ${s.bodyLength} bytes`);
+  if (s.unsignedText !== undefined)
+    out.push('  Body after l=, NOT signed:', ...s.unsignedText.split(/\r?\n/).map((line) => `  | ${line}`));
   if (s.repairs.length) {
     out.push(`  Export damage undone before checking (bytes in ${repairedFiles.get(s.repairs.join(','))}):`);
     for (const r of s.repairs) out.push(`    - ${r}: ${describeRepair(r)}`);
@@ -138,6 +141,8 @@ function signatureTranscript(raw: Buffer, s: SignatureReport, repairedFiles: Map
     out.push(
       `       source ${s.key.source}; first seen ${s.key.firstSeen ?? '?'}, last seen ${s.key.lastSeen ?? '?'}${s.key.fetchedAt ? `, fetched ${s.key.fetchedAt}` : ''}`,
     );
+    if (s.key.disclosure)
+      out.push(`       private key published on ${s.key.disclosure.disclosed} (${s.key.disclosure.source})`);
   } else out.push('  Key: none available');
   if (s.headersAuthentic !== null)
     out.push(`  Header signature valid despite the body: ${s.headersAuthentic ? 'yes' : 'no'}`);

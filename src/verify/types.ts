@@ -56,7 +56,15 @@ export interface SignatureReport {
   bodyHashComputed: string | null;
   /** bh= of the signature. */
   bodyHashExpected: string | null;
+  /**
+   * With l=: the body text after the signed length (canonicalised, at most UNSIGNED_TEXT_LIMIT
+   * characters), which anyone could have appended. Absent when everything is signed.
+   */
+  unsignedText?: string;
 }
+
+/** Characters of the unsigned tail kept in a report (the count of unsigned bytes is always exact). */
+export const UNSIGNED_TEXT_LIMIT = 4000;
 
 export type Verdict =
   | 'authentic'

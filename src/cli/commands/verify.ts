@@ -12,7 +12,7 @@ import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
 import { parseAt } from '../../verify/time.ts';
 import type { MessageVerification } from '../../verify/types.ts';
-import { printJson, printLines, UsageError } from '../output.ts';
+import { printError, printJson, printLines, UsageError } from '../output.ts';
 import { withCase } from '../with-case.ts';
 
 export function registerVerify(program: Command): void {
@@ -110,7 +110,7 @@ async function loadDisclosed(files: string[]): Promise<DisclosedKey[]> {
   const keys: DisclosedKey[] = [];
   for (const file of files) {
     const parsed = parseDisclosedFile(file, await readOptionFile('disclosed-key list', file));
-    for (const p of parsed.problems) process.stderr.write(`crible: ${file}: ${p}\n`);
+    for (const p of parsed.problems) printError(`${file}: ${p}`);
     keys.push(...parsed.keys);
   }
   return keys;
@@ -128,7 +128,7 @@ export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolv
     } catch (err) {
       throw new UsageError(`cannot parse key file ${file}: ${(err as Error).message}`);
     }
-    for (const p of parsed.problems) process.stderr.write(`crible: ${file}: ${p}\n`);
+    for (const p of parsed.problems) printError(`${file}: ${p}`);
     records.push(...parsed.records);
     failures.push(...parsed.failures);
   }
@@ -159,6 +159,10 @@ export function describeVerification(v: MessageVerification): string[] {
     lines.push(`    ${s.reason}`);
     if (s.repairs.length) lines.push(`    repairs: ${s.repairs.join(', ')}`);
     for (const f of s.flags) lines.push(`    ! ${f}: ${describeFlag(f)}`);
+    if (s.unsignedText !== undefined) {
+      lines.push('    not covered by the signature (the body after l=):');
+      for (const line of s.unsignedText.replace(/\r\n$/, '').split(/\r?\n/)) lines.push(`    | ${line}`);
+    }
   }
   if (v.arc.result !== 'none' || v.arc.reason)
     lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${v.arc.reason})` : ''}`);
