@@ -591,6 +591,15 @@ describe('verifyMessage: export damage is undone and named', () => {
   });
 });
 
+/** A small deterministic generator for test inputs. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return state;
+  };
+}
+
 describe('body canonicalisation fast path', () => {
   it('agrees with mailauth on many bodies, or defers to it', () => {
     const pieces = [
@@ -609,11 +618,7 @@ describe('body canonicalisation fast path', () => {
       '\t \r\n',
       '-- \r\n',
     ];
-    let seed = 7;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed;
-    };
+    const rand = lcg(7);
     let fast = 0;
     let relaxedChanged = 0;
     for (let n = 0; n < 5000; n++) {
@@ -643,11 +648,7 @@ describe('body canonicalisation fast path', () => {
 
   it('reads a body in LF lines exactly as mailauth reads its lf-to-crlf copy', () => {
     const pieces = ['a', ' ', '  ', '\t', '\n', '\n\n', 'From x', 'é', 'end ', ' \n', '\t \n', '-- \n', '\r'];
-    let seed = 11;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return seed;
-    };
+    const rand = lcg(11);
     let fast = 0;
     for (let n = 0; n < 5000; n++) {
       let s = '';
