@@ -8,8 +8,8 @@ import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from '
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { parseHeaders, toALabel } from './mailauth-internals.ts';
-import { canonicalBodyAfter, type PreparedMessage, prepareLfMessage, prepareMessage } from './prepared.ts';
-import { baseRepairs, hasBareLf, lfToCrlf, type RepairedCopy, repairedCopies } from './repairs.ts';
+import { canonicalBodyAfter, type PreparedMessage, prepareMessage } from './prepared.ts';
+import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo } from './signature-header.ts';
 import { resolveTime } from './time.ts';
 import {
@@ -61,30 +61,8 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
   // Most of a dump is unsigned: without a DKIM-Signature or ARC-Seal field there is nothing to
   // check, so only the time is read (this path costs a few µs instead of ~200).
   if (!SIGNED_FIELD.test(headerBlock.toString('latin1'))) return unsignedVerification(headerBlock, opts);
-  if (hasBareLf(headerBlock)) return verifyFrom(raw, lineEndsRepaired(raw), opts, false);
-  return verifyFrom(raw, { base: { bytes: raw, names: [] }, pm: prepareMessage(raw) }, opts, true);
-}
-
-/**
- * The message with bare LFs read as CRLF (the lf-to-crlf repair, the only one applied before any
- * check). For a message in plain LF lines the repaired copy itself is only built if a repair is
- * tried on top of it: the body is canonicalised from the stored bytes.
- */
-function lineEndsRepaired(raw: Buffer): { base: RepairedCopy; pm: PreparedMessage } {
-  const pm = prepareLfMessage(raw);
-  if (!pm) {
-    const base = baseRepairs(raw);
-    return { base, pm: prepareMessage(base.bytes) };
-  }
-  let bytes: Buffer | null = null;
-  const base: RepairedCopy = {
-    names: [lfToCrlf.name],
-    get bytes() {
-      bytes ??= baseRepairs(raw).bytes;
-      return bytes;
-    },
-  };
-  return { base, pm };
+  if (hasBareLf(headerBlock)) return verifyFrom(raw, baseRepairs(raw), opts, false);
+  return verifyFrom(raw, { bytes: raw, names: [] }, opts, true);
 }
 
 const SIGNED_FIELD = /^(?:dkim-signature|arc-seal)[ \t]*:/im;
@@ -105,10 +83,11 @@ function unsignedVerification(headerBlock: Buffer, opts: VerifyOptions): Message
 
 async function verifyFrom(
   raw: Buffer,
-  { base, pm }: { base: RepairedCopy; pm: PreparedMessage },
+  base: RepairedCopy,
   opts: VerifyOptions,
   bodyUnscanned: boolean,
 ): Promise<MessageVerification> {
+  const pm = prepareMessage(base.bytes);
   const sigs: SignatureInfo[] = [];
   for (const h of pm.headers) if (h.key === 'dkim-signature') sigs.push(parseSignature(h, sigs.length));
   const time = resolveTime(pm.headers, sigs, opts.at);
@@ -125,7 +104,7 @@ async function verifyFrom(
   const signatures: SignatureReport[] = [];
   for (const sig of sigs) signatures.push(await verifySignature(sig, ctx));
   if (bodyUnscanned && (pm.usedCanonicaliser || ctx.copies.length) && hasBareLf(pm.body)) {
-    return verifyFrom(raw, lineEndsRepaired(raw), opts, false);
+    return verifyFrom(raw, baseRepairs(raw), opts, false);
   }
 
   const hasArc = pm.headers.some((h) => h.key === 'arc-seal');

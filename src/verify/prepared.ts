@@ -3,7 +3,6 @@
 // canonicalisers where the fast path below declines; no stream pipeline (it costs ~6x the verify
 // itself on 10 KB messages).
 import { createHash } from 'node:crypto';
-import { splitHeader } from '../mail/header-block.ts';
 import { type BodyHasher, dkimBody, type ParsedHeader, parseHeaders } from './mailauth-internals.ts';
 
 export interface BodyHashResult {
@@ -16,13 +15,9 @@ export interface BodyHashResult {
 }
 
 export interface PreparedMessage {
+  bytes: Buffer;
   headers: ParsedHeader[];
-  /**
-   * The body as checked. With `lfBody`, it is the stored body whose line ends are bare LFs, read
-   * as CRLF: exactly the body of the lf-to-crlf repaired copy, without building that copy.
-   */
   body: Buffer;
-  lfBody: boolean;
   bodyHashes: Map<string, BodyHashResult>;
   /** Set once mailauth's canonicaliser (rather than the exact fast path) hashed the body. */
   usedCanonicaliser: boolean;
@@ -44,28 +39,9 @@ export function splitMessage(bytes: Buffer): { header: Buffer; body: Buffer } {
 export function prepareMessage(bytes: Buffer): PreparedMessage {
   const { header, body } = splitMessage(bytes);
   return {
+    bytes,
     headers: parseHeaders(header).parsed,
     body,
-    lfBody: false,
-    bodyHashes: new Map(),
-    usedCanonicaliser: false,
-  };
-}
-
-/**
- * A message stored with bare LF line ends (as Unix mail folders keep them), prepared as its
- * lf-to-crlf repaired copy would be: the header block is converted for mailauth's parser, the body
- * is kept and its LFs are read as CRLF when it is canonicalised. Null when the message holds a CR
- * before its body or has no empty line: then the repaired copy is built whole.
- */
-export function prepareLfMessage(raw: Buffer): PreparedMessage | null {
-  const split = splitHeader(raw);
-  if (!split || raw.subarray(0, split.bodyStart).indexOf(CR) !== -1) return null;
-  const header = Buffer.from(raw.toString('latin1', 0, split.headerEnd).replaceAll('\n', '\r\n'), 'latin1');
-  return {
-    headers: parseHeaders(header).parsed,
-    body: raw.subarray(split.bodyStart),
-    lfBody: true,
     bodyHashes: new Map(),
     usedCanonicaliser: false,
   };
@@ -80,20 +56,14 @@ export function bodyHash(
   const key = `${bodyCanon}:${hashAlgo}:${length ?? ''}`;
   let result = pm.bodyHashes.get(key);
   if (!result) {
-    const parts = canonicalBodyParts(pm, bodyCanon);
-    if (parts) result = hashParts(parts, hashAlgo, length);
-    else {
-      result = mailauthBodyHash(crlfBody(pm), bodyCanon, hashAlgo, length);
+    result = fastBodyHash(pm.body, bodyCanon, hashAlgo, length) ?? undefined;
+    if (!result) {
+      result = mailauthBodyHash(pm.body, bodyCanon, hashAlgo, length);
       pm.usedCanonicaliser = true;
     }
     pm.bodyHashes.set(key, result);
   }
   return result;
-}
-
-/** The body with CRLF line ends, as mailauth's canonicalisers expect it. */
-function crlfBody(pm: PreparedMessage): Buffer {
-  return pm.lfBody ? Buffer.from(pm.body.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') : pm.body;
 }
 
 function mailauthBodyHash(
@@ -112,17 +82,17 @@ function mailauthBodyHash(
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 /**
  * A run of spaces and tabs that relaxed canonicalisation changes, matched from its first
- * character: it starts with a tab, or with a space followed by more blanks or the line end. Each
- * match is a whole run. (Used where every CR and LF is part of a line end.)
+ * character: it starts with a tab, or with a space followed by more blanks or the line end (once
+ * bare CRs are excluded, a CR is always a line end). Each match is a whole run.
  */
-const WSP_TO_CANONICALISE = /(?:\t| (?=[ \t\r\n]|$))[ \t]*/g;
+const WSP_TO_CANONICALISE = /(?:\t| (?=[ \t\r]|$))[ \t]*/g;
 
 /**
- * The canonical body hash computed with native scans over the body (mailauth's canonicaliser
- * walks it byte by byte in JavaScript: ~2× the time on real mail, where "-- " signature lines and
- * flowed text leave spaces at line ends). Null where mailauth must decide: a bare CR or LF in a
- * CRLF body, any CR in an LF body, a body ending in a line of only spaces. Checked against
- * mailauth on generated bodies in test/verify-dkim.test.ts.
+ * The canonical body hash of a body in plain CRLF lines, computed from slices of the body with
+ * native scans (mailauth's canonicaliser walks the body byte by byte in JavaScript: ~2× the time on
+ * real mail, where "-- " signature lines and flowed text leave spaces at line ends). Bodies with
+ * a bare CR or LF, or that end in a line of only spaces, are left to mailauth (null); the result is
+ * checked against mailauth on generated bodies in test/verify-dkim.test.ts.
  *
  * simple (RFC 6376 §3.4.3) only collapses the CRLFs at the end of the body. relaxed (§3.4.4) also
  * drops spaces and tabs at the end of each line and reduces every other run of them to one space.
@@ -132,59 +102,35 @@ export function fastBodyHash(
   bodyCanon: string,
   hashAlgo: string,
   length: number | null,
-  lfBody = false,
 ): BodyHashResult | null {
-  const parts = canonicalBodyParts({ body, lfBody }, bodyCanon);
+  const parts = canonicalBodyParts(body, bodyCanon);
   return parts ? hashParts(parts, hashAlgo, length) : null;
 }
 
-/** The canonical body as slices of the body (and constant separators); null where mailauth must decide. */
-function canonicalBodyParts(
-  pm: Pick<PreparedMessage, 'body' | 'lfBody'>,
-  bodyCanon: string,
-): Buffer[] | null {
-  if (bodyCanon !== 'simple' && bodyCanon !== 'relaxed') return null;
-  const { body } = pm;
+/** The canonical body as slices of `body` (and constant separators); null where mailauth must decide. */
+function canonicalBodyParts(body: Buffer, bodyCanon: string): Buffer[] | null {
   let end = body.length;
-  if (pm.lfBody) {
-    if (body.indexOf(CR) !== -1) return null;
-    while (end >= 1 && body[end - 1] === LF) end -= 1;
-  } else {
-    while (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
-    if (end > 0 && (body[end - 1] === CR || body[end - 1] === LF)) return null;
+  while (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
+  if (end > 0 && (body[end - 1] === CR || body[end - 1] === LF)) return null;
+  if (bodyCanon === 'simple') {
+    // an empty body is one CRLF
+    return end === 0 ? [CRLF_BUF] : [body.subarray(0, end), CRLF_BUF];
   }
-  // an empty body is one CRLF under simple, nothing under relaxed
-  if (end === 0) return bodyCanon === 'simple' ? [CRLF_BUF] : [];
+  if (bodyCanon !== 'relaxed') return null;
+  // an empty relaxed body stays empty
+  if (end === 0) return [];
   const text = body.toString('latin1', 0, end);
-  if (!pm.lfBody && BARE_CR_OR_LF.test(text)) return null;
-  // Relaxed: the runs of blanks to drop (at a line end) or reduce to one space.
-  const runs: { start: number; end: number; endsLine: boolean }[] = [];
-  if (bodyCanon === 'relaxed') {
-    for (const run of text.matchAll(WSP_TO_CANONICALISE)) {
-      const after = run.index + run[0].length;
-      // a last line of only spaces becomes an empty line, which relaxed drops with the line end before it
-      if (after === end && (run.index === 0 || text.charCodeAt(run.index - 1) === LF)) return null;
-      const next = text.charCodeAt(after);
-      runs.push({ start: run.index, end: after, endsLine: after === end || next === CR || next === LF });
-    }
-  }
-  if (pm.lfBody) {
-    // One string, its LFs turned into CRLF in a single native pass.
-    let canonical = '';
-    let pos = 0;
-    for (const run of runs) {
-      canonical += text.slice(pos, run.start) + (run.endsLine ? '' : ' ');
-      pos = run.end;
-    }
-    canonical += text.slice(pos);
-    return [Buffer.from(`${canonical.replaceAll('\n', '\r\n')}\r\n`, 'latin1')];
-  }
+  if (BARE_CR_OR_LF.test(text)) return null;
   const parts: Buffer[] = [];
   let pos = 0;
-  for (const run of runs) {
-    if (run.start > pos) parts.push(body.subarray(pos, run.start));
-    if (!run.endsLine) parts.push(SP_BUF);
-    pos = run.end;
+  for (const run of text.matchAll(WSP_TO_CANONICALISE)) {
+    const after = run.index + run[0].length;
+    const endsLine = after === end || text.charCodeAt(after) === CR;
+    // a last line of only spaces becomes an empty line, which relaxed drops with the CRLF before it
+    if (after === end && (run.index === 0 || text.charCodeAt(run.index - 1) === LF)) return null;
+    if (run.index > pos) parts.push(body.subarray(pos, run.index));
+    if (!endsLine) parts.push(SP_BUF);
+    pos = after;
   }
   if (end > pos) parts.push(body.subarray(pos, end));
   parts.push(CRLF_BUF);
@@ -196,7 +142,7 @@ function canonicalBodyParts(
  * null when the body is one the fast canonicaliser leaves to mailauth.
  */
 export function canonicalBodyAfter(pm: PreparedMessage, bodyCanon: string, length: number): Buffer | null {
-  const parts = canonicalBodyParts(pm, bodyCanon);
+  const parts = canonicalBodyParts(pm.body, bodyCanon);
   return parts ? Buffer.concat(parts).subarray(length) : null;
 }
 
