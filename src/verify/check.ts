@@ -45,7 +45,7 @@ export function canonicalHeaderData(pm: PreparedMessage, sig: SignatureInfo): Bu
 }
 
 export function checkSignature(pm: PreparedMessage, sig: SignatureInfo, keys: UsableKey[]): CheckOutcome {
-  const body = bodyHash(pm, sig.bodyCanon, sig.hashAlgo, sig.bodyLength);
+  const body = bodyHash(pm, sig.bodyCanon, sig.hashAlgo, sig.bodyLength, sig.bh);
   const outcome: CheckOutcome = {
     bodyOk: body.hash === sig.bh,
     bodyHashComputed: body.hash,
