@@ -70,6 +70,17 @@ describe('verification inside a case', () => {
     expect(all.changed).toEqual([]);
   });
 
+  it('lists the messages with given verdicts', async () => {
+    const listed = await crible(['list', '--case', caseDir, '--verdict', 'altered', 'forgeable', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual(
+      rows.filter((r) => r.verdict === 'altered' || r.verdict === 'forgeable'),
+    );
+    expect(JSON.parse(listed.stdout).map((r: ListRow) => r.id)).toContain(itemFor('body-altered').id);
+    const wrong = await crible(['list', '--case', caseDir, '--verdict', 'genuine']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/not a verdict: genuine/);
+  });
+
   it('gives each deliberate sample case its verdict', () => {
     expect(itemFor('body-altered').verdict).toBe('altered');
     expect(itemFor('second-subject').verdict).toBe('authentic-with-caveats');

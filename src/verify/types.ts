@@ -66,14 +66,17 @@ export interface SignatureReport {
 /** Characters of the unsigned tail kept in a report (the count of unsigned bytes is always exact). */
 export const UNSIGNED_TEXT_LIMIT = 4000;
 
-export type Verdict =
-  | 'authentic'
-  | 'authentic-with-caveats'
-  | 'forgeable'
-  | 'altered'
-  | 'unverifiable'
-  | 'key-unavailable'
-  | 'unsigned';
+export const VERDICTS = [
+  'authentic',
+  'authentic-with-caveats',
+  'forgeable',
+  'altered',
+  'unverifiable',
+  'key-unavailable',
+  'unsigned',
+] as const;
+
+export type Verdict = (typeof VERDICTS)[number];
 
 export type AtSource = 'given' | 'signature' | 'date' | 'received' | 'none';
 

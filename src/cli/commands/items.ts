@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeItem } from '../../core/describe.ts';
 import type { ItemType } from '../../store/store.ts';
-import type { MessageVerification } from '../../verify/types.ts';
+import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
 import { withCase } from '../with-case.ts';
 import { describeVerification } from './verify.ts';
@@ -14,14 +14,25 @@ export function registerItemCommands(program: Command): void {
     .description('List the items of a case: id, type, source path, SHA-256, status')
     .requiredOption('--case <dir>', 'case directory')
     .option('--type <type>', `one of ${LIST_TYPES.join(', ')}`, 'all')
+    .option('--verdict <verdict...>', `only messages with these verdicts: ${VERDICTS.join(', ')}`)
     .option('--json', 'print JSON rows')
-    .action(async (opts) => {
+    .action(async (opts: { case: string; type: string; verdict?: string[]; json?: boolean }) => {
       if (!LIST_TYPES.includes(opts.type))
         throw new UsageError(`--type must be one of ${LIST_TYPES.join(', ')}`);
+      const unknown = opts.verdict?.filter((v) => !(VERDICTS as readonly string[]).includes(v)) ?? [];
+      if (unknown.length)
+        throw new UsageError(
+          `--verdict: not a verdict: ${unknown.join(', ')} (one of ${VERDICTS.join(', ')})`,
+        );
+      if (opts.verdict && opts.type !== 'all' && opts.type !== 'message')
+        throw new UsageError('--verdict lists messages: it cannot be combined with another --type');
       await withCase(opts.case, async (kase) => {
         const sources = new Map((await kase.store.listSources()).map((s) => [s.id, s.path] as const));
-        const items = await kase.store.listItems({ type: opts.type as ItemType | 'all' });
         const verdicts = await kase.store.verdicts();
+        const wanted = opts.verdict ? new Set(opts.verdict) : null;
+        const items = (
+          await kase.store.listItems({ type: wanted ? 'message' : (opts.type as ItemType | 'all') })
+        ).filter((item) => !wanted || wanted.has(verdicts.get(item.id) ?? ''));
         const rows = items.map((item) => ({
           id: item.id,
           type: item.type,
