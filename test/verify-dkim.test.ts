@@ -277,6 +277,31 @@ describe('verifyMessage: algorithms and keys', () => {
   });
 });
 
+describe('verifyMessage: messages built to stall a verifier', () => {
+  it('checks at most 50 signatures and says how many were left', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const field = signed.subarray(0, signed.indexOf('\r\nFrom:') + 2);
+    expect(field.toString('latin1')).toMatch(/^DKIM-Signature:/);
+    const v = await verify(Buffer.concat([...Array(59).fill(field), signed]));
+    expect(v.signatures).toHaveLength(50);
+    expect(v.uncheckedSignatures).toBe(10);
+    expect(v.verdict).toBe('authentic');
+    expect(v.reasons.at(-1)).toMatch(/carries 60 DKIM signatures; only the first 50 were checked/);
+    expect((await verify(signed)).uncheckedSignatures).toBeUndefined();
+  });
+
+  it('does not read a header block of thousands of folded lines', async () => {
+    const folds = Buffer.from(`X-Fold: a\r\n${' b\r\n'.repeat(20000)}`);
+    const signed = signWith(message(), { key: k2048 });
+    const v = await verify(Buffer.concat([folds, signed]));
+    expect(v.verdict).toBe('unverifiable');
+    expect(v.reasons[0]).toMatch(/not checked.*20\d{3} lines/);
+    const unsigned = await verify(Buffer.concat([folds, message()]));
+    expect(unsigned.verdict).toBe('unsigned');
+    expect(unsigned.reasons.at(-1)).toMatch(/20\d{3} lines/);
+  });
+});
+
 describe('verifyMessage: coverage flags', () => {
   it('flags l= and counts the unsigned tail', async () => {
     const signed = signWith(message(), { key: k2048, l: 20 });

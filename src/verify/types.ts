@@ -90,7 +90,15 @@ export interface MessageVerification {
   arc: ArcResult;
   /** The standing sentence on what a pass does not prove. */
   caveat: string;
+  /** DKIM-Signature fields beyond MAX_CHECKED_SIGNATURES, not checked (absent when none). */
+  uncheckedSignatures?: number;
 }
+
+/**
+ * Signatures checked per message. Real mail carries one to a few; thousands in one header block
+ * are an attack on the verifier's time (each costs a key lookup, a canonicalisation and a check).
+ */
+export const MAX_CHECKED_SIGNATURES = 50;
 
 export const STANDING_CAVEAT =
   'A passing signature proves only that the signing domain sent these signed headers and this body; ' +
