@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -404,9 +405,54 @@ describe('zip', () => {
     for (const bad of [truncated, random]) {
       expect(zipFormat.sniff(bad, 'x.zip')).toBe(true);
       const { events, error } = await collect(zipFormat.entries(buf(bad), limits()));
-      expect(events).toEqual([]);
-      expect(error?.message).toMatch(/^unreadable zip \(truncated or corrupt\): /);
+      expect(error?.message).toMatch(/^unreadable zip \(truncated or corrupt\): .*member\(s\) recovered/);
+      if (bad === random) expect(entries(events)).toEqual([]);
     }
+  });
+
+  it('recovers the members of a zip cut short from their local headers', async () => {
+    const archive = new yazl.ZipFile();
+    const a = Buffer.from('Subject: a\n\nstored\n');
+    const b = Buffer.from(`Subject: b\n\n${'deflated '.repeat(1000)}\n`);
+    const c = Buffer.from(`Subject: c\n\n${'streamed, sizes after the data '.repeat(3000)}\n`);
+    const d = Buffer.from(`Subject: d\n\n${'cut '.repeat(5000)}${'x'.repeat(2000)}\n`);
+    archive.addBuffer(a, 'a.eml', { compress: false, mtime: new Date(0) });
+    archive.addBuffer(b, 'dir/b.eml', { mtime: new Date(0) });
+    archive.addReadStream(Readable.from([c]), 'c.eml', { mtime: new Date(0) }); // sizes in a data descriptor
+    archive.addBuffer(d, 'd.eml', { mtime: new Date(0) });
+    archive.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of archive.outputStream) chunks.push(chunk as Buffer);
+    const whole = Buffer.concat(chunks);
+    const dAt = whole.indexOf(Buffer.from('d.eml'));
+    const cut = whole.subarray(0, dAt + 40); // inside d's data: no central directory
+    for (const input of [buf(cut), await fileInput('cut.zip', cut)]) {
+      const { events, error } = await collect(zipFormat.entries(input, limits()));
+      expect(entries(events).map((e) => [e.path, e.bytes.toString()])).toEqual([
+        ['a.eml', a.toString()],
+        ['dir/b.eml', b.toString()],
+        ['c.eml', c.toString()],
+      ]);
+      expect(events.at(-1)).toMatchObject({ kind: 'problem', path: 'd.eml', status: 'failed' });
+      expect((events.at(-1) as EntryProblem).reason).toMatch(/cut short/);
+      expect(error?.message).toMatch(
+        /3 member\(s\) recovered from their local headers, up to byte \d+ \(the data ends inside a member\)/,
+      );
+    }
+    // A damaged member is reported and the walk goes on to the next one.
+    const damaged = Buffer.from(cut);
+    const bData = damaged.indexOf(Buffer.from('dir/b.eml')) + 9;
+    for (let i = 5; i < 15; i++) damaged[bData + i] = (damaged[bData + i] ?? 0) ^ 0x55;
+    const { events } = await collect(zipFormat.entries(buf(damaged), limits()));
+    expect(events.map((e) => [e.kind, e.path])).toContainEqual(['entry', 'a.eml']);
+    expect(events.find((e) => e.path === 'dir/b.eml')?.kind).toBe('problem');
+    expect(entries(events).map((e) => e.path)).toEqual(['a.eml', 'c.eml']);
+    // The limits hold: a member over maxEntryBytes is not inflated past it.
+    const limited = await collect(zipFormat.entries(buf(cut), limits({ maxEntryBytes: 5000 })));
+    expect(limited.events.find((e) => e.path === 'dir/b.eml')).toMatchObject({
+      kind: 'problem',
+      status: 'limited',
+    });
   });
 
   it('reports a corrupt entry and keeps reading the others', async () => {

@@ -34,6 +34,29 @@ export interface EntryProblem {
 
 export type ContainerEvent = Entry | EntryProblem;
 
+/** A member read whole from a format that has no byte ranges and changes nothing (zip, gzip). */
+export function wholeEntry(path: string, bytes: Buffer): Entry {
+  return {
+    kind: 'entry',
+    path,
+    bytes,
+    byteStart: null,
+    byteEnd: null,
+    transformations: [],
+    isMessage: false,
+  };
+}
+
+/** A member that could not be read, without a byte range. */
+export function memberProblem(
+  path: string,
+  status: EntryProblem['status'],
+  reason: string,
+  bytes: Buffer | null = null,
+): EntryProblem {
+  return { kind: 'problem', path, status, reason, bytes, byteStart: null, byteEnd: null };
+}
+
 /**
  * One module per container format implements this. `entries` yields every member it can and a
  * problem for each it cannot; it throws only when the container itself is unreadable, and the

@@ -13,7 +13,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { ContainerEvent, ContainerFormat, ContainerInput } from '../format.ts';
+import { type ContainerEvent, type ContainerFormat, type ContainerInput, wholeEntry } from '../format.ts';
 import type { Limits } from '../limits.ts';
 import { boundsFor, readBounded } from './bounded.ts';
 
@@ -90,15 +90,7 @@ export async function* gzipEntries(input: ContainerInput, limits: Limits): Async
       bytes: read.bytes !== null && read.bytes.length > 0 ? read.bytes : null,
     };
   } else {
-    yield {
-      kind: 'entry',
-      path,
-      bytes: read.bytes ?? Buffer.alloc(0),
-      byteStart: null,
-      byteEnd: null,
-      transformations: [],
-      isMessage: false,
-    };
+    yield wholeEntry(path, read.bytes ?? Buffer.alloc(0));
   }
 }
 

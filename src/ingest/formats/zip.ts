@@ -1,6 +1,7 @@
 // zip, via yauzl. Every member becomes an entry or a problem; only an unreadable central
 // directory (truncated or corrupt archive) makes `entries` throw, after the members already
-// yielded.
+// yielded, and, when there is no directory at all, after those recovered from their local
+// headers (zip-local.ts).
 //
 // Entry names are kept exactly as recorded (`../../evil.eml`, `/etc/passwd`, `..\win.eml`, NUL
 // bytes…): a name is only ever stored as text and never used as a path on disk, so there is
@@ -16,9 +17,16 @@
 
 import { Buffer } from 'node:buffer';
 import yauzl from 'yauzl';
-import type { ContainerEvent, ContainerFormat, ContainerInput, EntryProblem } from '../format.ts';
+import {
+  type ContainerEvent,
+  type ContainerFormat,
+  type ContainerInput,
+  memberProblem,
+  wholeEntry,
+} from '../format.ts';
 import type { Limits } from '../limits.ts';
 import { boundsFor, RATIO_FLOOR_BYTES, readBounded } from './bounded.ts';
+import { localEntries } from './zip-local.ts';
 
 const METHODS: Record<number, string> = {
   1: 'shrink',
@@ -48,15 +56,6 @@ function isDirectory(e: yauzl.Entry, name: string): boolean {
   return name.endsWith('/') || (name.endsWith('\\') && (e.externalFileAttributes & 0x10) !== 0);
 }
 
-function problem(
-  path: string,
-  status: EntryProblem['status'],
-  reason: string,
-  bytes: Buffer | null = null,
-): EntryProblem {
-  return { kind: 'problem', path, status, reason, bytes, byteStart: null, byteEnd: null };
-}
-
 async function openZip(input: ContainerInput): Promise<yauzl.ZipFile> {
   const options: yauzl.Options = {
     lazyEntries: true,
@@ -75,7 +74,16 @@ async function openZip(input: ContainerInput): Promise<yauzl.ZipFile> {
 }
 
 export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
-  const zip = await openZip(input);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(input);
+  } catch (err) {
+    // No readable central directory (an archive cut short): salvage what the local headers give.
+    const walk = yield* localEntries(input, limits);
+    throw new Error(
+      `${message(err)}; ${walk.recovered} member(s) recovered from their local headers, up to byte ${walk.stoppedAt} (${walk.why})`,
+    );
+  }
   // Errors are taken from the listing iterator and the entry streams; one emitted with no
   // listener (after the listing ended) must not crash the process.
   zip.on('error', () => {});
@@ -96,7 +104,7 @@ export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncG
       const e = next.value;
       listed++;
       if (listed > limits.maxEntries) {
-        yield problem(
+        yield memberProblem(
           '',
           'limited',
           `archive lists ${zip.entryCount} entries, more than maxEntries (${limits.maxEntries}); entries after the ${limits.maxEntries}th were not read`,
@@ -123,10 +131,10 @@ async function readEntry(
   expandedSoFar: number,
   addExpanded: (n: number) => void,
 ): Promise<ContainerEvent> {
-  if (e.isEncrypted()) return problem(path, 'failed', 'encrypted entry');
+  if (e.isEncrypted()) return memberProblem(path, 'failed', 'encrypted entry');
   if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
     const name = METHODS[e.compressionMethod];
-    return problem(
+    return memberProblem(
       path,
       'failed',
       `unsupported compression method ${e.compressionMethod}${name ? ` (${name})` : ''}`,
@@ -134,21 +142,21 @@ async function readEntry(
   }
   // Declared sizes: enough to refuse, never enough to accept.
   if (e.uncompressedSize > limits.maxEntryBytes) {
-    return problem(
+    return memberProblem(
       path,
       'limited',
       `entry declares ${e.uncompressedSize} bytes, more than maxEntryBytes (${limits.maxEntryBytes}); not read`,
     );
   }
   if (expandedSoFar + e.uncompressedSize > limits.maxExpandedBytes) {
-    return problem(
+    return memberProblem(
       path,
       'limited',
       `archive would expand past maxExpandedBytes (${limits.maxExpandedBytes}) with this entry's declared ${e.uncompressedSize} bytes; not read`,
     );
   }
   if (e.uncompressedSize > RATIO_FLOOR_BYTES && e.uncompressedSize > e.compressedSize * limits.maxRatio) {
-    return problem(
+    return memberProblem(
       path,
       'limited',
       `entry declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed, a ratio over maxRatio (${limits.maxRatio}); not read (possible decompression bomb)`,
@@ -159,23 +167,23 @@ async function readEntry(
   try {
     stream = await zip.openReadStreamPromise(e);
   } catch (err) {
-    return problem(path, 'failed', `cannot read entry: ${message(err)}`);
+    return memberProblem(path, 'failed', `cannot read entry: ${message(err)}`);
   }
   const read = await readBounded(stream, {
     ...boundsFor(limits, expandedSoFar, e.compressedSize),
     declaredSize: e.uncompressedSize,
   });
   addExpanded(read.produced);
-  if (read.limit !== null) return problem(path, 'limited', read.limit.reason);
+  if (read.limit !== null) return memberProblem(path, 'limited', read.limit.reason);
   if (read.overDeclared) {
-    return problem(
+    return memberProblem(
       path,
       'failed',
       `entry expands to more than the ${e.uncompressedSize} bytes its header declares; stopped after ${read.produced} bytes (corrupt or hostile archive)`,
     );
   }
   if (read.error !== null) {
-    return problem(
+    return memberProblem(
       path,
       'failed',
       `entry data unreadable after ${read.produced} bytes: ${read.error.message}`,
@@ -184,7 +192,7 @@ async function readEntry(
   }
   const bytes = read.bytes ?? Buffer.alloc(0);
   if (bytes.length !== e.uncompressedSize) {
-    return problem(
+    return memberProblem(
       path,
       'failed',
       `entry has ${bytes.length} bytes but its header declares ${e.uncompressedSize} (corrupt entry)`,
@@ -192,17 +200,9 @@ async function readEntry(
     );
   }
   if (read.crc32 !== e.crc32) {
-    return problem(path, 'failed', 'CRC-32 mismatch: entry data is corrupt', bytes);
+    return memberProblem(path, 'failed', 'CRC-32 mismatch: entry data is corrupt', bytes);
   }
-  return {
-    kind: 'entry',
-    path,
-    bytes,
-    byteStart: null,
-    byteEnd: null,
-    transformations: [],
-    isMessage: false,
-  };
+  return wholeEntry(path, bytes);
 }
 
 const ZIP_LOCAL = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
