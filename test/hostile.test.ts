@@ -114,6 +114,17 @@ describe('hostile input', () => {
       ['z2.eml', message({ id: 'z2', body: 'filler '.repeat(3000) })],
     ]);
     writeFileSync(join(dump, 'truncated.zip'), goodZip.subarray(0, Math.floor(goodZip.length * 0.6)));
+    // A zip cut short with more members than the pipeline reads ahead: all before the cut are kept.
+    const many = await zip(
+      Array.from({ length: 40 }, (_, i): [string, Buffer] => [
+        `many-${String(i).padStart(2, '0')}.eml`,
+        message({ id: `many${i}`, body: `message ${i} `.repeat(50) }),
+      ]),
+    );
+    writeFileSync(
+      join(dump, 'cut-many.zip'),
+      many.subarray(0, many.indexOf(Buffer.from('many-39.eml')) + 60),
+    );
     const corrupt = Buffer.from(goodZip);
     corrupt.fill(0x5a, 40, 200);
     writeFileSync(join(dump, 'corrupt.zip'), corrupt);
@@ -232,6 +243,20 @@ describe('hostile input', () => {
       type: 'container',
       status: 'failed',
       reason: expect.stringMatching(/truncated or corrupt.*member\(s\) recovered from their local headers/),
+    });
+    expect(byPath('cut-many.zip')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/39 member\(s\) recovered/),
+    });
+    for (let i = 0; i < 39; i++) {
+      expect(byPath(`many-${String(i).padStart(2, '0')}.eml`)).toMatchObject({
+        type: 'message',
+        status: 'ok',
+      });
+    }
+    expect(byPath('many-39.eml')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/cut short/),
     });
     // The corrupt zip's directory is intact: its damaged entry fails, its sound entry is read.
     expect(byPath('corrupt.zip')).toMatchObject({ type: 'container', status: 'ok' });

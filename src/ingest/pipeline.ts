@@ -598,9 +598,19 @@ async function* readAhead<T extends ContainerEvent>(
   const queue: T[] = [];
   let queuedBytes = 0;
   let done = false;
+  // A container that fails (cut short) does so after members that must still be recorded: the
+  // failure is held until the members read before it have been handed on.
+  let failure: { error: unknown } | null = null;
   const fill = async () => {
     while (!done && queue.length < READ_AHEAD_ITEMS && queuedBytes < READ_AHEAD_BYTES) {
-      const next = await iterator.next();
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        failure = { error };
+        done = true;
+        break;
+      }
       if (next.done) {
         done = true;
         break;
@@ -618,6 +628,7 @@ async function* readAhead<T extends ContainerEvent>(
       yield event;
       await fill();
     }
+    if (failure) throw (failure as { error: unknown }).error;
   } finally {
     await iterator.return?.();
   }
