@@ -90,7 +90,7 @@ export function decideVerdict(
     const best = ranked[0]!;
     const bits = best.r.key?.bits ? `${best.r.key.bits}-bit ${best.r.key.type} key` : 'archived key';
     reasons.push(
-      `${label(best.r)} is valid: ${best.r.domain} signed these headers and this body (${bits} from ${best.r.key?.source ?? 'the key archive'}).`,
+      `${capitalise(label(best.r))} is valid: ${best.r.domain} signed these headers and ${best.r.bodyLength === null ? 'this body' : 'the start of this body'} (${bits} from ${best.r.key?.source ?? 'the key archive'}).`,
     );
     const caveats: string[] = [];
     for (const name of best.r.repairs) {
@@ -126,8 +126,8 @@ export function decideVerdict(
       const disclosure = r.key?.disclosure;
       reasons.push(
         disclosure
-          ? `${label(r)} verifies, but proves nothing: its private key was published on ${disclosure.disclosed} (${disclosure.source}), so anyone could have made it since. It still counts if the message is known to have existed before that date (for instance, if the dump was public earlier).`
-          : `${label(r)} verifies, but proves nothing: its key is only ${r.key?.bits ?? '?'} bits, which can be factored cheaply, so anyone could have made it after the fact.`,
+          ? `${capitalise(label(r))} verifies, but proves nothing: its private key was published on ${disclosure.disclosed} (${disclosure.source}), so anyone could have made it since. It still counts if the message is known to have existed before that date (for instance, if the dump was public earlier).`
+          : `${capitalise(label(r))} verifies, but proves nothing: its key is only ${r.key?.bits ?? '?'} bits, which can be factored cheaply, so anyone could have made it after the fact.`,
       );
     }
     for (const r of reports.filter((x) => x.result !== 'pass'))
