@@ -1,4 +1,6 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,8 +14,10 @@ import type {
   ContainerInput,
   Entry,
   EntryProblem,
+  Spool,
+  SpooledEntry,
 } from '../src/ingest/format.ts';
-import { gzipFormat } from '../src/ingest/formats/gzip.ts';
+import { gzipFormat, SPOOL_FROM_BYTES } from '../src/ingest/formats/gzip.ts';
 import { containerFormats, sniffContainer } from '../src/ingest/formats/index.ts';
 import {
   MBOX_CHUNK_BYTES,
@@ -58,8 +62,8 @@ async function collect(
   return { events: out, error: null };
 }
 
-async function all(format: ContainerFormat, input: ContainerInput, l: Limits = limits()) {
-  const { events, error } = await collect(format.entries(input, l));
+async function all(format: ContainerFormat, input: ContainerInput, l: Limits = limits(), spool?: Spool) {
+  const { events, error } = await collect(format.entries(input, l, spool));
   if (error) throw error;
   return events;
 }
@@ -668,6 +672,41 @@ describe('gzip', () => {
     expect(fromBuffer).toMatchObject({ kind: 'entry', path: '' });
     const [named] = await all(gzipFormat, buf(gzipSync(data), 'attic/letters.mbox.gz'));
     expect(named).toMatchObject({ kind: 'entry', path: 'letters.mbox' });
+  });
+
+  it('spools a large gzip to a file of the case instead of memory, and keeps what came before a cut', async () => {
+    // Random bytes, base64: barely compressible, so the .gz on disk is over the spooling size.
+    const data = Buffer.from(randomBytes(1_200_000).toString('base64'));
+    const gz = gzipSync(data);
+    expect(gz.length).toBeGreaterThan(SPOOL_FROM_BYTES);
+    let n = 0;
+    const spool = () => join(dir, `spool-${n++}`);
+    const [whole] = await all(gzipFormat, await fileInput('big.mbox.gz', gz), limits(), spool);
+    expect(whole).toMatchObject({ kind: 'spooled', path: 'big.mbox', size: data.length });
+    expect((await readFile((whole as SpooledEntry).file)).equals(data)).toBe(true);
+
+    const cut = await collect(
+      gzipFormat.entries(await fileInput('cut.mbox.gz', gz.subarray(0, 1_100_000)), limits(), spool),
+    );
+    expect(cut.events).toHaveLength(1);
+    const partial = await readFile((cut.events[0] as SpooledEntry).file);
+    expect(partial.length).toBeGreaterThan(1_000_000);
+    expect(data.subarray(0, partial.length).equals(partial)).toBe(true);
+    expect(cut.error?.message).toMatch(
+      /^corrupt gzip after \d+ decompressed bytes \(what came before was read\)/,
+    );
+
+    // Limits still apply, and a limited member leaves no file behind.
+    const limited = await all(
+      gzipFormat,
+      await fileInput('capped.gz', gz),
+      limits({ maxExpandedBytes: 500_000 }),
+      spool,
+    );
+    expect(limited).toMatchObject([{ kind: 'problem', status: 'limited' }]);
+    expect(existsSync(join(dir, `spool-${n - 1}`))).toBe(false);
+    // Small files, and gzip data held in memory, are inflated in memory as before.
+    expect((await all(gzipFormat, buf(gz, 'x.gz'), limits(), spool))[0]).toMatchObject({ kind: 'entry' });
   });
 
   it('stops a gzip bomb at the ratio limit without inflating it', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -125,6 +126,14 @@ describe('hostile input', () => {
       join(dump, 'cut-many.zip'),
       many.subarray(0, many.indexOf(Buffer.from('many-39.eml')) + 60),
     );
+    // A large .mbox.gz cut short: decompressed to a file of the case, its first messages read.
+    const bigMbox = mbox(
+      Array.from({ length: 30 }, (_, i) =>
+        message({ id: `gz${i}`, body: randomBytes(45_000).toString('base64').replace(/.{76}/g, '$&\n') }),
+      ),
+    );
+    const bigGz = gzipSync(bigMbox);
+    writeFileSync(join(dump, 'cut-big.mbox.gz'), bigGz.subarray(0, Math.floor(bigGz.length * 0.8)));
     const corrupt = Buffer.from(goodZip);
     corrupt.fill(0x5a, 40, 200);
     writeFileSync(join(dump, 'corrupt.zip'), corrupt);
@@ -258,6 +267,15 @@ describe('hostile input', () => {
       status: 'failed',
       reason: expect.stringMatching(/cut short/),
     });
+    expect(byPath('cut-big.mbox.gz')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(
+        /corrupt gzip after \d+ decompressed bytes \(what came before was read\)/,
+      ),
+    });
+    const gzMessages = rows.filter((r) => r.type === 'message' && r.status === 'ok' && /^\d+$/.test(r.path));
+    expect(gzMessages.length).toBeGreaterThanOrEqual(20);
+    expect(readdirSync(join(caseDir, 'blobs', 'tmp'))).toEqual([]);
     // The corrupt zip's directory is intact: its damaged entry fails, its sound entry is read.
     expect(byPath('corrupt.zip')).toMatchObject({ type: 'container', status: 'ok' });
     expect(byPath('z1.eml')).toMatchObject({

@@ -32,7 +32,28 @@ export interface EntryProblem {
   byteEnd: number | null;
 }
 
-export type ContainerEvent = Entry | EntryProblem;
+/**
+ * A member too large to hold in memory (the mbox inside a large .mbox.gz), written to a temporary
+ * file of the case by the format. The pipeline reads it from there and removes the file.
+ */
+export interface SpooledEntry {
+  kind: 'spooled';
+  path: string;
+  file: string;
+  size: number;
+  byteStart: null;
+  byteEnd: null;
+}
+
+export type ContainerEvent = Entry | EntryProblem | SpooledEntry;
+
+/** A new temporary file path inside the case, for a format to spool a large member to. */
+export type Spool = () => string;
+
+/** Bytes an event holds in memory. */
+export function heldBytes(event: ContainerEvent): number {
+  return event.kind === 'spooled' ? 0 : (event.bytes?.length ?? 0);
+}
 
 /** A member read whole from a format that has no byte ranges and changes nothing (zip, gzip). */
 export function wholeEntry(path: string, bytes: Buffer): Entry {
@@ -66,5 +87,5 @@ export interface ContainerFormat {
   readonly name: string;
   /** Recognise the format from its first bytes (at least 512 when the input has them) and its name. */
   sniff(head: Buffer, name: string): boolean;
-  entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent>;
+  entries(input: ContainerInput, limits: Limits, spool?: Spool): AsyncIterable<ContainerEvent>;
 }

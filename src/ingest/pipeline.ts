@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { Case } from '../core/case.ts';
 import { recordCustody } from '../core/custody.ts';
@@ -9,7 +9,13 @@ import { formatBytes } from '../mail/parse.ts';
 import { sha256File, sha256Hex } from '../store/blobs.ts';
 import type { ItemType, NewItem, Placement, SourceCounts } from '../store/store.ts';
 import type { MessageAnalyser, MessageAnalysis } from './analysis.ts';
-import type { ContainerEvent, ContainerFormat, ContainerInput } from './format.ts';
+import {
+  type ContainerEvent,
+  type ContainerFormat,
+  type ContainerInput,
+  heldBytes,
+  type SpooledEntry,
+} from './format.ts';
 import { sniffContainer } from './formats/index.ts';
 import { unescapeMbox } from './formats/mbox.ts';
 import { defaultLimits, type Limits } from './limits.ts';
@@ -240,26 +246,7 @@ class IngestRun {
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
       await this.begin();
-      if (container) {
-        const input: ContainerInput = { kind: 'file', path: file.absolute, size: file.size };
-        await this.ingestContainer(container, input, sha256, file.size, at, context);
-      } else {
-        const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
-        const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
-        const reason = `${isMessage ? 'message' : 'file'} of ${formatBytes(file.size)} exceeds the ${formatBytes(limit)} reading limit; stored unread`;
-        const item = this.newItem(
-          sha256,
-          file.size,
-          isMessage ? 'message' : this.typeFor(context),
-          isMessage ? 'eml' : 'unknown',
-          context,
-          'limited',
-          reason,
-        );
-        const { isNew } = await store.putItem(item, at);
-        if (isNew) await this.kase.blobs.putFile(sha256, file.absolute);
-        this.count(isNew);
-      }
+      await this.recordOnDisk(file.absolute, file.size, sha256, head, container, at, context);
       await this.finishFile(sourceId, file, sha256);
       return { sha256, alreadyDone: false };
     }
@@ -274,6 +261,57 @@ class IngestRun {
     await this.ingestBytes(bytes, sha256, at, context);
     await this.finishFile(sourceId, file, sha256);
     return { sha256, alreadyDone: false };
+  }
+
+  /**
+   * A file too large to hold in memory, or a container to stream: the container is read from
+   * disk; anything else is stored and marked limited.
+   */
+  private async recordOnDisk(
+    path: string,
+    size: number,
+    sha256: string,
+    head: Buffer,
+    container: ContainerFormat | null,
+    at: Placement,
+    context: Context,
+  ): Promise<void> {
+    if (container) {
+      await this.ingestContainer(container, { kind: 'file', path, size }, sha256, size, at, context);
+      return;
+    }
+    const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
+    const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
+    const reason = `${isMessage ? 'message' : 'file'} of ${formatBytes(size)} exceeds the ${formatBytes(limit)} reading limit; stored unread`;
+    const item = this.newItem(
+      sha256,
+      size,
+      isMessage ? 'message' : this.typeFor(context),
+      isMessage ? 'eml' : 'unknown',
+      context,
+      'limited',
+      reason,
+    );
+    const { isNew } = await this.kase.store.putItem(item, at);
+    if (isNew) await this.kase.blobs.putFile(sha256, path);
+    this.count(isNew);
+  }
+
+  /** A member a format spooled to a temporary file: read from there like a file of the dump, then removed. */
+  private async ingestSpooled(event: SpooledEntry, at: Placement, context: Context): Promise<void> {
+    try {
+      const head = readHead(event.file, 4096);
+      const container = context.isMessage ? null : sniffContainer(head, event.path);
+      const tooLarge = event.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
+      if (container || tooLarge) {
+        const sha256 = await sha256File(event.file);
+        await this.recordOnDisk(event.file, event.size, sha256, head, container, at, context);
+      } else {
+        await this.ingestBytes(readFileSync(event.file), null, at, context);
+      }
+    } finally {
+      rmSync(event.file, { force: true });
+    }
   }
 
   /**
@@ -384,17 +422,20 @@ class IngestRun {
     if (tooDeep) return;
     let entries = 0;
     try {
-      const events = readAhead(format.entries(input, this.limits), (event) => {
-        if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
-        const claimed = event.isMessage || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
-        if (
-          !event.isMessage &&
-          (sniffContainer(event.bytes.subarray(0, 4096), event.path) ||
-            !(claimed || looksLikeMessage(event.bytes)))
-        )
-          return;
-        this.analyseAhead(event.bytes, event.transformations, claimed);
-      });
+      const events = readAhead(
+        format.entries(input, this.limits, () => this.kase.blobs.spoolPath()),
+        (event) => {
+          if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
+          const claimed = event.isMessage || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
+          if (
+            !event.isMessage &&
+            (sniffContainer(event.bytes.subarray(0, 4096), event.path) ||
+              !(claimed || looksLikeMessage(event.bytes)))
+          )
+            return;
+          this.analyseAhead(event.bytes, event.transformations, claimed);
+        },
+      );
       for await (const event of events) {
         entries++;
         const place: Placement = {
@@ -410,15 +451,17 @@ class IngestRun {
           await this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
           continue;
         }
-        await this.ingestBytes(event.bytes, null, place, {
+        const member: Context = {
           depth: context.depth + 1,
-          isMessage: event.isMessage,
+          isMessage: event.kind === 'entry' && event.isMessage,
           claimedMessage: MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase()),
           parentType: 'container',
           declaredType: null,
           filename: basename(event.path),
-          transformations: event.transformations,
-        });
+          transformations: event.kind === 'entry' ? event.transformations : [],
+        };
+        if (event.kind === 'spooled') await this.ingestSpooled(event, place, member);
+        else await this.ingestBytes(event.bytes, null, place, member);
         if (this.options.onProgress) this.progress(event.path);
       }
     } catch (err) {
@@ -617,14 +660,14 @@ async function* readAhead<T extends ContainerEvent>(
       }
       ahead(next.value);
       queue.push(next.value);
-      queuedBytes += next.value.bytes?.length ?? 0;
+      queuedBytes += heldBytes(next.value);
     }
   };
   try {
     await fill();
     while (queue.length > 0) {
       const event = queue.shift()!;
-      queuedBytes -= event.bytes?.length ?? 0;
+      queuedBytes -= heldBytes(event);
       yield event;
       await fill();
     }

@@ -63,6 +63,11 @@ export class BlobStore {
     return join(this.tmp, `${sha256}.${process.pid}.${this.#instance}.${this.#temporaries++}`);
   }
 
+  /** A new temporary file path, for a member spooled to disk while it is read (removed if the run dies). */
+  spoolPath(): string {
+    return join(this.tmp, `spool.${process.pid}.${this.#instance}.${this.#temporaries++}`);
+  }
+
   pathOf(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
     return join(this.root, sha256.slice(0, 2), sha256);

@@ -1,6 +1,7 @@
 // Reading a decompressing stream without ever trusting what the container says about sizes:
 // bytes are counted as they come out and the stream is destroyed as soon as a limit is crossed.
 
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Limits } from '../limits.ts';
 
@@ -70,6 +71,38 @@ function checkLimit(produced: number, b: Bounds): BoundedRead['limit'] {
 export interface ByteStream extends AsyncIterable<unknown> {
   destroy(err?: Error): unknown;
   readonly destroyed?: boolean;
+}
+
+/**
+ * Writes `stream` to the new file `path` up to its end or the first limit, like readBounded but
+ * without holding the bytes (maxEntryBytes, a bound on memory, does not apply). Never rejects;
+ * the file holds what was produced before an error, and nothing useful after a limit.
+ */
+export async function spoolBounded(
+  stream: ByteStream,
+  b: Omit<Bounds, 'maxEntryBytes'>,
+  path: string,
+): Promise<Omit<BoundedRead, 'bytes' | 'crc32'>> {
+  const fd = openSync(path, 'wx', 0o600);
+  const bounds = { ...b, maxEntryBytes: Number.POSITIVE_INFINITY };
+  let produced = 0;
+  let limit: BoundedRead['limit'] = null;
+  let error: Error | null = null;
+  try {
+    for await (const chunk of stream) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      produced += buf.length;
+      limit = checkLimit(produced, bounds);
+      if (limit !== null) break;
+      for (let at = 0; at < buf.length; ) at += writeSync(fd, buf, at);
+    }
+  } catch (err) {
+    error = err instanceof Error ? err : new Error(String(err));
+  } finally {
+    closeSync(fd);
+    if (!stream.destroyed) stream.destroy();
+  }
+  return { produced, limit, overDeclared: false, error };
 }
 
 /** Reads `stream` to its end or to the first limit, whichever comes first. Never rejects. */

@@ -8,14 +8,21 @@
 // `x.tar`); else (a nameless entry) the empty string. The pipeline re-sniffs
 // the entry, so a tar inside is handled as a container whatever the name.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type ContainerEvent, type ContainerFormat, type ContainerInput, wholeEntry } from '../format.ts';
+import {
+  type ContainerEvent,
+  type ContainerFormat,
+  type ContainerInput,
+  memberProblem,
+  type Spool,
+  wholeEntry,
+} from '../format.ts';
 import type { Limits } from '../limits.ts';
-import { boundsFor, readBounded } from './bounded.ts';
+import { type ByteStream, boundsFor, readBounded, spoolBounded } from './bounded.ts';
 
 const FEXTRA = 4;
 const FEED_BYTES = 16 * 1024;
@@ -60,7 +67,17 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
   }
 }
 
-export async function* gzipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
+/**
+ * A gzip file on disk larger than this is decompressed to a temporary file of the case rather than
+ * into memory (when the caller offers one): a multi-GB .mbox.gz is then read like a large mbox.
+ */
+export const SPOOL_FROM_BYTES = 1024 ** 2;
+
+export async function* gzipEntries(
+  input: ContainerInput,
+  limits: Limits,
+  spool?: Spool,
+): AsyncGenerator<ContainerEvent> {
   const head = input.kind === 'file' ? await readHead(input.path, 64 * 1024) : input.data;
   const fallback = input.kind === 'file' ? input.path : input.name;
   const path = gzipHeaderName(head) ?? (fallback ? gunzippedName(fallback) : '');
@@ -75,6 +92,10 @@ export async function* gzipEntries(input: ContainerInput, limits: Limits): Async
   const gunzip = createGunzip();
   source.on('error', (err: Error) => gunzip.destroy(err));
   source.pipe(gunzip);
+  if (spool && input.kind === 'file' && input.size > SPOOL_FROM_BYTES) {
+    yield* spooled(gunzip, source, path, limits, compressedSize, spool());
+    return;
+  }
   const read = await readBounded(gunzip, { ...boundsFor(limits, 0, compressedSize), declaredSize: null });
   source.unpipe(gunzip);
   source.destroy();
@@ -94,12 +115,41 @@ export async function* gzipEntries(input: ContainerInput, limits: Limits): Async
   }
 }
 
+/**
+ * The decompressed stream written to `file`. A stream cut short still yields what came before
+ * (a truncated .mbox.gz keeps its first messages), then fails the container with the reason.
+ */
+async function* spooled(
+  gunzip: ByteStream,
+  source: Readable,
+  path: string,
+  limits: Limits,
+  compressedSize: number,
+  file: string,
+): AsyncGenerator<ContainerEvent> {
+  const { maxEntryBytes: _inMemoryOnly, ...bounds } = boundsFor(limits, 0, compressedSize);
+  const read = await spoolBounded(gunzip, { ...bounds, declaredSize: null }, file);
+  source.unpipe(gunzip as unknown as NodeJS.WritableStream);
+  source.destroy();
+  if (read.limit !== null) {
+    rmSync(file, { force: true });
+    yield memberProblem(path, 'limited', `gzip: ${read.limit.reason}`);
+    return;
+  }
+  yield { kind: 'spooled', path, file, size: read.produced, byteStart: null, byteEnd: null };
+  if (read.error !== null) {
+    throw new Error(
+      `corrupt gzip after ${read.produced} decompressed bytes (what came before was read): ${read.error.message}`,
+    );
+  }
+}
+
 export const gzipFormat: ContainerFormat = {
   name: 'gzip',
   sniff(head: Buffer): boolean {
     return head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
   },
-  entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
-    return gzipEntries(input, limits);
+  entries(input: ContainerInput, limits: Limits, spool?: Spool): AsyncIterable<ContainerEvent> {
+    return gzipEntries(input, limits, spool);
   },
 };
