@@ -12,7 +12,7 @@ import { createReadStream, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import {
   type ContainerEvent,
   type ContainerFormat,
@@ -22,7 +22,7 @@ import {
   wholeEntry,
 } from '../format.ts';
 import type { Limits } from '../limits.ts';
-import { type ByteStream, boundsFor, readBounded, spoolBounded } from './bounded.ts';
+import { boundsFor, readBounded, spoolBounded } from './bounded.ts';
 
 const FEXTRA = 4;
 const FEED_BYTES = 16 * 1024;
@@ -120,7 +120,7 @@ export async function* gzipEntries(
  * (a truncated .mbox.gz keeps its first messages), then fails the container with the reason.
  */
 async function* spooled(
-  gunzip: ByteStream,
+  gunzip: Gunzip,
   source: Readable,
   path: string,
   limits: Limits,
@@ -129,7 +129,7 @@ async function* spooled(
 ): AsyncGenerator<ContainerEvent> {
   const { maxEntryBytes: _inMemoryOnly, ...bounds } = boundsFor(limits, 0, compressedSize);
   const read = await spoolBounded(gunzip, { ...bounds, declaredSize: null }, file);
-  source.unpipe(gunzip as unknown as NodeJS.WritableStream);
+  source.unpipe(gunzip);
   source.destroy();
   if (read.limit !== null) {
     rmSync(file, { force: true });
