@@ -781,6 +781,10 @@ describe('crible verify (CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'crible-cli-'));
     writeFileSync(join(dir, 'm.eml'), message());
     expect(run([join(dir, 'm.eml'), '--at', 'yesterday-ish']).status).toBe(2);
+    // key files next to --case would be silently ignored: refused instead
+    const both = run([join(dir, 'm.eml'), '--case', dir, '--keys', join(dir, 'keys.json')]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/import files first/);
     expect(existsSync(join(dir, 'm.eml'))).toBe(true);
   });
 });

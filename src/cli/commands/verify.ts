@@ -24,7 +24,7 @@ export function registerVerify(program: Command): void {
     .argument('[file]', 'the message, exact bytes as exported')
     .option(
       '--case <dir>',
-      'with a file: use the case’s key archive; alone: re-verify the case’s messages that newly imported keys can change',
+      'with a file: use the case’s key archive and disclosed keys; alone: re-verify the case’s messages that newly imported keys or disclosures can change',
     )
     .option('--all', 'with --case alone: re-verify every signed message of the case')
     .option('--keys <file...>', 'DKIM key archive files (JSON map, zone file, CSV/JSON rows)')
@@ -51,6 +51,10 @@ export function registerVerify(program: Command): void {
           proof?: string;
         },
       ) => {
+        if (opts.case && (opts.keys || opts.disclosed))
+          throw new UsageError(
+            'with --case the case’s own keys are used: import files first (crible keys import / import-disclosed)',
+          );
         if (file === undefined) {
           if (!opts.case) throw new UsageError('give a message file, or --case <dir> to re-verify a case');
           return reverify(opts.case, opts.all ?? false, opts.dns ?? false, opts.json ?? false);
