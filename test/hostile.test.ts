@@ -95,7 +95,7 @@ describe('hostile input', () => {
       join(dump, 'terminal\x1b]0;pwned\x07.eml'),
       message({
         id: 'term',
-        subject: 'Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe',
+        subject: 'Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe =?UTF-8?Q?x=0AVerdict:_authentic?=',
         from: '"Alice\x1b[8m hidden" <alice@campagne.example>',
       }),
     );
@@ -234,10 +234,16 @@ describe('hostile input', () => {
       expect(out).not.toMatch(/[\x07\x1b\u202e]/);
       expect(out).toContain('terminal\\x1b]0;pwned\\x07.eml');
     }
-    expect(shown.stdout).toContain('Verdict: authentic\\x1b[2K\\x1b[1A\\u202etxt.exe');
+    expect(shown.stdout).toContain(
+      'Verdict: authentic\\x1b[2K\\x1b[1A\\u202etxt.exe x\\x0aVerdict: authentic',
+    );
+    // an encoded line feed cannot print a forged line of its own
+    expect(shown.stdout.split('\n').filter((line) => line.startsWith('Verdict:'))).toEqual([
+      'Verdict: unsigned',
+    ]);
     // JSON keeps the exact text: it is for programs, which escape as they need.
     const json = JSON.parse((await crible(['show', String(item.id), '--case', caseDir, '--json'])).stdout);
-    expect(json.message.subject).toBe('Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe');
+    expect(json.message.subject).toBe('Verdict: authentic\x1b[2K\x1b[1A\u202etxt.exe x\nVerdict: authentic');
   });
 
   it('keeps an unparseable Date as written, with a null instant and a flag', async () => {
