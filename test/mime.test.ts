@@ -616,6 +616,24 @@ describe('parseMessage (parse.ts on top of mime.ts)', () => {
     expect(cp1252.message?.flags).toContain('8bit-headers:windows-1252-fallback');
   });
 
+  it('reads the whole header block of a part bomb whose header is windows-1252 (it grows when transcoded)', async () => {
+    const parts = Array.from(
+      { length: 20 },
+      (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\np${i}\r\n`,
+    ).join('');
+    const raw = Buffer.from(
+      `Subject: R\xe9union \xe9t\xe9 \xe0 l'h\xf4tel\r\nFrom: a@b.example\r\nContent-Type: multipart/mixed; boundary=b\r\nDate: Tue, 02 May 2017 10:15:00 +0200\r\n\r\n${parts}--b--\r\n`,
+      'latin1',
+    );
+    const parsed = await parseMessage(raw, { ...defaultLimits, maxMimeParts: 5 }, true);
+    expect(parsed.status).toBe('limited');
+    expect(parsed.message).toMatchObject({
+      dateRaw: 'Tue, 02 May 2017 10:15:00 +0200',
+      date: '2017-05-02T08:15:00.000Z',
+    });
+    expect(parsed.message?.flags).toContain('8bit-headers:windows-1252-fallback');
+  });
+
   it('returns a message/rfc822 part raw, byte for byte, as a message part', async () => {
     const inner =
       'From: x@y.example\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n--i\r\n\r\nbody  \r\n--i--\r\n';

@@ -64,6 +64,8 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   const headerBytes = bytes.subarray(0, headerEnd);
   let headerRaw: string;
   let input = bytes;
+  // Where the header block ends in `input` (it grows when transcoded).
+  let inputHeaderEnd = headerEnd;
   if (!isAscii(headerBytes)) {
     try {
       headerRaw = utf8.decode(headerBytes);
@@ -72,7 +74,9 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
       // Not UTF-8: the usual culprit is a Western mail client writing raw Windows-1252.
       headerRaw = windows1252.decode(headerBytes);
       flags.push('8bit-headers:windows-1252-fallback');
-      input = Buffer.concat([Buffer.from(headerRaw, 'utf8'), bytes.subarray(headerEnd)]);
+      const transcoded = Buffer.from(headerRaw, 'utf8');
+      input = Buffer.concat([transcoded, bytes.subarray(headerEnd)]);
+      inputHeaderEnd = transcoded.length;
     }
   } else {
     headerRaw = headerBytes.toString('latin1');
@@ -82,7 +86,7 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   const tooManyParts = partCount > limits.maxMimeParts;
   if (tooManyParts) {
     // Parse the header block only: the body of a part bomb is kept in the stored bytes, unread.
-    input = Buffer.concat([input.subarray(0, headerEnd), Buffer.from('\r\n\r\n')]);
+    input = Buffer.concat([input.subarray(0, inputHeaderEnd), Buffer.from('\r\n\r\n')]);
   }
 
   let email: MimeMessage;
@@ -101,13 +105,13 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   }
   for (const flag of email.flags) flags.push(flag);
 
-  const header = (name: string): string | null => email.headers.find((h) => h.key === name)?.value ?? null;
-  const dateRaw = header('date');
+  const dates = email.headers.filter((h) => h.key === 'date');
+  const dateRaw = dates[0]?.value ?? null;
   const date = parseMailDate(dateRaw);
   if (dateRaw === null) flags.push('date:missing');
   else if (date === null) flags.push('date:unparseable');
   else for (const note of date.notes) flags.push(`date:${note}`);
-  if (email.headers.filter((h) => h.key === 'date').length > 1) flags.push('date:several');
+  if (dates.length > 1) flags.push('date:several');
 
   const parts: MessagePart[] = email.attachments.map((attachment, index) => ({
     path: `part/${index + 1}${attachment.filename ? `/${attachment.filename}` : ''}`,
