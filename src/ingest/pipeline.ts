@@ -465,7 +465,10 @@ class IngestRun {
         if (this.options.onProgress) this.progress(event.path);
       }
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // Only the container's own failure is its status; a failure to record (disk full, database
+      // error) ends the run, which rolls the file back.
+      if (!(err instanceof ContainerFailure)) throw err;
+      const message = err.cause instanceof Error ? err.cause.message : String(err.cause);
       await store.setItemStatus(
         id,
         'failed',
@@ -629,6 +632,13 @@ class IngestRun {
   }
 }
 
+/** A container that could not be read further (cut short, corrupt): its members before that are kept. */
+class ContainerFailure extends Error {
+  constructor(cause: unknown) {
+    super('container unreadable', { cause });
+  }
+}
+
 /**
  * Iterates a container's events while looking a bounded distance ahead, calling `ahead` on each
  * event as it is read so that work on it (analysis in a worker) overlaps with recording earlier ones.
@@ -671,7 +681,7 @@ async function* readAhead<T extends ContainerEvent>(
       yield event;
       await fill();
     }
-    if (failure) throw (failure as { error: unknown }).error;
+    if (failure) throw new ContainerFailure((failure as { error: unknown }).error);
   } finally {
     await iterator.return?.();
   }
