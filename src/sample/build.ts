@@ -18,6 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { keyName } from '../keys/formats/types.ts';
 import { PEOPLE } from './corpus.ts';
 import { makeCsv, makeDocx, makePdf, makeZip, pdfDate } from './documents.ts';
 import { encodeQuotedPrintable, parisOffsetMinutes } from './mime.ts';
@@ -521,7 +522,7 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
     tar: { path: 'documents.tar.gz', entries: tarEntries.map((e) => e.name) },
     documents: docs,
     keys: keys.map((k) => ({
-      name: `${k.selector}._domainkey.${k.domain}`,
+      name: keyName(k.selector, k.domain),
       domain: k.domain,
       selector: k.selector,
       type: k.type,

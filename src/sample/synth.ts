@@ -6,6 +6,7 @@
 
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { keyName } from '../keys/formats/types.ts';
 import {
   ATTACHMENT_NAMES,
   CITIES,
@@ -101,7 +102,7 @@ export function generateDkimKeys(specs: DkimKeySpec[] = DEFAULT_KEY_SPECS): Dkim
 export function keyFileJson(keys: DkimKey[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const k of keys) {
-    const name = `${k.selector}._domainkey.${k.domain}`.toLowerCase();
+    const name = keyName(k.selector, k.domain);
     const list = out[name] ?? [];
     list.push(k.record);
     out[name] = list;

@@ -6,6 +6,7 @@ import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
 import type { Store, VerificationToStore } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
+import { signatureKeyName } from './signature-header.ts';
 import type { MessageVerification } from './types.ts';
 
 /** What the case holds for verifying: its key archive as a resolver, and its disclosed keys. */
@@ -76,7 +77,7 @@ export function verificationRecord(verification: MessageVerification): Verificat
     judgedAt: verification.at,
     reportJson: JSON.stringify(verification),
     signatures: verification.signatures.map((s) => ({
-      keyName: `${s.selector}._domainkey.${s.domain}`,
+      keyName: signatureKeyName(s.selector, s.domain),
       result: s.result,
     })),
   };

@@ -7,10 +7,10 @@ import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
-import { parseHeaders, toALabel } from './mailauth-internals.ts';
+import { parseHeaders } from './mailauth-internals.ts';
 import { canonicalBodyAfter, type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
-import { parseSignature, type SignatureInfo } from './signature-header.ts';
+import { parseSignature, type SignatureInfo, signatureKeyName } from './signature-header.ts';
 import { resolveTime } from './time.ts';
 import {
   MAX_CHECKED_SIGNATURES,
@@ -222,8 +222,7 @@ function keyReport(record: KeyRecord, parsed: ParsedKey | null): NonNullable<Sig
 
 async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise<SignatureReport> {
   const report = emptyReport(sig);
-  // RFC 8616 §3: internationalised names are looked up as A-labels.
-  const name = `${toALabel(sig.selector)}._domainkey.${toALabel(sig.domain)}`.toLowerCase();
+  const name = signatureKeyName(sig.selector, sig.domain);
   const flagsFor = (
     s: SignatureInfo,
     pm: PreparedMessage,

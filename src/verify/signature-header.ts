@@ -1,5 +1,6 @@
 // Reads one DKIM-Signature field (RFC 6376 §3.5) into the values we report and check.
-import { isSameOrSubdomain, type ParsedHeader, parseDkimHeaders } from './mailauth-internals.ts';
+import { keyName } from '../keys/formats/types.ts';
+import { isSameOrSubdomain, type ParsedHeader, parseDkimHeaders, toALabel } from './mailauth-internals.ts';
 
 export interface SignatureInfo {
   index: number;
@@ -139,4 +140,12 @@ function invalidReason(
   if (!/^[\p{L}\p{N}_.-]+$/u.test(s.domain) || !/^[\p{L}\p{N}_.-]+$/u.test(s.selector))
     return 'the signature names an invalid domain or selector';
   return null;
+}
+
+/**
+ * The DNS name a signature's key is looked up under (s=/d= as A-labels, RFC 8616 §3), the same
+ * name the key archive files records under: also what a stored signature is re-verified by.
+ */
+export function signatureKeyName(selector: string, domain: string): string {
+  return keyName(toALabel(selector), toALabel(domain));
 }

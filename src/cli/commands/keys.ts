@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { keyName } from '../../keys/formats/types.ts';
 import type { Store } from '../../store/store.ts';
 import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
 import { printJson, printLines, table } from '../output.ts';
@@ -51,7 +52,7 @@ export function registerKeys(program: Command): void {
               ...table([
                 ['name', 'disclosed', 'source', 'key'],
                 ...disclosed.map((d) => [
-                  `${d.selector}._domainkey.${d.domain}`,
+                  keyName(d.selector, d.domain),
                   d.disclosed,
                   d.source,
                   d.publicKey ? abbreviate(`p=${d.publicKey}`) : '(every key of the selector)',

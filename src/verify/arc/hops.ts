@@ -4,6 +4,7 @@
 // intermediary's seal holds and where the message changed.
 import crypto from 'node:crypto';
 import type { ArcHop } from '../arc.ts';
+import { signatureKeyName } from '../signature-header.ts';
 import { type KeyLookupFn, type KeyTrial, tryKeys, weakKeyNote } from './keys.ts';
 import {
   type BodyHasher,
@@ -155,7 +156,7 @@ function verifier(signAlgo: 'rsa' | 'ed25519', data: Buffer, b: string) {
 }
 
 function keyName(tags: TagMap | undefined): string {
-  return `${tagString(tags, 's')}._domainkey.${tagString(tags, 'd')}`.toLowerCase();
+  return signatureKeyName(tagString(tags, 's'), tagString(tags, 'd'));
 }
 
 function describeKey(trial: KeyTrial): string[] {
