@@ -168,7 +168,8 @@ export async function* localEntries(
       const extraLength = header.readUInt16LE(28);
       const name = source.read(position + LOCAL_HEADER_BYTES, nameLength);
       if (name.length < nameLength) return end('the data ends inside a member header');
-      const path = yauzl.getFileNameLowLevel(flags, name, [], false);
+      // As zip.ts reads names (kept as recorded, `..\\x` included); the local extra field is not parsed.
+      const path = yauzl.getFileNameLowLevel(flags, name, [], true);
       const dataStart = position + LOCAL_HEADER_BYTES + nameLength + extraLength;
       const sizesFollow = (flags & 0x08) !== 0;
       if (++members > limits.maxEntries) {
