@@ -53,11 +53,11 @@ interface MessageContext {
 }
 
 export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<MessageVerification> {
-  // Bare LFs are never accepted silently: mailauth's parsers and its relaxed canonicaliser read
-  // a bare LF as a line end, so a message that has any is checked as a repaired copy
-  // (lf-to-crlf, reported). The header block is scanned up front; the body only when its hash
-  // was not settled by the exact fast path (which hashes the bytes as they are), so that clean
-  // messages are not scanned twice.
+  // A bare LF is never read as a line end silently: mailauth's parsers and its relaxed
+  // canonicaliser do, so a message that has any is checked as a repaired copy (lf-to-crlf,
+  // reported). The header block is scanned up front; the body only when mailauth's canonicaliser
+  // ran or a repair was tried (the fast path declines bare LFs under relaxed, and hashes the bytes
+  // as they are under simple), so that clean messages are not scanned twice.
   const headerBlock = raw.subarray(0, splitHeader(raw)?.bodyStart ?? raw.length);
   const signed = SIGNED_FIELD.test(headerBlock.toString('latin1'));
   const lines = lineCount(headerBlock);

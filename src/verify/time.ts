@@ -38,14 +38,22 @@ export function dateHeader(headers: ParsedHeader[]): Date | null {
   return h ? instantOf(headerValue(h)) : null;
 }
 
-/** Received dates with the position of their field in the header block (0 = top). */
+const receivedCache = new WeakMap<ParsedHeader[], { position: number; date: Date }[]>();
+
+/**
+ * Received dates with the position of their field in the header block (0 = top). Read once per
+ * header list: every signature's flags ask for them.
+ */
 export function receivedDates(headers: ParsedHeader[]): { position: number; date: Date }[] {
+  const cached = receivedCache.get(headers);
+  if (cached) return cached;
   const out: { position: number; date: Date }[] = [];
   headers.forEach((h, position) => {
     if (h.key !== 'received') return;
     const date = receivedDate(h);
     if (date) out.push({ position, date });
   });
+  receivedCache.set(headers, out);
   return out;
 }
 

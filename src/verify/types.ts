@@ -48,7 +48,7 @@ export interface SignatureReport {
   headersAuthentic: boolean | null;
   /** The key record that matched (or the only one tried); null when there was none. */
   key: SignatureKeyReport | null;
-  /** See FLAG_DESCRIPTIONS in flags.ts. */
+  /** See describeFlag in flags.ts. */
   flags: string[];
   /** Names of the export repairs undone before this signature passed (see repairs.ts). */
   repairs: string[];
