@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cribleBin, message, tempDir } from './helpers/mail.ts';
@@ -23,6 +23,7 @@ describe('crible CLI', () => {
     ['demo'],
     ['verify'],
     ['keys', 'import'],
+    ['keys', 'import-disclosed'],
     ['keys', 'list'],
     ['proof'],
   ])('has --help for %s %s', (...command) => {
@@ -34,6 +35,24 @@ describe('crible CLI', () => {
   it('exits 2 on an unknown option or a missing argument', () => {
     expect(run(['ingest', '--case']).status).toBe(2);
     expect(run(['list', '--no-such-option']).status).toBe(2);
+  });
+
+  it('exits 2 on a key file that cannot be read, before creating the case', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'm.eml'), message({ id: 'k' }));
+    for (const option of ['--keys', '--disclosed']) {
+      const result = run([
+        'ingest',
+        join(root, 'm.eml'),
+        '--case',
+        join(root, 'case'),
+        option,
+        join(root, 'nope'),
+      ]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/cannot read file .*nope: ENOENT/);
+      expect(existsSync(join(root, 'case'))).toBe(false);
+    }
   });
 
   const hasScript = spawnSync('script', ['--version']).status === 0;

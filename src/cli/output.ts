@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { safeText } from '../report/safe-text.ts';
 
 /** Results go to stdout; progress and diagnostics to stderr. */
@@ -28,6 +29,15 @@ export function table(rows: string[][]): string[] {
 
 /** A usage error the user can fix: exit code 2. */
 export class UsageError extends Error {}
+
+/** A file named on the command line (key files, lists): a usage error when it cannot be read. */
+export function readOptionFile(what: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as { code?: string }).code ?? err}`);
+  }
+}
 
 export function parseItemId(text: string): number {
   const id = Number(text);

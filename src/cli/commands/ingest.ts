@@ -4,7 +4,7 @@ import { openCase } from '../../core/case.ts';
 import { type CaseIngestSummary, ingestIntoCase } from '../../core/ingest-case.ts';
 import type { IngestProgress } from '../../ingest/pipeline.ts';
 import { formatBytes } from '../../mail/parse.ts';
-import { printJson, printLines, table, UsageError } from '../output.ts';
+import { printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 
 export function registerIngest(program: Command): void {
   program
@@ -40,6 +40,8 @@ export function registerIngest(program: Command): void {
     .action(async (paths: string[], opts) => {
       for (const path of paths)
         if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
+      // Key files are read before the case is created, so a wrong name changes nothing.
+      for (const file of [...(opts.keys ?? []), ...(opts.disclosed ?? [])]) readOptionFile('file', file);
       const kase = openCase(opts.case, { create: true });
       try {
         const summary = await ingestIntoCase(kase, paths, {

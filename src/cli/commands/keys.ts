@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { keyName } from '../../keys/formats/types.ts';
 import type { Store } from '../../store/store.ts';
 import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
-import { printJson, printLines, table } from '../output.ts';
+import { printJson, printLines, readOptionFile, table } from '../output.ts';
 import { withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
@@ -103,7 +102,7 @@ function registerImport<Result extends { problems: string[] }>(
         for (const file of files)
           results.push({
             path: file,
-            ...(await spec.importFile(kase.store, file, readFileSync(file, 'utf8'))),
+            ...(await spec.importFile(kase.store, file, readOptionFile('file', file))),
           });
         if (opts.json) return printJson(results);
         printLines([

@@ -6,13 +6,13 @@ import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
-import { caseKeys, reverifyCase } from '../../verify/case-verification.ts';
+import { caseKeys, reverifyCase, saveFetched } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
-import { keysUsed, verifyMessage } from '../../verify/message.ts';
+import { keysUsed, type VerifyOptions, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
 import { parseAt } from '../../verify/time.ts';
 import type { MessageVerification } from '../../verify/types.ts';
-import { printError, printJson, printLines, UsageError } from '../output.ts';
+import { printError, printJson, printLines, readOptionFile, UsageError } from '../output.ts';
 import { withCase } from '../with-case.ts';
 
 export function registerVerify(program: Command): void {
@@ -66,15 +66,22 @@ export function registerVerify(program: Command): void {
           at = parsed;
         }
         const raw = await readInput(file);
-        const known = opts.case
-          ? await withCase(opts.case, (kase) => caseKeys(kase.store))
-          : {
-              keys: await loadKeys(opts.keys ?? [], opts.dns ?? false),
-              disclosedKeys: await loadDisclosed(opts.disclosed ?? []),
-            };
-        const verification = await verifyMessage(raw, { ...known, ...(at ? { at } : {}) });
+        const check = (known: Omit<VerifyOptions, 'at'>) =>
+          verifyMessage(raw, { ...known, ...(at ? { at } : {}) });
+        const verification = opts.case
+          ? await withCase(opts.case, async (kase) => {
+              // Keys fetched live are kept in the case, as a re-verification keeps them.
+              const known = await caseKeys(kase.store, { dns: opts.dns ?? false });
+              const result = await check(known);
+              await saveFetched(kase.store, known.keys);
+              return result;
+            })
+          : await check({
+              keys: loadKeys(opts.keys ?? [], opts.dns ?? false),
+              disclosedKeys: loadDisclosed(opts.disclosed ?? []),
+            });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
-        if (opts.json) printJson(toJson(verification));
+        if (opts.json) printJson(verification);
         else printLines(describeVerification(verification));
       },
     );
@@ -100,20 +107,11 @@ async function readInput(file: string): Promise<Buffer> {
   }
 }
 
-/** A file named by an option: a usage error when it cannot be read. */
-async function readOptionFile(what: string, file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as { code?: string }).code ?? err}`);
-  }
-}
-
 /** Disclosed-key lists; rows that cannot be read are reported on stderr. */
-async function loadDisclosed(files: string[]): Promise<DisclosedKey[]> {
+function loadDisclosed(files: string[]): DisclosedKey[] {
   const keys: DisclosedKey[] = [];
   for (const file of files) {
-    const parsed = parseDisclosedFile(file, await readOptionFile('disclosed-key list', file));
+    const parsed = parseDisclosedFile(file, readOptionFile('disclosed-key list', file));
     for (const p of parsed.problems) printError(`${file}: ${p}`);
     keys.push(...parsed.keys);
   }
@@ -121,11 +119,11 @@ async function loadDisclosed(files: string[]): Promise<DisclosedKey[]> {
 }
 
 /** Key archive files (and optionally live DNS) as one resolver. */
-export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolver> {
+export function loadKeys(files: string[], dns: boolean): KeyResolver {
   const records: KeyRecord[] = [];
   const failures: KeyFailure[] = [];
   for (const file of files) {
-    const text = await readOptionFile('key file', file);
+    const text = readOptionFile('key file', file);
     let parsed: ReturnType<typeof parseKeyFile>;
     try {
       parsed = parseKeyFile(file, text);
@@ -137,18 +135,6 @@ export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolv
     failures.push(...parsed.failures);
   }
   return new ArchiveKeyResolver(records, failures, dns ? new DnsKeyResolver() : null);
-}
-
-export function toJson(v: MessageVerification) {
-  return {
-    verdict: v.verdict,
-    reasons: v.reasons,
-    at: v.at,
-    atSource: v.atSource,
-    signatures: v.signatures,
-    arc: v.arc,
-    caveat: v.caveat,
-  };
 }
 
 export function describeVerification(v: MessageVerification): string[] {
