@@ -175,6 +175,7 @@ const allPass = (v: MessageVerification) => {
 };
 /** Export damage: the exported bytes fail; a pass is only acceptable through a named repair. */
 const failsUnlessRepaired = (repair: RegExp) => (v: MessageVerification) => {
+  expect(v.signatures.length).toBeGreaterThan(0);
   for (const s of v.signatures) {
     if (s.result === 'pass') expect(s.repairs.join(',')).toMatch(repair);
     else expect(s.result).toBe('fail-body');
