@@ -237,6 +237,7 @@ describe('mbox', () => {
       bytes: null,
       byteStart: ranges[1]![0],
       byteEnd: ranges[1]![1],
+      isMessage: true,
     });
     expect(p.reason).toMatch(/maxEntryBytes/);
     expect((events[2] as Entry).bytes.equals(msgs[2]!)).toBe(true);

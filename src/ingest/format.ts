@@ -30,6 +30,8 @@ export interface EntryProblem {
   bytes: Buffer | null;
   byteStart: number | null;
   byteEnd: number | null;
+  /** The container says the member is a message (an mbox member), whatever its name. */
+  isMessage?: boolean;
 }
 
 /**

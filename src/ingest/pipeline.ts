@@ -447,7 +447,7 @@ class IngestRun {
         };
         if (event.kind === 'problem') {
           const isMessage =
-            format.name === 'mbox' || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
+            event.isMessage === true || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
           await this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
           continue;
         }

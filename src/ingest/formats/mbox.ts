@@ -283,6 +283,7 @@ export class MboxSplitter {
         bytes: null,
         byteStart: start,
         byteEnd: end,
+        isMessage: !wasPreamble,
       };
     }
     const bytes = Buffer.concat(parts).subarray(0, length);
