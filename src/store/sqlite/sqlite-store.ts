@@ -56,16 +56,30 @@ export class SqliteStore implements Store {
       throw new Error(`case schema version ${from} is newer than this crible (${migrations.length})`);
     }
     for (let version = from; version < migrations.length; version++) {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
+      this.transaction(() => {
         this.db.exec(migrations[version]!);
         this.db.exec(`PRAGMA user_version = ${version + 1}`);
-        this.db.exec('COMMIT');
-      } catch (err) {
-        this.db.exec('ROLLBACK');
-        throw err;
-      }
+      });
     }
+  }
+
+  /** Runs `work` in a transaction of its own, or inside the caller's when one is open. */
+  private transaction<T>(work: () => T): T {
+    if (this.db.isTransaction) return work();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** `SELECT k, n …` rows as a record. */
+  private tally(text: string): Record<string, number> {
+    return Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
   }
 
   private sql(text: string): StatementSync {
@@ -285,8 +299,6 @@ export class SqliteStore implements Store {
 
   async stats(): Promise<CaseStats> {
     const count = (text: string): number => Number((this.sql(text).get() as Row).n);
-    const tally = (text: string): Record<string, number> =>
-      Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
     const duplicateMessageIds = (
       this.sql(
         `SELECT message_id, group_concat(item_id) AS ids FROM messages WHERE message_id IS NOT NULL
@@ -299,12 +311,14 @@ export class SqliteStore implements Store {
     return {
       sources: count('SELECT count(*) AS n FROM sources'),
       items: count('SELECT count(*) AS n FROM items'),
-      byType: tally('SELECT type AS k, count(*) AS n FROM items GROUP BY type'),
-      byStatus: tally('SELECT status AS k, count(*) AS n FROM items GROUP BY status'),
+      byType: this.tally('SELECT type AS k, count(*) AS n FROM items GROUP BY type'),
+      byStatus: this.tally('SELECT status AS k, count(*) AS n FROM items GROUP BY status'),
       occurrences: count('SELECT count(*) AS n FROM occurrences'),
       duplicates: count('SELECT (SELECT count(*) FROM occurrences) - (SELECT count(*) FROM items) AS n'),
       bytes: count('SELECT ifnull(sum(size), 0) AS n FROM items WHERE sha256 IS NOT NULL'),
-      reasons: tally('SELECT reason AS k, count(*) AS n FROM items WHERE reason IS NOT NULL GROUP BY reason'),
+      reasons: this.tally(
+        'SELECT reason AS k, count(*) AS n FROM items WHERE reason IS NOT NULL GROUP BY reason',
+      ),
       duplicateMessageIds,
     };
   }
@@ -313,9 +327,7 @@ export class SqliteStore implements Store {
     const now = new Date().toISOString();
     let added = 0;
     // Joins the caller's transaction when there is one (keys fetched live during a verification run).
-    const own = !this.db.isTransaction;
-    if (own) this.db.exec('BEGIN IMMEDIATE');
-    try {
+    this.transaction(() => {
       for (const r of records) {
         added += Number(
           this.sql(
@@ -331,11 +343,7 @@ export class SqliteStore implements Store {
           ).run(f.name.toLowerCase(), f.failure, 'archive', now).changes,
         );
       }
-      if (own) this.db.exec('COMMIT');
-    } catch (err) {
-      if (own) this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
     return added;
   }
 
@@ -357,8 +365,7 @@ export class SqliteStore implements Store {
   async putDisclosedKeys(keys: DisclosedKey[]): Promise<number> {
     const now = new Date().toISOString();
     let added = 0;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    this.transaction(() => {
       for (const k of keys) {
         added += Number(
           this.sql(
@@ -374,11 +381,7 @@ export class SqliteStore implements Store {
           ).changes,
         );
       }
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
     return added;
   }
 
@@ -426,13 +429,13 @@ export class SqliteStore implements Store {
   }
 
   async verificationStats(): Promise<VerificationStats> {
-    const tally = (text: string): Record<string, number> =>
-      Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
     return {
-      verdicts: tally(
+      verdicts: this.tally(
         'SELECT verdict AS k, count(*) AS n FROM verifications GROUP BY verdict ORDER BY verdict',
       ),
-      signatures: tally('SELECT result AS k, count(*) AS n FROM signatures GROUP BY result ORDER BY result'),
+      signatures: this.tally(
+        'SELECT result AS k, count(*) AS n FROM signatures GROUP BY result ORDER BY result',
+      ),
     };
   }
 
