@@ -13,17 +13,19 @@
 // Deterministic for a seed apart from the DKIM keys (generated at each build) and so the
 // signature values.
 
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { keyName } from '../keys/formats/types.ts';
+import { splitHeader } from '../mail/header-block.ts';
+import { sha256Hex } from '../store/blobs.ts';
 import { PEOPLE } from './corpus.ts';
 import { makeCsv, makeDocx, makePdf, makeZip, pdfDate } from './documents.ts';
 import { encodeQuotedPrintable, parisOffsetMinutes } from './mime.ts';
 import { createRng } from './prng.ts';
 import {
+  assemble,
   DEFAULT_KEY_SPECS,
   type DkimKey,
   dkimSignatureFor,
@@ -43,6 +45,9 @@ export type SampleCaseName =
   | 'l-tag-appended'
   | 'unsigned'
   | 'duplicate-message-id';
+
+/** The literal result mailauth 7.1.0's dkimVerify gives for each expected outcome (a body hash mismatch is `neutral`). */
+const MAILAUTH_RESULT = { pass: 'pass', fail: 'neutral', none: 'none' } as const;
 
 export interface SampleCase {
   name: SampleCaseName;
@@ -106,14 +111,18 @@ export interface SampleManifest {
   files: SampleFile[];
 }
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 /** Normalised content identity: CRLF everywhere. */
 const contentKey = (raw: Buffer): string =>
-  sha256(Buffer.from(toLf(raw).toString('latin1').replace(/\n/g, '\r\n'), 'latin1'));
+  sha256Hex(Buffer.from(toLf(raw).toString('latin1').replace(/\n/g, '\r\n'), 'latin1'));
 
+/** A generated message's header block (as text) and body; generated messages always have both. */
 function splitHead(content: Buffer): { head: string; body: Buffer } {
-  const idx = content.indexOf('\r\n\r\n');
-  return { head: content.subarray(0, idx + 2).toString('latin1'), body: content.subarray(idx + 4) };
+  const split = splitHeader(content);
+  if (!split) throw new Error('generated message without a header/body split');
+  return {
+    head: content.subarray(0, split.headerEnd).toString('latin1'),
+    body: content.subarray(split.bodyStart),
+  };
 }
 
 const isSinglePartText = (m: SynthMessage): boolean => {
@@ -221,13 +230,32 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       signTime: signTimeOf(m),
       ...(maxBodyLength !== undefined ? { maxBodyLength } : {}),
     });
-  const deliver = (m: SynthMessage, signature: string, content: Buffer): Buffer =>
-    Buffer.concat([Buffer.from(m.trace + signature, 'latin1'), content]);
   const keyInfo = (k: DkimKey) => ({ domain: k.domain, selector: k.selector, bits: k.bits });
 
   // ---- deliberate cases (all loose .eml files)
   const cases: SampleCase[] = [];
   const caseFiles: { name: string; raw: Buffer }[] = [];
+  /** A case in one file, eml/case-<name>.eml: the message as delivered, signed with `key` (or not). */
+  const addCase = (
+    name: SampleCaseName,
+    m: SynthMessage,
+    raw: Buffer,
+    key: DkimKey | null,
+    dkim: SampleCase['expectedDkim'][number],
+    description: string,
+  ) => {
+    const path = `eml/case-${name}.eml`;
+    caseFiles.push({ name: path, raw });
+    cases.push({
+      name,
+      paths: [path],
+      expectedDkim: [dkim],
+      mailauthResult: [MAILAUTH_RESULT[dkim]],
+      messageId: m.messageId,
+      signedBy: key ? keyInfo(key) : null,
+      description,
+    });
+  };
 
   {
     const m = take(
@@ -247,24 +275,15 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
     } else {
       altered = text.replace(/\r\n/, '\r\nPS : ne rien dire à la presse.\r\n');
     }
-    const path = 'eml/case-body-altered.eml';
-    caseFiles.push({
-      name: path,
-      raw: deliver(
-        m,
-        sig,
-        Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(altered, 'latin1')]),
-      ),
-    });
-    cases.push({
-      name: 'body-altered',
-      paths: [path],
-      expectedDkim: ['fail'],
-      mailauthResult: ['neutral'],
-      messageId: m.messageId,
-      signedBy: keyInfo(key),
-      description: 'Signed, then a figure in the body was changed: the body hash no longer matches.',
-    });
+    const content = Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(altered, 'latin1')]);
+    addCase(
+      'body-altered',
+      m,
+      assemble(m, sig, content),
+      key,
+      'fail',
+      'Signed, then a figure in the body was changed: the body hash no longer matches.',
+    );
   }
   {
     const m = take((x) => x.from.address.endsWith('@en-avant.example'));
@@ -274,35 +293,27 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       Buffer.from('Subject: =?UTF-8?Q?Virement_urgent_=C3=A0_effectuer_aujourd=27hui?=\r\n'),
       m.content,
     ]);
-    const path = 'eml/case-second-subject.eml';
-    caseFiles.push({ name: path, raw: deliver(m, sig, forged) });
-    cases.push({
-      name: 'second-subject',
-      paths: [path],
-      expectedDkim: ['pass'],
-      mailauthResult: ['pass'],
-      messageId: m.messageId,
-      signedBy: keyInfo(key),
-      description:
-        'A second, unsigned Subject header was added above the signed one. DKIM still passes ' +
+    addCase(
+      'second-subject',
+      m,
+      assemble(m, sig, forged),
+      key,
+      'pass',
+      'A second, unsigned Subject header was added above the signed one. DKIM still passes ' +
         '(h= covers only the bottom-most Subject, no oversigning) but many clients display the added one.',
-    });
+    );
   }
   {
     const m = take((x) => x.from.address.endsWith('@presse.example'));
     const sig = await sign(m, m.content, weakKey);
-    const path = 'eml/case-rsa-1024.eml';
-    caseFiles.push({ name: path, raw: deliver(m, sig, m.content) });
-    cases.push({
-      name: 'rsa-1024',
-      paths: [path],
-      expectedDkim: ['pass'],
-      mailauthResult: ['pass'],
-      messageId: m.messageId,
-      signedBy: keyInfo(weakKey),
-      description:
-        'Signed with a 1024-bit RSA key (selector old1024): valid, but a weak key that can be factored.',
-    });
+    addCase(
+      'rsa-1024',
+      m,
+      assemble(m, sig, m.content),
+      weakKey,
+      'pass',
+      'Signed with a 1024-bit RSA key (selector old1024): valid, but a weak key that can be factored.',
+    );
   }
   {
     const m = take((x) => isSinglePartText(x) && !x.attachments.length, isSinglePartText);
@@ -313,32 +324,18 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
     const ps =
       '\r\nPS : finalement, faites le virement de 48 000 € sur le compte habituel, je vous expliquerai.\r\n';
     const appended = Buffer.concat([m.content, Buffer.from(qp ? encodeQuotedPrintable(ps) + '\r\n' : ps)]);
-    const path = 'eml/case-l-tag-appended.eml';
-    caseFiles.push({ name: path, raw: deliver(m, sig, appended) });
-    cases.push({
-      name: 'l-tag-appended',
-      paths: [path],
-      expectedDkim: ['pass'],
-      mailauthResult: ['pass'],
-      messageId: m.messageId,
-      signedBy: keyInfo(key),
-      description:
-        'Signed with l= covering the original body; a paragraph was appended after it and is not covered.',
-    });
+    addCase(
+      'l-tag-appended',
+      m,
+      assemble(m, sig, appended),
+      key,
+      'pass',
+      'Signed with l= covering the original body; a paragraph was appended after it and is not covered.',
+    );
   }
   {
     const m = take((x) => !x.signedBy);
-    const path = 'eml/case-unsigned.eml';
-    caseFiles.push({ name: path, raw: deliver(m, '', m.content) });
-    cases.push({
-      name: 'unsigned',
-      paths: [path],
-      expectedDkim: ['none'],
-      mailauthResult: ['none'],
-      messageId: m.messageId,
-      signedBy: null,
-      description: 'No DKIM-Signature at all.',
-    });
+    addCase('unsigned', m, assemble(m, '', m.content), null, 'none', 'No DKIM-Signature at all.');
   }
   {
     const a = take((x) => x.from.address.endsWith('@campagne.example'));
@@ -347,13 +344,13 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
     const bContent = withMessageId(b.content, a.messageId);
     const pathA = 'eml/case-duplicate-message-id-a.eml';
     const pathB = 'eml/case-duplicate-message-id-b.eml';
-    caseFiles.push({ name: pathA, raw: deliver(a, await sign(a, a.content, key), a.content) });
-    caseFiles.push({ name: pathB, raw: deliver(b, await sign(b, bContent, keyFor(b)), bContent) });
+    caseFiles.push({ name: pathA, raw: assemble(a, await sign(a, a.content, key), a.content) });
+    caseFiles.push({ name: pathB, raw: assemble(b, await sign(b, bContent, keyFor(b)), bContent) });
     cases.push({
       name: 'duplicate-message-id',
       paths: [pathA, pathB],
       expectedDkim: ['pass', 'pass'],
-      mailauthResult: ['pass', 'pass'],
+      mailauthResult: [MAILAUTH_RESULT.pass, MAILAUTH_RESULT.pass],
       messageId: a.messageId,
       signedBy: keyInfo(key),
       description: 'Two different messages (both validly signed) carrying the same Message-ID.',
@@ -476,7 +473,7 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
   const files: SampleFile[] = walk(dumpDir).map((p) => {
     const data = readFileSync(p);
     const rel = relative(dumpDir, p).split(sep).join('/');
-    return { path: rel, kind: kindOf(rel), bytes: data.length, sha256: sha256(data) };
+    return { path: rel, kind: kindOf(rel), bytes: data.length, sha256: sha256Hex(data) };
   });
   const rel = (p: string) => relative(dumpDir, p).split(sep).join('/');
   const maildirFiles = maildirRes.files.map(rel);

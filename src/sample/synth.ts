@@ -668,5 +668,5 @@ export async function generateMessageList(opts: SynthOptions): Promise<SynthMess
 
 /** Re-assembles a delivered message with a new signature (for deliberate test cases). */
 export function assemble(m: Pick<SynthMessage, 'trace'>, signature: string, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(m.trace + signature), content]);
+  return Buffer.concat([Buffer.from(m.trace + signature, 'latin1'), content]);
 }
