@@ -1,4 +1,4 @@
-// Worker thread entry: analyses messages sent by WorkerAnalyser, one at a time, in order received.
+// Worker thread entry: analyses the messages WorkerAnalyser sends as they arrive (two overlap only while one waits on live DNS).
 import { enableCompileCache } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type AnalysisSetup, createAnalyse } from './message-analysis.ts';
@@ -9,7 +9,6 @@ const analyse = createAnalyse(workerData as AnalysisSetup);
 interface Request {
   id: number;
   raw: Uint8Array;
-  readable: Uint8Array | null;
   transformations: string[];
   claimed: boolean;
 }
@@ -21,7 +20,6 @@ parentPort!.on('message', async (request: Request) => {
     const raw = asBuffer(request.raw);
     const result = await analyse({
       raw,
-      readable: request.readable ? asBuffer(request.readable) : raw,
       transformations: request.transformations,
       claimed: request.claimed,
     });

@@ -1,6 +1,6 @@
 // Parsing plus DKIM/ARC verification of one message: the work the ingest hands to worker threads.
 import type { AnalysisRequest, MessageAnalysis } from '../ingest/analysis.ts';
-import { MBOX_RD_UNESCAPE, MBOX_UNESCAPE } from '../ingest/formats/mbox.ts';
+import { MBOX_RD_UNESCAPE, MBOX_UNESCAPE, unescapeMbox } from '../ingest/formats/mbox.ts';
 import type { Limits } from '../ingest/limits.ts';
 import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
 import type { DisclosedKey } from '../keys/disclosed.ts';
@@ -46,7 +46,9 @@ export function createAnalyse(setup: AnalysisSetup): Analyse {
   );
   return async (request) => {
     const sha256 = sha256Hex(request.raw);
-    const parsed = await parseMessage(request.readable, setup.limits, request.claimed);
+    // Parsed with the container's escaping undone (on a copy); verified on the exact stored bytes.
+    const readable = request.transformations.reduce((bytes, t) => unescapeMbox(bytes, t), request.raw);
+    const parsed = await parseMessage(readable, setup.limits, request.claimed);
     const partSha256 = parsed.parts.map((part) => sha256Hex(part.bytes));
     if (!parsed.message) return { sha256, parsed, partSha256, extra: null };
     // Verified on the exact stored bytes: export damage is undone, and named, by the verifier's repairs.

@@ -69,7 +69,6 @@ export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
       pooled.worker.postMessage({
         id,
         raw: request.raw,
-        readable: request.readable === request.raw ? null : request.readable,
         transformations: request.transformations,
         claimed: request.claimed,
       });

@@ -16,9 +16,10 @@ export interface MessageAnalysis<Extra = unknown> {
 export interface AnalysisRequest {
   /** The exact stored bytes. */
   raw: Buffer;
-  /** The bytes to parse: raw with the container's reversible transformations undone. */
-  readable: Buffer;
-  /** Those transformations, by name (an mbox member's unescaping): the verifier tries undoing them first. */
+  /**
+   * The container's reversible transformations (an mbox member's unescaping), by name: undone on a
+   * copy to parse, and tried first by the verifier.
+   */
   transformations: string[];
   /** The container or the name says this is a message (so "not an email" is a failure). */
   claimed: boolean;

@@ -17,7 +17,6 @@ import {
   type SpooledEntry,
 } from './format.ts';
 import { sniffContainer } from './formats/index.ts';
-import { unescapeMbox } from './formats/mbox.ts';
 import { defaultLimits, type Limits } from './limits.ts';
 import { type SourceFile, sourceBytes, walkSource } from './walk.ts';
 
@@ -333,7 +332,7 @@ class IngestRun {
       return;
     }
     const claimed = context.isMessage || context.claimedMessage;
-    if (claimed || looksLikeMessage(context.transformations.reduce((b, t) => unescapeMbox(b, t), bytes))) {
+    if (claimed || looksLikeMessage(bytes)) {
       if (context.depth > this.limits.maxDepth) {
         const sha256 = known ?? sha256Hex(bytes);
         const reason = `nested more than ${this.limits.maxDepth} levels deep; stored unread`;
@@ -491,8 +490,7 @@ class IngestRun {
   }
 
   private startAnalysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
-    const readable = transformations.reduce((b, t) => unescapeMbox(b, t), raw);
-    return this.analyser.analyse({ raw, readable, transformations, claimed });
+    return this.analyser.analyse({ raw, transformations, claimed });
   }
 
   private analyseAhead(raw: Buffer, transformations: string[], claimed: boolean): void {
