@@ -1,6 +1,7 @@
 // Keys whose private half was published (some operators do it after rotation, precisely so that
 // old signatures stop proving anything). A signature made with such a key proves nothing.
 import { csvObjects } from './formats/csv.ts';
+import { publicKeyOf } from './types.ts';
 
 export interface DisclosedKey {
   domain: string;
@@ -13,11 +14,6 @@ export interface DisclosedKey {
   publicKey?: string | null;
 }
 
-function pValue(record: string): string | null {
-  const m = /(?:^|;)\s*p\s*=([^;]*)/i.exec(record);
-  return m ? m[1]!.replace(/\s+/g, '') : null;
-}
-
 /** The disclosure that covers this signature's key, or null. */
 export function findDisclosure(
   disclosed: DisclosedKey[] | undefined,
@@ -26,7 +22,7 @@ export function findDisclosure(
   recordValue: string | null,
 ): DisclosedKey | null {
   if (!disclosed?.length) return null;
-  const p = recordValue ? pValue(recordValue) : null;
+  const p = recordValue ? publicKeyOf(recordValue) : null;
   return (
     disclosed.find(
       (d) =>

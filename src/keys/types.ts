@@ -26,3 +26,9 @@ export interface KeyLookup {
 export interface KeyResolver {
   lookup(name: string): Promise<KeyLookup>;
 }
+
+/** The p= (public key) value of a key record, whitespace removed: '' when empty (revoked), null when absent. */
+export function publicKeyOf(record: string): string | null {
+  const m = /(?:^|;)\s*p\s*=([^;]*)/i.exec(record);
+  return m ? m[1]!.replace(/\s+/g, '') : null;
+}

@@ -3,6 +3,7 @@
 // every parsed record (or its error) is kept, keyed by its exact value and the hash algorithm
 // asked for (a record's h= may rule out sha1).
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { publicKeyOf } from '../keys/types.ts';
 import { getPublicKey } from './mailauth-internals.ts';
 
 export type ParsedKey =
@@ -37,8 +38,7 @@ const KEY_ERRORS: Record<string, string> = {
 
 /** True when the record publishes an empty p= (revoked key), or no p= at all (withdrawn). */
 export function isRevokedRecord(value: string): boolean {
-  const v = value.trim();
-  return /(?:^|;)\s*p\s*=\s*(?:;|$)/i.test(v) || !/(?:^|;)\s*p\s*=/i.test(v);
+  return !publicKeyOf(value.trim());
 }
 
 /**
@@ -99,7 +99,7 @@ async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey
     }
     const keyObject = createPublicKey(info.publicKey);
     const type = keyObject.asymmetricKeyType === 'ed25519' ? 'ed25519' : 'rsa';
-    const p = /(?:^|;)\s*p\s*=([^;]*)/i.exec(value)?.[1]?.replace(/\s+/g, '') ?? '';
+    const p = publicKeyOf(value) ?? '';
     if (type === 'ed25519' && Buffer.from(p, 'base64').length !== 32) {
       return {
         ok: false,

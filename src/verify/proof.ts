@@ -4,7 +4,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KeyRecord } from '../keys/types.ts';
+import { type KeyRecord, publicKeyOf } from '../keys/types.ts';
 import { safeText } from '../report/safe-text.ts';
 import { canonicalHeaderData, signatureAt } from './check.ts';
 import { describeFlag } from './flags.ts';
@@ -74,7 +74,7 @@ export async function writeProof(
 }
 
 function keyFingerprint(value: string): string | null {
-  const p = /(?:^|;)\s*p\s*=([^;]*)/i.exec(value)?.[1]?.replace(/\s+/g, '');
+  const p = publicKeyOf(value);
   if (!p) return null;
   try {
     const der = Buffer.from(p, 'base64');
