@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openCase } from '../src/core/case.ts';
+import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { zip } from './helpers/archives.ts';
 import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
 
@@ -198,6 +200,33 @@ function listBlobs(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name).slice(dir.length))
     .sort();
 }
+
+describe('a file gone between listing and reading', () => {
+  it('is recorded as unreadable, with the reason, and the run goes on', async () => {
+    const dir = join(tempDir(), 'dump');
+    mkdirSync(dir);
+    for (let i = 0; i < 120; i++)
+      writeFileSync(join(dir, `m${String(i).padStart(3, '0')}.eml`), message({ id: `g${i}` }));
+    const kase = openCase(join(dir, '..', 'case'), { create: true });
+    let removed = false;
+    try {
+      const summary = await ingestIntoCase(kase, [dir], {
+        // After the first file: one far ahead disappears, as in a dump still being copied or moved.
+        onProgress: () => {
+          if (removed) return;
+          rmSync(join(dir, 'm100.eml'));
+          removed = true;
+        },
+      });
+      expect(removed).toBe(true);
+      expect(summary.perSource[0]!.counts).toMatchObject({ found: 120, ok: 119, failed: 1 });
+      const gone = (await kase.store.listItems({ type: 'all' })).find((item) => item.path === 'm100.eml');
+      expect(gone).toMatchObject({ status: 'failed', reason: 'could not be read: ENOENT' });
+    } finally {
+      await kase.store.close();
+    }
+  });
+});
 
 describe('a run killed with SIGKILL', () => {
   it('resumes to exactly the state of an uninterrupted run', async () => {

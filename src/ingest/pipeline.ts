@@ -227,16 +227,28 @@ class IngestRun {
       filename: basename(file.relative),
       transformations: [],
     };
-    if (file.problem) {
-      // Links and special files: nothing to read, but the place is recorded.
+    // Links and special files, or a file gone or unreadable since it was listed: nothing to read,
+    // but the place is recorded with the reason and the run goes on.
+    const unreadable = async (problem: string) => {
       await this.begin();
-      await this.putProblem(at, 'failed', file.problem, null, context.isMessage || context.claimedMessage);
-      await this.finishFile(sourceId, file, `unreadable:${file.problem}`);
+      await this.putProblem(at, 'failed', problem, null, context.isMessage || context.claimedMessage);
+      await this.finishFile(sourceId, file, `unreadable:${problem}`);
       return { sha256: null, alreadyDone: false };
-    }
+    };
+    if (file.problem) return unreadable(file.problem);
 
     // Small files were read ahead and are classified from their bytes; larger ones by their head first.
-    const head = file.size <= SMALL_FILE_BYTES ? null : readHead(file.absolute, 4096);
+    const read = <T>(reader: () => T): T | { failed: string } => {
+      try {
+        return reader();
+      } catch (err) {
+        return {
+          failed: `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        };
+      }
+    };
+    const head = file.size <= SMALL_FILE_BYTES ? null : read(() => readHead(file.absolute, 4096));
+    if (head && 'failed' in head) return unreadable(head.failed);
     const container = head && !context.isMessage ? sniffContainer(head, file.relative) : null;
     const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
     if (head && (container || tooLarge)) {
@@ -250,7 +262,8 @@ class IngestRun {
       return { sha256, alreadyDone: false };
     }
 
-    const bytes = this.takePrepared(file);
+    const bytes = read(() => this.takePrepared(file));
+    if ('failed' in bytes) return unreadable(bytes.failed);
     // A message analysed ahead was hashed by the analyser; anything else is hashed here.
     const ahead = this.ahead.get(bytes);
     const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);

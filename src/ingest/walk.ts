@@ -49,7 +49,16 @@ function* visit(root: string, dir: string, inMaildir: boolean): Generator<Source
     if (entry.isDirectory()) {
       yield* visit(root, absolute, inMaildir || (isMaildir && MAILDIR_PARTS.includes(entry.name)));
     } else if (entry.isFile()) {
-      yield { absolute, relative: rel, size: lstatSync(absolute).size, inMaildir, problem: null };
+      let size: number;
+      try {
+        size = lstatSync(absolute).size;
+      } catch (err) {
+        // Gone since the folder was listed (a dump still being copied): recorded, not fatal.
+        const reason = `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        yield { absolute, relative: rel, size: 0, inMaildir, problem: reason };
+        continue;
+      }
+      yield { absolute, relative: rel, size, inMaildir, problem: null };
     } else {
       const what = entry.isSymbolicLink()
         ? 'symbolic link not followed'
