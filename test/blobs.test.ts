@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,28 @@ describe('blob store', () => {
     writeFileSync(path, bytes.subarray(0, 100));
     blobs.put(sha, bytes);
     expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('copies a file, or moves in a spooled one, read-only either way', async () => {
+    const blobs = store();
+    const source = join(blobs.root, '..', 'source.eml');
+    writeFileSync(source, bytes);
+    await blobs.putFile(sha, source);
+    expect(statSync(blobs.pathOf(sha)).mode & 0o777).toBe(0o444);
+    expect(existsSync(source)).toBe(true);
+
+    const other = Buffer.from('another content');
+    const spooled = blobs.spoolPath();
+    writeFileSync(spooled, other);
+    expect(blobs.adopt(sha256Hex(other), spooled)).toBe(blobs.pathOf(sha256Hex(other)));
+    expect(existsSync(spooled)).toBe(false);
+    expect(statSync(blobs.pathOf(sha256Hex(other))).mode & 0o777).toBe(0o444);
+    // already stored: the spooled copy is just removed
+    const again = blobs.spoolPath();
+    writeFileSync(again, other);
+    blobs.adopt(sha256Hex(other), again);
+    expect(existsSync(again)).toBe(false);
+    expect(blobs.read(sha256Hex(other)).equals(other)).toBe(true);
   });
 
   it('refuses a name that is not a SHA-256', () => {

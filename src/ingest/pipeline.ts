@@ -317,7 +317,9 @@ class IngestRun {
       const tooLarge = event.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
       if (container || tooLarge) {
         const sha256 = await sha256File(event.file);
-        await this.recordOnDisk(event.file, event.size, sha256, head, container, at, context);
+        // Moved into the blob store (not copied: it can be gigabytes) and read from there.
+        const stored = this.kase.blobs.adopt(sha256, event.file);
+        await this.recordOnDisk(stored, event.size, sha256, head, container, at, context);
       } else {
         await this.ingestBytes(readFileSync(event.file), null, at, context);
       }

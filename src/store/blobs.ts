@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   createReadStream,
   existsSync,
@@ -108,19 +109,34 @@ export class BlobStore {
   }
 
   /** Copies a file that is too large to hold in memory (its SHA-256 already computed). */
-  async putFile(sha256: string, path: string): Promise<boolean> {
+  async putFile(sha256: string, path: string): Promise<void> {
     const target = this.pathOf(sha256);
-    if (existsSync(target)) return false;
+    if (existsSync(target)) return;
     this.ensureDir(sha256);
     const temp = this.temporaryName(sha256);
     try {
       await copyFile(path, temp);
+      chmodSync(temp, 0o444);
       renameSync(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    return true;
+  }
+
+  /**
+   * Moves a temporary file of this store (a spooled member, whose SHA-256 the caller computed)
+   * into place instead of copying it; it is simply removed when the content is already stored.
+   */
+  adopt(sha256: string, spooled: string): string {
+    const target = this.pathOf(sha256);
+    if (existsSync(target)) rmSync(spooled, { force: true });
+    else {
+      this.ensureDir(sha256);
+      chmodSync(spooled, 0o444);
+      renameSync(spooled, target);
+    }
+    return target;
   }
 
   read(sha256: string): Buffer {
