@@ -8,6 +8,7 @@ import {
   importDisclosedFile,
   importKeyFile,
   type KeyImport,
+  saveFetched,
   storeVerification,
 } from '../verify/case-verification.ts';
 import type { Case } from './case.ts';
@@ -60,11 +61,9 @@ export async function ingestIntoCase(
     const summary = await ingest(kase, paths, {
       ...options,
       analyser,
-      onMessage: async (itemId, _raw, extra) => {
+      onMessage: async (itemId, extra) => {
         const { verification, fetched } = extra as VerifiedExtra;
-        if (fetched.records.length > 0 || fetched.failures.length > 0) {
-          await kase.store.putKeys(fetched.records, fetched.failures);
-        }
+        await saveFetched(kase.store, fetched);
         await storeVerification(kase.store, itemId, verification);
       },
     });

@@ -36,7 +36,7 @@ export interface IngestOptions {
   /** Reads messages: parsing, and more such as verification (core/worker-analyser.ts runs it in worker threads). */
   analyser: MessageAnalyser;
   /** Called for every new message with what the analyser added, inside the ingest transaction. */
-  onMessage?: (itemId: number, raw: Buffer, extra: unknown) => Promise<void>;
+  onMessage?: (itemId: number, extra: unknown) => Promise<void>;
 }
 
 export interface SourceSummary {
@@ -379,7 +379,7 @@ class IngestRun {
       this.kase.blobs.put(sha256, bytes);
       if (!parsed.message) return;
       await store.putMessage({ itemId: id, ...parsed.message });
-      if (this.options.onMessage) await this.options.onMessage(id, bytes, extra);
+      if (this.options.onMessage) await this.options.onMessage(id, extra);
       for (const [index, part] of parsed.parts.entries()) {
         await this.ingestBytes(
           part.bytes,

@@ -23,11 +23,6 @@ export class MemoryKeyResolver implements KeyResolver {
     const n = normaliseName(name);
     return { records: this.#records.get(n) ?? [], failure: this.#failures.get(n) ?? null };
   }
-
-  /** Every record held, in insertion order. */
-  all(): KeyRecord[] {
-    return [...this.#records.values()].flat();
-  }
 }
 
 export function normaliseName(name: string): string {

@@ -147,8 +147,6 @@ export interface CaseStats {
  * makes a killed run resumable with exactly the state of an uninterrupted one.
  */
 export interface Store {
-  readonly kind: string;
-
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

@@ -4,6 +4,8 @@ import { ArchiveKeyResolver } from '../keys/archive-resolver.ts';
 import { type DisclosedKey, parseDisclosedFile } from '../keys/disclosed.ts';
 import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
+import type { KeyFailure } from '../keys/formats/types.ts';
+import type { KeyRecord } from '../keys/types.ts';
 import type { Store, VerificationToStore } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
 import { signatureKeyName } from './signature-header.ts';
@@ -28,8 +30,10 @@ export async function caseKeys(store: Store, options: { dns?: boolean } = {}): P
   };
 }
 
-export async function saveFetched(store: Store, resolver: ArchiveKeyResolver): Promise<void> {
-  const fetched = resolver.takeFetched();
+export async function saveFetched(
+  store: Store,
+  fetched: { records: KeyRecord[]; failures: KeyFailure[] },
+): Promise<void> {
   if (fetched.records.length > 0 || fetched.failures.length > 0)
     await store.putKeys(fetched.records, fetched.failures);
 }
@@ -115,7 +119,7 @@ export async function reverifyCase(
         if (!item?.sha256) continue;
         const before = await store.getVerification(itemId);
         const after = await verifyMessage(kase.blobs.read(item.sha256), known);
-        await saveFetched(store, known.keys);
+        await saveFetched(store, known.keys.takeFetched());
         await storeVerification(store, itemId, verificationRecord(after));
         if (before && before.verdict !== after.verdict)
           changed.push({ itemId, from: before.verdict, to: after.verdict });

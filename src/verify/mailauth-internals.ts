@@ -58,7 +58,6 @@ interface Tools {
   formatRelaxedLine(line: Buffer | string, suffix?: string): Buffer;
   stripSignatureValue(line: Buffer, strict?: boolean): Buffer;
   parseDkimHeaders(line: Buffer | string, options?: { strict?: boolean }): ParsedTagList;
-  parseTagList(value: string, options?: { strict?: boolean }): ParsedTagList;
   getPublicKey(
     type: 'DKIM' | 'ARC' | 'AS',
     name: string,
@@ -95,7 +94,6 @@ const addressparser = mailauthRequire('nodemailer/lib/addressparser') as (
 export const parseHeaders = tools.parseHeaders;
 export const getSigningHeaderLines = tools.getSigningHeaderLines;
 export const parseDkimHeaders = tools.parseDkimHeaders;
-export const parseTagList = tools.parseTagList;
 export const getPublicKey = tools.getPublicKey;
 export const getAlignment = tools.getAlignment;
 export const isSameOrSubdomain = tools.isSameOrSubdomain;

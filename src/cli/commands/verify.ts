@@ -73,7 +73,7 @@ export function registerVerify(program: Command): void {
               // Keys fetched live are kept in the case, as a re-verification keeps them.
               const known = await caseKeys(kase.store, { dns: opts.dns ?? false });
               const result = await check(known);
-              await saveFetched(kase.store, known.keys);
+              await saveFetched(kase.store, known.keys.takeFetched());
               return result;
             })
           : await check({

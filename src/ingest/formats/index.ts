@@ -7,11 +7,6 @@ import { mboxFormat } from './mbox.ts';
 import { tarFormat } from './tar.ts';
 import { zipFormat } from './zip.ts';
 
-export { gzipFormat } from './gzip.ts';
-export { MBOX_RD_UNESCAPE, MBOX_UNESCAPE, mboxFormat, unescapeMbox } from './mbox.ts';
-export { tarFormat } from './tar.ts';
-export { zipFormat } from './zip.ts';
-
 export const containerFormats: ContainerFormat[] = [zipFormat, gzipFormat, tarFormat, mboxFormat];
 
 /** The container format of a file or entry from its first bytes (512 or more when it has them), or null. */

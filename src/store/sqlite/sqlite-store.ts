@@ -24,7 +24,6 @@ type Row = Record<string, SQLInputValue>;
 
 /** The embedded store: one SQLite file per case, in WAL mode. */
 export class SqliteStore implements Store {
-  readonly kind = 'sqlite';
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
 
