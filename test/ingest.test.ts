@@ -184,6 +184,9 @@ function caseState(caseDir: string): unknown {
     items: all('SELECT * FROM items ORDER BY id'),
     occurrences: all('SELECT * FROM occurrences ORDER BY id'),
     messages: all('SELECT * FROM messages ORDER BY item_id'),
+    // every message verified exactly once, whatever the kills (verified_at is a clock reading)
+    verifications: all('SELECT item_id, verdict, judged_at, report FROM verifications ORDER BY item_id'),
+    signatures: all('SELECT * FROM signatures ORDER BY item_id, idx'),
     blobs: listBlobs(join(caseDir, 'blobs')),
     custody: readFileSync(join(caseDir, 'custody.jsonl'), 'utf8')
       .trim()
