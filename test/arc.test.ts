@@ -2,27 +2,23 @@
 //  - the ValiMail ARC validation suite (171 scenarios, keys inline), cv result per scenario;
 //  - real multi-hop chains (blaze/, stalwart/, mailauth/ fixtures) with per-hop detail;
 //  - key archive behaviour (several archived records, revoked keys).
-// Corpus: $CRIBLE_CORPUS, else ../shared/corpus next to the repository. Absent: skipped, visibly.
-import { existsSync, readFileSync } from 'node:fs';
+// Corpus: $CRIBLE_CORPUS, else ../shared/corpus next to the repository. Absent: skipped, visibly (fails under $CI).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DkimVerifier, arc as mailauthArc, tools } from '../src/verify/arc/mailauth.ts';
 import { type ArcResult, verifyArc } from '../src/verify/arc.ts';
+import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 import { resolverFromKeyMap } from './helpers/keys.ts';
 
 const require = createRequire(import.meta.url);
 const YAML = require('yaml') as { parseAllDocuments(text: string): { toJS(): unknown }[] };
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corpusRoot = process.env.CRIBLE_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
-const dkimDir = path.join(corpusRoot, 'dkim');
+const dkimDir = corpusLocation('dkim');
 const suiteFile = path.join(dkimDir, 'arc_test_suite/arc-draft-validation-tests.yml');
-const present = existsSync(suiteFile);
-if (!present) {
-  console.warn(`[arc.test] ARC corpus not found at ${suiteFile}: ARC suites skipped (set CRIBLE_CORPUS)`);
-}
+const present =
+  requireCorpus('dkim/arc_test_suite/arc-draft-validation-tests.yml', 'arc.test: ARC suites') !== null;
 const describeCorpus = present ? describe : describe.skip;
 
 type KeyMap = Record<string, string | string[] | { error: string }>;

@@ -1,5 +1,5 @@
 // DKIM/ARC conformance over the shared corpus (/work/shared/corpus/dkim, read in place; path from
-// $CRIBLE_CORPUS, else ../shared/corpus next to the repository; skipped visibly when absent).
+// $CRIBLE_CORPUS, else ../shared/corpus next to the repository; skipped visibly when absent, fails under $CI).
 //
 // Every manifest case is verified with verifyMessage() at the case's verifyTime (when given) and
 // compared with what its source states. How each source's vocabulary maps onto our results:
@@ -36,24 +36,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import { verifyMessage } from '../src/verify/message.ts';
 import type { MessageVerification, SignatureReport } from '../src/verify/types.ts';
+import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 import { resolverFromKeyMap } from './helpers/keys.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corpusRoot = process.env.CRIBLE_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
-const dir = path.join(corpusRoot, 'dkim');
+const dir = corpusLocation('dkim');
 const manifestFile = path.join(dir, 'manifest.json');
-const present = existsSync(manifestFile);
-if (!present) {
-  console.warn(
-    `[conformance-dkim] corpus not found at ${manifestFile}: conformance suite skipped (set CRIBLE_CORPUS)`,
-  );
-}
+const present = requireCorpus('dkim/manifest.json', 'conformance-dkim') !== null;
 const describeCorpus = present ? describe : describe.skip;
 
 interface ManifestCase {

@@ -4,8 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import PostalMime, { type Email } from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mboxEntries } from '../src/ingest/formats/mbox.ts';
@@ -13,6 +12,7 @@ import { defaultLimits } from '../src/ingest/limits.ts';
 import { type MimeMessage, parseMime } from '../src/mail/mime.ts';
 import { parseMessage } from '../src/mail/parse.ts';
 import { generateMessageList } from '../src/sample/synth.ts';
+import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 
 const OPTIONS = { maxNestingDepth: defaultLimits.maxDepth * 4, maxHeadersSize: defaultLimits.maxHeaderBytes };
 
@@ -202,11 +202,8 @@ describe('equivalence with postal-mime on damaged mail', () => {
   }, 120_000);
 });
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpusRoot = process.env.CRIBLE_CORPUS
-  ? resolve(process.env.CRIBLE_CORPUS)
-  : resolve(repoRoot, '../shared/corpus');
-const haveCorpus = existsSync(corpusRoot);
+const corpusRoot = corpusLocation();
+const haveCorpus = requireCorpus('', 'mime.test: equivalence on the shared corpus') !== null;
 
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   if (!existsSync(dir)) return [];
