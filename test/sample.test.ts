@@ -8,6 +8,7 @@ import PostalMime from 'postal-mime';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { parseDisclosedFile } from '../src/keys/disclosed.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
 import {
   type DkimKey,
@@ -18,6 +19,8 @@ import {
   writeMaildir,
   writeMbox,
 } from '../src/sample/synth.ts';
+import { VERDICTS } from '../src/verify/types.ts';
+import { crible, tempDir } from './helpers/mail.ts';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
@@ -357,6 +360,29 @@ describe('sample dump', () => {
     expect(keyFileJson([])).toEqual({});
   });
 
+  it('writes a disclosed-key list and, apart, the one key missing from the key file', () => {
+    const byName = Object.fromEntries(manifest.cases.map((c) => [c.name, c]));
+    const disclosed = parseDisclosedFile(
+      manifest.disclosedFile,
+      readFileSync(manifest.disclosedFile, 'utf8'),
+    );
+    expect(disclosed.problems).toEqual([]);
+    const signer = byName['disclosed-key']!.signedBy!;
+    expect(disclosed.keys).toEqual([
+      expect.objectContaining({ domain: signer.domain, selector: signer.selector }),
+    ]);
+    expect(keyFile[`${signer.selector}._domainkey.${signer.domain}`]).toHaveLength(1);
+
+    const missing = byName['key-missing']!.signedBy!;
+    const missingName = `${missing.selector}._domainkey.${missing.domain}`;
+    expect(keyFile[missingName]).toBeUndefined();
+    const later = JSON.parse(readFileSync(manifest.laterKeysFile, 'utf8'));
+    expect(Object.keys(later)).toEqual([missingName]);
+    // The dump holds only the dump: the lists beside it are not ingested as documents.
+    for (const f of [manifest.keysFile, manifest.disclosedFile, manifest.laterKeysFile])
+      expect(relative(manifest.dumpDir, f).startsWith('..')).toBe(true);
+  });
+
   it('signed sample messages verify with mailauth; the deliberate cases behave as described', async () => {
     const d = manifest.dumpDir;
     const casePaths = new Set(manifest.cases.flatMap((c) => c.paths));
@@ -380,13 +406,18 @@ describe('sample dump', () => {
     expect(names).toEqual(
       [
         'body-altered',
+        'disclosed-key',
         'duplicate-message-id',
+        'key-missing',
         'l-tag-appended',
         'rsa-1024',
         'second-subject',
+        'signature-cut',
         'unsigned',
       ].sort(),
     );
+    // Between them, the deliberate cases show every verdict.
+    expect(new Set(manifest.cases.flatMap((c) => c.expectedVerdict))).toEqual(new Set(VERDICTS));
     for (const c of manifest.cases) {
       for (const [i, p] of c.paths.entries()) {
         const raw = readFileSync(join(d, p));
@@ -404,9 +435,84 @@ describe('sample dump', () => {
     expect(read('l-tag-appended')).toMatch(/; l=\d+/);
     expect(read('rsa-1024')).toMatch(/s=old1024/);
     expect(read('unsigned')).not.toMatch(/^DKIM-Signature:/m);
+    expect(read('disclosed-key')).toMatch(/s=hiver2015/);
+    expect(read('key-missing')).toMatch(/s=20150623/);
+    const cut = /^DKIM-Signature:.*(?:\r\n[ \t].*)*/m.exec(read('signature-cut'))![0];
+    expect(cut).toMatch(/bh=/);
+    expect(cut).not.toMatch(/[;\s]b=/);
     const idA = /^Message-ID: <([^>]*)>/m.exec(read('duplicate-message-id', 0))![1];
     const idB = /^Message-ID: <([^>]*)>/m.exec(read('duplicate-message-id', 1))![1];
     expect(idA).toBe(idB);
     expect(sha(read('duplicate-message-id', 0))).not.toBe(sha(read('duplicate-message-id', 1)));
+  });
+});
+
+describe('crible demo', () => {
+  let dir: string;
+  let first: { code: number; stdout: string; stderr: string };
+  let manifest: SampleManifest;
+  let rows: { id: number; sha256: string | null; verdict?: string | null }[];
+  beforeAll(async () => {
+    dir = join(tempDir(), 'demo');
+    first = await crible(['demo', '--dir', dir]);
+    manifest = JSON.parse(readFileSync(join(dir, 'sample-manifest.json'), 'utf8'));
+    const listed = await crible(['list', '--case', join(dir, 'case'), '--type', 'message', '--json']);
+    expect(listed.code).toBe(0);
+    rows = JSON.parse(listed.stdout);
+  });
+  const rowOf = (path: string) => {
+    const sha = manifest.files.find((f) => f.path === path)!.sha256;
+    const row = rows.find((r) => r.sha256 === sha);
+    if (!row) throw new Error(`no item for ${path}`);
+    return row;
+  };
+
+  it('ingests the sample with its keys and disclosures: every verdict is in the case', () => {
+    expect(first.code, first.stderr).toBe(0);
+    for (const c of manifest.cases) {
+      for (const [i, path] of c.paths.entries())
+        expect(rowOf(path).verdict, c.name).toBe(c.expectedVerdict[i]);
+    }
+    expect(new Set(rows.map((r) => r.verdict))).toEqual(new Set(VERDICTS));
+    const tally = first.stdout.slice(first.stdout.indexOf('Authenticity verdicts'));
+    for (const verdict of VERDICTS) expect(tally).toMatch(new RegExp(`^ +\\d+  ${verdict}$`, 'm'));
+  });
+
+  it('ends with what to run next, on this case, naming the altered and the forgeable message', () => {
+    const lines = first.stdout.trimEnd().split('\n');
+    const next = lines.slice(lines.indexOf('What to try next on this case:'));
+    expect(next.length).toBeGreaterThan(8);
+    const at = `--case ${join(dir, 'case')}`;
+    expect(next).toContain(`  npx crible list ${at} --type message`);
+    expect(next).toContain(`  npx crible show ${rowOf('eml/case-body-altered.eml').id} ${at}`);
+    expect(next).toContain(`  npx crible show ${rowOf('eml/case-disclosed-key.eml').id} ${at}`);
+    expect(next).toContain(`  npx crible stats ${at}`);
+    expect(next).toContain(`  npx crible keys import ${join(dir, 'sample-keys-found-later.json')} ${at}`);
+    expect(next).toContain(`  npx crible verify ${at}`);
+  });
+
+  it('reuses the sample and the case when run again', async () => {
+    const keys = readFileSync(join(dir, 'sample-keys.json'), 'utf8');
+    const again = await crible(['demo', '--dir', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/: 0 new item\(s\)/);
+    expect(readFileSync(join(dir, 'sample-keys.json'), 'utf8')).toBe(keys);
+  });
+
+  it('the commands it suggests work: the key found later settles the message whose key was missing', async () => {
+    const caseDir = join(dir, 'case');
+    const imported = await crible([
+      'keys',
+      'import',
+      join(dir, 'sample-keys-found-later.json'),
+      '--case',
+      caseDir,
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const verified = await crible(['verify', '--case', caseDir]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(
+      `item ${rowOf('eml/case-key-missing.eml').id}: key-unavailable → authentic`,
+    );
   });
 });

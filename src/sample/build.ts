@@ -1,6 +1,8 @@
 // The small bundled sample dump used by `crible demo` and the tests. Layout under `dir`:
 //
-//   dir/sample-keys.json       public keys of the throwaway DKIM keys (key-file JSON)
+//   dir/sample-keys.json       public keys of the throwaway DKIM keys (key-file JSON), all but one
+//   dir/sample-disclosed-keys.csv  a key whose private half was "published" (crible --disclosed)
+//   dir/sample-keys-found-later.json  the one key missing from sample-keys.json
 //   dir/sample-manifest.json   the manifest returned by buildSampleDump
 //   dir/dump/                  the dump itself:
 //     eml/*.eml                ~30 loose messages (CRLF), incl. the deliberate DKIM cases
@@ -20,8 +22,10 @@ import { pack } from 'tar-stream';
 import { keyName } from '../keys/formats/types.ts';
 import { splitHeader } from '../mail/header-block.ts';
 import { sha256Hex } from '../store/blobs.ts';
+import type { Verdict } from '../verify/types.ts';
 import { PEOPLE } from './corpus.ts';
 import { makeCsv, makeDocx, makePdf, makeZip, pdfDate } from './documents.ts';
+import { caseFilePath, type SampleLayout, sampleLayout } from './layout.ts';
 import { encodeQuotedPrintable, parisOffsetMinutes } from './mime.ts';
 import { createRng } from './prng.ts';
 import {
@@ -44,10 +48,24 @@ export type SampleCaseName =
   | 'rsa-1024'
   | 'l-tag-appended'
   | 'unsigned'
-  | 'duplicate-message-id';
+  | 'duplicate-message-id'
+  | 'disclosed-key'
+  | 'key-missing'
+  | 'signature-cut';
 
-/** The literal result mailauth 7.1.0's dkimVerify gives for each expected outcome (a body hash mismatch is `neutral`). */
+/**
+ * The literal result mailauth 7.1.0's dkimVerify gives for each expected outcome with the sample's
+ * key file (a body hash mismatch is `neutral`); the cases that differ say so.
+ */
 const MAILAUTH_RESULT = { pass: 'pass', fail: 'neutral', none: 'none' } as const;
+
+/** A key whose private half the sample lists as published: what it signed is forgeable. */
+const DISCLOSED = {
+  domain: 'presse.example',
+  selector: 'hiver2015',
+  disclosed: '2017-06-01',
+  source: 'https://presse.example/dkim/cles-retirees',
+};
 
 export interface SampleCase {
   name: SampleCaseName;
@@ -60,6 +78,8 @@ export interface SampleCase {
   expectedDkim: ('pass' | 'fail' | 'none')[];
   /** The literal `status.result` mailauth 7.1.0's dkimVerify gives (body hash mismatch → `neutral`). */
   mailauthResult: string[];
+  /** Crible's verdict per path in the demo's case (sample-keys.json and the disclosed list imported). */
+  expectedVerdict: Verdict[];
   messageId: string;
   /** d= and s= of the signature, when signed. */
   signedBy: { domain: string; selector: string; bits: number | null } | null;
@@ -76,14 +96,10 @@ export interface SampleFile {
   sha256: string;
 }
 
-export interface SampleManifest {
+/** The paths of the layout are absolute. */
+export interface SampleManifest extends SampleLayout {
   version: 1;
   seed: number;
-  /** Absolute paths. */
-  root: string;
-  dumpDir: string;
-  keysFile: string;
-  manifestFile: string;
   counts: {
     /** Regular files under dumpDir (Maildir messages included). */
     files: number;
@@ -106,6 +122,7 @@ export interface SampleManifest {
   zip: { path: string; entries: string[]; messages: number; duplicatesOfEml: string[] };
   tar: { path: string; entries: string[] };
   documents: { path: string; kind: 'pdf' | 'csv' | 'docx'; container: string | null }[];
+  /** The keys in keysFile. */
   keys: { name: string; domain: string; selector: string; type: 'rsa' | 'ed25519'; bits: number | null }[];
   cases: SampleCase[];
   files: SampleFile[];
@@ -198,18 +215,25 @@ const withMessageId = (content: Buffer, id: string): Buffer => {
 /** Builds the sample dump under `dir` (replacing dir/dump) and returns its manifest. */
 export async function buildSampleDump(dir: string, opts: { seed?: number } = {}): Promise<SampleManifest> {
   const seed = opts.seed ?? SAMPLE_SEED;
-  const root = join(dir);
-  const dumpDir = join(root, 'dump');
+  const layout = sampleLayout(join(dir));
+  const { dumpDir, keysFile, laterKeysFile, disclosedFile } = layout;
   rmSync(dumpDir, { recursive: true, force: true });
   mkdirSync(dumpDir, { recursive: true });
 
-  const specs = [
-    ...DEFAULT_KEY_SPECS,
+  const extraSpecs = [
     { domain: 'presse.example', selector: 'old1024', type: 'rsa' as const, bits: 1024 },
+    { domain: DISCLOSED.domain, selector: DISCLOSED.selector, type: 'rsa' as const, bits: 2048 },
+    { domain: 'gmail.example', selector: '20150623', type: 'rsa' as const, bits: 2048 },
   ];
-  const keys = generateDkimKeys(specs);
-  const mainKeys = keys.filter((k) => k.selector !== 'old1024');
-  const weakKey = keys.find((k) => k.selector === 'old1024')!;
+  const allKeys = generateDkimKeys([...DEFAULT_KEY_SPECS, ...extraSpecs]);
+  const mainKeys = allKeys.slice(0, DEFAULT_KEY_SPECS.length);
+  const [weakKey, disclosedKey, missingKey] = allKeys.slice(DEFAULT_KEY_SPECS.length) as [
+    DkimKey,
+    DkimKey,
+    DkimKey,
+  ];
+  /** What sample-keys.json holds: every key but the missing one. */
+  const keys = allKeys.filter((k) => k !== missingKey);
   const keyFor = (m: SynthMessage): DkimKey => mainKeys.find((k) => m.from.address.endsWith('@' + k.domain))!;
 
   const pool = await generateMessageList({ seed, count: 90, signing: { keys: mainKeys, fraction: 0.85 } });
@@ -231,29 +255,38 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       ...(maxBodyLength !== undefined ? { maxBodyLength } : {}),
     });
   const keyInfo = (k: DkimKey) => ({ domain: k.domain, selector: k.selector, bits: k.bits });
+  /** A message from the key's domain, signed with it as it is. */
+  const signedWith = async (key: DkimKey) => {
+    const m = take((x) => x.from.address.endsWith('@' + key.domain));
+    return { m, key, raw: assemble(m, await sign(m, m.content, key), m.content) };
+  };
 
   // ---- deliberate cases (all loose .eml files)
   const cases: SampleCase[] = [];
   const caseFiles: { name: string; raw: Buffer }[] = [];
   /** A case in one file, eml/case-<name>.eml: the message as delivered, signed with `key` (or not). */
-  const addCase = (
-    name: SampleCaseName,
-    m: SynthMessage,
-    raw: Buffer,
-    key: DkimKey | null,
-    dkim: SampleCase['expectedDkim'][number],
-    description: string,
-  ) => {
-    const path = `eml/case-${name}.eml`;
-    caseFiles.push({ name: path, raw });
+  const addCase = (c: {
+    name: SampleCaseName;
+    m: SynthMessage;
+    raw: Buffer;
+    key: DkimKey | null;
+    dkim: SampleCase['expectedDkim'][number];
+    verdict: Verdict;
+    /** When mailauth's result is not the usual one for `dkim`. */
+    mailauth?: string;
+    description: string;
+  }) => {
+    const path = caseFilePath(c.name);
+    caseFiles.push({ name: path, raw: c.raw });
     cases.push({
-      name,
+      name: c.name,
       paths: [path],
-      expectedDkim: [dkim],
-      mailauthResult: [MAILAUTH_RESULT[dkim]],
-      messageId: m.messageId,
-      signedBy: key ? keyInfo(key) : null,
-      description,
+      expectedDkim: [c.dkim],
+      mailauthResult: [c.mailauth ?? MAILAUTH_RESULT[c.dkim]],
+      expectedVerdict: [c.verdict],
+      messageId: c.m.messageId,
+      signedBy: c.key ? keyInfo(c.key) : null,
+      description: c.description,
     });
   };
 
@@ -276,14 +309,15 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       altered = text.replace(/\r\n/, '\r\nPS : ne rien dire à la presse.\r\n');
     }
     const content = Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(altered, 'latin1')]);
-    addCase(
-      'body-altered',
+    addCase({
+      name: 'body-altered',
       m,
-      assemble(m, sig, content),
+      raw: assemble(m, sig, content),
       key,
-      'fail',
-      'Signed, then a figure in the body was changed: the body hash no longer matches.',
-    );
+      dkim: 'fail',
+      verdict: 'altered',
+      description: 'Signed, then a figure in the body was changed: the body hash no longer matches.',
+    });
   }
   {
     const m = take((x) => x.from.address.endsWith('@en-avant.example'));
@@ -293,28 +327,26 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       Buffer.from('Subject: =?UTF-8?Q?Virement_urgent_=C3=A0_effectuer_aujourd=27hui?=\r\n'),
       m.content,
     ]);
-    addCase(
-      'second-subject',
+    addCase({
+      name: 'second-subject',
       m,
-      assemble(m, sig, forged),
+      raw: assemble(m, sig, forged),
       key,
-      'pass',
-      'A second, unsigned Subject header was added above the signed one. DKIM still passes ' +
+      dkim: 'pass',
+      verdict: 'authentic-with-caveats',
+      description:
+        'A second, unsigned Subject header was added above the signed one. DKIM still passes ' +
         '(h= covers only the bottom-most Subject, no oversigning) but many clients display the added one.',
-    );
+    });
   }
-  {
-    const m = take((x) => x.from.address.endsWith('@presse.example'));
-    const sig = await sign(m, m.content, weakKey);
-    addCase(
-      'rsa-1024',
-      m,
-      assemble(m, sig, m.content),
-      weakKey,
-      'pass',
+  addCase({
+    name: 'rsa-1024',
+    ...(await signedWith(weakKey)),
+    dkim: 'pass',
+    verdict: 'authentic-with-caveats',
+    description:
       'Signed with a 1024-bit RSA key (selector old1024): valid, but a weak key that can be factored.',
-    );
-  }
+  });
   {
     const m = take((x) => isSinglePartText(x) && !x.attachments.length, isSinglePartText);
     const key = keyFor(m);
@@ -324,26 +356,36 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
     const ps =
       '\r\nPS : finalement, faites le virement de 48 000 € sur le compte habituel, je vous expliquerai.\r\n';
     const appended = Buffer.concat([m.content, Buffer.from(qp ? encodeQuotedPrintable(ps) + '\r\n' : ps)]);
-    addCase(
-      'l-tag-appended',
+    addCase({
+      name: 'l-tag-appended',
       m,
-      assemble(m, sig, appended),
+      raw: assemble(m, sig, appended),
       key,
-      'pass',
-      'Signed with l= covering the original body; a paragraph was appended after it and is not covered.',
-    );
+      dkim: 'pass',
+      verdict: 'authentic-with-caveats',
+      description:
+        'Signed with l= covering the original body; a paragraph was appended after it and is not covered.',
+    });
   }
   {
     const m = take((x) => !x.signedBy);
-    addCase('unsigned', m, assemble(m, '', m.content), null, 'none', 'No DKIM-Signature at all.');
+    addCase({
+      name: 'unsigned',
+      m,
+      raw: assemble(m, '', m.content),
+      key: null,
+      dkim: 'none',
+      verdict: 'unsigned',
+      description: 'No DKIM-Signature at all.',
+    });
   }
   {
     const a = take((x) => x.from.address.endsWith('@campagne.example'));
     const b = take((x) => x.from.address.endsWith('@campagne.example') && x.subject !== a.subject);
     const key = keyFor(a);
     const bContent = withMessageId(b.content, a.messageId);
-    const pathA = 'eml/case-duplicate-message-id-a.eml';
-    const pathB = 'eml/case-duplicate-message-id-b.eml';
+    const pathA = caseFilePath('duplicate-message-id-a');
+    const pathB = caseFilePath('duplicate-message-id-b');
     caseFiles.push({ name: pathA, raw: assemble(a, await sign(a, a.content, key), a.content) });
     caseFiles.push({ name: pathB, raw: assemble(b, await sign(b, bContent, keyFor(b)), bContent) });
     cases.push({
@@ -351,9 +393,47 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       paths: [pathA, pathB],
       expectedDkim: ['pass', 'pass'],
       mailauthResult: [MAILAUTH_RESULT.pass, MAILAUTH_RESULT.pass],
+      expectedVerdict: ['authentic', 'authentic'],
       messageId: a.messageId,
       signedBy: keyInfo(key),
       description: 'Two different messages (both validly signed) carrying the same Message-ID.',
+    });
+  }
+  addCase({
+    name: 'disclosed-key',
+    ...(await signedWith(disclosedKey)),
+    dkim: 'pass',
+    verdict: 'forgeable',
+    description:
+      `Validly signed with selector ${DISCLOSED.selector}, whose private key ${DISCLOSED.domain} published on ` +
+      `${DISCLOSED.disclosed} (sample-disclosed-keys.csv): anyone could have made this signature since.`,
+  });
+  addCase({
+    name: 'key-missing',
+    ...(await signedWith(missingKey)),
+    dkim: 'fail',
+    verdict: 'key-unavailable',
+    description:
+      `Signed with selector ${missingKey.selector}, whose key is not in sample-keys.json (retired before ` +
+      'anyone archived it): it can be neither confirmed nor refuted until the key is found ' +
+      '(sample-keys-found-later.json).',
+  });
+  {
+    const m = take((x) => !!x.signedBy);
+    const sig = await sign(m, m.content, keyFor(m));
+    // The export kept the field only up to bh=: the signature value itself (b=) is gone.
+    const cut = sig.slice(0, sig.search(/\sb=/)).replace(/\s*$/, '') + '\r\n';
+    addCase({
+      name: 'signature-cut',
+      m,
+      raw: assemble(m, cut, m.content),
+      key: keyFor(m),
+      dkim: 'fail',
+      verdict: 'unverifiable',
+      mailauth: 'fail',
+      description:
+        'The DKIM-Signature field was cut short in export: its signature value (b=) is missing, so it cannot ' +
+        'be checked at all (which is not evidence of tampering either).',
     });
   }
 
@@ -455,8 +535,13 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
   );
 
   // ---- keys, counts, manifest
-  const keysFile = join(root, 'sample-keys.json');
   writeFileSync(keysFile, JSON.stringify(keyFileJson(keys), null, 2) + '\n');
+  writeFileSync(laterKeysFile, JSON.stringify(keyFileJson([missingKey]), null, 2) + '\n');
+  writeFileSync(
+    disclosedFile,
+    'domain,selector,disclosed,source\n' +
+      `${DISCLOSED.domain},${DISCLOSED.selector},${DISCLOSED.disclosed},${DISCLOSED.source}\n`,
+  );
 
   const instances: Buffer[] = [
     ...caseFiles.map((c) => c.raw),
@@ -481,10 +566,7 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
   const manifest: SampleManifest = {
     version: 1,
     seed,
-    root,
-    dumpDir,
-    keysFile,
-    manifestFile: join(root, 'sample-manifest.json'),
+    ...layout,
     counts: {
       files: files.length,
       messages: instances.length,

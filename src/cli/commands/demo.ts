@@ -1,8 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `crible demo`: builds the bundled sample dump (once), ingests it into a case with the sample's key
+// archive and disclosed-key list, prints the summary, then what to try next on that case.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openCase } from '../../core/case.ts';
+import { type Case, openCase } from '../../core/case.ts';
 import { ingestIntoCase } from '../../core/ingest-case.ts';
+import { caseFilePath, type SampleLayout, sampleLayout } from '../../sample/layout.ts';
 import { printLines } from '../output.ts';
 import { describeSummary } from './ingest.ts';
 
@@ -12,20 +16,91 @@ export function registerDemo(program: Command): void {
     .description('Build the bundled sample dump, ingest it into a case and print the summary')
     .option('--dir <dir>', 'where to put the sample dump and its case', 'crible-demo')
     .action(async (opts) => {
-      const root = resolve(opts.dir);
-      const dumpDir = join(root, 'dump');
-      // The sample's keys are generated afresh each build, so an existing sample is reused as is.
-      if (!existsSync(dumpDir)) {
+      const sample = sampleLayout(resolve(opts.dir));
+      const caseDir = join(sample.root, 'case');
+      // The sample's keys are generated afresh each build, so an existing sample is reused as is. One
+      // from an older Crible (without the disclosed list) is rebuilt, and its case started again: the
+      // case was judged with the old sample's keys.
+      if (![sample.dumpDir, sample.keysFile, sample.disclosedFile].every((p) => existsSync(p))) {
+        if (existsSync(sample.manifestFile) && existsSync(join(caseDir, 'case.db')))
+          rmSync(caseDir, { recursive: true, force: true });
         // Loaded on demand: other commands need not load the generator.
         const { buildSampleDump } = await import('../../sample/build.ts');
-        await buildSampleDump(root); // writes root/dump and root/sample-keys.json
+        await buildSampleDump(sample.root);
       }
-      const kase = openCase(join(root, 'case'), { create: true });
+      const kase = openCase(caseDir, { create: true });
       try {
-        const summary = await ingestIntoCase(kase, [dumpDir], { keyFiles: [join(root, 'sample-keys.json')] });
-        printLines([`Sample dump: ${dumpDir}`, `Case: ${kase.dir}`, '', ...describeSummary(summary)]);
+        const summary = await ingestIntoCase(kase, [sample.dumpDir], {
+          keyFiles: [sample.keysFile],
+          disclosedFiles: [sample.disclosedFile],
+        });
+        const ids = await caseItemIds(kase, sample, ['body-altered', 'disclosed-key']);
+        printLines([
+          `Sample dump: ${sample.dumpDir}`,
+          `Case: ${kase.dir}`,
+          '',
+          ...describeSummary(summary),
+          '',
+          ...nextSteps(sample, kase.dir, ids),
+        ]);
       } finally {
         await kase.store.close();
       }
     });
+}
+
+/** The item ids of some deliberate cases of the sample, found by their content. */
+async function caseItemIds(kase: Case, sample: SampleLayout, names: string[]): Promise<Map<string, number>> {
+  const bySha = new Map<string, string>();
+  for (const name of names) {
+    const file = join(sample.dumpDir, caseFilePath(name));
+    if (existsSync(file)) bySha.set(createHash('sha256').update(readFileSync(file)).digest('hex'), name);
+  }
+  const ids = new Map<string, number>();
+  for (const item of await kase.store.listItems({ type: 'message' })) {
+    const name = item.sha256 ? bySha.get(item.sha256) : undefined;
+    if (name) ids.set(name, item.id);
+  }
+  return ids;
+}
+
+/** What to run next, with this case's paths, in words for someone new to the tool. */
+function nextSteps(sample: SampleLayout, caseDir: string, ids: Map<string, number>): string[] {
+  const at = `--case ${shellPath(caseDir)}`;
+  const step = (command: string, what: string) => [`  npx crible ${command}`, `      ${what}`];
+  const altered = ids.get('body-altered');
+  const forgeable = ids.get('disclosed-key');
+  return [
+    'What to try next on this case:',
+    ...step(`list ${at} --type message`, 'every message with its verdict'),
+    ...step(
+      `list ${at} --verdict altered forgeable`,
+      'only the messages whose signature shows a change, or proves nothing',
+    ),
+    ...(altered === undefined
+      ? []
+      : step(
+          `show ${altered} ${at}`,
+          'the altered message: what its signature covers, what no longer matches, where the file came from',
+        )),
+    ...(forgeable === undefined
+      ? []
+      : step(
+          `show ${forgeable} ${at}`,
+          'a valid signature that proves nothing: the key that made it was published later',
+        )),
+    ...step(`stats ${at}`, 'counts of items, verdicts and signature results'),
+    `  npx crible keys import ${shellPath(sample.laterKeysFile)} ${at}`,
+    ...step(
+      `verify ${at}`,
+      'one message could not be checked, its key is missing: import it (as if found later), then re-check',
+    ),
+  ];
+}
+
+/** A path as the user can type it from here: relative when below the current directory, quoted when needed. */
+function shellPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }
