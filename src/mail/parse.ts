@@ -1,29 +1,19 @@
 import { isAscii } from 'node:buffer';
 import type { Address } from 'postal-mime';
 import type { Limits } from '../ingest/limits.ts';
-import type { AddressRecord, MessageRecord } from '../store/store.ts';
 import { parseMailDate } from './date.ts';
 import { looksLikeMessage, splitHeader } from './header-block.ts';
 import { type MimeMessage, parseMime } from './mime.ts';
+import {
+  ADDRESS_ROLES,
+  type AddressRole,
+  type MailAddress,
+  type MessagePart,
+  type ParsedFields,
+  type ParsedMessage,
+} from './types.ts';
 
-/** An attachment or embedded message found inside a message, decoded, ready to become a child item. */
-export interface MessagePart {
-  path: string;
-  bytes: Buffer;
-  filename: string | null;
-  declaredType: string;
-  /** message/rfc822 parts are messages in their own right. */
-  isMessage: boolean;
-}
-
-export type ParsedMessage =
-  | {
-      status: 'ok' | 'limited';
-      reason: string | null;
-      message: Omit<MessageRecord, 'itemId'>;
-      parts: MessagePart[];
-    }
-  | { status: 'failed' | 'limited'; reason: string; message: null; parts: [] };
+export type { AddressRole, MailAddress, MessagePart, ParsedFields, ParsedMessage } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const windows1252 = new TextDecoder('windows-1252');
@@ -131,12 +121,7 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
       dateRaw,
       date: date?.iso ?? null,
       subject: email.subject ?? null,
-      from: addresses(email.from),
-      sender: addresses(email.sender),
-      to: addresses(email.to),
-      cc: addresses(email.cc),
-      bcc: addresses(email.bcc),
-      replyTo: addresses(email.replyTo),
+      ...addressFields(email),
       inReplyTo: email.inReplyTo?.trim() || null,
       references: (email.references ?? '').match(/<[^>]*>/g) ?? [],
       headerRaw,
@@ -148,7 +133,14 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
   };
 }
 
-function addresses(value: Address | Address[] | undefined): AddressRecord[] {
+/** Each address field as a list of mailboxes (a group's members listed one by one). */
+function addressFields(email: MimeMessage): Pick<ParsedFields, AddressRole> {
+  const fields = {} as Pick<ParsedFields, AddressRole>;
+  for (const role of ADDRESS_ROLES) fields[role] = addresses(email[role]);
+  return fields;
+}
+
+function addresses(value: Address | Address[] | undefined): MailAddress[] {
   if (!value) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.flatMap((entry) =>
