@@ -9,6 +9,7 @@ import PostalMime, { type Email } from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mboxEntries } from '../src/ingest/formats/mbox.ts';
 import { defaultLimits } from '../src/ingest/limits.ts';
+import { looksLikeMessage } from '../src/mail/header-block.ts';
 import { type MimeMessage, parseMime } from '../src/mail/mime.ts';
 import { parseMessage } from '../src/mail/parse.ts';
 import { generateMessageList } from '../src/sample/synth.ts';
@@ -656,6 +657,53 @@ describe('parseMessage (parse.ts on top of mime.ts)', () => {
       true,
     );
     expect(parsed.message?.flags).toContain('charset:unknown:klingon');
+  });
+});
+
+describe('what comes before the header block: a UTF-8 BOM, blank lines', () => {
+  const bare = Buffer.from(
+    crlf(
+      `${HEAD}Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=utf-8\n\nBonjour\n--b\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b--\n`,
+    ),
+  );
+  const BOM = '\ufeff';
+
+  for (const [label, lead, flags] of [
+    ['a UTF-8 BOM', BOM, ['leading-bom']],
+    ['LF blank lines', '\n\n', ['leading-blank-lines']],
+    ['CRLF blank lines', '\r\n\r\n\r\n', ['leading-blank-lines']],
+    ['a BOM then a blank line', `${BOM}\r\n`, ['leading-bom', 'leading-blank-lines']],
+  ] as const) {
+    it(`reads a message preceded by ${label}, flagged, without changing the stored bytes`, async () => {
+      const raw = Buffer.concat([Buffer.from(lead, 'utf8'), bare]);
+      const copy = Buffer.from(raw);
+      expect(looksLikeMessage(raw)).toBe(true);
+      const parsed = await parseMessage(raw, defaultLimits, true);
+      const expected = await parseMessage(bare, defaultLimits, true);
+      expect(parsed.status).toBe('ok');
+      expect(parsed.message?.flags).toEqual(flags);
+      expect(parsed.message).toEqual({ ...expected.message, flags });
+      expect(parsed.message).toMatchObject({
+        subject: 't',
+        from: [{ address: 'a@b.example' }],
+        text: 'Bonjour\n',
+        headerRaw: expect.stringMatching(/^From: a@b\.example\r\n/),
+      });
+      expect(parsed.parts.map((p) => [p.filename, p.bytes.toString()])).toEqual([['a.pdf', '%PDF-1.4\n']]);
+      expect(raw.equals(copy)).toBe(true);
+    });
+  }
+
+  it('still refuses what is not a message, and blank lines without end', async () => {
+    for (const text of ['\n\nHello, this is a letter.\n', `${BOM}Dear Bob: hello\n`, '\r\n\r\n']) {
+      expect(looksLikeMessage(Buffer.from(text))).toBe(false);
+    }
+    // Blank lines are skipped over the first 4 KB only.
+    expect(looksLikeMessage(Buffer.concat([Buffer.from('\n'.repeat(4000)), bare]))).toBe(true);
+    expect(looksLikeMessage(Buffer.concat([Buffer.from('\n'.repeat(5000)), bare]))).toBe(false);
+    expect(await parseMessage(Buffer.from(`\n\n${crlf(HEAD)}\r\nx`), defaultLimits, true)).toMatchObject({
+      status: 'ok',
+    });
   });
 });
 

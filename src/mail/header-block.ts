@@ -19,6 +19,32 @@ export function splitHeader(bytes: Buffer, searchLimit = bytes.length): HeaderSp
   return null;
 }
 
+/** What may precede a header block without being part of it: a UTF-8 byte order mark, blank lines. */
+export interface Lead {
+  /** Where the header block starts. */
+  start: number;
+  bom: boolean;
+  /** Empty lines (LF or CRLF) skipped after the BOM, if any. */
+  blankLines: number;
+}
+
+/** Leading blank lines are skipped up to this offset: past it, the bytes are not read as a message. */
+const MAX_LEAD = 4096;
+
+/** Finds where the header block starts: after a UTF-8 BOM and blank lines, when the bytes begin so. */
+export function leadOf(bytes: Buffer): Lead {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let start = bom ? 3 : 0;
+  let blankLines = 0;
+  while (start < MAX_LEAD) {
+    if (bytes[start] === 10) start += 1;
+    else if (bytes[start] === 13 && bytes[start + 1] === 10) start += 2;
+    else break;
+    blankLines++;
+  }
+  return { start, bom, blankLines };
+}
+
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]{1,76}:/;
 const KNOWN_HEADERS = new Set([
   'received',
@@ -52,11 +78,13 @@ const KNOWN_HEADERS = new Set([
 ]);
 
 /**
- * Whether bytes start like an RFC 5322 message: header lines from the first byte, at least one of
- * them a header every mail system writes. Binary garbage and ordinary text files fail this.
+ * Whether bytes start like an RFC 5322 message: header lines from the first byte (after a UTF-8 BOM
+ * and blank lines, if any: see leadOf), at least one of them a header every mail system writes.
+ * Binary garbage and ordinary text files fail this.
  */
 export function looksLikeMessage(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 8192).toString('latin1');
+  const { start } = leadOf(bytes);
+  const head = bytes.subarray(start, start + 8192).toString('latin1');
   const lines = head.split(/\r?\n/, 40);
   let known = 0;
   let seen = 0;

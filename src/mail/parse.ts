@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import type { Address } from 'postal-mime';
 import type { Limits } from '../ingest/limits.ts';
 import { parseMailDate } from './date.ts';
-import { looksLikeMessage, splitHeader } from './header-block.ts';
+import { leadOf, looksLikeMessage, splitHeader } from './header-block.ts';
 import { type MimeMessage, parseMime } from './mime.ts';
 import {
   ADDRESS_ROLES,
@@ -20,18 +20,19 @@ const windows1252 = new TextDecoder('windows-1252');
 
 /**
  * Reads one message. Never throws for bad input: the result says failed or limited, and why.
- * The bytes given are never modified; transcoding for the parser happens on a copy.
+ * The bytes given are never modified: a UTF-8 BOM or blank lines before the header block are skipped
+ * on a view of them (and flagged), transcoding for the parser happens on a copy.
  */
-export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boolean): Promise<ParsedMessage> {
-  if (bytes.length > limits.maxMessageBytes) {
+export async function parseMessage(stored: Buffer, limits: Limits, claimed: boolean): Promise<ParsedMessage> {
+  if (stored.length > limits.maxMessageBytes) {
     return {
       status: 'limited',
-      reason: `message of ${formatBytes(bytes.length)} exceeds the ${formatBytes(limits.maxMessageBytes)} parsing limit; stored unread`,
+      reason: `message of ${formatBytes(stored.length)} exceeds the ${formatBytes(limits.maxMessageBytes)} parsing limit; stored unread`,
       message: null,
       parts: [],
     };
   }
-  if (!looksLikeMessage(bytes)) {
+  if (!looksLikeMessage(stored)) {
     return {
       status: 'failed',
       reason: claimed ? 'not an email: no header block at the start' : 'not an email',
@@ -39,6 +40,12 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
       parts: [],
     };
   }
+  const flags: string[] = [];
+  const lead = leadOf(stored);
+  if (lead.bom) flags.push('leading-bom');
+  if (lead.blankLines > 0) flags.push('leading-blank-lines');
+  const bytes = stored.subarray(lead.start);
+
   const split = splitHeader(bytes, limits.maxHeaderBytes + 2);
   const headerEnd = split ? split.headerEnd : bytes.length;
   if (headerEnd > limits.maxHeaderBytes) {
@@ -50,7 +57,6 @@ export async function parseMessage(bytes: Buffer, limits: Limits, claimed: boole
     };
   }
 
-  const flags: string[] = [];
   const headerBytes = bytes.subarray(0, headerEnd);
   let headerRaw: string;
   let input = bytes;
