@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveKeyResolver } from '../src/keys/archive-resolver.ts';
 import { findDisclosure, parseDisclosedFile } from '../src/keys/disclosed.ts';
 import { DnsKeyResolver } from '../src/keys/dns-resolver.ts';
-import { parseCsvRows } from '../src/keys/formats/csv.ts';
+import { readCsv } from '../src/keys/formats/csv.ts';
 import { detectFormat, parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import type { KeyRecord } from '../src/keys/types.ts';
+import { type Coded, isKnownCode, render } from '../src/report/catalogue.ts';
+
+/** The problems as printed; every code must have words (an unknown code would print as itself). */
+const words = (problems: Coded[]): string[] => {
+  for (const p of problems) expect(isKnownCode(p.code), p.code).toBe(true);
+  return problems.map((p) => render(p));
+};
 
 const P1 = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1';
 const P2 = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKC';
@@ -42,8 +49,9 @@ describe('parseKeyFile: JSON map', () => {
       { name: 'slow._domainkey.example.com', failure: 'ETIMEOUT' },
       { name: 'broken._domainkey.example.com', failure: 'ESERVFAIL' },
     ]);
-    expect(out.problems).toHaveLength(1);
-    expect(out.problems[0]).toMatch(/odd\._domainkey/);
+    expect(words(out.problems)).toEqual([
+      'keys.json key "odd._domainkey.example.com" value 1: 42 is not a TXT value (a string, a list of strings or {"error": …}); skipped',
+    ]);
   });
 });
 
@@ -104,14 +112,18 @@ describe('parseKeyFile: CSV and JSON rows', () => {
         fetchedAt: null,
       },
     ]);
-    expect(out.problems).toEqual(['row 4: needs domain, selector and value']);
+    expect(words(out.problems)).toEqual(['archive.csv line 4: no domain or value; the row was skipped']);
   });
 
-  it('parses RFC 4180 quoting', () => {
-    expect(parseCsvRows('a,"b,c","d ""e"""\n1,2,3')).toEqual([
-      ['a', 'b,c', 'd "e"'],
-      ['1', '2', '3'],
-    ]);
+  it('parses RFC 4180 quoting, and knows the line each record starts on', () => {
+    expect(readCsv('x.csv', 'a,"b,c","d ""e"""\n\n"multi\r\nline",2,3\r\nz')).toEqual({
+      rows: [
+        { line: 1, fields: ['a', 'b,c', 'd "e"'] },
+        { line: 3, fields: ['multi\r\nline', '2', '3'] },
+        { line: 5, fields: ['z'] },
+      ],
+      problems: [],
+    });
   });
 
   it('reads JSON rows as an array and as JSON Lines', () => {
@@ -261,10 +273,10 @@ describe('resolvers', () => {
         publicKey: 'AAAA',
       },
     ]);
-    expect(json.problems).toEqual([
-      'row 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601)',
-      'row 4: domain and selector are required',
-      'row 5: not an object',
+    expect(words(json.problems)).toEqual([
+      'list.json entry 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601), not "last spring"; the row was skipped',
+      'list.json entry 4: no domain; the row was skipped',
+      'list.json entry 5: not an object; skipped',
     ]);
 
     const csv = parseDisclosedFile(
@@ -280,12 +292,180 @@ describe('resolvers', () => {
         publicKey: null,
       },
     ]);
-    expect(csv.problems).toEqual([
-      'row 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601)',
+    expect(words(csv.problems)).toEqual([
+      'list.csv line 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601), not "2020-13-45"; the row was skipped',
     ]);
-    expect(parseDisclosedFile('bad.csv', 'domain,selector\nexample.com,old\n').problems).toEqual([
-      'header row must name domain, selector, disclosed and source',
+    expect(words(parseDisclosedFile('bad.csv', 'domain,selector\nexample.com,old\n').problems)).toEqual([
+      'bad.csv line 1: the header row must name domain, selector, disclosed and source (no disclosed or source); nothing else was read',
     ]);
-    expect(parseDisclosedFile('bad.json', '[{').problems[0]).toMatch(/^not valid JSON/);
+    expect(words(parseDisclosedFile('bad.json', '[{').problems)).toEqual([
+      "bad.json line 1: not valid JSON (Expected property name or '}'); nothing in the file was read",
+    ]);
+  });
+});
+
+describe('lines that cannot be read are reported with their line', () => {
+  const names = (out: { records: KeyRecord[] }) => out.records.map((r) => [r.name, r.value]);
+
+  it('CSV: an unterminated quote is reported where it opened, and the rows it swallowed are read again', () => {
+    const text = [
+      'domain,selector,value',
+      `a.example,s1,"v=DKIM1; p=${P1}"`,
+      `b.example,s2,"v=DKIM1; p=${P2}`,
+      `c.example,s3,v=DKIM1; p=${P1}`,
+      '',
+      `d.example,s4,v=DKIM1; p=${P2}`,
+    ].join('\n');
+    const out = parseKeyFile('keys.csv', text);
+    expect(names(out)).toEqual([
+      ['s1._domainkey.a.example', `v=DKIM1; p=${P1}`],
+      ['s3._domainkey.c.example', `v=DKIM1; p=${P1}`],
+      ['s4._domainkey.d.example', `v=DKIM1; p=${P2}`],
+    ]);
+    expect(out.problems).toEqual([
+      { code: 'keys.csv.unterminated-quote', params: { file: 'keys.csv', line: 3, resumedAt: 4 } },
+    ]);
+    expect(words(out.problems)).toEqual([
+      'keys.csv line 3: unterminated quote; the line was skipped and the rows after it were read again from line 4',
+    ]);
+  });
+
+  it('CSV: an open quote closed lines later by the next quoted value is found too (CRLF lines)', () => {
+    const text = [
+      'domain,selector,value',
+      `a.example,s1,"v=DKIM1; p=${P1}`,
+      `b.example,s2,"v=DKIM1; p=${P2}"`,
+      `c.example,s3,"v=DKIM1; p=${P1}"`,
+    ].join('\r\n');
+    const out = parseKeyFile('k.csv', text);
+    expect(names(out).map(([n]) => n)).toEqual(['s2._domainkey.b.example', 's3._domainkey.c.example']);
+    expect(out.records.every((r) => !/[\r\n]/.test(r.value))).toBe(true);
+    expect(words(out.problems)).toEqual([
+      'k.csv line 2: unterminated quote; the line was skipped and the rows after it were read again from line 3',
+    ]);
+  });
+
+  it('CSV: stray quotes, values cut by a comma, a quote open to the end, an unreadable header', () => {
+    const text = [
+      'domain,selector,value',
+      'a.example,s1,v="x"',
+      'b.example,s2,"p=1"x',
+      'c.example,s3,v=DKIM1, p=2',
+      'd.example,s4,p=3',
+      'e.example,s5,"p=4',
+    ].join('\n');
+    const out = parseKeyFile('x.csv', text);
+    expect(names(out)).toEqual([['s4._domainkey.d.example', 'p=3']]);
+    expect(words(out.problems)).toEqual([
+      'x.csv line 2: a quote inside an unquoted value, or text after a closing quote; the line was skipped and the rows after it were read again from line 3',
+      'x.csv line 3: a quote inside an unquoted value, or text after a closing quote; the line was skipped and the rows after it were read again from line 4',
+      'x.csv line 4: 4 values where the header names 3 (an unquoted comma?); the row was skipped',
+      'x.csv line 6: unterminated quote; the line was skipped',
+    ]);
+    const dated = parseKeyFile('d.csv', 'domain,selector,value,first_seen\nd.example,s4,p=3,yesterday\n');
+    expect(dated.records).toMatchObject([{ name: 's4._domainkey.d.example', firstSeen: null }]);
+    expect(words(dated.problems)).toEqual([
+      'd.csv line 2: first_seen "yesterday" is not a date (ISO 8601 or Unix seconds); the record was kept without it',
+    ]);
+    expect(words(parseKeyFile('h.csv', 'domain,"selector,value\na,b,c\n').problems)).toEqual([
+      'h.csv line 1: unterminated quote; it is the header row, so nothing in the file was read',
+    ]);
+  });
+
+  it('zone file: TTLs in BIND units are read; a record line not understood is reported', () => {
+    const text = [
+      '$TTL 1h',
+      '$ORIGIN example.com.',
+      `s1._domainkey 1h IN TXT "p=${P1}"`,
+      `s2._domainkey 30m TXT "p=${P1}"`,
+      `s3._domainkey IN 2d TXT "p=${P1}"`,
+      `s4._domainkey 1W IN TXT "p=${P1}"`,
+      `s5._domainkey 1h30m IN TXT "p=${P1}"`,
+      `s6._domainkey 1x IN TXT "p=${P1}"`,
+      `s7._domainkey IN TXT "p=${P1}`,
+      `s8._domainkey IN`,
+      '$INCLUDE other.zone',
+      '$TTL soon',
+      'www 3600 IN A 192.0.2.1',
+    ].join('\n');
+    const out = parseKeyFile('db.example', text);
+    expect(out.records.map((r) => r.name)).toEqual([
+      's1._domainkey.example.com',
+      's2._domainkey.example.com',
+      's3._domainkey.example.com',
+      's4._domainkey.example.com',
+      's5._domainkey.example.com',
+    ]);
+    expect(words(out.problems)).toEqual([
+      'db.example line 8: "1x" is not a TTL, a class or a record type; the record was skipped',
+      'db.example line 9: unterminated quote; the record was skipped',
+      'db.example line 10: no record type; the record was skipped',
+      'db.example line 11: $INCLUDE is not followed here; the records it names were not read',
+      'db.example line 12: "soon" is not a TTL',
+    ]);
+  });
+
+  it('zone file: a "(" never closed does not swallow the records after it', () => {
+    const text = [
+      `s1._domainkey.example.com. IN TXT ( "v=DKIM1; " "p=${P1}"`,
+      `s2._domainkey.example.com. IN TXT "v=DKIM1; " "p=${P2}"`,
+      `s3._domainkey.example.com. IN TXT "p=${P1}"`,
+    ].join('\n');
+    const out = parseKeyFile('k.zone', text);
+    expect(names(out)).toEqual([
+      ['s2._domainkey.example.com', `v=DKIM1; p=${P2}`],
+      ['s3._domainkey.example.com', `p=${P1}`],
+    ]);
+    expect(words(out.problems)).toEqual([
+      'k.zone line 1: "(" never closed; the record was skipped and the lines after it were read again from line 2',
+    ]);
+    const stray = parseKeyFile('s.zone', `s1._domainkey.example.com. IN TXT "p=${P1}" )\ns2._domainkey.example.com. IN TXT "p=${P2}"`);
+    expect(names(stray)).toEqual([['s2._domainkey.example.com', `p=${P2}`]]);
+    expect(words(stray.problems)).toEqual(['s.zone line 1: ")" without "("; the record was skipped']);
+  });
+
+  it('JSON: rows by entry, JSON Lines by line, a broken document by the line it breaks on', () => {
+    const rows = parseKeyFile(
+      'rows.json',
+      JSON.stringify([{ domain: 'a.example', selector: 's', value: `p=${P1}` }, { domain: 'b.example' }, 7]),
+    );
+    expect(rows.records).toHaveLength(1);
+    expect(words(rows.problems)).toEqual([
+      'rows.json entry 2: no selector or value; the row was skipped',
+      'rows.json entry 3: not an object; skipped',
+    ]);
+    const lines = parseKeyFile(
+      'rows.jsonl',
+      ['{"domain":"a.example","selector":"s","value":"p=1"}', '{"domain":', '', '[1]'].join('\n'),
+    );
+    expect(lines.records).toHaveLength(1);
+    expect(words(lines.problems)).toEqual([
+      'rows.jsonl line 2: not JSON; the line was skipped',
+      'rows.jsonl line 4: not an object; skipped',
+    ]);
+    const broken = parseKeyFile('map.json', '{\n  "s._domainkey.a.example": ["p=1"]\n  "t._domainkey.a.example": []\n}\n');
+    expect(broken.records).toEqual([]);
+    expect(words(broken.problems)).toEqual([
+      "map.json line 3: not valid JSON (Expected ',' or '}' after property value); nothing in the file was read",
+    ]);
+    const map = parseKeyFile('map.json', JSON.stringify({ 's._domainkey.a.example': { error: 'LOST' } }));
+    expect(words(map.problems)).toEqual([
+      'map.json key "s._domainkey.a.example": unknown DNS failure "LOST" (ENOTFOUND, NXDOMAIN, ENODATA, ETIMEOUT or ESERVFAIL); skipped',
+    ]);
+  });
+
+  it('disclosed-key CSV: an unterminated quote is reported by line and the next rows are still read', () => {
+    const out = parseDisclosedFile(
+      'disclosed.csv',
+      [
+        'domain,selector,disclosed,source',
+        'a.example,old,2020-01-01,"https://a.example/post',
+        'b.example,old,2021-01-01,https://b.example/post',
+      ].join('\n'),
+    );
+    expect(out.keys.map((k) => k.domain)).toEqual(['b.example']);
+    expect(words(out.problems)).toEqual([
+      'disclosed.csv line 2: unterminated quote; the line was skipped and the rows after it were read again from line 3',
+    ]);
   });
 });

@@ -1,6 +1,9 @@
 // Keys whose private half was published (some operators do it after rotation, precisely so that
 // old signatures stop proving anything). A signature made with such a key proves nothing.
+import { type Coded, coded } from '../report/catalogue.ts';
 import { csvObjects } from './formats/csv.ts';
+import type { RowPlace } from './formats/json-rows.ts';
+import { inFileOrder, invalidJson } from './formats/types.ts';
 import { publicKeyOf } from './types.ts';
 
 export interface DisclosedKey {
@@ -35,8 +38,8 @@ export function findDisclosure(
 
 export interface ParsedDisclosedFile {
   keys: DisclosedKey[];
-  /** Rows that could not be read, with their number, in plain words. */
-  problems: string[];
+  /** What could not be read, as codes naming the file and the line or entry (words in report/messages/en/keys.ts). */
+  problems: Coded[];
 }
 
 /**
@@ -46,28 +49,27 @@ export interface ParsedDisclosedFile {
  * without `source` is credited to the file.
  */
 export function parseDisclosedFile(path: string, text: string): ParsedDisclosedFile {
-  const body = text.replace(/^\uFEFF/, '').trimStart();
-  let rows: unknown[];
-  let firstRow: number;
-  if (body.startsWith('[')) {
+  const body = text.replace(/^\uFEFF/, '');
+  let rows: { at: RowPlace; row: unknown }[];
+  const problems: Coded[] = [];
+  if (body.trimStart().startsWith('[')) {
+    let data: unknown[];
     try {
-      rows = JSON.parse(body) as unknown[];
+      data = JSON.parse(body) as unknown[];
     } catch (err) {
-      return { keys: [], problems: [`not valid JSON: ${(err as Error).message}`] };
+      return { keys: [], problems: [invalidJson(path, body, err)] };
     }
-    firstRow = 1;
+    rows = data.map((row, i) => ({ at: { entry: i + 1 }, row }));
   } else {
-    const csv = csvObjects(body, ['domain', 'selector', 'disclosed', 'source']);
-    if ('problem' in csv) return { keys: [], problems: [csv.problem] };
-    rows = csv.objects;
-    firstRow = 2;
+    const csv = csvObjects(path, body, ['domain', 'selector', 'disclosed', 'source']);
+    problems.push(...csv.problems);
+    rows = csv.rows;
   }
   const keys: DisclosedKey[] = [];
-  const problems: string[] = [];
-  for (const [i, row] of rows.entries()) {
-    const at = `row ${i + firstRow}`;
-    if (!row || typeof row !== 'object') {
-      problems.push(`${at}: not an object`);
+  for (const { at, row } of rows) {
+    const where = { file: path, ...at };
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+      problems.push(coded('keys.row.not-object', where));
       continue;
     }
     const field = (name: string) => {
@@ -78,15 +80,16 @@ export function parseDisclosedFile(path: string, text: string): ParsedDisclosedF
     const selector = field('selector').toLowerCase();
     const disclosed = field('disclosed');
     if (!domain || !selector) {
-      problems.push(`${at}: domain and selector are required`);
+      const missing = [!domain && 'domain', !selector && 'selector'].filter((m): m is string => !!m);
+      problems.push(coded('keys.row.missing', { ...where, missing }));
       continue;
     }
     if (!/^\d{4}-\d{2}-\d{2}/.test(disclosed) || !Number.isFinite(Date.parse(disclosed))) {
-      problems.push(`${at}: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601)`);
+      problems.push(coded('keys.disclosed.bad-date', { ...where, value: disclosed }));
       continue;
     }
     const publicKey = (field('p') || field('publickey') || field('publicKey')).replace(/\s+/g, '') || null;
     keys.push({ domain, selector, disclosed, source: field('source') || path, publicKey });
   }
-  return { keys, problems };
+  return { keys, problems: inFileOrder(problems) };
 }

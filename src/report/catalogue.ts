@@ -2,6 +2,7 @@
 // stable code with parameters, and turned into words only at the edge (CLI, report, web) from one
 // message catalogue per language. A French catalogue is one more folder beside messages/en.
 import { enIngest } from './messages/en/ingest.ts';
+import { enKeys } from './messages/en/keys.ts';
 import { enVerify } from './messages/en/verify.ts';
 
 export type Param = string | number | boolean | null;
@@ -19,7 +20,7 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enIngest, ...enVerify },
+  en: { ...enIngest, ...enKeys, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {

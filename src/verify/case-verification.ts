@@ -6,6 +6,7 @@ import { DnsKeyResolver } from '../keys/dns-resolver.ts';
 import { parseKeyFile } from '../keys/formats/index.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
+import type { Coded } from '../report/catalogue.ts';
 import type { Store, VerificationToStore } from '../store/store.ts';
 import { verifyMessage } from './message.ts';
 import { signatureKeyName } from './signature-header.ts';
@@ -42,13 +43,13 @@ export interface KeyImport {
   added: number;
   records: number;
   failures: number;
-  problems: string[];
+  problems: Coded[];
 }
 
 export interface DisclosedImport {
   added: number;
   keys: number;
-  problems: string[];
+  problems: Coded[];
 }
 
 export async function importDisclosedFile(

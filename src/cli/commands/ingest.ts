@@ -4,6 +4,7 @@ import { openCase } from '../../core/case.ts';
 import { type CaseIngestSummary, ingestIntoCase } from '../../core/ingest-case.ts';
 import type { IngestProgress } from '../../ingest/pipeline.ts';
 import { formatBytes } from '../../mail/parse.ts';
+import { render } from '../../report/catalogue.ts';
 import { printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 
 export function registerIngest(program: Command): void {
@@ -110,11 +111,11 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
       '',
       `Keys from ${k.path}: ${k.records} record(s), ${k.failures} DNS failure(s), ${k.added} new.`,
     );
-    for (const problem of k.problems) lines.push(`  not read: ${problem}`);
+    for (const problem of k.problems) lines.push(`  not read: ${render(problem)}`);
   }
   for (const d of summary.disclosedImports) {
     lines.push('', `Disclosed keys from ${d.path}: ${d.keys} listed, ${d.added} new.`);
-    for (const problem of d.problems) lines.push(`  not read: ${problem}`);
+    for (const problem of d.problems) lines.push(`  not read: ${render(problem)}`);
   }
   const verdicts = Object.entries(summary.verdicts);
   if (verdicts.length > 0) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { keyName } from '../../keys/formats/types.ts';
+import { type Coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
 import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
 import { printJson, printLines, readOptionFile, table } from '../output.ts';
@@ -79,7 +80,7 @@ export function registerKeys(program: Command): void {
 }
 
 /** A `keys import…` command: reads each file into the case and reports what was added and what was not read. */
-function registerImport<Result extends { problems: string[] }>(
+function registerImport<Result extends { problems: Coded[] }>(
   keys: Command,
   spec: {
     name: string;
@@ -108,7 +109,7 @@ function registerImport<Result extends { problems: string[] }>(
         printLines([
           ...results.flatMap((r) => [
             `${r.path}: ${spec.summary(r)}`,
-            ...r.problems.map((p) => `  not read: ${p}`),
+            ...r.problems.map((p) => `  not read: ${render(p)}`),
           ]),
           `Run \`crible verify --case <dir>\` to re-verify the messages these ${spec.changes} can change.`,
         ]);

@@ -3,7 +3,7 @@
 import { parseCsv } from './csv.ts';
 import { parseJsonMap } from './json-map.ts';
 import { parseJsonLines, parseJsonRows } from './json-rows.ts';
-import type { ParsedKeyFile } from './types.ts';
+import { invalidJson, type ParsedKeyFile } from './types.ts';
 import { parseZone } from './zone.ts';
 
 export type { KeyFailure, ParsedKeyFile } from './types.ts';
@@ -32,17 +32,30 @@ export function parseKeyFile(path: string, text: string): ParsedKeyFile {
   const body = text.replace(/^\uFEFF/, '');
   switch (format) {
     case 'json-map':
-      return parseJsonMap(source, JSON.parse(body) as Record<string, unknown>);
+      return parseJsonMap(source, JSON.parse(body) as Record<string, unknown>, path);
     case 'json-rows': {
+      let rows: unknown[];
       try {
-        return parseJsonRows(source, JSON.parse(body) as unknown[]);
-      } catch {
-        return parseJsonLines(source, body);
+        rows = JSON.parse(body) as unknown[];
+      } catch (err) {
+        // JSON Lines when the first line is JSON on its own; else one JSON document that is broken.
+        if (isJson(body.trimStart().split(/\r?\n/, 1)[0]!)) return parseJsonLines(source, body, path);
+        return { records: [], failures: [], problems: [invalidJson(path, body, err)] };
       }
+      return parseJsonRows(source, rows, path);
     }
     case 'csv':
-      return parseCsv(source, body);
+      return parseCsv(source, body, path);
     case 'zone':
-      return parseZone(source, body);
+      return parseZone(source, body, path);
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,13 +1,16 @@
 // {"<selector>._domainkey.<domain>": ["v=DKIM1; …", …]}; a value may be {"error": "ENOTFOUND"}
 // (the archive recorded a DNS failure), and several values are several archived records.
+import { coded } from '../../report/catalogue.ts';
 import { asDnsFailure, type ParsedKeyFile } from './types.ts';
 
-export function parseJsonMap(source: string, data: Record<string, unknown>): ParsedKeyFile {
+export function parseJsonMap(source: string, data: Record<string, unknown>, file = source): ParsedKeyFile {
   const out: ParsedKeyFile = { records: [], failures: [], problems: [] };
   for (const [rawName, rawValue] of Object.entries(data)) {
     const name = rawName.toLowerCase().replace(/\.$/, '');
     const values = Array.isArray(rawValue) ? rawValue : [rawValue];
-    for (const v of values) {
+    for (const [i, v] of values.entries()) {
+      // Where the value is: its key, and its place in the list when the key holds a list.
+      const at = { file, key: rawName, ...(Array.isArray(rawValue) ? { index: i + 1 } : {}) };
       if (typeof v === 'string') {
         out.records.push({ name, value: v, source, firstSeen: null, lastSeen: null, fetchedAt: null });
       } else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
@@ -21,11 +24,15 @@ export function parseJsonMap(source: string, data: Record<string, unknown>): Par
           fetchedAt: null,
         });
       } else if (v && typeof v === 'object' && 'error' in v) {
-        const failure = asDnsFailure((v as { error: unknown }).error);
+        const error = (v as { error: unknown }).error;
+        const failure = asDnsFailure(error);
         if (failure) out.failures.push({ name, failure });
-        else out.problems.push(`${rawName}: unknown error entry ${JSON.stringify(v)}`);
+        else
+          out.problems.push(
+            coded('keys.map.unknown-error', { ...at, value: JSON.stringify(error) ?? 'null' }),
+          );
       } else {
-        out.problems.push(`${rawName}: unreadable value ${JSON.stringify(v)}`);
+        out.problems.push(coded('keys.map.bad-value', { ...at, value: JSON.stringify(v) ?? String(v) }));
       }
     }
   }
