@@ -110,10 +110,16 @@ async function differences(raw: Buffer): Promise<string[]> {
     same('text', p.text, m.text);
     same('html', p.html, m.html);
   }
+  // A part header block that is not UTF-8 is read as windows-1252 by mime.ts, as UTF-8 with U+FFFD
+  // by postal-mime (deliberate difference 7, flagged): there, each run of non-ASCII characters stands
+  // for the same run of bytes on both sides.
+  const fallback = m.flags.includes('8bit-part-headers:windows-1252-fallback');
+  const asRead = (value: string | null | undefined): string | null =>
+    value == null ? null : fallback ? value.replace(/[^\x00-\x7f]+/g, '?') : value;
   same(
     'attachments',
-    p.attachments.map((a) => [a.filename, a.mimeType]),
-    m.attachments.map((a) => [a.filename, a.mimeType]),
+    p.attachments.map((a) => [asRead(a.filename), asRead(a.mimeType), asRead(a.description)]),
+    m.attachments.map((a) => [asRead(a.filename), asRead(a.mimeType), asRead(a.description)]),
   );
   same(
     'attachment content',
@@ -660,6 +666,93 @@ describe('parseMessage (parse.ts on top of mime.ts)', () => {
   });
 });
 
+describe('8-bit part headers (parse.ts and mime.ts)', () => {
+  /** A message whose second part has the given header block (raw bytes), its body `%PDF-1.4\n` in base64. */
+  const withPart = (...partHeaders: Buffer[]): Buffer =>
+    Buffer.concat([
+      Buffer.from(
+        crlf(
+          `${HEAD}Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n`,
+        ),
+      ),
+      ...partHeaders.flatMap((headers) => [
+        Buffer.from('--b\r\n'),
+        headers,
+        Buffer.from('Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n'),
+      ]),
+      Buffer.from('--b--\r\n'),
+    ]);
+  const latin1 = (s: string): Buffer => Buffer.from(crlf(s), 'latin1');
+  const utf8 = (s: string): Buffer => Buffer.from(crlf(s), 'utf8');
+
+  it('reads a windows-1252 filename, name parameter and description, and flags the message', async () => {
+    const raw = withPart(
+      latin1(
+        'Content-Type: application/pdf; name="r\xe9sum\xe9.pdf"\nContent-Description: CV \x93final\x94 de Ren\xe9\nContent-Disposition: attachment; filename="r\xe9sum\xe9 final.pdf"\n',
+      ),
+      latin1('Content-Type: application/pdf; name="\xe9t\xe9.pdf"\n'),
+    );
+    const parsed = await parseMessage(raw, defaultLimits, true);
+    expect(parsed.status).toBe('ok');
+    expect(parsed.parts.map((p) => [p.path, p.filename, p.declaredType])).toEqual([
+      ['part/1/résumé final.pdf', 'résumé final.pdf', 'application/pdf'],
+      ['part/2/été.pdf', 'été.pdf', 'application/pdf'],
+    ]);
+    expect(parsed.parts[0]!.bytes.toString()).toBe('%PDF-1.4\n');
+    expect(parsed.message?.text).toBe('see attached\n');
+    // The top-level block is ASCII: only the part headers are flagged.
+    expect(parsed.message?.flags).toEqual(['8bit-part-headers:windows-1252-fallback']);
+    expect(mine(raw).attachments[0]).toMatchObject({ description: 'CV “final” de René' });
+  });
+
+  it('reads UTF-8 part headers as UTF-8, flagged as such', async () => {
+    const raw = withPart(
+      utf8(
+        'Content-Type: application/pdf\nContent-Description: Réunion\nContent-Disposition: attachment; filename="été.pdf"\n',
+      ),
+    );
+    const parsed = await parseMessage(raw, defaultLimits, true);
+    expect(parsed.parts.map((p) => p.filename)).toEqual(['été.pdf']);
+    expect(parsed.message?.flags).toEqual(['8bit-part-headers:utf-8']);
+    // postal-mime reads UTF-8 part headers the same way.
+    expect((await expectSame(raw)).attachments[0]).toMatchObject({
+      filename: 'été.pdf',
+      description: 'Réunion',
+    });
+  });
+
+  it('decides part by part, and apart from the top-level block', async () => {
+    const raw = Buffer.concat([
+      Buffer.from(`Subject: R\xe9union\r\n`, 'latin1'),
+      withPart(
+        utf8('Content-Type: application/pdf; name="été.pdf"\n'),
+        latin1('Content-Type: application/pdf; name="r\xe9sum\xe9.pdf"\n'),
+      ),
+    ]);
+    const parsed = await parseMessage(raw, defaultLimits, true);
+    expect(parsed.message?.subject).toBe('Réunion');
+    expect(parsed.parts.map((p) => p.filename)).toEqual(['été.pdf', 'résumé.pdf']);
+    expect(parsed.message?.flags).toEqual([
+      '8bit-headers:windows-1252-fallback',
+      '8bit-part-headers:utf-8',
+      '8bit-part-headers:windows-1252-fallback',
+    ]);
+  });
+
+  it('flags nothing for ASCII part headers (RFC 2231 and encoded words are ASCII)', async () => {
+    const raw = withPart(
+      Buffer.from(
+        crlf(
+          'Content-Type: application/pdf; name="=?iso-8859-1?Q?r=E9sum=E9.pdf?="\nContent-Disposition: attachment; filename*=iso-8859-1\'\'r%E9sum%E9.pdf\n',
+        ),
+      ),
+    );
+    const parsed = await parseMessage(raw, defaultLimits, true);
+    expect(parsed.parts.map((p) => p.filename)).toEqual(['résumé.pdf']);
+    expect(parsed.message?.flags).toEqual([]);
+  });
+});
+
 describe('what comes before the header block: a UTF-8 BOM, blank lines', () => {
   const bare = Buffer.from(
     crlf(
@@ -773,6 +866,21 @@ describe('deliberate differences from postal-mime', () => {
     );
     expect((await postal(raw)).text).toBe('one\n\ntwo\n');
     expect(mine(raw).text).toBe('one\n');
+  });
+
+  it('7. reads a part header block that is not UTF-8 as windows-1252, and flags it', async () => {
+    // postal-mime decodes header bytes as UTF-8: a raw Latin-1 filename loses every accented letter.
+    const raw = Buffer.from(
+      mixed(
+        'Content-Type: application/pdf\nContent-Disposition: attachment; filename="r\xe9sum\xe9.pdf"\n\nx',
+      ),
+      'latin1',
+    );
+    expect((await postal(raw)).attachments[0]!.filename).toBe('r\ufffdsum\ufffd.pdf');
+    expect(mine(raw)).toMatchObject({
+      attachments: [{ filename: 'résumé.pdf' }],
+      flags: ['8bit-part-headers:windows-1252-fallback'],
+    });
   });
 });
 

@@ -16,7 +16,10 @@
 // - an unknown charset falls back to UTF-8 when the bytes are valid UTF-8, else windows-1252 (postal-mime:
 //   always windows-1252), and the fallback is flagged; so is undeclared 8-bit text that is not UTF-8;
 // - a multipart reusing the boundary of its grandparent or higher is split by that ancestor (RFC 2046
-//   forbids reuse; a part reusing its direct parent's boundary is handled as postal-mime does).
+//   forbids reuse; a part reusing its direct parent's boundary is handled as postal-mime does);
+// - a part's header block in raw 8-bit bytes that are not UTF-8 is read as windows-1252 (postal-mime:
+//   U+FFFD for each such byte), and flagged. The top-level block is left to the caller (parse.ts reads
+//   it the same way and hands it over as UTF-8).
 // The text and html bodies themselves are produced exactly as postal-mime produces them (LF line
 // endings, parts joined with '\n', text converted to html and back where postal-mime does it, and
 // format=flowed unfolded with postal-mime's algorithm).
@@ -42,6 +45,8 @@ export interface MimeAttachment {
   /** Lower-cased Content-Disposition value, null when absent or empty. */
   disposition: string | null;
   contentId: string | null;
+  /** Content-Description, encoded words decoded; null when absent or empty. */
+  description: string | null;
   /** The transfer encoding token as declared, lower-cased ('' when absent). */
   transferEncoding: string;
   /** Decoded bytes. */
@@ -66,7 +71,10 @@ export interface MimeMessage {
   text: string | undefined;
   html: string | undefined;
   attachments: MimeAttachment[];
-  /** Things a reader should know: charset fallbacks (`charset:unknown:<label>`, `charset:undeclared:…`). */
+  /**
+   * Things a reader should know: charset fallbacks (`charset:unknown:<label>`, `charset:undeclared:…`),
+   * raw 8-bit part headers (`8bit-part-headers:utf-8`, `8bit-part-headers:windows-1252-fallback`).
+   */
   flags: string[];
 }
 
@@ -91,6 +99,7 @@ interface Entity {
   dispositionParams: Record<string, string>;
   encoding: string;
   contentId: string | null;
+  description: string | null;
   /** The body: every line the part holds after its header block, up to and including the LF
    *  that precedes the next delimiter when `delimited`. */
   bodyStart: number;
@@ -224,11 +233,12 @@ function parseEntity(
     throw new Error(`Maximum header size of ${ctx.options.maxHeadersSize} bytes exceeded`);
   }
 
-  const headers = headerEnd > start ? readHeaders(buf, start, headerEnd) : [];
+  const headers = headerEnd > start ? readHeaders(ctx, start, headerEnd, depth > 0) : [];
   let contentType: string | null = null;
   let transferEncoding = '';
   let disposition = '';
   let contentId: string | null = null;
+  let description: string | null = null;
   // A header that decides how the body is read resolves to its first occurrence, always.
   let seen = 0;
   for (const h of headers) {
@@ -245,6 +255,9 @@ function parseEntity(
     } else if (h.key === 'content-id' && !(seen & 8)) {
       seen |= 8;
       contentId = h.value;
+    } else if (h.key === 'content-description' && !(seen & 16)) {
+      seen |= 16;
+      description = h.value;
     }
   }
 
@@ -263,6 +276,7 @@ function parseEntity(
     dispositionParams: cd.params,
     encoding: transferEncodingToken(transferEncoding),
     contentId,
+    description,
     bodyStart,
     limit,
     delimited,
@@ -355,9 +369,23 @@ function transferEncodingToken(value: string): string {
 
 const headerDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function readHeaders(buf: Buffer, start: number, end: number): MimeHeader[] {
-  const block = buf.subarray(start, end);
-  const text = isAscii(block) ? block.toString('latin1') : headerDecoder.decode(block);
+/**
+ * The header fields of bytes [start, end). Raw 8-bit bytes in a part's block are read as UTF-8 when
+ * the block is valid UTF-8, else as windows-1252 (the usual culprit: a Western mail client writing
+ * filenames raw), and flagged. The top-level block is read as UTF-8: parse.ts has already made it so.
+ */
+function readHeaders(ctx: Context, start: number, end: number, part: boolean): MimeHeader[] {
+  const block = ctx.buf.subarray(start, end);
+  let text: string;
+  if (isAscii(block)) {
+    text = block.toString('latin1');
+  } else if (!part || isUtf8(block)) {
+    text = headerDecoder.decode(block);
+    if (part) addFlag(ctx, '8bit-part-headers:utf-8');
+  } else {
+    text = windows1252Decoder.decode(block);
+    addFlag(ctx, '8bit-part-headers:windows-1252-fallback');
+  }
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
 
@@ -1003,6 +1031,7 @@ class Collector {
       mimeType: node.type,
       disposition: node.disposition || null,
       contentId: node.contentId,
+      description: node.description ? decodeWords(node.description) : null,
       transferEncoding: node.encoding,
       content,
     };
@@ -1037,10 +1066,10 @@ class Collector {
       decoder = entry.decoder;
     } else if (isUtf8(bytes)) {
       decoder = utf8Decoder;
-      if (label) this.flag(`charset:unknown:${label}`);
+      if (label) addFlag(this.ctx, `charset:unknown:${label}`);
     } else {
       decoder = windows1252Decoder;
-      this.flag(label ? `charset:unknown:${label}` : 'charset:undeclared:windows-1252');
+      addFlag(this.ctx, label ? `charset:unknown:${label}` : 'charset:undeclared:windows-1252');
     }
     let text = decoder.decode(bytes);
     if (needsLineFix) {
@@ -1057,9 +1086,10 @@ class Collector {
     }
     return text;
   }
+}
 
-  private flag(flag: string): void {
-    const clean = flag.replace(/[^\x21-\x7e]/g, '?').slice(0, 80);
-    if (!this.ctx.flags.includes(clean)) this.ctx.flags.push(clean);
-  }
+/** Adds a flag once; it may carry a label from the message, so it is made printable and short. */
+function addFlag(ctx: Context, flag: string): void {
+  const clean = flag.replace(/[^\x21-\x7e]/g, '?').slice(0, 80);
+  if (!ctx.flags.includes(clean)) ctx.flags.push(clean);
 }
