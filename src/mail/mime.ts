@@ -120,6 +120,20 @@ interface Context {
   flags: string[];
 }
 
+/**
+ * Iterations of the parser's own loops, added up over every call. Everything else it does is native
+ * (Buffer.indexOf, base64, TextDecoder) or bounded by the header budget; tests read these to check
+ * that the work grows linearly with the input. A loop over bytes counts in a local and adds it once.
+ */
+export const loopWork = {
+  /** The header-block scan of each entity: one per line, plus each CR skipped. */
+  headerLines: 0,
+  /** Multipart splitting: one per delimiter candidate found, plus each byte read after it on its line. */
+  delimiters: 0,
+  /** The quoted-printable decoder: one per iteration, plus each byte its inner loops read. */
+  quotedPrintable: 0,
+};
+
 /** Parses one message. Throws only when a limit is exceeded (nesting depth, header bytes). */
 export function parseMime(buf: Buffer, options: MimeOptions): MimeMessage {
   const ctx: Context = { buf, options, headerBytes: 0, flags: [] };
@@ -212,9 +226,11 @@ function parseEntity(
   let bodyStart = limit;
   let headerComplete = false;
   let pos = start;
+  let steps = 0;
   while (pos < limit) {
     let q = pos;
     while (q < limit && buf[q] === CR) q++;
+    steps += 1 + q - pos;
     if (q === limit || buf[q] === LF) {
       headerComplete = true;
       headerEnd = pos;
@@ -225,6 +241,7 @@ function parseEntity(
     if (lf === -1 || lf >= limit) break;
     pos = lf + 1;
   }
+  loopWork.headerLines += steps;
 
   // Counted across every part of the message, like postal-mime: a per-part budget would let a
   // multipart carry the whole allowance again for every part.
@@ -330,6 +347,7 @@ function splitMultipart(ctx: Context, entity: Entity, boundary: string, depth: n
     }
     while (p < limit && (buf[p] === 0x20 || buf[p] === 0x09)) p++;
     while (p < limit && buf[p] === CR) p++;
+    loopWork.delimiters += 1 + p - (at + boundaryEnd); // once per candidate, not per byte
     if (p < limit && buf[p] !== LF) continue;
 
     // `at` is the LF that ends the previous line: it belongs to the part before the delimiter.
@@ -752,7 +770,9 @@ function decodeQuotedPrintable(buf: Buffer, start: number, end: number, normaliz
   const out = Buffer.allocUnsafe(end - start + 1);
   let o = 0;
   let softEnd = false;
+  let steps = 0;
   for (let i = start; i < end; i++) {
+    steps++;
     const c = buf[i]!;
     if (c !== EQUALS && c !== CR) {
       out[o++] = c;
@@ -772,6 +792,7 @@ function decodeQuotedPrintable(buf: Buffer, start: number, end: number, normaliz
       }
       let q = i + 1;
       while (q < end && buf[q] === CR) q++;
+      steps += q - i - 1;
       if (q >= end || buf[q] === LF) {
         // Soft line break: the `=`, any CRs and the LF go.
         i = q;
@@ -783,13 +804,18 @@ function decodeQuotedPrintable(buf: Buffer, start: number, end: number, normaliz
       // A run of CRs: dropped before LF or at the end (postal-mime strips them), kept otherwise.
       let q = i;
       while (q < end && buf[q] === CR) q++;
-      if (q < end && buf[q] !== LF) while (i < q) out[o++] = buf[i++]!;
+      steps += q - i;
+      if (q < end && buf[q] !== LF) {
+        steps += q - i;
+        while (i < q) out[o++] = buf[i++]!;
+      }
       i = q - 1;
     } else {
       out[o++] = c;
     }
     softEnd = false;
   }
+  loopWork.quotedPrintable += steps;
   if (normalize && end > start && !softEnd && buf[end - 1] !== LF) out[o++] = LF;
   return out.subarray(0, o);
 }
