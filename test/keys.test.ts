@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCase } from '../src/core/case.ts';
 import { ArchiveKeyResolver } from '../src/keys/archive-resolver.ts';
 import { findDisclosure, parseDisclosedFile } from '../src/keys/disclosed.ts';
 import { DnsKeyResolver } from '../src/keys/dns-resolver.ts';
@@ -7,6 +10,7 @@ import { detectFormat, parseKeyFile } from '../src/keys/formats/index.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import type { KeyRecord } from '../src/keys/types.ts';
 import { type Coded, isKnownCode, render } from '../src/report/catalogue.ts';
+import { crible, tempDir } from './helpers/mail.ts';
 
 /** The problems as printed; every code must have words (an unknown code would print as itself). */
 const words = (problems: Coded[]): string[] => {
@@ -419,7 +423,10 @@ describe('lines that cannot be read are reported with their line', () => {
     expect(words(out.problems)).toEqual([
       'k.zone line 1: "(" never closed; the record was skipped and the lines after it were read again from line 2',
     ]);
-    const stray = parseKeyFile('s.zone', `s1._domainkey.example.com. IN TXT "p=${P1}" )\ns2._domainkey.example.com. IN TXT "p=${P2}"`);
+    const stray = parseKeyFile(
+      's.zone',
+      `s1._domainkey.example.com. IN TXT "p=${P1}" )\ns2._domainkey.example.com. IN TXT "p=${P2}"`,
+    );
     expect(names(stray)).toEqual([['s2._domainkey.example.com', `p=${P2}`]]);
     expect(words(stray.problems)).toEqual(['s.zone line 1: ")" without "("; the record was skipped']);
   });
@@ -443,7 +450,10 @@ describe('lines that cannot be read are reported with their line', () => {
       'rows.jsonl line 2: not JSON; the line was skipped',
       'rows.jsonl line 4: not an object; skipped',
     ]);
-    const broken = parseKeyFile('map.json', '{\n  "s._domainkey.a.example": ["p=1"]\n  "t._domainkey.a.example": []\n}\n');
+    const broken = parseKeyFile(
+      'map.json',
+      '{\n  "s._domainkey.a.example": ["p=1"]\n  "t._domainkey.a.example": []\n}\n',
+    );
     expect(broken.records).toEqual([]);
     expect(words(broken.problems)).toEqual([
       "map.json line 3: not valid JSON (Expected ',' or '}' after property value); nothing in the file was read",
@@ -467,5 +477,91 @@ describe('lines that cannot be read are reported with their line', () => {
     expect(words(out.problems)).toEqual([
       'disclosed.csv line 2: unterminated quote; the line was skipped and the rows after it were read again from line 3',
     ]);
+  });
+});
+
+describe('crible keys import / import-disclosed', () => {
+  /** A new empty case, and a file written beside it. */
+  const setup = async () => {
+    const root = tempDir();
+    const caseDir = join(root, 'case');
+    await openCase(caseDir, { create: true }).store.close();
+    const write = (name: string, text: string) => {
+      const path = join(root, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    return { caseDir, write };
+  };
+
+  it('exits 3 when a line was skipped, naming the file and the line, and imports the other rows', async () => {
+    const { caseDir, write } = await setup();
+    const file = write(
+      'keys.csv',
+      ['domain,selector,value', `a.example,s1,"v=DKIM1; p=${P1}`, `b.example,s2,v=DKIM1; p=${P2}`].join('\n'),
+    );
+    const result = await crible(['keys', 'import', file, '--case', caseDir]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain(`${file}: 1 record(s), 0 DNS failure(s), 1 new`);
+    expect(result.stdout).toContain(
+      `  not read: ${file} line 2: unterminated quote; the line was skipped and the rows after it were read again from line 3`,
+    );
+    expect(result.stderr).toBe('');
+    const listed = JSON.parse((await crible(['keys', 'list', '--case', caseDir, '--json'])).stdout);
+    expect(listed.records.map((r: KeyRecord) => r.name)).toEqual(['s2._domainkey.b.example']);
+    const json = await crible(['keys', 'import', file, '--case', caseDir, '--json']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)[0].problems).toEqual([
+      { code: 'keys.csv.unterminated-quote', params: { file, line: 2, resumedAt: 3 } },
+    ]);
+  });
+
+  it('exits 0 when every line was read, and 3 with "no key found" when the file held none', async () => {
+    const { caseDir, write } = await setup();
+    const good = write('good.zone', `s1._domainkey.example.com. 1h IN TXT "v=DKIM1; p=${P1}"\n`);
+    expect((await crible(['keys', 'import', good, '--case', caseDir])).code).toBe(0);
+
+    const header = write('header.csv', 'domain,selector\nexample.com,s1\n');
+    const noKey = await crible(['keys', 'import', header, '--case', caseDir]);
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr).toBe(
+      `crible: no key found in ${header}: line 1: the header row must name domain, selector and value (no value); nothing else was read\n`,
+    );
+    const empty = write('empty.zone', 'www.example.com. 3600 IN A 192.0.2.1\n');
+    const nothing = await crible(['keys', 'import', empty, '--case', caseDir, '--json']);
+    expect(nothing.code).toBe(3);
+    expect(nothing.stderr).toBe(
+      `crible: no key found in ${empty}: nothing in it is a key record or a recorded DNS failure\n`,
+    );
+  });
+
+  it('import-disclosed: exits 3 on a skipped line and on a list with no key; exit 2 stays for usage errors', async () => {
+    const { caseDir, write } = await setup();
+    const list = write(
+      'disclosed.csv',
+      'domain,selector,disclosed,source\nexample.com,old,2020-01-01,blog\nexample.com,k,someday,blog\n',
+    );
+    const partial = await crible(['keys', 'import-disclosed', list, '--case', caseDir]);
+    expect(partial.code).toBe(3);
+    expect(partial.stdout).toContain(`${list}: 1 disclosed key(s), 1 new`);
+    expect(partial.stdout).toContain(
+      `  not read: ${list} line 3: "disclosed" must be the publication date (YYYY-MM-DD or ISO 8601), not "someday"; the row was skipped`,
+    );
+    const broken = write('broken.json', '[\n{"domain": "example.com",\n}]');
+    const none = await crible(['keys', 'import-disclosed', broken, '--case', caseDir]);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/^crible: no disclosed key found in .*broken\.json: line 3: not valid JSON/);
+
+    const usage = await crible([
+      'keys',
+      'import-disclosed',
+      list,
+      join(caseDir, 'nope.csv'),
+      '--case',
+      caseDir,
+    ]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/cannot read file .*nope\.csv: ENOENT/);
+    expect((await crible(['keys', 'import', list])).code).toBe(2);
   });
 });

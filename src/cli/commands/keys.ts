@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { keyName } from '../../keys/formats/types.ts';
-import { type Coded, render } from '../../report/catalogue.ts';
+import { type Coded, coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
 import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
-import { printJson, printLines, readOptionFile, table } from '../output.ts';
+import { printError, printJson, printLines, readOptionFile, table } from '../output.ts';
 import { withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
@@ -20,6 +20,8 @@ export function registerKeys(program: Command): void {
     files: 'key archive files',
     importFile: importKeyFile,
     summary: (r) => `${r.records} record(s), ${r.failures} DNS failure(s), ${r.added} new`,
+    found: (r) => r.records + r.failures,
+    none: ['keys.import.no-key', 'keys.import.nothing-read'],
     changes: 'keys',
   });
   registerImport(keys, {
@@ -30,6 +32,8 @@ export function registerKeys(program: Command): void {
     files: 'disclosed-key lists',
     importFile: importDisclosedFile,
     summary: (r) => `${r.keys} disclosed key(s), ${r.added} new`,
+    found: (r) => r.keys,
+    none: ['keys.import.no-disclosure', 'keys.import.nothing-disclosed'],
     changes: 'disclosures',
   });
 
@@ -79,7 +83,10 @@ export function registerKeys(program: Command): void {
     });
 }
 
-/** A `keys import…` command: reads each file into the case and reports what was added and what was not read. */
+/**
+ * A `keys import…` command: reads each file into the case and reports what was added and what was
+ * not read, by line. Exits 3 when a line was not read, or a file held nothing to import.
+ */
 function registerImport<Result extends { problems: Coded[] }>(
   keys: Command,
   spec: {
@@ -88,6 +95,10 @@ function registerImport<Result extends { problems: Coded[] }>(
     files: string;
     importFile: (store: Store, path: string, text: string) => Promise<Result>;
     summary: (result: Result) => string;
+    /** How many entries the file gave (0: nothing found in it). */
+    found: (result: Result) => number;
+    /** The codes saying a file gave nothing, and that nothing in it was unreadable either. */
+    none: [string, string];
     changes: string;
   },
 ): void {
@@ -97,24 +108,44 @@ function registerImport<Result extends { problems: Coded[] }>(
     .argument('<file...>', spec.files)
     .requiredOption('--case <dir>', 'case directory')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every line read; 3 some lines not read, or a file with nothing to import; 2 usage error; 1 fatal error.',
+    )
     .action(async (files: string[], opts) => {
       await withCase(opts.case, async (kase) => {
+        // Every file is read before any is imported: one that cannot be read is a usage error that changes nothing.
+        const texts = files.map((file) => ({ file, text: readOptionFile('file', file) }));
         const results = [];
-        for (const file of files)
-          results.push({
-            path: file,
-            ...(await spec.importFile(kase.store, file, readOptionFile('file', file))),
-          });
-        if (opts.json) return printJson(results);
-        printLines([
-          ...results.flatMap((r) => [
-            `${r.path}: ${spec.summary(r)}`,
-            ...r.problems.map((p) => `  not read: ${render(p)}`),
-          ]),
-          `Run \`crible verify --case <dir>\` to re-verify the messages these ${spec.changes} can change.`,
-        ]);
+        for (const { file, text } of texts)
+          results.push({ path: file, ...(await spec.importFile(kase.store, file, text)) });
+        if (opts.json) printJson(results);
+        else
+          printLines([
+            ...results.flatMap((r) => [
+              `${r.path}: ${spec.summary(r)}`,
+              ...r.problems.map((p) => `  not read: ${render(p)}`),
+            ]),
+            `Run \`crible verify --case <dir>\` to re-verify the messages these ${spec.changes} can change.`,
+          ]);
+        for (const r of results) {
+          if (spec.found(r) === 0) printError(nothingFound(r.path, r.problems, spec.none));
+        }
+        if (results.some((r) => r.problems.length > 0 || spec.found(r) === 0)) process.exitCode = 3;
       });
     });
+}
+
+/** "no key found in <file>: " and what it could not read (the first three problems), or that it held nothing. */
+function nothingFound(file: string, problems: Coded[], [none, empty]: [string, string]): string {
+  // The sentence names the file once: "no key found in k.csv: line 3: unterminated quote; …".
+  const shown = problems.slice(0, 3).map((p) => {
+    const words = render(p);
+    return words.startsWith(`${file} `) ? words.slice(file.length + 1) : words;
+  });
+  if (problems.length > shown.length)
+    shown.push(render(coded('keys.import.more', { count: problems.length - 3 })));
+  return `${render(coded(none, { file }))}: ${shown.length > 0 ? shown.join(' — ') : render(coded(empty))}`;
 }
 
 function abbreviate(value: string): string {
