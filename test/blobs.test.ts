@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlobStore, sha256Hex } from '../src/store/blobs.ts';
+import { FileBlobStore as BlobStore, sha256Hex } from '../src/store/blobs.ts';
 
 const roots: string[] = [];
 afterEach(() => {

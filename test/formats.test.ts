@@ -73,7 +73,7 @@ const buf = (data: Buffer, name: string | null = null): ContainerInput => ({ kin
 async function fileInput(name: string, data: Buffer): Promise<ContainerInput> {
   const path = join(dir, name);
   await writeFile(path, data);
-  return { kind: 'file', path, size: data.length };
+  return { kind: 'file', path, size: data.length, name };
 }
 
 function entries(events: ContainerEvent[]): Entry[] {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,12 +102,12 @@ describe('ingest of a mixed dump', () => {
     }
     expect(mboxItems).toHaveLength(4);
     for (const d of mboxItems) {
-      const { byteStart, byteEnd } = d.item;
+      const { byteStart, byteEnd } = d.item.first;
       const raw = (await rawBytes(caseDir, d.item.id)).toString('latin1');
       expect(raw).toBe(dump.mboxBytes.subarray(byteStart, byteEnd).toString('latin1'));
     }
     const escaped = mboxItems.find((d) => d.message.messageId === '<mbox2@campagne.example>');
-    expect(escaped.item.transformations.length).toBe(1);
+    expect(escaped.item.first.transformations.length).toBe(1);
     // Stored bytes keep the escaping; the parsed text is un-escaped.
     expect((await rawBytes(caseDir, escaped.item.id)).toString()).toContain('\n>From the field');
     expect(escaped.message.text).toContain('\nFrom the field');
@@ -174,6 +174,19 @@ function rawBytes(caseDir: string, id: number): Promise<Buffer> {
   });
 }
 
+/** Leaf files a case has recorded as done. */
+function countFiles(caseDir: string): number {
+  // Not read-only: after a kill, the first reader may have to recover the WAL.
+  const db = new DatabaseSync(join(caseDir, 'case.db'), { timeout: 5000 });
+  try {
+    return Number((db.prepare('SELECT count(*) AS n FROM source_files').get() as { n: number }).n);
+  } catch {
+    return 0; // the schema is still being created
+  } finally {
+    db.close();
+  }
+}
+
 /** Everything a run leaves in a case except wall-clock times. */
 function caseState(caseDir: string): unknown {
   const db = new DatabaseSync(join(caseDir, 'case.db'), { readOnly: true });
@@ -181,12 +194,20 @@ function caseState(caseDir: string): unknown {
   const state = {
     sources: all('SELECT id, path, kind, size, sha256 FROM sources ORDER BY id'),
     sourceFiles: all('SELECT * FROM source_files ORDER BY source_id, path'),
-    items: all('SELECT * FROM items ORDER BY id'),
-    occurrences: all('SELECT * FROM occurrences ORDER BY id'),
+    // Revisions count units of work, which kills change; everything else must be the same.
+    items: all(
+      'SELECT id, sha256, place_key, size, type, format, status, reason_code, reason_params FROM items ORDER BY id',
+    ),
+    occurrences: all(
+      `SELECT id, item_id, source_id, parent_id, path, path_raw, byte_start, byte_end, filename, declared_type,
+         transformations, flags FROM occurrences ORDER BY id`,
+    ),
     messages: all('SELECT * FROM messages ORDER BY item_id'),
-    // every message verified exactly once, whatever the kills (verified_at is a clock reading)
-    verifications: all('SELECT item_id, verdict, judged_at, report FROM verifications ORDER BY item_id'),
-    signatures: all('SELECT * FROM signatures ORDER BY item_id, idx'),
+    participants: all('SELECT * FROM participants ORDER BY item_id, role, position'),
+    // every message analysed exactly once, whatever the kills (analysed_at is a clock reading)
+    analyses: all('SELECT item_id, analyser, version, status, summary, result FROM analyses ORDER BY item_id, analyser'),
+    inputs: all('SELECT * FROM analysis_inputs ORDER BY item_id, analyser, input'),
+    findings: all('SELECT item_id, analyser, code, severity, params, evidence FROM findings ORDER BY id'),
     blobs: listBlobs(join(caseDir, 'blobs')),
     custody: readFileSync(join(caseDir, 'custody.jsonl'), 'utf8')
       .trim()
@@ -223,8 +244,8 @@ describe('a file gone between listing and reading', () => {
       });
       expect(removed).toBe(true);
       expect(summary.perSource[0]!.counts).toMatchObject({ found: 120, ok: 119, failed: 1 });
-      const gone = (await kase.store.listItems({ type: 'all' })).find((item) => item.path === 'm100.eml');
-      expect(gone).toMatchObject({ status: 'failed', reason: 'could not be read: ENOENT' });
+      const gone = (await kase.store.listItems({ type: 'all' })).find((item) => item.first.path === 'm100.eml');
+      expect(gone).toMatchObject({ status: 'failed', reason: { code: 'item.unreadable', params: { error: 'ENOENT' } } });
     } finally {
       await kase.store.close();
     }
@@ -256,20 +277,33 @@ describe('a run killed with SIGKILL', () => {
     expect(cleanRun.code).toBe(0);
 
     const killed = join(tempDir(), 'killed');
+    const total = countFiles(clean);
+    // Each run is killed once it has committed more work than the runs before it left (so every
+    // kill lands mid-run, whatever the machine's speed), until the files are nearly all done.
+    const progress: number[] = [];
     let interrupted = 0;
-    for (const delay of [120, 250, 400, 550, 700, 900, 1100, 1400]) {
+    while (interrupted < 8) {
+      const before = progress.at(-1) ?? 0;
+      if (before >= total - 40) break;
       const child = spawn(process.execPath, [cribleBin, 'ingest', dir, '--case', killed, '--batch', '40'], {
         stdio: 'ignore',
       });
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      await sleep(delay);
+      const target = before + 1 + Math.floor(Math.random() * 120);
+      while (child.exitCode === null && (!existsSync(join(killed, 'case.db')) || countFiles(killed) < target))
+        await sleep(20);
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         interrupted++;
       }
       await exited;
+      progress.push(countFiles(killed));
     }
     expect(interrupted).toBeGreaterThan(2);
+    // Progress between kills: each killed run kept what it had committed and added to it.
+    const midRun = progress.filter((n) => n > 0 && n < total);
+    expect(midRun.length).toBeGreaterThan(2);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThan(progress[i - 1]!);
     const final = await crible(['ingest', dir, '--case', killed, '--batch', '40']);
     expect(final.code).toBe(0);
     expect(caseState(killed)).toEqual(caseState(clean));

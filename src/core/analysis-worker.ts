@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type AnalysisSetup, createAnalyse } from './message-analysis.ts';
 
 enableCompileCache?.();
-const analyse = createAnalyse(workerData as AnalysisSetup);
+const analyse = await createAnalyse(workerData as AnalysisSetup);
 
 interface Request {
   id: number;

@@ -1,31 +1,21 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { BlobStore } from '../store/blobs.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { SqliteStore, StoreError } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
-/** A case is a directory: case.db, blobs/ (content-addressed), custody.jsonl. */
+/** A case: where it is (for people to read) and the store that is the only door to it. */
 export interface Case {
   dir: string;
   store: Store;
-  blobs: BlobStore;
-  custodyPath: string;
 }
 
 export class CaseError extends Error {}
 
+/** Opens the embedded store of a case directory (created with `create`). */
 export function openCase(dir: string, options: { create: boolean }): Case {
-  const root = resolve(dir);
-  const dbPath = join(root, 'case.db');
-  if (!existsSync(dbPath)) {
-    if (!options.create) throw new CaseError(`no case at ${root} (case.db not found)`);
-    if (existsSync(root) && !statSync(root).isDirectory()) throw new CaseError(`${root} is not a directory`);
-    mkdirSync(root, { recursive: true });
+  try {
+    const store = SqliteStore.open(dir, options);
+    return { dir: store.dir, store };
+  } catch (err) {
+    if (err instanceof StoreError) throw new CaseError(err.message);
+    throw err;
   }
-  return {
-    dir: root,
-    store: new SqliteStore(dbPath),
-    blobs: new BlobStore(join(root, 'blobs')),
-    custodyPath: join(root, 'custody.jsonl'),
-  };
 }

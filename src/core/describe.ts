@@ -1,5 +1,13 @@
-import type { ItemRecord, MessageRecord, OccurrenceRecord, SourceRecord } from '../store/store.ts';
-import type { Case } from './case.ts';
+import type {
+  AnalysisRecord,
+  FindingRecord,
+  ItemRecord,
+  MessageRecord,
+  OccurrenceRecord,
+  Participant,
+  SourceRecord,
+  Store,
+} from '../store/store.ts';
 
 /** One step of provenance: from an item up through its containers to the source path. */
 export interface ProvenanceStep {
@@ -13,27 +21,25 @@ export interface ProvenanceStep {
 export interface ItemDescription {
   item: ItemRecord;
   message: MessageRecord | null;
+  participants: Participant[];
   /** Chain of the first place it was found, innermost first, ending with the source. */
   provenance: ProvenanceStep[];
+  /** Every place it was found, each with its own name, declared type and chain. */
   occurrences: (OccurrenceRecord & { chain: ProvenanceStep[] })[];
-  children: Pick<ItemRecord, 'id' | 'type' | 'path' | 'status' | 'reason' | 'sha256'>[];
+  children: (Pick<ItemRecord, 'id' | 'type' | 'status' | 'reason' | 'sha256'> & { path: string })[];
+  analyses: AnalysisRecord[];
+  findings: FindingRecord[];
 }
 
-export async function describeItem(kase: Case, id: number): Promise<ItemDescription | null> {
-  const store = kase.store;
+export async function describeItem(
+  store: Store,
+  id: number,
+  analyserIds: string[],
+): Promise<ItemDescription | null> {
   const item = await store.getItem(id);
   if (!item) return null;
   const sources = new Map((await store.listSources()).map((s) => [s.id, s] as const));
-  const chainOf = async (
-    place: {
-      sourceId: number;
-      parentId: number | null;
-      path: string;
-      byteStart: number | null;
-      byteEnd: number | null;
-    },
-    self: ItemRecord,
-  ) => {
+  const chainOf = async (place: OccurrenceRecord, self: ItemRecord) => {
     const chain: ProvenanceStep[] = [
       {
         itemId: self.id,
@@ -52,11 +58,11 @@ export async function describeItem(kase: Case, id: number): Promise<ItemDescript
       chain.push({
         itemId: parent.id,
         type: parent.type,
-        path: parent.path,
-        byteStart: parent.byteStart,
-        byteEnd: parent.byteEnd,
+        path: parent.first.path,
+        byteStart: parent.first.byteStart,
+        byteEnd: parent.first.byteEnd,
       });
-      parentId = parent.parentId;
+      parentId = parent.first.parentId;
     }
     chain.push(sourceStep(sources.get(place.sourceId)));
     return chain;
@@ -64,19 +70,27 @@ export async function describeItem(kase: Case, id: number): Promise<ItemDescript
   const occurrences = [];
   for (const occurrence of await store.occurrencesOf(id))
     occurrences.push({ ...occurrence, chain: await chainOf(occurrence, item) });
+  const analyses = [];
+  for (const analyser of analyserIds) {
+    const analysis = await store.getAnalysis(id, analyser);
+    if (analysis) analyses.push(analysis);
+  }
   return {
     item,
     message: await store.getMessage(id),
-    provenance: await chainOf(item, item),
+    participants: await store.participantsOf(id),
+    provenance: occurrences[0]?.chain ?? [],
     occurrences,
-    children: (await store.childrenOf(id)).map(({ id: childId, type, path, status, reason, sha256 }) => ({
+    children: (await store.childrenOf(id)).map(({ id: childId, type, first, status, reason, sha256 }) => ({
       id: childId,
       type,
-      path,
+      path: first.path,
       status,
       reason,
       sha256,
     })),
+    analyses,
+    findings: await store.findingsOf(id),
   };
 }
 

@@ -2,10 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisRequest, MessageAnalyser, MessageAnalysis } from '../ingest/analysis.ts';
-import type { AnalysisSetup, VerifiedExtra } from './message-analysis.ts';
+import type { AnalysisSetup } from './message-analysis.ts';
 
 interface Pending {
-  resolve: (analysis: MessageAnalysis<VerifiedExtra>) => void;
+  resolve: (analysis: MessageAnalysis) => void;
   reject: (err: Error) => void;
 }
 
@@ -19,7 +19,7 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
+export class WorkerAnalyser implements MessageAnalyser {
   readonly #setup: AnalysisSetup;
   readonly #workers: PooledWorker[] = [];
   #nextId = 0;
@@ -35,17 +35,14 @@ export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
       worker: new Worker(new URL('./analysis-worker.ts', import.meta.url), { workerData: this.#setup }),
       pending: new Map(),
     };
-    pooled.worker.on(
-      'message',
-      (message: { id: number; result?: MessageAnalysis<VerifiedExtra>; error?: string }) => {
-        const pending = pooled.pending.get(message.id);
-        if (!pending) return;
-        pooled.pending.delete(message.id);
-        if (message.error !== undefined || !message.result)
-          pending.reject(new Error(message.error ?? 'no result'));
-        else pending.resolve(revive(message.result));
-      },
-    );
+    pooled.worker.on('message', (message: { id: number; result?: MessageAnalysis; error?: string }) => {
+      const pending = pooled.pending.get(message.id);
+      if (!pending) return;
+      pooled.pending.delete(message.id);
+      if (message.error !== undefined || !message.result)
+        pending.reject(new Error(message.error ?? 'no result'));
+      else pending.resolve(revive(message.result));
+    });
     // A worker that dies (out of memory on a hostile message…) fails only what it held, then is replaced.
     const fail = (reason: string) => {
       for (const pending of pooled.pending.values())
@@ -61,7 +58,7 @@ export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
     return pooled;
   }
 
-  analyse(request: AnalysisRequest): Promise<MessageAnalysis<VerifiedExtra>> {
+  analyse(request: AnalysisRequest): Promise<MessageAnalysis> {
     const pooled = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -82,7 +79,7 @@ export class WorkerAnalyser implements MessageAnalyser<VerifiedExtra> {
 }
 
 /** Structured cloning turns Buffers into Uint8Arrays; the pipeline expects Buffers. */
-function revive(analysis: MessageAnalysis<VerifiedExtra>): MessageAnalysis<VerifiedExtra> {
+function revive(analysis: MessageAnalysis): MessageAnalysis {
   for (const part of analysis.parsed.parts) {
     const bytes = part.bytes as Uint8Array;
     part.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,16 +1,23 @@
-// Reading a message (parsing, and whatever else the caller adds, such as verification) is the
-// CPU-heavy step of ingest. It goes through this interface so it can run in worker threads while
-// the main thread records results in input order.
+// Reading a message (parsing, and the analysers that run beside the parser, such as verification)
+// is the CPU-heavy step of ingest. It goes through this interface so it can run in worker threads
+// while the main thread records results in input order.
+import type { AnalysisOutput } from '../analysers/analyser.ts';
 import type { ParsedMessage } from '../mail/parse.ts';
 
-export interface MessageAnalysis<Extra = unknown> {
+/** One analyser's output for the message, named. */
+export interface NamedAnalysis extends AnalysisOutput {
+  analyser: string;
+  version: string;
+}
+
+export interface MessageAnalysis {
   /** SHA-256 of the raw bytes, computed by the analyser (off the recording thread). */
   sha256: string;
   parsed: ParsedMessage;
   /** SHA-256 of each of `parsed.parts`, in order (hashed off the recording thread too). */
   partSha256: string[];
-  /** What the analyser adds beyond parsing (the verification report), handed to onMessage. */
-  extra: Extra | null;
+  /** What the analysers that run beside the parser found (verification…), to store with the message. */
+  analyses: NamedAnalysis[];
 }
 
 export interface AnalysisRequest {
@@ -25,7 +32,7 @@ export interface AnalysisRequest {
   claimed: boolean;
 }
 
-export interface MessageAnalyser<Extra = unknown> {
-  analyse(request: AnalysisRequest): Promise<MessageAnalysis<Extra>>;
+export interface MessageAnalyser {
+  analyse(request: AnalysisRequest): Promise<MessageAnalysis>;
   close(): Promise<void>;
 }

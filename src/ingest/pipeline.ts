@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import type { Case } from '../core/case.ts';
-import { recordCustody } from '../core/custody.ts';
-import { cribleVersion } from '../core/version.ts';
 import { looksLikeMessage } from '../mail/header-block.ts';
-import { formatBytes } from '../mail/parse.ts';
+import { type Coded, coded } from '../report/catalogue.ts';
 import { sha256File, sha256Hex } from '../store/blobs.ts';
-import type { ItemType, NewItem, Placement, SourceCounts } from '../store/store.ts';
+import type { ItemType, NewItem, Placement, SourceCounts, Store, StoreWriter } from '../store/store.ts';
 import type { MessageAnalyser, MessageAnalysis } from './analysis.ts';
 import {
   type ContainerEvent,
@@ -18,7 +15,7 @@ import {
 } from './format.ts';
 import { sniffContainer } from './formats/index.ts';
 import { defaultLimits, type Limits } from './limits.ts';
-import { type SourceFile, sourceBytes, walkSource } from './walk.ts';
+import { type SourceFile, sourceBytes, unreadable, walkSource } from './walk.ts';
 
 export interface IngestProgress {
   items: number;
@@ -33,10 +30,10 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Leaf files per transaction (default 500): smaller batches lose less work to a kill, larger ones run faster. */
   batchFiles?: number;
-  /** Reads messages: parsing, and more such as verification (core/worker-analyser.ts runs it in worker threads). */
+  /** Reads messages: parsing, and the analysers that run beside it (core/worker-analyser.ts runs it in worker threads). */
   analyser: MessageAnalyser;
-  /** Called for every new message with what the analyser added, inside the ingest transaction. */
-  onMessage?: (itemId: number, extra: unknown) => Promise<void>;
+  /** The code that runs the ingest (`crible <version>`), recorded in the custody log. */
+  producer: string;
 }
 
 export interface SourceSummary {
@@ -77,15 +74,16 @@ interface Context {
   /** The name says it is a message (.eml). */
   claimedMessage: boolean;
   parentType: ItemType | null;
-  declaredType: string | null;
-  filename: string | null;
-  transformations: string[];
 }
 
 const MESSAGE_EXTENSIONS = new Set(['.eml', '.mbx', '.email']);
-/** A batch commits after this many files or bytes: few enough fsyncs to be fast, small enough to resume. */
+/**
+ * A unit of work commits after this many files, bytes or milliseconds: few enough commits to be
+ * fast, small enough that a kill or Ctrl-C loses only seconds of work.
+ */
 const BATCH_FILES = 500;
 const BATCH_BYTES = 64 * 1024 ** 2;
+const BATCH_MS = 2000;
 /** Files up to this size are read whole (once) and may be analysed ahead of their turn. */
 const SMALL_FILE_BYTES = 1024 ** 2;
 /** How far ahead files and container entries are read: enough to keep the analysis workers busy. */
@@ -97,19 +95,18 @@ const READ_AHEAD_BYTES = 32 * 1024 ** 2;
  * transaction that also marks the file done, so a run killed at any moment and started again
  * reaches exactly the state of an uninterrupted run, and an unchanged source adds nothing.
  */
-export async function ingest(kase: Case, paths: string[], options: IngestOptions): Promise<IngestSummary> {
-  const run = new IngestRun(kase, { ...defaultLimits, ...options.limits }, options);
+export async function ingest(store: Store, paths: string[], options: IngestOptions): Promise<IngestSummary> {
+  const run = new IngestRun(store, { ...defaultLimits, ...options.limits }, options);
   return run.run(paths);
 }
 
 class IngestRun {
-  private readonly kase: Case;
+  private readonly store: Store;
   private readonly limits: Limits;
   private readonly options: IngestOptions;
   private readonly started = Date.now();
-  private inTransaction = false;
-  private batchFiles = 0;
-  private batchBytes = 0;
+  /** The open unit of work: every write of a batch of files goes through it. */
+  private writer: StoreWriter | null = null;
   private items = 0;
   private added = 0;
   private bytesDone = 0;
@@ -121,8 +118,8 @@ class IngestRun {
   /** Small files read ahead of their turn. */
   private readonly prepared = new Map<string, Buffer>();
 
-  constructor(kase: Case, limits: Limits, options: IngestOptions) {
-    this.kase = kase;
+  constructor(store: Store, limits: Limits, options: IngestOptions) {
+    this.store = store;
     this.limits = limits;
     this.options = options;
     this.analyser = options.analyser;
@@ -134,14 +131,9 @@ class IngestRun {
     if (this.options.onProgress)
       this.bytesTotal = sources.reduce((sum, source) => sum + sourceBytes(source), 0);
     const perSource: SourceSummary[] = [];
-    try {
-      for (const source of sources)
-        perSource.push(await this.ingestSource(source.root, source.kind, source.files));
-    } catch (err) {
-      await this.kase.store.rollback();
-      throw err;
-    }
-    const stats = await this.kase.store.stats();
+    for (const source of sources)
+      perSource.push(await this.ingestSource(source.root, source.kind, source.files));
+    const stats = await this.store.stats();
     return {
       sources: perSource.length,
       items: stats.items,
@@ -165,8 +157,8 @@ class IngestRun {
     kind: 'file' | 'directory',
     files: Iterable<SourceFile>,
   ): Promise<SourceSummary> {
-    const store = this.kase.store;
-    const source = await store.openSource(root, kind);
+    const store = this.store;
+    const source = await store.transaction((writer) => writer.openSource(root, kind));
     const listing = createHash('sha256');
     let size = 0;
     let filesAlreadyDone = 0;
@@ -183,29 +175,50 @@ class IngestRun {
       }
     };
     refill();
+    const batchFiles = this.options.batchFiles ?? BATCH_FILES;
     while (window.length > 0) {
-      const file = window.shift()!;
-      refill();
-      count++;
-      await this.prepareAhead(source.id, window);
-      const sha = await this.ingestFile(source.id, file);
-      if (sha.alreadyDone) filesAlreadyDone++;
-      listing.update(`${file.relative}\0${file.size}\0${sha.sha256 ?? '-'}\n`);
-      size += file.size;
-      lastSha = sha.sha256;
+      // One unit of work per batch: each file is recorded with its "done" mark, so a run killed
+      // at any moment resumes with exactly the state of an uninterrupted one.
+      await store
+        .transaction(async (writer) => {
+          this.writer = writer;
+          const batchStarted = Date.now();
+          let files = 0;
+          let bytes = 0;
+          while (
+            window.length > 0 &&
+            files < batchFiles &&
+            bytes < BATCH_BYTES &&
+            Date.now() - batchStarted < BATCH_MS
+          ) {
+            const file = window.shift()!;
+            refill();
+            count++;
+            await this.prepareAhead(source.id, window);
+            const sha = await this.ingestFile(source.id, file);
+            if (sha.alreadyDone) filesAlreadyDone++;
+            else files++;
+            bytes += file.size;
+            listing.update(`${file.relative}\0${file.size}\0${sha.sha256 ?? '-'}\n`);
+            size += file.size;
+            lastSha = sha.sha256;
+          }
+        })
+        .finally(() => {
+          this.writer = null;
+        });
     }
-    await this.commit();
     // A file source is identified by the file's own hash; a directory by the hash of its listing.
     const sha256 = kind === 'file' ? (lastSha ?? sha256Hex(Buffer.alloc(0))) : listing.digest('hex');
-    await store.completeSource(source.id, size, sha256);
+    await store.transaction((writer) => writer.completeSource(source.id, size, sha256));
     const counts = await store.sourceCounts(source.id);
-    recordCustody(this.kase.custodyPath, {
+    store.custody.record({
       path: root,
       kind,
       sha256,
       size,
       counts,
-      crible: cribleVersion,
+      crible: this.options.producer,
       time: new Date().toISOString(),
     });
     return { path: root, kind, sha256, size, files: count, filesAlreadyDone, counts };
@@ -216,39 +229,35 @@ class IngestRun {
     sourceId: number,
     file: SourceFile,
   ): Promise<{ sha256: string | null; alreadyDone: boolean }> {
-    const store = this.kase.store;
-    const at: Placement = { sourceId, parentId: null, path: file.relative, byteStart: null, byteEnd: null };
+    const store = this.store;
+    const at = this.place(sourceId, null, file.relative, file.relativeRaw, {
+      filename: basename(file.relative),
+    });
     const context: Context = {
       depth: 0,
       isMessage: file.inMaildir,
       claimedMessage: MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase()),
       parentType: null,
-      declaredType: null,
-      filename: basename(file.relative),
-      transformations: [],
     };
     // Links and special files, or a file gone or unreadable since it was listed: nothing to read,
     // but the place is recorded with the reason and the run goes on.
-    const unreadable = async (problem: string) => {
-      await this.begin();
-      await this.putProblem(at, 'failed', problem, null, context.isMessage || context.claimedMessage);
-      await this.finishFile(sourceId, file, `unreadable:${problem}`);
+    const unreadableFile = (problem: Coded) => {
+      this.putProblem(at, 'failed', problem, null, context.isMessage || context.claimedMessage);
+      this.finishFile(sourceId, file, `unreadable:${problem.code}:${JSON.stringify(problem.params ?? {})}`);
       return { sha256: null, alreadyDone: false };
     };
-    if (file.problem) return unreadable(file.problem);
+    if (file.problem) return unreadableFile(file.problem);
 
     // Small files were read ahead and are classified from their bytes; larger ones by their head first.
-    const read = <T>(reader: () => T): T | { failed: string } => {
+    const read = <T>(reader: () => T): T | { failed: Coded } => {
       try {
         return reader();
       } catch (err) {
-        return {
-          failed: `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        };
+        return { failed: unreadable(err) };
       }
     };
     const head = file.size <= SMALL_FILE_BYTES ? null : read(() => readHead(file.absolute, 4096));
-    if (head && 'failed' in head) return unreadable(head.failed);
+    if (head && 'failed' in head) return unreadableFile(head.failed);
     const container = head && !context.isMessage ? sniffContainer(head, file.relative) : null;
     const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
     if (head && (container || tooLarge)) {
@@ -256,23 +265,50 @@ class IngestRun {
       const sha256 = await sha256File(file.absolute);
       if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
         return { sha256, alreadyDone: true };
-      await this.begin();
       await this.recordOnDisk(file.absolute, file.size, sha256, head, container, at, context);
-      await this.finishFile(sourceId, file, sha256);
+      this.finishFile(sourceId, file, sha256);
       return { sha256, alreadyDone: false };
     }
 
     const bytes = read(() => this.takePrepared(file));
-    if ('failed' in bytes) return unreadable(bytes.failed);
+    if ('failed' in bytes) return unreadableFile(bytes.failed);
     // A message analysed ahead was hashed by the analyser; anything else is hashed here.
     const ahead = this.ahead.get(bytes);
     const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);
     if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
       return { sha256, alreadyDone: true };
-    await this.begin();
     await this.ingestBytes(bytes, sha256, at, context);
-    await this.finishFile(sourceId, file, sha256);
+    this.finishFile(sourceId, file, sha256);
     return { sha256, alreadyDone: false };
+  }
+
+  /** A place under a parent, with what that place says about the item found there. */
+  private place(
+    sourceId: number,
+    parentId: number | null,
+    path: string,
+    pathRaw: Buffer | null,
+    facts: Partial<
+      Pick<Placement, 'byteStart' | 'byteEnd' | 'filename' | 'declaredType' | 'transformations'>
+    >,
+  ): Placement {
+    return {
+      sourceId,
+      parentId,
+      path,
+      pathRaw,
+      byteStart: facts.byteStart ?? null,
+      byteEnd: facts.byteEnd ?? null,
+      filename: facts.filename ?? null,
+      declaredType: facts.declaredType ?? null,
+      transformations: facts.transformations ?? [],
+      flags: pathRaw ? ['name-not-utf8'] : [],
+    };
+  }
+
+  private get w(): StoreWriter {
+    if (!this.writer) throw new Error('ingest wrote outside a unit of work');
+    return this.writer;
   }
 
   /**
@@ -280,7 +316,7 @@ class IngestRun {
    * disk; anything else is stored and marked limited.
    */
   private async recordOnDisk(
-    path: string,
+    path: string | Buffer,
     size: number,
     sha256: string,
     head: Buffer,
@@ -289,23 +325,23 @@ class IngestRun {
     context: Context,
   ): Promise<void> {
     if (container) {
-      await this.ingestContainer(container, { kind: 'file', path, size }, sha256, size, at, context);
+      const input: ContainerInput = { kind: 'file', path, size, name: at.path };
+      await this.ingestContainer(container, input, sha256, size, at, context);
       return;
     }
     const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
     const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
-    const reason = `${isMessage ? 'message' : 'file'} of ${formatBytes(size)} exceeds the ${formatBytes(limit)} reading limit; stored unread`;
+    const reason = coded('item.too-large', { what: isMessage ? 'message' : 'file', size, limit });
     const item = this.newItem(
       sha256,
       size,
       isMessage ? 'message' : this.typeFor(context),
       isMessage ? 'eml' : 'unknown',
-      context,
       'limited',
       reason,
     );
-    const { isNew } = await this.kase.store.putItem(item, at);
-    if (isNew) await this.kase.blobs.putFile(sha256, path);
+    const { isNew } = this.w.putItem(item, at);
+    if (isNew) await this.store.blobs.putFile(sha256, path);
     this.count(isNew);
   }
 
@@ -318,7 +354,7 @@ class IngestRun {
       if (container || tooLarge) {
         const sha256 = await sha256File(event.file);
         // Moved into the blob store (not copied: it can be gigabytes) and read from there.
-        const stored = this.kase.blobs.adopt(sha256, event.file);
+        const stored = this.store.blobs.adopt(sha256, event.file);
         await this.recordOnDisk(stored, event.size, sha256, head, container, at, context);
       } else {
         await this.ingestBytes(readFileSync(event.file), null, at, context);
@@ -338,8 +374,7 @@ class IngestRun {
     at: Placement,
     context: Context,
   ): Promise<void> {
-    const store = this.kase.store;
-    const name = context.filename ?? at.path;
+    const name = at.filename ?? at.path;
     const container = context.isMessage ? null : sniffContainer(bytes.subarray(0, 4096), name);
     if (container) {
       const input: ContainerInput = { kind: 'buffer', data: bytes, name };
@@ -350,60 +385,62 @@ class IngestRun {
     if (claimed || looksLikeMessage(bytes)) {
       if (context.depth > this.limits.maxDepth) {
         const sha256 = known ?? sha256Hex(bytes);
-        const reason = `nested more than ${this.limits.maxDepth} levels deep; stored unread`;
-        const { isNew } = await store.putItem(
-          this.newItem(sha256, bytes.length, 'message', 'eml', context, 'limited', reason),
+        const reason = coded('item.too-deep', { limit: this.limits.maxDepth });
+        const { isNew } = this.w.putItem(
+          this.newItem(sha256, bytes.length, 'message', 'eml', 'limited', reason),
           at,
         );
-        if (isNew) this.kase.blobs.put(sha256, bytes);
+        if (isNew) this.store.blobs.put(sha256, bytes);
         this.count(isNew);
         return;
       }
-      const analysis = await this.analysis(bytes, context.transformations, claimed);
-      const { parsed, extra } = analysis;
+      const analysis = await this.analysis(bytes, at.transformations, claimed);
+      const { parsed } = analysis;
       const sha256 = known ?? analysis.sha256;
-      const { id, isNew } = await store.putItem(
+      const { id, isNew } = this.w.putItem(
         this.newItem(
           sha256,
           bytes.length,
           'message',
           parsed.message ? 'eml' : 'unknown',
-          context,
           parsed.status,
-          parsed.reason,
+          parsed.reason === null ? null : asCoded(parsed.reason),
         ),
         at,
       );
       this.count(isNew);
       if (!isNew) return;
-      this.kase.blobs.put(sha256, bytes);
+      this.store.blobs.put(sha256, bytes);
       if (!parsed.message) return;
-      await store.putMessage({ itemId: id, ...parsed.message });
-      if (this.options.onMessage) await this.options.onMessage(id, extra);
+      this.w.putMessage(id, parsed.message);
+      for (const output of analysis.analyses) {
+        if (output.learntKeys) this.w.putKeys(output.learntKeys.records, output.learntKeys.failures);
+        this.w.putAnalysis({ ...output, itemId: id });
+      }
       for (const [index, part] of parsed.parts.entries()) {
         await this.ingestBytes(
           part.bytes,
           analysis.partSha256[index] ?? null,
-          { sourceId: at.sourceId, parentId: id, path: part.path, byteStart: null, byteEnd: null },
+          this.place(at.sourceId, id, part.path, null, {
+            filename: part.filename,
+            declaredType: part.declaredType,
+          }),
           {
             depth: context.depth + 1,
             isMessage: part.isMessage,
             claimedMessage: false,
             parentType: 'message',
-            declaredType: part.declaredType,
-            filename: part.filename,
-            transformations: [],
           },
         );
       }
       return;
     }
     const sha256 = known ?? sha256Hex(bytes);
-    const { isNew } = await store.putItem(
-      this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), context, 'ok', null),
+    const { isNew } = this.w.putItem(
+      this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), 'ok', null),
       at,
     );
-    if (isNew) this.kase.blobs.put(sha256, bytes);
+    if (isNew) this.store.blobs.put(sha256, bytes);
     this.count(isNew);
   }
 
@@ -415,29 +452,27 @@ class IngestRun {
     at: Placement,
     context: Context,
   ): Promise<void> {
-    const store = this.kase.store;
     const tooDeep = context.depth >= this.limits.maxDepth;
-    const { id, isNew } = await store.putItem(
+    const { id, isNew } = this.w.putItem(
       this.newItem(
         sha256,
         size,
         'container',
         format.name,
-        context,
         tooDeep ? 'limited' : 'ok',
-        tooDeep ? `archive nested more than ${this.limits.maxDepth} levels deep; stored unread` : null,
+        tooDeep ? coded('container.too-deep', { limit: this.limits.maxDepth }) : null,
       ),
       at,
     );
     this.count(isNew);
     if (!isNew) return; // its contents were recorded when this content was first seen
-    if (input.kind === 'file') await this.kase.blobs.putFile(sha256, input.path);
-    else this.kase.blobs.put(sha256, input.data);
+    if (input.kind === 'file') await this.store.blobs.putFile(sha256, input.path);
+    else this.store.blobs.put(sha256, input.data);
     if (tooDeep) return;
     let entries = 0;
     try {
       const events = readAhead(
-        format.entries(input, this.limits, () => this.kase.blobs.spoolPath()),
+        format.entries(input, this.limits, () => this.store.blobs.spoolPath()),
         (event) => {
           if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
           const claimed = event.isMessage || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
@@ -452,17 +487,16 @@ class IngestRun {
       );
       for await (const event of events) {
         entries++;
-        const place: Placement = {
-          sourceId: at.sourceId,
-          parentId: id,
-          path: event.path,
+        const place = this.place(at.sourceId, id, event.path, null, {
           byteStart: event.byteStart,
           byteEnd: event.byteEnd,
-        };
+          filename: basename(event.path),
+          transformations: event.kind === 'entry' ? event.transformations : [],
+        });
         if (event.kind === 'problem') {
           const isMessage =
             event.isMessage === true || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
-          await this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
+          this.putProblem(place, event.status, asCoded(event.reason), event.bytes, isMessage);
           continue;
         }
         const member: Context = {
@@ -470,9 +504,6 @@ class IngestRun {
           isMessage: event.kind === 'entry' && event.isMessage,
           claimedMessage: MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase()),
           parentType: 'container',
-          declaredType: null,
-          filename: basename(event.path),
-          transformations: event.kind === 'entry' ? event.transformations : [],
         };
         if (event.kind === 'spooled') await this.ingestSpooled(event, place, member);
         else await this.ingestBytes(event.bytes, null, place, member);
@@ -482,11 +513,11 @@ class IngestRun {
       // Only the container's own failure is its status; a failure to record (disk full, database
       // error) ends the run, which rolls the file back.
       if (!(err instanceof ContainerFailure)) throw err;
-      const message = err.cause instanceof Error ? err.cause.message : String(err.cause);
-      await store.setItemStatus(
+      const error = err.cause instanceof Error ? err.cause.message : String(err.cause);
+      this.w.setItemStatus(
         id,
         'failed',
-        `${format.name} unreadable after ${entries} entries: ${message}`,
+        coded('container.unreadable-after', { format: format.name, entries, error }),
       );
     }
   }
@@ -500,7 +531,7 @@ class IngestRun {
     } catch (err) {
       const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
       const parsed = { status: 'failed' as const, reason, message: null, parts: [] as [] };
-      return { sha256: sha256Hex(raw), parsed, partSha256: [], extra: null };
+      return { sha256: sha256Hex(raw), parsed, partSha256: [], analyses: [] };
     }
   }
 
@@ -522,16 +553,17 @@ class IngestRun {
       if (bytesAhead >= READ_AHEAD_BYTES) break;
       if (file.problem || file.size > SMALL_FILE_BYTES) continue;
       bytesAhead += file.size;
-      if (this.prepared.has(file.absolute)) continue;
+      const key = file.absolute.toString('latin1');
+      if (this.prepared.has(key)) continue;
       let bytes: Buffer;
       try {
         bytes = readFileSync(file.absolute);
       } catch {
         continue; // met again, and reported, when the file's turn comes
       }
-      this.prepared.set(file.absolute, bytes);
+      this.prepared.set(key, bytes);
       // A file recorded by an earlier run is not analysed again (re-runs stay fast).
-      const doneSha = await this.kase.store.doneFileSha(sourceId, file.relative, file.size);
+      const doneSha = await this.store.doneFileSha(sourceId, file.relative, file.size);
       if (doneSha !== null && doneSha === sha256Hex(bytes)) continue;
       const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
       const candidate =
@@ -542,35 +574,33 @@ class IngestRun {
   }
 
   private takePrepared(file: SourceFile): Buffer {
-    const bytes = this.prepared.get(file.absolute) ?? readFileSync(file.absolute);
-    this.prepared.delete(file.absolute);
+    const key = file.absolute.toString('latin1');
+    const bytes = this.prepared.get(key) ?? readFileSync(file.absolute);
+    this.prepared.delete(key);
     return bytes;
   }
 
-  private async putProblem(
+  private putProblem(
     at: Placement,
     status: 'failed' | 'limited',
-    reason: string,
+    reason: Coded,
     bytes: Buffer | null,
     isMessage: boolean,
-  ): Promise<void> {
+  ): void {
     // No bytes, or none read before the failure: the item is identified by its place alone.
     const sha256 = bytes && bytes.length > 0 ? sha256Hex(bytes) : null;
-    const { isNew } = await this.kase.store.putItem(
+    const { isNew } = this.w.putItem(
       {
         sha256,
         size: bytes?.length ?? 0,
         type: isMessage ? 'message' : 'document',
-        detected: 'unknown',
-        declaredType: null,
-        filename: basename(at.path),
+        format: 'unknown',
         status,
         reason,
-        transformations: [],
       },
       at,
     );
-    if (isNew && bytes && sha256) this.kase.blobs.put(sha256, bytes);
+    if (isNew && bytes && sha256) this.store.blobs.put(sha256, bytes);
     this.count(isNew);
   }
 
@@ -578,22 +608,11 @@ class IngestRun {
     sha256: string,
     size: number,
     type: ItemType,
-    detected: string,
-    context: Context,
+    format: string,
     status: NewItem['status'],
-    reason: string | null,
+    reason: Coded | null,
   ): NewItem {
-    return {
-      sha256,
-      size,
-      type,
-      detected,
-      declaredType: context.declaredType,
-      filename: context.filename,
-      status,
-      reason,
-      transformations: context.transformations,
-    };
+    return { sha256, size, type, format, status, reason };
   }
 
   private typeFor(context: Context): ItemType {
@@ -605,27 +624,9 @@ class IngestRun {
     if (isNew) this.added++;
   }
 
-  private async begin(): Promise<void> {
-    if (this.inTransaction) return;
-    await this.kase.store.begin();
-    this.inTransaction = true;
-  }
-
-  private async commit(): Promise<void> {
-    if (!this.inTransaction) return;
-    await this.kase.store.commit();
-    this.inTransaction = false;
-    this.batchFiles = 0;
-    this.batchBytes = 0;
-  }
-
-  private async finishFile(sourceId: number, file: SourceFile, sha256: string): Promise<void> {
-    await this.kase.store.markFileDone(sourceId, file.relative, file.size, sha256);
+  private finishFile(sourceId: number, file: SourceFile, sha256: string): void {
+    this.w.markFileDone(sourceId, file.relative, file.size, sha256);
     this.bytesDone += file.size;
-    this.batchFiles++;
-    this.batchBytes += file.size;
-    if (this.batchFiles >= (this.options.batchFiles ?? BATCH_FILES) || this.batchBytes >= BATCH_BYTES)
-      await this.commit();
     this.progress(file.relative);
   }
 
@@ -643,6 +644,11 @@ class IngestRun {
       currentPath: path,
     });
   }
+}
+
+/** A reason given as a sentence by code that does not emit codes yet, kept as text. */
+function asCoded(reason: string | Coded): Coded {
+  return typeof reason === 'string' ? coded('text', { text: reason }) : reason;
 }
 
 /** A container that could not be read further (cut short, corrupt): its members before that are kept. */
@@ -700,7 +706,7 @@ async function* readAhead<T extends ContainerEvent>(
   }
 }
 
-function readHead(path: string, length: number): Buffer {
+function readHead(path: string | Buffer, length: number): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(length);

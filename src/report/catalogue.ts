@@ -1,6 +1,7 @@
 // Codes, not sentences, in the store: verdict reasons, flags, item problems and findings are kept as a
 // stable code with parameters, and turned into words only at the edge (CLI, report, web) from one
 // message catalogue per language. A French catalogue is one more folder beside messages/en.
+import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
 import { enVerify } from './messages/en/verify.ts';
@@ -20,15 +21,19 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enIngest, ...enKeys, ...enVerify },
+  en: { ...enFormats, ...enIngest, ...enKeys, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {
   return params === undefined ? { code } : { code, params };
 }
 
-/** The words for a code. An unknown code is shown as itself with its parameters, never dropped. */
-export function render(message: Coded, lang: Lang = 'en'): string {
+/**
+ * The words for a code. An unknown code is shown as itself with its parameters, never dropped; a
+ * plain string (a sentence stored by a case of schema 3 or earlier) is shown as it is.
+ */
+export function render(message: Coded | string, lang: Lang = 'en'): string {
+  if (typeof message === 'string') return message;
   const template = catalogues[lang][message.code];
   if (template) return template(message.params ?? {});
   const params = message.params ? ` ${JSON.stringify(message.params)}` : '';

@@ -3,7 +3,6 @@ import {
   chmodSync,
   closeSync,
   createReadStream,
-  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -17,13 +16,14 @@ import {
 import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from './store.ts';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Hashes a file without holding it in memory. */
-export async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string | Buffer): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
   return hash.digest('hex');
@@ -35,7 +35,7 @@ export async function sha256File(path: string): Promise<string> {
  * Bytes in memory are written straight to their final name (see put); file copies go through a
  * temporary name renamed into place. Only the recording thread writes.
  */
-export class BlobStore {
+export class FileBlobStore implements BlobStore {
   readonly root: string;
   private readonly tmp: string;
   private readonly knownDirs = new Set<string>();
@@ -108,10 +108,13 @@ export class BlobStore {
     renameSync(temp, this.pathOf(sha256));
   }
 
-  /** Copies a file that is too large to hold in memory (its SHA-256 already computed). */
-  async putFile(sha256: string, path: string): Promise<void> {
+  /**
+   * Copies a file that is too large to hold in memory (its SHA-256 already computed). A blob already
+   * there is trusted only when its size is right: a killed run's short blob is replaced.
+   */
+  async putFile(sha256: string, path: string | Buffer): Promise<void> {
     const target = this.pathOf(sha256);
-    if (existsSync(target)) return;
+    if (this.isWhole(target, statSync(path).size)) return;
     this.ensureDir(sha256);
     const temp = this.temporaryName(sha256);
     try {
@@ -130,13 +133,22 @@ export class BlobStore {
    */
   adopt(sha256: string, spooled: string): string {
     const target = this.pathOf(sha256);
-    if (existsSync(target)) rmSync(spooled, { force: true });
+    if (this.isWhole(target, statSync(spooled).size)) rmSync(spooled, { force: true });
     else {
       this.ensureDir(sha256);
       chmodSync(spooled, 0o444);
       renameSync(spooled, target);
     }
     return target;
+  }
+
+  /** Whether a blob is there with the size its content has (a kill can leave only a short one). */
+  private isWhole(target: string, size: number): boolean {
+    try {
+      return statSync(target).size === size;
+    } catch {
+      return false;
+    }
   }
 
   read(sha256: string): Buffer {

@@ -1,78 +1,114 @@
 import type { DisclosedKey } from '../keys/disclosed.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
+import type { Coded } from '../report/catalogue.ts';
 
-// The pipeline talks to this interface only, so a PostgreSQL store can replace the embedded one.
+// The only door to a case: items, occurrences, messages and participants, analyses and findings,
+// keys, blobs and custody. Everything above it (ingest, analysers, the CLI, the web server to come)
+// talks to this interface, never to a path of the case, so a PostgreSQL store can replace the
+// embedded one without touching them. Only types flow down into this file.
+
+/** The analysis input under which a key's changes re-run the analyses that read that key name. */
+export function keyInput(name: string): string {
+  return `dkim-key:${name.toLowerCase()}`;
+}
 
 export type ItemType = 'message' | 'attachment' | 'document' | 'container';
 export type ItemStatus = 'ok' | 'failed' | 'limited';
 
-/** Where one copy of an item was found. */
+/** One place an item was found, with what that place says about it. */
 export interface Placement {
   sourceId: number;
   parentId: number | null;
-  /** Path inside the source directory or inside the parent container (entry name, MIME part path…). */
+  /**
+   * Path inside the source directory, or inside the parent (entry name, MIME part path…), as
+   * displayable text: bytes that are not UTF-8 are shown as `\xNN` escapes.
+   */
   path: string;
-  /** Byte range [start, end) inside the parent container file, for mbox members. */
+  /** The exact bytes of the path when they are not UTF-8 (null when `path` is exact). */
+  pathRaw: Buffer | null;
+  /** Byte range [start, end) inside the parent: an mbox member in its mbox, a MIME part in its message. */
   byteStart: number | null;
   byteEnd: number | null;
+  /** The name this place gives the item (an attachment's filename, an archive member's base name). */
+  filename: string | null;
+  /** Content-Type as declared by the carrier (attachments), verbatim. */
+  declaredType: string | null;
+  /** Reversible changes needed to read the stored bytes from this place, e.g. mbox `>From ` un-escaping. */
+  transformations: string[];
+  /** Things to know about this place (`name-not-utf8`…). */
+  flags: string[];
 }
 
+/** What an item is, whatever place it was found at. */
 export interface NewItem {
   /** Null only when no bytes could be read (an entry cut off by a limit, a link not followed). */
   sha256: string | null;
   size: number;
   type: ItemType;
-  /** Format recognised from the content: eml, mbox, zip, tar, gzip, pdf, unknown… */
-  detected: string;
-  /** Content-Type as declared by the carrier (attachments), verbatim. */
-  declaredType: string | null;
-  filename: string | null;
+  /** Format recognised from the content: eml, mbox, zip, tar, gzip, pdf, docx, unknown… */
+  format: string;
   status: ItemStatus;
-  reason: string | null;
-  /** Reversible changes needed to read the stored bytes, e.g. mbox `>From ` un-escaping. */
-  transformations: string[];
+  reason: Coded | null;
 }
 
-export interface ItemRecord extends NewItem, Placement {
+export interface ItemRecord extends NewItem {
   id: number;
+  /** The revision of the last change to the item or its analyses (see Store.changesSince). */
+  revision: number;
+  /** The first place it was found. */
+  first: OccurrenceRecord;
 }
 
 export interface OccurrenceRecord extends Placement {
+  id: number;
   itemId: number;
 }
 
-export interface AddressRecord {
+export interface MailAddress {
   name: string;
   address: string;
 }
 
-export interface MessageRecord {
-  itemId: number;
+export const PARTICIPANT_ROLES = ['from', 'sender', 'to', 'cc', 'bcc', 'reply-to'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+/** One address of a message in one role, normalised for facets and the correspondents graph. */
+export interface Participant {
+  role: ParticipantRole;
+  name: string;
+  /** Lower-cased address (empty when the header held only a name). */
+  address: string;
+  /** Lower-cased domain part of the address (empty when it has none). */
+  domain: string;
+}
+
+export interface MessageFields {
   messageId: string | null;
   /** The Date header exactly as written. */
   dateRaw: string | null;
   /** The instant it denotes (ISO 8601, UTC), or null when it cannot be parsed. */
   date: string | null;
   subject: string | null;
-  from: AddressRecord[];
-  sender: AddressRecord[];
-  to: AddressRecord[];
-  cc: AddressRecord[];
-  bcc: AddressRecord[];
-  replyTo: AddressRecord[];
+  from: MailAddress[];
+  sender: MailAddress[];
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  replyTo: MailAddress[];
   inReplyTo: string | null;
   references: string[];
   headerRaw: string;
   /** Plain text body (derived from the HTML when there is no text part). */
   text: string | null;
-  /**
-   * Whether an HTML body exists. The HTML itself is not copied into the database (it doubled the
-   * ingest's writes); it is read from the stored original when needed.
-   */
+  /** Whether an HTML body exists (the HTML is read from the stored original when needed). */
   hasHtml: boolean;
   /** Things a reader must know about how the message was read (unparseable date, 8-bit headers…). */
   flags: string[];
+}
+
+export interface MessageRecord extends MessageFields {
+  itemId: number;
 }
 
 export interface SourceRecord {
@@ -92,41 +128,64 @@ export interface SourceCounts {
   failed: number;
   limited: number;
   duplicates: number;
-  reasons: Record<string, number>;
+  /** Why items were failed or limited: one entry per distinct reason, with its count. */
+  reasons: { reason: Coded; count: number }[];
 }
 
-/** A message's verification as stored: the verifier's full report, kept as JSON. */
-export interface StoredVerification<Report = unknown> {
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+
+/** Something an analyser or rule found about an item, as a code with its evidence. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  params: Record<string, unknown>;
+  /** The field values that fired it, for a person to check. */
+  evidence: Record<string, unknown>;
+}
+
+export interface FindingRecord extends Finding {
   itemId: number;
-  verdict: string;
-  /** The time the message was judged at. */
-  judgedAt: string | null;
-  report: Report;
-  verifiedAt: string;
+  analyser: string;
 }
 
-/**
- * A verification to store: the report already serialised (once, by whoever produced it), with the
- * verdict and each signature's key name and result beside it for queries.
- */
-export interface VerificationToStore {
+export type AnalysisStatus = 'ok' | 'failed' | 'skipped';
+
+/** One analyser's result for one item. */
+export interface AnalysisToStore {
   itemId: number;
-  verdict: string;
-  judgedAt: string | null;
-  reportJson: string;
-  verifiedAt: string;
-  signatures: { keyName: string; result: string }[];
+  analyser: string;
+  version: string;
+  status: AnalysisStatus;
+  /** The headline value, indexed for filters (the verdict, for DKIM). */
+  summary: string | null;
+  /** The full result, serialised once by whoever computed it (a worker thread during ingest). */
+  resultJson: string;
+  /** What the result depends on beyond the item's bytes (key names…): a change to one re-runs it. */
+  inputs: string[];
+  findings: Finding[];
 }
 
-export interface VerificationStats {
-  verdicts: Record<string, number>;
-  signatures: Record<string, number>;
+export interface AnalysisRecord {
+  itemId: number;
+  analyser: string;
+  version: string;
+  status: AnalysisStatus;
+  summary: string | null;
+  result: unknown;
+  revision: number;
+  analysedAt: string;
 }
 
 export interface ItemFilter {
   type?: ItemType | 'all';
-  limit?: number;
+  status?: ItemStatus[];
+  /** Only items whose analysis by `analyser` has one of these summaries (verdicts, for `dkim`). */
+  summaries?: { analyser: string; values: string[] };
+  /** Only items with a finding of one of these codes. */
+  findings?: string[];
   afterId?: number;
+  limit?: number;
+  offset?: number;
 }
 
 export interface CaseStats {
@@ -134,59 +193,128 @@ export interface CaseStats {
   items: number;
   byType: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Items by recognised format. */
+  byFormat: Record<string, number>;
   occurrences: number;
   duplicates: number;
   bytes: number;
-  reasons: Record<string, number>;
+  reasons: { reason: Coded; count: number }[];
   duplicateMessageIds: { messageId: string; itemIds: number[] }[];
 }
 
-/**
- * Async so that a client/server database can implement it. Writes happen between begin() and
- * commit(); the ingest pipeline marks each leaf file done inside the same transaction, which is what
- * makes a killed run resumable with exactly the state of an uninterrupted one.
- */
-export interface Store {
-  begin(): Promise<void>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
+/** Work waiting for one analyser: items it never ran on, ran on at another version, or whose inputs changed. */
+export interface PendingQuery {
+  analyser: string;
+  version: string;
+  types: ItemType[];
+  /** Include every item it has a result for, stale or not. */
+  all?: boolean;
+  limit?: number;
+  afterId?: number;
+}
 
-  /** Returns the existing item's id when this content is already known (recording the new placement), else inserts it. */
-  putItem(item: NewItem, at: Placement): Promise<{ id: number; isNew: boolean }>;
+/** Content-addressed bytes: every distinct content once, by SHA-256. */
+export interface BlobStore {
+  /** Stores bytes whose SHA-256 the caller computed, unless already there whole. */
+  put(sha256: string, bytes: Uint8Array): void;
+  /** Stores a file too large to hold in memory (SHA-256 computed by the caller). */
+  putFile(sha256: string, path: string | Buffer): Promise<void>;
+  /** Moves a spooled temporary file (see spoolPath) into the store; returns a path to read it from. */
+  adopt(sha256: string, spooled: string): string;
+  read(sha256: string): Buffer;
+  /** A readable stream of [start, end). */
+  openStream(sha256: string, start?: number, end?: number): NodeJS.ReadableStream;
+  /** A new path for a temporary file of this case (a member spooled while it is read); removed if the run dies. */
+  spoolPath(): string;
+}
+
+/** One line of the custody log: what a completed ingest of one source found, and which code found it. */
+export interface CustodyLine {
+  path: string;
+  kind: 'file' | 'directory';
+  sha256: string;
+  size: number;
+  counts: SourceCounts;
+  crible: string;
+  time: string;
+}
+
+export interface CustodyLog {
+  /** Appends a line unless the last line for this path says the same; returns whether it appended. */
+  record(line: CustodyLine): boolean;
+  read(): CustodyLine[];
+}
+
+/**
+ * Writes, only inside Store.transaction: one unit of work commits whole or not at all, and every
+ * row it writes carries the unit's revision. Items and occurrences are written by insert-or-get on
+ * their natural keys (SHA-256; the placement), so two writers cannot race into duplicates.
+ */
+export interface StoreWriter {
+  readonly revision: number;
+  /** The item with this content (or, without bytes, at this place), created when new. */
+  putItem(item: NewItem, at: Placement): { id: number; isNew: boolean };
+  /** Records one more place of an existing item; returns whether that place was new. */
+  putOccurrence(itemId: number, at: Placement): boolean;
   /** Records that a container turned out unreadable part-way, after its entries were recorded. */
-  setItemStatus(id: number, status: ItemStatus, reason: string | null): Promise<void>;
-  putMessage(message: MessageRecord): Promise<void>;
-  markFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<void>;
+  setItemStatus(id: number, status: ItemStatus, reason: Coded | null): void;
+  /** A message's fields; its participants are written from the address lists. */
+  putMessage(itemId: number, fields: MessageFields): void;
+  /** Replaces one analyser's result and findings for an item. */
+  putAnalysis(analysis: AnalysisToStore): void;
+
+  openSource(path: string, kind: 'file' | 'directory'): SourceRecord;
+  completeSource(sourceId: number, size: number, sha256: string): void;
+  markFileDone(sourceId: number, path: string, size: number, sha256: string): void;
+
+  /** Adds archived key records and recorded DNS failures; returns how many were new. */
+  putKeys(records: KeyRecord[], failures: KeyFailure[]): number;
+  /** Records disclosed keys (those already listed are kept); returns how many are new. */
+  putDisclosedKeys(keys: DisclosedKey[]): number;
+}
+
+/** Async where a client/server database needs it; the embedded store answers at once. */
+export interface Store {
+  readonly blobs: BlobStore;
+  readonly custody: CustodyLog;
+
+  /** Runs `work` as one unit of work: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T>;
+  /** The revision of the last committed unit of work. */
+  revision(): Promise<number>;
+
   isFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<boolean>;
   /** The SHA-256 recorded for a file already done at this path with this size, if any. */
   doneFileSha(sourceId: number, path: string, size: number): Promise<string | null>;
-
-  openSource(path: string, kind: 'file' | 'directory'): Promise<SourceRecord>;
-  completeSource(sourceId: number, size: number, sha256: string): Promise<void>;
   sourceCounts(sourceId: number): Promise<SourceCounts>;
   listSources(): Promise<SourceRecord[]>;
+  /** Sources whose last ingest did not complete. */
+  unfinishedSources(): Promise<SourceRecord[]>;
 
   getItem(id: number): Promise<ItemRecord | null>;
+  /** Filtered in the store (SQL), in id order. */
   listItems(filter: ItemFilter): Promise<ItemRecord[]>;
+  countItems(filter: ItemFilter): Promise<number>;
+  /** Items whose row, message, analyses or findings changed after `revision`, in id order. */
+  changesSince(revision: number, limit?: number): Promise<{ itemId: number; revision: number }[]>;
   childrenOf(id: number): Promise<ItemRecord[]>;
   occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
   getMessage(itemId: number): Promise<MessageRecord | null>;
+  participantsOf(itemId: number): Promise<Participant[]>;
   stats(): Promise<CaseStats>;
 
-  /** Adds archived key records and recorded DNS failures; returns how many were new. */
-  putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number>;
+  getAnalysis(itemId: number, analyser: string): Promise<AnalysisRecord | null>;
+  /** Counts of analyses by summary for one analyser (verdicts, for `dkim`). */
+  summaryCounts(analyser: string): Promise<Record<string, number>>;
+  /** Counts of one field of the objects in an array of an analyser's results (signature results, for `dkim`). */
+  resultTally(analyser: string, arrayPath: string, field: string): Promise<Record<string, number>>;
+  /** Items an analyser must (re-)run on, in id order. */
+  pendingAnalysis(query: PendingQuery): Promise<number[]>;
+  findingsOf(itemId: number): Promise<FindingRecord[]>;
+  findingCounts(): Promise<Record<string, number>>;
+
   listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;
-  /** Records disclosed keys (those already listed are kept); returns how many are new. */
-  putDisclosedKeys(keys: DisclosedKey[]): Promise<number>;
   listDisclosedKeys(): Promise<DisclosedKey[]>;
-  /** Replaces a message's verification. */
-  putVerification(v: VerificationToStore): Promise<void>;
-  getVerification(itemId: number): Promise<StoredVerification | null>;
-  /** Every verified message's verdict, by item id (for listings: no report is read). */
-  verdicts(): Promise<Map<number, string>>;
-  verificationStats(): Promise<VerificationStats>;
-  /** Signed messages that a key or a disclosure imported after their verification could change (all signed ones with `all`). */
-  messagesToReverify(all: boolean): Promise<number[]>;
 
   close(): Promise<void>;
 }

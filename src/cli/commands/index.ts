@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAnalyse } from './analyse.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
@@ -14,6 +15,7 @@ export const commands: RegisterCommand[] = [
   registerItemCommands,
   registerDemo,
   registerVerify,
+  registerAnalyse,
   registerKeys,
   registerProof,
 ];

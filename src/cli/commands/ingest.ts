@@ -126,7 +126,7 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
     );
   }
   const reasons = summary.perSource.flatMap((s) =>
-    Object.entries(s.counts.reasons).map(([reason, n]) => `  ${n} × ${reason}  (${s.path})`),
+    s.counts.reasons.map(({ reason, count }) => `  ${count} × ${render(reason)}  (${s.path})`),
   );
   if (reasons.length > 0) lines.push('', 'Items not fully read, and why:', ...reasons);
   if (summary.duplicateMessageIds.length > 0) {

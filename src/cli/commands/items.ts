@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { analysers } from '../../analysers/index.ts';
+import { verificationStats } from '../../core/case-stats.ts';
 import { describeItem } from '../../core/describe.ts';
+import { render } from '../../report/catalogue.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
@@ -27,22 +30,29 @@ export function registerItemCommands(program: Command): void {
       if (opts.verdict && opts.type !== 'all' && opts.type !== 'message')
         throw new UsageError('--verdict lists messages: it cannot be combined with another --type');
       await withCase(opts.case, async (kase) => {
-        const sources = new Map((await kase.store.listSources()).map((s) => [s.id, s.path] as const));
-        const verdicts = await kase.store.verdicts();
-        const wanted = opts.verdict ? new Set(opts.verdict) : null;
-        const items = (
-          await kase.store.listItems({ type: wanted ? 'message' : (opts.type as ItemType | 'all') })
-        ).filter((item) => !wanted || wanted.has(verdicts.get(item.id) ?? ''));
-        const rows = items.map((item) => ({
-          id: item.id,
-          type: item.type,
-          source: sources.get(item.sourceId) ?? null,
-          path: item.path,
-          sha256: item.sha256,
-          status: item.status,
-          reason: item.reason,
-          ...(item.type === 'message' ? { verdict: verdicts.get(item.id) ?? null } : {}),
-        }));
+        const store = kase.store;
+        const sources = new Map((await store.listSources()).map((s) => [s.id, s.path] as const));
+        // Filtered in the store: only the rows listed are read.
+        const items = await store.listItems({
+          type: opts.verdict ? 'message' : (opts.type as ItemType | 'all'),
+          ...(opts.verdict ? { summaries: { analyser: 'dkim', values: opts.verdict } } : {}),
+        });
+        const rows = [];
+        for (const item of items) {
+          const verdict =
+            item.type === 'message' ? ((await store.getAnalysis(item.id, 'dkim'))?.summary ?? null) : null;
+          rows.push({
+            id: item.id,
+            type: item.type,
+            format: item.format,
+            source: sources.get(item.first.sourceId) ?? null,
+            path: item.first.path,
+            sha256: item.sha256,
+            status: item.status,
+            reason: item.reason ? render(item.reason) : null,
+            ...(item.type === 'message' ? { verdict } : {}),
+          });
+        }
         if (opts.json) printJson(rows);
         else
           printLines(
@@ -72,19 +82,24 @@ export function registerItemCommands(program: Command): void {
     .action(async (idText: string, opts) => {
       const id = parseItemId(idText);
       await withCase(opts.case, async (kase) => {
-        const description = await describeItem(kase, id);
+        const description = await describeItem(
+          kase.store,
+          id,
+          analysers.map((a) => a.id),
+        );
         if (!description) throw new UsageError(`no item ${id} in this case`);
-        const verification = (await kase.store.getVerification(id))?.report as
+        const verification = description.analyses.find((a) => a.analyser === 'dkim')?.result as
           | MessageVerification
           | undefined;
         if (opts.json) return printJson({ ...description, verification: verification ?? null });
-        const { item, message, provenance, occurrences, children } = description;
+        const { item, message, provenance, occurrences, children, findings } = description;
         const lines = [
-          `Item ${item.id}: ${item.type} (${item.detected}), ${item.size} bytes, status ${item.status}${item.reason ? ` — ${item.reason}` : ''}`,
+          `Item ${item.id}: ${item.type} (${item.format}), ${item.size} bytes, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
           `SHA-256: ${item.sha256 ?? '(no bytes)'}`,
         ];
-        if (item.declaredType) lines.push(`Declared type: ${item.declaredType}`);
-        if (item.transformations.length) lines.push(`To read it: ${item.transformations.join(', ')}`);
+        if (item.first.declaredType) lines.push(`Declared type: ${item.first.declaredType}`);
+        if (item.first.transformations.length)
+          lines.push(`To read it: ${item.first.transformations.join(', ')}`);
         if (message) {
           const who = (list: { name: string; address: string }[]) =>
             list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
@@ -99,12 +114,21 @@ export function registerItemCommands(program: Command): void {
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
         }
         if (verification) lines.push('', ...describeVerification(verification));
+        if (findings.length) {
+          lines.push('', 'Findings:');
+          for (const f of findings) lines.push(`  ${f.severity}  ${f.code}  ${JSON.stringify(f.params)}`);
+        }
         lines.push('', 'Found at:');
         for (const step of provenance) lines.push(`  ${describeStep(step)}`);
         if (occurrences.length > 1) {
-          lines.push('', `Also found at (${occurrences.length} places in all):`);
-          for (const occurrence of occurrences)
-            lines.push(`  ${occurrence.chain.map(describeStep).join('  ←  ')}`);
+          lines.push(
+            '',
+            `Also found at (${occurrences.length} places in all), each with the name it was given there:`,
+          );
+          for (const occurrence of occurrences) {
+            const named = occurrence.filename ? `${occurrence.filename}: ` : '';
+            lines.push(`  ${named}${occurrence.chain.map(describeStep).join('  ←  ')}`);
+          }
         }
         if (children.length) {
           lines.push('', 'Contains:');
@@ -125,8 +149,9 @@ export function registerItemCommands(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const item = await kase.store.getItem(id);
         if (!item) throw new UsageError(`no item ${id} in this case`);
-        if (!item.sha256) throw new UsageError(`item ${id} has no stored bytes: ${item.reason}`);
-        const stream = kase.blobs.openStream(item.sha256);
+        if (!item.sha256)
+          throw new UsageError(`item ${id} has no stored bytes: ${item.reason ? render(item.reason) : ''}`);
+        const stream = kase.store.blobs.openStream(item.sha256);
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject);
           stream.on('end', resolve);
@@ -142,8 +167,17 @@ export function registerItemCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       await withCase(opts.case, async (kase) => {
-        const stats = { ...(await kase.store.stats()), ...(await kase.store.verificationStats()) };
-        if (opts.json) return printJson(stats);
+        const stats = {
+          ...(await kase.store.stats()),
+          ...(await verificationStats(kase.store)),
+          findings: await kase.store.findingCounts(),
+          unfinishedSources: (await kase.store.unfinishedSources()).map((s) => s.path),
+        };
+        if (opts.json)
+          return printJson({
+            ...stats,
+            reasons: stats.reasons.map((r) => ({ ...r, text: render(r.reason) })),
+          });
         const lines = [
           `${stats.items} items from ${stats.sources} source(s), ${stats.occurrences} occurrences (${stats.duplicates} duplicate copies), ${stats.bytes} bytes`,
           `By type: ${Object.entries(stats.byType)
@@ -153,13 +187,16 @@ export function registerItemCommands(program: Command): void {
             .map(([k, n]) => `${k} ${n}`)
             .join(', ')}`,
         ];
-        for (const [reason, n] of Object.entries(stats.reasons)) lines.push(`  ${n} × ${reason}`);
+        for (const { reason, count } of stats.reasons) lines.push(`  ${count} × ${render(reason)}`);
         const tally = (counts: Record<string, number>) =>
           Object.entries(counts)
             .map(([k, n]) => `${k} ${n}`)
             .join(', ');
         if (Object.keys(stats.verdicts).length) lines.push(`Verdicts: ${tally(stats.verdicts)}`);
         if (Object.keys(stats.signatures).length) lines.push(`Signatures: ${tally(stats.signatures)}`);
+        if (Object.keys(stats.findings).length) lines.push(`Findings (items): ${tally(stats.findings)}`);
+        for (const path of stats.unfinishedSources)
+          lines.push(`Unfinished ingest of ${path}: run the same crible ingest again to finish it.`);
         printLines(lines);
       });
     });

@@ -1,6 +1,12 @@
 // Versioned schema: each entry upgrades from the previous version; PRAGMA user_version records where a case is.
+// An entry is SQL, or a function for a step SQL cannot say exactly (splitting addresses into rows).
+import type { DatabaseSync } from 'node:sqlite';
+import { participantsOf } from '../participants.ts';
+import type { MailAddress } from '../store.ts';
 
-export const migrations: string[] = [
+export type Migration = string | ((db: DatabaseSync) => void);
+
+export const migrations: Migration[] = [
   // 1: sources, items, occurrences, messages.
   `
   CREATE TABLE sources (
@@ -124,5 +130,151 @@ export const migrations: string[] = [
     imported_at TEXT NOT NULL
   );
   CREATE UNIQUE INDEX disclosed_keys_identity ON disclosed_keys(domain, selector, ifnull(public_key, ''), source);
+  `,
+  // 4: the shape every analysis and face builds on. Placement facts move from items to
+  // occurrences; reasons become codes (old sentences are kept as `legacy.text`); addresses become
+  // participant rows; verification becomes the `dkim` analyser's rows in analyses (its inputs, the
+  // key names, in analysis_inputs); findings; a revision on every change.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('revision', 1);
+
+  CREATE TABLE items_v4 (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT UNIQUE,
+    -- An item without bytes is identified by its place (see placeKey).
+    place_key TEXT UNIQUE,
+    size INTEGER NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('message', 'attachment', 'document', 'container')),
+    format TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'limited')),
+    reason_code TEXT,
+    reason_params TEXT,
+    revision INTEGER NOT NULL,
+    CHECK ((sha256 IS NULL) <> (place_key IS NULL))
+  );
+  INSERT INTO items_v4 (id, sha256, place_key, size, type, format, status, reason_code, reason_params, revision)
+    SELECT id, sha256,
+      CASE WHEN sha256 IS NULL THEN source_id || '/' || ifnull(parent_id, '') || '/' || ifnull(byte_start, '') || '/' || path END,
+      size, type, detected, status,
+      CASE WHEN reason IS NULL THEN NULL ELSE 'legacy.text' END,
+      CASE WHEN reason IS NULL THEN NULL ELSE json_object('text', reason) END,
+      1
+    FROM items;
+
+  CREATE TABLE occurrences_v4 (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    parent_id INTEGER REFERENCES items(id),
+    path TEXT NOT NULL,
+    path_raw BLOB,
+    byte_start INTEGER,
+    byte_end INTEGER,
+    filename TEXT,
+    declared_type TEXT,
+    transformations TEXT NOT NULL DEFAULT '[]',
+    flags TEXT NOT NULL DEFAULT '[]',
+    revision INTEGER NOT NULL
+  );
+  -- Version 3 kept one name and declared type per item: every copy gets them, as it showed them.
+  INSERT INTO occurrences_v4 (id, item_id, source_id, parent_id, path, path_raw, byte_start, byte_end,
+      filename, declared_type, transformations, flags, revision)
+    SELECT o.id, o.item_id, o.source_id, o.parent_id, o.path, NULL, o.byte_start, o.byte_end,
+      i.filename, i.declared_type, i.transformations, '[]', 1
+    FROM occurrences o JOIN items i ON i.id = o.item_id;
+
+  CREATE TABLE participants (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    role TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    PRIMARY KEY (item_id, role, position)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE analyses (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    analyser TEXT NOT NULL,
+    version TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
+    summary TEXT,
+    result TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    analysed_at TEXT NOT NULL,
+    UNIQUE (item_id, analyser)
+  );
+  -- Version 3's reports hold sentences: marked as an older version, so \`crible analyse\` redoes them.
+  INSERT INTO analyses (item_id, analyser, version, status, summary, result, revision, analysed_at)
+    SELECT item_id, 'dkim', 'schema-3', 'ok', verdict, report, 1, verified_at FROM verifications;
+  CREATE TABLE analysis_inputs (
+    input TEXT NOT NULL,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    analyser TEXT NOT NULL,
+    PRIMARY KEY (input, item_id, analyser)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO analysis_inputs (input, item_id, analyser)
+    SELECT 'dkim-key:' || key_name, item_id, 'dkim' FROM signatures;
+  -- The revision at which each input (a key name) last changed.
+  CREATE TABLE input_changes (input TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    analyser TEXT NOT NULL,
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('high', 'medium', 'low', 'info')),
+    params TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    revision INTEGER NOT NULL
+  );
+  `,
+  (db) => {
+    const insert = db.prepare(
+      'INSERT INTO participants (item_id, role, position, name, address, domain) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const columns = [
+      ['from', 'from_addr'],
+      ['sender', 'sender_addr'],
+      ['to', 'to_addr'],
+      ['cc', 'cc_addr'],
+      ['bcc', 'bcc_addr'],
+      ['replyTo', 'reply_to_addr'],
+    ] as const;
+    for (const row of db.prepare('SELECT * FROM messages').iterate() as Iterable<Record<string, unknown>>) {
+      const lists = Object.fromEntries(
+        columns.map(([field, column]) => [field, JSON.parse(String(row[column])) as MailAddress[]]),
+      ) as Record<(typeof columns)[number][0], MailAddress[]>;
+      for (const [position, p] of participantsOf(lists).entries())
+        insert.run(Number(row.item_id), p.role, position, p.name, p.address, p.domain);
+    }
+  },
+  `
+  DROP TABLE signatures;
+  DROP TABLE verifications;
+  DROP TABLE occurrences;
+  DROP TABLE items;
+  ALTER TABLE items_v4 RENAME TO items;
+  ALTER TABLE occurrences_v4 RENAME TO occurrences;
+  ALTER TABLE messages DROP COLUMN from_addr;
+  ALTER TABLE messages DROP COLUMN sender_addr;
+  ALTER TABLE messages DROP COLUMN to_addr;
+  ALTER TABLE messages DROP COLUMN cc_addr;
+  ALTER TABLE messages DROP COLUMN bcc_addr;
+  ALTER TABLE messages DROP COLUMN reply_to_addr;
+  CREATE INDEX items_type ON items(type, id);
+  CREATE INDEX items_status ON items(status);
+  CREATE INDEX items_revision ON items(revision);
+  CREATE UNIQUE INDEX occurrences_place ON occurrences(source_id, ifnull(parent_id, 0), path,
+    ifnull(path_raw, x''), ifnull(byte_start, -1), item_id);
+  CREATE INDEX occurrences_item ON occurrences(item_id);
+  CREATE INDEX occurrences_parent ON occurrences(parent_id);
+  CREATE INDEX participants_address ON participants(address, role);
+  CREATE INDEX participants_domain ON participants(domain, role);
+  CREATE INDEX analyses_summary ON analyses(analyser, summary);
+  CREATE INDEX analysis_inputs_item ON analysis_inputs(item_id, analyser);
+  CREATE INDEX findings_item ON findings(item_id);
+  CREATE INDEX findings_code ON findings(code, item_id);
   `,
 ];

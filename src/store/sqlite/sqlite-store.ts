@@ -1,34 +1,74 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { DisclosedKey } from '../../keys/disclosed.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord } from '../../keys/types.ts';
-import type {
-  CaseStats,
-  ItemFilter,
-  ItemRecord,
-  ItemStatus,
-  MessageRecord,
-  NewItem,
-  OccurrenceRecord,
-  Placement,
-  SourceCounts,
-  SourceRecord,
-  Store,
-  StoredVerification,
-  VerificationStats,
-  VerificationToStore,
+import type { Coded } from '../../report/catalogue.ts';
+import { FileBlobStore } from '../blobs.ts';
+import { FileCustodyLog } from '../custody-file.ts';
+import { addressListsOf, participantsOf } from '../participants.ts';
+import {
+  type AnalysisRecord,
+  type AnalysisToStore,
+  type CaseStats,
+  type FindingRecord,
+  type ItemFilter,
+  type ItemRecord,
+  type ItemStatus,
+  keyInput,
+  type MessageFields,
+  type MessageRecord,
+  type NewItem,
+  type OccurrenceRecord,
+  type Participant,
+  type PendingQuery,
+  type Placement,
+  type SourceCounts,
+  type SourceRecord,
+  type Store,
+  type StoreWriter,
 } from '../store.ts';
 import { migrations } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
-/** The embedded store: one SQLite file per case, in WAL mode. */
+export class StoreError extends Error {}
+
+/** What identifies an item that has no bytes: the place it was found at. */
+export function placeKey(at: Placement): string {
+  const raw = at.pathRaw ? `\0${at.pathRaw.toString('hex')}` : '';
+  return `${at.sourceId}/${at.parentId ?? ''}/${at.byteStart ?? ''}/${at.path}${raw}`;
+}
+
+/**
+ * The embedded store: a case directory with case.db (SQLite, WAL), blobs/ and custody.jsonl.
+ * Reads may run while another process writes (WAL); one writer at a time.
+ */
 export class SqliteStore implements Store {
+  readonly dir: string;
+  readonly blobs: FileBlobStore;
+  readonly custody: FileCustodyLog;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private writer: SqliteWriter | null = null;
 
-  constructor(path: string) {
-    this.db = new DatabaseSync(path);
+  /** Opens the case in `dir`; with `create`, makes it when there is none. */
+  static open(dir: string, options: { create: boolean }): SqliteStore {
+    const root = resolve(dir);
+    const dbPath = join(root, 'case.db');
+    if (!existsSync(dbPath)) {
+      if (!options.create) throw new StoreError(`no case at ${root} (case.db not found)`);
+      if (existsSync(root) && !statSync(root).isDirectory())
+        throw new StoreError(`${root} is not a directory`);
+      mkdirSync(root, { recursive: true });
+    }
+    return new SqliteStore(root);
+  }
+
+  private constructor(dir: string) {
+    this.dir = dir;
+    this.db = new DatabaseSync(join(dir, 'case.db'));
     // 16 KB pages: message bodies of tens of KB span fewer overflow pages (~35% faster inserts).
     // Only takes effect when the database is created.
     this.db.exec('PRAGMA page_size = 16384');
@@ -40,48 +80,43 @@ export class SqliteStore implements Store {
     this.db.exec('PRAGMA temp_store = MEMORY');
     // NORMAL in WAL mode survives a killed process; only a power loss may drop the last commits.
     this.db.exec('PRAGMA synchronous = NORMAL');
-    this.db.exec('PRAGMA foreign_keys = ON');
     this.db.exec('PRAGMA busy_timeout = 5000');
     this.migrate();
+    this.db.exec('PRAGMA foreign_keys = ON');
+    this.blobs = new FileBlobStore(join(dir, 'blobs'));
+    this.custody = new FileCustodyLog(join(dir, 'custody.jsonl'));
   }
 
   get schemaVersion(): number {
     return Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version);
   }
 
+  /** Upgrades an older case in place, one step per transaction (foreign keys off while tables are rebuilt). */
   private migrate(): void {
     const from = this.schemaVersion;
-    if (from > migrations.length) {
-      throw new Error(`case schema version ${from} is newer than this crible (${migrations.length})`);
-    }
+    if (from > migrations.length)
+      throw new StoreError(`case schema version ${from} is newer than this crible (${migrations.length})`);
+    if (from === migrations.length) return;
+    this.db.exec('PRAGMA foreign_keys = OFF');
     for (let version = from; version < migrations.length; version++) {
-      this.transaction(() => {
-        this.db.exec(migrations[version]!);
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const step = migrations[version]!;
+        if (typeof step === 'string') this.db.exec(step);
+        else step(this.db);
+        const broken = this.db.prepare('PRAGMA foreign_key_check').all();
+        if (broken.length)
+          throw new StoreError(`migration to version ${version + 1} broke ${broken.length} references`);
         this.db.exec(`PRAGMA user_version = ${version + 1}`);
-      });
+        this.db.exec('COMMIT');
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
+      }
     }
   }
 
-  /** Runs `work` in a transaction of its own, or inside the caller's when one is open. */
-  private transaction<T>(work: () => T): T {
-    if (this.db.isTransaction) return work();
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-
-  /** `SELECT k, n …` rows as a record. */
-  private tally(text: string): Record<string, number> {
-    return Object.fromEntries((this.sql(text).all() as Row[]).map((row) => [String(row.k), Number(row.n)]));
-  }
-
-  private sql(text: string): StatementSync {
+  sql(text: string): StatementSync {
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.db.prepare(text);
@@ -90,96 +125,37 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  async begin(): Promise<void> {
+  /** `SELECT k, n …` rows as a record. */
+  private tally(text: string, ...params: SQLInputValue[]): Record<string, number> {
+    return Object.fromEntries(
+      (this.sql(text).all(...params) as Row[]).map((row) => [String(row.k), Number(row.n)]),
+    );
+  }
+
+  async transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T> {
+    if (this.writer) throw new StoreError('a unit of work is already open on this store');
     this.db.exec('BEGIN IMMEDIATE');
-  }
-  async commit(): Promise<void> {
-    this.db.exec('COMMIT');
-  }
-  async rollback(): Promise<void> {
-    if (this.db.isTransaction) this.db.exec('ROLLBACK');
-  }
-
-  async putItem(item: NewItem, at: Placement): Promise<{ id: number; isNew: boolean }> {
-    const existing =
-      item.sha256 === null
-        ? (this.sql(
-            `SELECT item_id AS id FROM occurrences
-             WHERE source_id = ? AND ifnull(parent_id, 0) = ifnull(?, 0) AND path = ? AND ifnull(byte_start, -1) = ifnull(?, -1)`,
-          ).get(at.sourceId, at.parentId, at.path, at.byteStart) as Row | undefined)
-        : (this.sql('SELECT id FROM items WHERE sha256 = ?').get(item.sha256) as Row | undefined);
-    let id: number;
-    let isNew = false;
-    if (existing) {
-      id = Number(existing.id);
-    } else {
-      const result = this.sql(
-        `INSERT INTO items (sha256, size, type, detected, declared_type, filename, status, reason, transformations,
-           source_id, parent_id, path, byte_start, byte_end)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        item.sha256,
-        item.size,
-        item.type,
-        item.detected,
-        item.declaredType,
-        item.filename,
-        item.status,
-        item.reason,
-        JSON.stringify(item.transformations),
-        at.sourceId,
-        at.parentId,
-        at.path,
-        at.byteStart,
-        at.byteEnd,
-      );
-      id = Number(result.lastInsertRowid);
-      isNew = true;
+    const revision = Number(
+      (this.sql("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value").get() as Row)
+        .value,
+    );
+    const writer = new SqliteWriter(this, revision);
+    this.writer = writer;
+    try {
+      const result = await work(writer);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.writer = null;
+      writer.closed = true;
     }
-    this.sql(
-      `INSERT OR IGNORE INTO occurrences (item_id, source_id, parent_id, path, byte_start, byte_end)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(id, at.sourceId, at.parentId, at.path, at.byteStart, at.byteEnd);
-    return { id, isNew };
   }
 
-  async setItemStatus(id: number, status: ItemStatus, reason: string | null): Promise<void> {
-    this.sql('UPDATE items SET status = ?, reason = ? WHERE id = ?').run(status, reason, id);
-  }
-
-  async putMessage(m: MessageRecord): Promise<void> {
-    this.sql(
-      `INSERT OR REPLACE INTO messages (item_id, message_id, date_raw, date, subject, from_addr, sender_addr, to_addr,
-         cc_addr, bcc_addr, reply_to_addr, in_reply_to, refs, header_raw, text_body, has_html, flags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      m.itemId,
-      m.messageId,
-      m.dateRaw,
-      m.date,
-      m.subject,
-      JSON.stringify(m.from),
-      JSON.stringify(m.sender),
-      JSON.stringify(m.to),
-      JSON.stringify(m.cc),
-      JSON.stringify(m.bcc),
-      JSON.stringify(m.replyTo),
-      m.inReplyTo,
-      JSON.stringify(m.references),
-      m.headerRaw,
-      m.text,
-      m.hasHtml ? 1 : 0,
-      JSON.stringify(m.flags),
-    );
-  }
-
-  async markFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<void> {
-    this.sql('INSERT OR IGNORE INTO source_files (source_id, path, size, sha256) VALUES (?, ?, ?, ?)').run(
-      sourceId,
-      path,
-      size,
-      sha256,
-    );
+  async revision(): Promise<number> {
+    return Number((this.sql("SELECT value FROM meta WHERE key = 'revision'").get() as Row).value);
   }
 
   async isFileDone(sourceId: number, path: string, size: number, sha256: string): Promise<boolean> {
@@ -202,43 +178,22 @@ export class SqliteStore implements Store {
     return row ? String(row.sha256) : null;
   }
 
-  async openSource(path: string, kind: 'file' | 'directory'): Promise<SourceRecord> {
-    const existing = this.sql('SELECT * FROM sources WHERE path = ?').get(path) as Row | undefined;
-    if (existing) return toSource(existing);
-    const result = this.sql('INSERT INTO sources (path, kind, started_at) VALUES (?, ?, ?)').run(
-      path,
-      kind,
-      new Date().toISOString(),
-    );
-    return toSource(this.sql('SELECT * FROM sources WHERE id = ?').get(result.lastInsertRowid) as Row);
-  }
-
-  async completeSource(sourceId: number, size: number, sha256: string): Promise<void> {
-    this.sql(
-      `UPDATE sources SET size = ?, sha256 = ?,
-         completed_at = CASE WHEN completed_at IS NOT NULL AND sha256 IS ? THEN completed_at ELSE ? END
-       WHERE id = ?`,
-    ).run(size, sha256, sha256, new Date().toISOString(), sourceId);
-  }
-
   async sourceCounts(sourceId: number): Promise<SourceCounts> {
+    // An occurrence is a duplicate when it is not its item's first place.
     const rows = this.sql(
-      `SELECT i.status AS status, i.reason AS reason, count(*) AS n,
-              sum(CASE WHEN o.source_id = i.source_id AND ifnull(o.parent_id, 0) = ifnull(i.parent_id, 0)
-                        AND o.path = i.path AND ifnull(o.byte_start, -1) = ifnull(i.byte_start, -1)
-                   THEN 0 ELSE 1 END) AS dup
+      `SELECT i.status AS status, i.reason_code AS code, i.reason_params AS params, count(*) AS n,
+              sum(CASE WHEN o.id = (SELECT min(f.id) FROM occurrences f WHERE f.item_id = i.id) THEN 0 ELSE 1 END) AS dup
        FROM occurrences o JOIN items i ON i.id = o.item_id
-       WHERE o.source_id = ? GROUP BY i.status, i.reason`,
+       WHERE o.source_id = ? GROUP BY i.status, i.reason_code, i.reason_params`,
     ).all(sourceId) as Row[];
-    const counts: SourceCounts = { found: 0, ok: 0, failed: 0, limited: 0, duplicates: 0, reasons: {} };
+    const counts: SourceCounts = { found: 0, ok: 0, failed: 0, limited: 0, duplicates: 0, reasons: [] };
     for (const row of rows) {
       const n = Number(row.n);
       counts.found += n;
       counts.duplicates += Number(row.dup);
-      const status = String(row.status) as 'ok' | 'failed' | 'limited';
-      counts[status] += n;
-      if (row.reason !== null)
-        counts.reasons[String(row.reason)] = (counts.reasons[String(row.reason)] ?? 0) + n;
+      counts[String(row.status) as ItemStatus] += n;
+      const reason = toCoded(row.code, row.params);
+      if (reason) counts.reasons.push({ reason, count: n });
     }
     return counts;
   }
@@ -247,29 +202,77 @@ export class SqliteStore implements Store {
     return (this.sql('SELECT * FROM sources ORDER BY id').all() as Row[]).map(toSource);
   }
 
+  async unfinishedSources(): Promise<SourceRecord[]> {
+    return (this.sql('SELECT * FROM sources WHERE completed_at IS NULL ORDER BY id').all() as Row[]).map(
+      toSource,
+    );
+  }
+
   async getItem(id: number): Promise<ItemRecord | null> {
-    const row = this.sql('SELECT * FROM items WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql(`${ITEM_SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
     return row ? toItem(row) : null;
   }
 
+  private filterSql(filter: ItemFilter): { where: string; params: SQLInputValue[] } {
+    const clauses: string[] = ['i.id > ?'];
+    const params: SQLInputValue[] = [filter.afterId ?? 0];
+    if (filter.type && filter.type !== 'all') {
+      clauses.push('i.type = ?');
+      params.push(filter.type);
+    }
+    if (filter.status?.length) {
+      clauses.push(`i.status IN (${filter.status.map(() => '?').join(', ')})`);
+      params.push(...filter.status);
+    }
+    if (filter.summaries) {
+      const { analyser, values } = filter.summaries;
+      clauses.push(
+        `i.id IN (SELECT item_id FROM analyses WHERE analyser = ? AND summary IN (${values.map(() => '?').join(', ')}))`,
+      );
+      params.push(analyser, ...values);
+    }
+    if (filter.findings?.length) {
+      clauses.push(
+        `i.id IN (SELECT item_id FROM findings WHERE code IN (${filter.findings.map(() => '?').join(', ')}))`,
+      );
+      params.push(...filter.findings);
+    }
+    return { where: clauses.join(' AND '), params };
+  }
+
   async listItems(filter: ItemFilter): Promise<ItemRecord[]> {
-    const type = filter.type && filter.type !== 'all' ? filter.type : null;
-    const rows = this.sql(
-      `SELECT * FROM items WHERE (? IS NULL OR type = ?) AND id > ? ORDER BY id LIMIT ?`,
-    ).all(type, type, filter.afterId ?? 0, filter.limit ?? -1) as Row[];
+    const { where, params } = this.filterSql(filter);
+    const rows = this.db
+      .prepare(`${ITEM_SELECT} WHERE ${where} ORDER BY i.id LIMIT ? OFFSET ?`)
+      .all(...params, filter.limit ?? -1, filter.offset ?? 0) as Row[];
     return rows.map(toItem);
+  }
+
+  async countItems(filter: ItemFilter): Promise<number> {
+    const { where, params } = this.filterSql(filter);
+    return Number(
+      (this.db.prepare(`SELECT count(*) AS n FROM items i WHERE ${where}`).get(...params) as Row).n,
+    );
+  }
+
+  async changesSince(revision: number, limit = -1): Promise<{ itemId: number; revision: number }[]> {
+    const rows = this.sql('SELECT id, revision FROM items WHERE revision > ? ORDER BY id LIMIT ?').all(
+      revision,
+      limit,
+    ) as Row[];
+    return rows.map((row) => ({ itemId: Number(row.id), revision: Number(row.revision) }));
   }
 
   async childrenOf(id: number): Promise<ItemRecord[]> {
     const rows = this.sql(
-      `SELECT DISTINCT i.* FROM occurrences o JOIN items i ON i.id = o.item_id WHERE o.parent_id = ? ORDER BY i.id`,
+      `${ITEM_SELECT} WHERE i.id IN (SELECT item_id FROM occurrences WHERE parent_id = ?) ORDER BY i.id`,
     ).all(id) as Row[];
     return rows.map(toItem);
   }
 
   async occurrencesOf(itemId: number): Promise<OccurrenceRecord[]> {
     const rows = this.sql('SELECT * FROM occurrences WHERE item_id = ? ORDER BY id').all(itemId) as Row[];
-    return rows.map((row) => ({ itemId: Number(row.item_id), ...toPlacement(row) }));
+    return rows.map((row) => toOccurrence(row));
   }
 
   async getMessage(itemId: number): Promise<MessageRecord | null> {
@@ -281,12 +284,7 @@ export class SqliteStore implements Store {
       dateRaw: str(row.date_raw),
       date: str(row.date),
       subject: str(row.subject),
-      from: JSON.parse(String(row.from_addr)),
-      sender: JSON.parse(String(row.sender_addr)),
-      to: JSON.parse(String(row.to_addr)),
-      cc: JSON.parse(String(row.cc_addr)),
-      bcc: JSON.parse(String(row.bcc_addr)),
-      replyTo: JSON.parse(String(row.reply_to_addr)),
+      ...addressListsOf(await this.participantsOf(itemId)),
       inReplyTo: str(row.in_reply_to),
       references: JSON.parse(String(row.refs)),
       headerRaw: String(row.header_raw),
@@ -294,6 +292,18 @@ export class SqliteStore implements Store {
       hasHtml: Number(row.has_html) === 1,
       flags: JSON.parse(String(row.flags)),
     };
+  }
+
+  async participantsOf(itemId: number): Promise<Participant[]> {
+    const rows = this.sql(
+      'SELECT role, name, address, domain FROM participants WHERE item_id = ? ORDER BY position',
+    ).all(itemId) as Row[];
+    return rows.map((row) => ({
+      role: String(row.role) as Participant['role'],
+      name: String(row.name),
+      address: String(row.address),
+      domain: String(row.domain),
+    }));
   }
 
   async stats(): Promise<CaseStats> {
@@ -307,43 +317,93 @@ export class SqliteStore implements Store {
       messageId: String(row.message_id),
       itemIds: String(row.ids).split(',').map(Number),
     }));
+    const reasons = (
+      this.sql(
+        `SELECT reason_code AS code, reason_params AS params, count(*) AS n FROM items
+         WHERE reason_code IS NOT NULL GROUP BY reason_code, reason_params ORDER BY n DESC, reason_code`,
+      ).all() as Row[]
+    ).map((row) => ({ reason: toCoded(row.code, row.params)!, count: Number(row.n) }));
     return {
       sources: count('SELECT count(*) AS n FROM sources'),
       items: count('SELECT count(*) AS n FROM items'),
       byType: this.tally('SELECT type AS k, count(*) AS n FROM items GROUP BY type'),
       byStatus: this.tally('SELECT status AS k, count(*) AS n FROM items GROUP BY status'),
+      byFormat: this.tally('SELECT format AS k, count(*) AS n FROM items GROUP BY format ORDER BY n DESC'),
       occurrences: count('SELECT count(*) AS n FROM occurrences'),
       duplicates: count('SELECT (SELECT count(*) FROM occurrences) - (SELECT count(*) FROM items) AS n'),
       bytes: count('SELECT ifnull(sum(size), 0) AS n FROM items WHERE sha256 IS NOT NULL'),
-      reasons: this.tally(
-        'SELECT reason AS k, count(*) AS n FROM items WHERE reason IS NOT NULL GROUP BY reason',
-      ),
+      reasons,
       duplicateMessageIds,
     };
   }
 
-  async putKeys(records: KeyRecord[], failures: KeyFailure[]): Promise<number> {
-    const now = new Date().toISOString();
-    let added = 0;
-    // Joins the caller's transaction when there is one (keys fetched live during a verification run).
-    this.transaction(() => {
-      for (const r of records) {
-        added += Number(
-          this.sql(
-            `INSERT OR IGNORE INTO dkim_keys (name, value, source, first_seen, last_seen, fetched_at, imported_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          ).run(r.name.toLowerCase(), r.value, r.source, r.firstSeen, r.lastSeen, r.fetchedAt, now).changes,
-        );
-      }
-      for (const f of failures) {
-        added += Number(
-          this.sql(
-            'INSERT OR IGNORE INTO dkim_key_failures (name, failure, source, imported_at) VALUES (?, ?, ?, ?)',
-          ).run(f.name.toLowerCase(), f.failure, 'archive', now).changes,
-        );
-      }
-    });
-    return added;
+  async getAnalysis(itemId: number, analyser: string): Promise<AnalysisRecord | null> {
+    const row = this.sql('SELECT * FROM analyses WHERE item_id = ? AND analyser = ?').get(itemId, analyser) as
+      | Row
+      | undefined;
+    if (!row) return null;
+    return {
+      itemId,
+      analyser,
+      version: String(row.version),
+      status: String(row.status) as AnalysisRecord['status'],
+      summary: str(row.summary),
+      result: JSON.parse(String(row.result)),
+      revision: Number(row.revision),
+      analysedAt: String(row.analysed_at),
+    };
+  }
+
+  async summaryCounts(analyser: string): Promise<Record<string, number>> {
+    return this.tally(
+      'SELECT summary AS k, count(*) AS n FROM analyses WHERE analyser = ? AND summary IS NOT NULL GROUP BY summary ORDER BY summary',
+      analyser,
+    );
+  }
+
+  /** Counts of one field of the objects in an array of an analyser's results (signature results, for `dkim`). */
+  async resultTally(analyser: string, arrayPath: string, field: string): Promise<Record<string, number>> {
+    return this.tally(
+      `SELECT json_extract(e.value, ?) AS k, count(*) AS n
+       FROM analyses a, json_each(a.result, ?) e WHERE a.analyser = ? GROUP BY k ORDER BY k`,
+      `$.${field}`,
+      `$.${arrayPath}`,
+      analyser,
+    );
+  }
+
+  async pendingAnalysis(query: PendingQuery): Promise<number[]> {
+    const types = query.types.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(
+        `SELECT i.id FROM items i
+         LEFT JOIN analyses a ON a.item_id = i.id AND a.analyser = ?
+         WHERE i.type IN (${types}) AND i.sha256 IS NOT NULL AND i.id > ?
+           AND (${query.all ? '1' : '0'} OR a.id IS NULL OR a.version <> ?
+                OR EXISTS (SELECT 1 FROM analysis_inputs ai JOIN input_changes c ON c.input = ai.input
+                           WHERE ai.item_id = i.id AND ai.analyser = a.analyser AND c.revision > a.revision))
+         ORDER BY i.id LIMIT ?`,
+      )
+      .all(query.analyser, ...query.types, query.afterId ?? 0, query.version, query.limit ?? -1) as Row[];
+    return rows.map((row) => Number(row.id));
+  }
+
+  async findingsOf(itemId: number): Promise<FindingRecord[]> {
+    const rows = this.sql('SELECT * FROM findings WHERE item_id = ? ORDER BY id').all(itemId) as Row[];
+    return rows.map((row) => ({
+      itemId,
+      analyser: String(row.analyser),
+      code: String(row.code),
+      severity: String(row.severity) as FindingRecord['severity'],
+      params: JSON.parse(String(row.params)),
+      evidence: JSON.parse(String(row.evidence)),
+    }));
+  }
+
+  async findingCounts(): Promise<Record<string, number>> {
+    return this.tally(
+      'SELECT code AS k, count(DISTINCT item_id) AS n FROM findings GROUP BY code ORDER BY code',
+    );
   }
 
   async listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }> {
@@ -361,29 +421,6 @@ export class SqliteStore implements Store {
     return { records, failures };
   }
 
-  async putDisclosedKeys(keys: DisclosedKey[]): Promise<number> {
-    const now = new Date().toISOString();
-    let added = 0;
-    this.transaction(() => {
-      for (const k of keys) {
-        added += Number(
-          this.sql(
-            `INSERT OR IGNORE INTO disclosed_keys (domain, selector, disclosed, source, public_key, imported_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          ).run(
-            k.domain.toLowerCase(),
-            k.selector.toLowerCase(),
-            k.disclosed,
-            k.source,
-            k.publicKey ?? null,
-            now,
-          ).changes,
-        );
-      }
-    });
-    return added;
-  }
-
   async listDisclosedKeys(): Promise<DisclosedKey[]> {
     const rows = this.sql('SELECT * FROM disclosed_keys ORDER BY domain, selector, id').all() as Row[];
     return rows.map((row) => ({
@@ -395,68 +432,254 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async putVerification(v: VerificationToStore): Promise<void> {
-    this.sql(
-      'INSERT OR REPLACE INTO verifications (item_id, verdict, judged_at, report, verified_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(v.itemId, v.verdict, v.judgedAt, v.reportJson, v.verifiedAt);
-    this.sql('DELETE FROM signatures WHERE item_id = ?').run(v.itemId);
-    for (const [idx, signature] of v.signatures.entries()) {
-      this.sql('INSERT INTO signatures (item_id, idx, key_name, result) VALUES (?, ?, ?, ?)').run(
-        v.itemId,
-        idx,
-        signature.keyName.toLowerCase(),
-        signature.result,
-      );
-    }
-  }
-
-  async getVerification(itemId: number): Promise<StoredVerification | null> {
-    const row = this.sql('SELECT * FROM verifications WHERE item_id = ?').get(itemId) as Row | undefined;
-    if (!row) return null;
-    return {
-      itemId,
-      verdict: String(row.verdict),
-      judgedAt: str(row.judged_at),
-      report: JSON.parse(String(row.report)),
-      verifiedAt: String(row.verified_at),
-    };
-  }
-
-  async verdicts(): Promise<Map<number, string>> {
-    const rows = this.sql('SELECT item_id, verdict FROM verifications').all() as Row[];
-    return new Map(rows.map((row) => [Number(row.item_id), String(row.verdict)]));
-  }
-
-  async verificationStats(): Promise<VerificationStats> {
-    return {
-      verdicts: this.tally(
-        'SELECT verdict AS k, count(*) AS n FROM verifications GROUP BY verdict ORDER BY verdict',
-      ),
-      signatures: this.tally(
-        'SELECT result AS k, count(*) AS n FROM signatures GROUP BY result ORDER BY result',
-      ),
-    };
-  }
-
-  async messagesToReverify(all: boolean): Promise<number[]> {
-    const rows = all
-      ? this.sql(`SELECT item_id FROM verifications WHERE verdict <> 'unsigned' ORDER BY item_id`).all()
-      : this.sql(
-          `SELECT DISTINCT v.item_id FROM verifications v
-           JOIN signatures s ON s.item_id = v.item_id
-           WHERE EXISTS (SELECT 1 FROM dkim_keys k WHERE k.name = s.key_name AND k.imported_at > v.verified_at)
-              OR EXISTS (SELECT 1 FROM dkim_key_failures f WHERE f.name = s.key_name AND f.imported_at > v.verified_at)
-              OR EXISTS (SELECT 1 FROM disclosed_keys d
-                         WHERE d.selector || '._domainkey.' || d.domain = s.key_name AND d.imported_at > v.verified_at)
-           ORDER BY v.item_id`,
-        ).all();
-    return (rows as Row[]).map((row) => Number(row.item_id));
-  }
-
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
   }
 }
+
+/** The writes of one unit of work; every row it writes carries its revision. */
+class SqliteWriter implements StoreWriter {
+  readonly revision: number;
+  closed = false;
+  private readonly store: SqliteStore;
+
+  constructor(store: SqliteStore, revision: number) {
+    this.store = store;
+    this.revision = revision;
+  }
+
+  private sql(text: string): StatementSync {
+    if (this.closed) throw new StoreError('this unit of work is over: write inside Store.transaction');
+    return this.store.sql(text);
+  }
+
+  putItem(item: NewItem, at: Placement): { id: number; isNew: boolean } {
+    const key = item.sha256 === null ? placeKey(at) : null;
+    // Insert-or-get on the natural key: the content's SHA-256, or the place for an item without bytes.
+    const inserted = this.sql(
+      `INSERT INTO items (sha256, place_key, size, type, format, status, reason_code, reason_params, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    ).get(
+      item.sha256,
+      key,
+      item.size,
+      item.type,
+      item.format,
+      item.status,
+      item.reason?.code ?? null,
+      item.reason?.params ? JSON.stringify(item.reason.params) : null,
+      this.revision,
+    ) as Row | undefined;
+    const id = inserted
+      ? Number(inserted.id)
+      : Number(
+          (
+            (item.sha256 === null
+              ? this.sql('SELECT id FROM items WHERE place_key = ?').get(key)
+              : this.sql('SELECT id FROM items WHERE sha256 = ?').get(item.sha256)) as Row
+          ).id,
+        );
+    this.putOccurrence(id, at);
+    return { id, isNew: inserted !== undefined };
+  }
+
+  putOccurrence(itemId: number, at: Placement): boolean {
+    const changes = this.sql(
+      `INSERT INTO occurrences (item_id, source_id, parent_id, path, path_raw, byte_start, byte_end,
+         filename, declared_type, transformations, flags, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(
+      itemId,
+      at.sourceId,
+      at.parentId,
+      at.path,
+      at.pathRaw,
+      at.byteStart,
+      at.byteEnd,
+      at.filename,
+      at.declaredType,
+      JSON.stringify(at.transformations),
+      JSON.stringify(at.flags),
+      this.revision,
+    ).changes;
+    if (changes > 0) this.touch(itemId);
+    return changes > 0;
+  }
+
+  /** Marks an item changed in this unit of work (for indexers following the change feed). */
+  private touch(itemId: number): void {
+    this.sql('UPDATE items SET revision = ? WHERE id = ? AND revision <> ?').run(
+      this.revision,
+      itemId,
+      this.revision,
+    );
+  }
+
+  setItemStatus(id: number, status: ItemStatus, reason: Coded | null): void {
+    this.sql(
+      'UPDATE items SET status = ?, reason_code = ?, reason_params = ?, revision = ? WHERE id = ?',
+    ).run(
+      status,
+      reason?.code ?? null,
+      reason?.params ? JSON.stringify(reason.params) : null,
+      this.revision,
+      id,
+    );
+  }
+
+  putMessage(itemId: number, m: MessageFields): void {
+    this.sql(
+      `INSERT OR REPLACE INTO messages (item_id, message_id, date_raw, date, subject, in_reply_to, refs,
+         header_raw, text_body, has_html, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      itemId,
+      m.messageId,
+      m.dateRaw,
+      m.date,
+      m.subject,
+      m.inReplyTo,
+      JSON.stringify(m.references),
+      m.headerRaw,
+      m.text,
+      m.hasHtml ? 1 : 0,
+      JSON.stringify(m.flags),
+    );
+    this.sql('DELETE FROM participants WHERE item_id = ?').run(itemId);
+    const insert = this.sql(
+      'INSERT INTO participants (item_id, role, position, name, address, domain) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const [position, p] of participantsOf(m).entries())
+      insert.run(itemId, p.role, position, p.name, p.address, p.domain);
+    this.touch(itemId);
+  }
+
+  putAnalysis(a: AnalysisToStore): void {
+    this.sql(
+      `INSERT INTO analyses (item_id, analyser, version, status, summary, result, revision, analysed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (item_id, analyser) DO UPDATE SET version = excluded.version, status = excluded.status,
+         summary = excluded.summary, result = excluded.result, revision = excluded.revision,
+         analysed_at = excluded.analysed_at`,
+    ).run(
+      a.itemId,
+      a.analyser,
+      a.version,
+      a.status,
+      a.summary,
+      a.resultJson,
+      this.revision,
+      new Date().toISOString(),
+    );
+    this.sql('DELETE FROM analysis_inputs WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    for (const input of new Set(a.inputs))
+      this.sql('INSERT INTO analysis_inputs (input, item_id, analyser) VALUES (?, ?, ?)').run(
+        input,
+        a.itemId,
+        a.analyser,
+      );
+    this.sql('DELETE FROM findings WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    for (const f of a.findings)
+      this.sql(
+        'INSERT INTO findings (item_id, analyser, code, severity, params, evidence, revision) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        a.itemId,
+        a.analyser,
+        f.code,
+        f.severity,
+        JSON.stringify(f.params),
+        JSON.stringify(f.evidence),
+        this.revision,
+      );
+    this.touch(a.itemId);
+  }
+
+  openSource(path: string, kind: 'file' | 'directory'): SourceRecord {
+    this.sql(
+      'INSERT INTO sources (path, kind, started_at) VALUES (?, ?, ?) ON CONFLICT (path) DO NOTHING',
+    ).run(path, kind, new Date().toISOString());
+    return toSource(this.sql('SELECT * FROM sources WHERE path = ?').get(path) as Row);
+  }
+
+  completeSource(sourceId: number, size: number, sha256: string): void {
+    this.sql(
+      `UPDATE sources SET size = ?, sha256 = ?,
+         completed_at = CASE WHEN completed_at IS NOT NULL AND sha256 IS ? THEN completed_at ELSE ? END
+       WHERE id = ?`,
+    ).run(size, sha256, sha256, new Date().toISOString(), sourceId);
+  }
+
+  markFileDone(sourceId: number, path: string, size: number, sha256: string): void {
+    this.sql('INSERT OR IGNORE INTO source_files (source_id, path, size, sha256) VALUES (?, ?, ?, ?)').run(
+      sourceId,
+      path,
+      size,
+      sha256,
+    );
+  }
+
+  /** A new key (or failure) for a name re-runs the analyses that used that name. */
+  private inputChanged(input: string): void {
+    this.sql(
+      'INSERT INTO input_changes (input, revision) VALUES (?, ?) ON CONFLICT (input) DO UPDATE SET revision = excluded.revision',
+    ).run(input, this.revision);
+  }
+
+  putKeys(records: KeyRecord[], failures: KeyFailure[]): number {
+    const now = new Date().toISOString();
+    let added = 0;
+    for (const r of records) {
+      const changes = Number(
+        this.sql(
+          `INSERT OR IGNORE INTO dkim_keys (name, value, source, first_seen, last_seen, fetched_at, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(r.name.toLowerCase(), r.value, r.source, r.firstSeen, r.lastSeen, r.fetchedAt, now).changes,
+      );
+      if (changes) this.inputChanged(keyInput(r.name));
+      added += changes;
+    }
+    for (const f of failures) {
+      const changes = Number(
+        this.sql(
+          'INSERT OR IGNORE INTO dkim_key_failures (name, failure, source, imported_at) VALUES (?, ?, ?, ?)',
+        ).run(f.name.toLowerCase(), f.failure, 'archive', now).changes,
+      );
+      if (changes) this.inputChanged(keyInput(f.name));
+      added += changes;
+    }
+    return added;
+  }
+
+  putDisclosedKeys(keys: DisclosedKey[]): number {
+    const now = new Date().toISOString();
+    let added = 0;
+    for (const k of keys) {
+      const changes = Number(
+        this.sql(
+          `INSERT OR IGNORE INTO disclosed_keys (domain, selector, disclosed, source, public_key, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(
+          k.domain.toLowerCase(),
+          k.selector.toLowerCase(),
+          k.disclosed,
+          k.source,
+          k.publicKey ?? null,
+          now,
+        ).changes,
+      );
+      if (changes) this.inputChanged(keyInput(`${k.selector}._domainkey.${k.domain}`));
+      added += changes;
+    }
+    return added;
+  }
+}
+
+/** Items with their first place (the occurrence with the lowest id). */
+const ITEM_SELECT = `SELECT i.*, o.id AS o_id, o.item_id AS o_item_id, o.source_id AS o_source_id,
+    o.parent_id AS o_parent_id, o.path AS o_path, o.path_raw AS o_path_raw, o.byte_start AS o_byte_start,
+    o.byte_end AS o_byte_end, o.filename AS o_filename, o.declared_type AS o_declared_type,
+    o.transformations AS o_transformations, o.flags AS o_flags
+  FROM items i JOIN occurrences o ON o.id = (SELECT min(id) FROM occurrences WHERE item_id = i.id)`;
 
 function str(value: SQLInputValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
@@ -466,13 +689,28 @@ function num(value: SQLInputValue | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-function toPlacement(row: Row): Placement {
+function toCoded(code: SQLInputValue | undefined, params: SQLInputValue | undefined): Coded | null {
+  if (code === null || code === undefined) return null;
+  return params === null || params === undefined
+    ? { code: String(code) }
+    : { code: String(code), params: JSON.parse(String(params)) };
+}
+
+function toOccurrence(row: Row, prefix = ''): OccurrenceRecord {
+  const raw = row[`${prefix}path_raw`];
   return {
-    sourceId: Number(row.source_id),
-    parentId: num(row.parent_id),
-    path: String(row.path),
-    byteStart: num(row.byte_start),
-    byteEnd: num(row.byte_end),
+    id: Number(row[`${prefix}id`]),
+    itemId: Number(row[`${prefix}item_id`]),
+    sourceId: Number(row[`${prefix}source_id`]),
+    parentId: num(row[`${prefix}parent_id`]),
+    path: String(row[`${prefix}path`]),
+    pathRaw: raw instanceof Uint8Array ? Buffer.from(raw) : null,
+    byteStart: num(row[`${prefix}byte_start`]),
+    byteEnd: num(row[`${prefix}byte_end`]),
+    filename: str(row[`${prefix}filename`]),
+    declaredType: str(row[`${prefix}declared_type`]),
+    transformations: JSON.parse(String(row[`${prefix}transformations`])),
+    flags: JSON.parse(String(row[`${prefix}flags`])),
   };
 }
 
@@ -482,13 +720,11 @@ function toItem(row: Row): ItemRecord {
     sha256: str(row.sha256),
     size: Number(row.size),
     type: String(row.type) as ItemRecord['type'],
-    detected: String(row.detected),
-    declaredType: str(row.declared_type),
-    filename: str(row.filename),
+    format: String(row.format),
     status: String(row.status) as ItemRecord['status'],
-    reason: str(row.reason),
-    transformations: JSON.parse(String(row.transformations)),
-    ...toPlacement(row),
+    reason: toCoded(row.reason_code, row.reason_params),
+    revision: Number(row.revision),
+    first: toOccurrence(row, 'o_'),
   };
 }
 

@@ -1,4 +1,19 @@
 // English words for item problems and ingest notes (codes emitted by ingest/ and mail/).
-import type { Messages } from '../../catalogue.ts';
+import { formatBytes } from '../../../mail/parse.ts';
+import type { Messages, Params } from '../../catalogue.ts';
 
-export const enIngest: Messages = {};
+const size = (p: Params, key: string) => formatBytes(Number(p[key]));
+
+export const enIngest: Messages = {
+  // A reason stored as text: a sentence from a case of schema 3, or from code that has no code yet.
+  'legacy.text': (p) => String(p.text),
+  text: (p) => String(p.text),
+  'item.unreadable': (p) => `could not be read: ${p.error}`,
+  'item.link-not-followed': () => 'symbolic link not followed',
+  'item.special-file': () => 'not a regular file (device, socket or pipe)',
+  'item.too-large': (p) =>
+    `${p.what === 'message' ? 'message' : 'file'} of ${size(p, 'size')} exceeds the ${size(p, 'limit')} reading limit; stored unread`,
+  'item.too-deep': (p) => `nested more than ${p.limit} levels deep; stored unread`,
+  'container.too-deep': (p) => `archive nested more than ${p.limit} levels deep; stored unread`,
+  'container.unreadable-after': (p) => `${p.format} unreadable after ${p.entries} entries: ${p.error}`,
+};

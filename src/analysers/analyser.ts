@@ -1,0 +1,56 @@
+// An analyser reads one item's bytes (and what the case knows: keys, the parsed message…) and gives a
+// result and findings. Analysers come to the pipeline and to `crible analyse` through the registry
+// (index.ts): adding one is adding a module and a line there, never touching the pipeline.
+import type { KeyFailure } from '../keys/formats/types.ts';
+import type { KeyRecord } from '../keys/types.ts';
+import type { AnalysisStatus, Finding, ItemType, MessageFields, Store } from '../store/store.ts';
+
+export interface AnalysisInput {
+  /** The exact stored bytes. */
+  bytes: Buffer;
+  type: ItemType;
+  format: string;
+  /** The reversible transformations of the place it is read from (an mbox member's unescaping). */
+  transformations: string[];
+  /** The parsed message, for messages. */
+  message: MessageFields | null;
+}
+
+export interface AnalysisOutput {
+  status: AnalysisStatus;
+  /** The headline value, indexed for filters and counts (the verdict, for DKIM). */
+  summary: string | null;
+  /** The full result, serialised once where it was computed (JSON). */
+  resultJson: string;
+  /** What the result depends on beyond the bytes (`dkim-key:<name>`): a change to one re-runs it. */
+  inputs: string[];
+  findings: Finding[];
+  /** Keys learnt while analysing (live DNS answers), to keep in the case's archive. */
+  learntKeys?: { records: KeyRecord[]; failures: KeyFailure[] };
+}
+
+export interface AnalyseOptions {
+  /** Ask live DNS for keys the archive lacks. */
+  dns?: boolean;
+}
+
+/** One run's analysis function, built from a setup (in a worker thread, or on the main thread). */
+export type AnalyseItem = (input: AnalysisInput) => Promise<AnalysisOutput>;
+
+export interface Analyser<Setup = unknown> {
+  /** Stable id, stored with every result (`dkim`). */
+  readonly id: string;
+  /** A new version re-runs the analyser on everything it accepts. */
+  readonly version: string;
+  /** The item types it reads. */
+  readonly types: ItemType[];
+  /**
+   * The module that exports this analyser as `analyser`, when it can run in the ingest's worker
+   * threads beside the message parser (a URL string). Analysers without one run after ingest.
+   */
+  readonly module?: string;
+  /** What a run needs from the case, read once on the main thread; structured-cloneable (it crosses to workers). */
+  setup(store: Store, options: AnalyseOptions): Promise<Setup>;
+  /** The analysis function for a run. */
+  start(setup: Setup): AnalyseItem;
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { analysers } from '../../analysers/index.ts';
+import { analyseCase, UnknownAnalyserError } from '../../core/analyse-case.ts';
+import { printJson, printLines, UsageError } from '../output.ts';
+import { withCase } from '../with-case.ts';
+
+export function registerAnalyse(program: Command): void {
+  program
+    .command('analyse')
+    .alias('analyze')
+    .description(
+      'Run the analysers on what they have not seen yet, what an older version of them saw, and what newly imported keys or disclosures can change',
+    )
+    .requiredOption('--case <dir>', 'case directory')
+    .option('--only <analyser...>', `only these analysers: ${analysers.map((a) => a.id).join(', ')}`)
+    .option('--all', 'run on every item each analyser reads, changed or not')
+    .option('--dns', 'let verification also ask live DNS for keys the archive lacks')
+    .option('--json', 'print JSON')
+    .action(async (opts: { case: string; only?: string[]; all?: boolean; dns?: boolean; json?: boolean }) => {
+      await withCase(opts.case, async (kase) => {
+        let runs: Awaited<ReturnType<typeof analyseCase>>;
+        try {
+          runs = await analyseCase(kase.store, {
+            ...(opts.only ? { only: opts.only } : {}),
+            all: opts.all ?? false,
+            dns: opts.dns ?? false,
+          });
+        } catch (err) {
+          if (err instanceof UnknownAnalyserError) throw new UsageError(err.message);
+          throw err;
+        }
+        if (opts.json) return printJson(runs);
+        const lines: string[] = [];
+        for (const run of runs) {
+          lines.push(
+            `${run.analyser} (version ${run.version}): ${run.checked} item(s) analysed, ${run.changed.length} result(s) changed${run.failed ? `, ${run.failed} failed` : ''}.`,
+          );
+          for (const c of run.changed) lines.push(`  item ${c.itemId}: ${c.from ?? '-'} → ${c.to ?? '-'}`);
+        }
+        printLines(lines);
+      });
+    });
+}
