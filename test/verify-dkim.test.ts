@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DisclosedKey } from '../src/keys/disclosed.ts';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import type { DnsFailure, KeyRecord } from '../src/keys/types.ts';
+import { isKnownCode, render } from '../src/report/catalogue.ts';
 import {
   dkimBody,
   generateCanonicalizedHeader,
@@ -16,7 +17,7 @@ import {
 import { keysUsed, verifyMessage } from '../src/verify/message.ts';
 import { bodyHash, fastBodyHash, prepareMessage } from '../src/verify/prepared.ts';
 import { writeProof } from '../src/verify/proof.ts';
-import { REPAIRS } from '../src/verify/repairs.ts';
+import { describeRepair, REPAIRS } from '../src/verify/repairs.ts';
 import type { MessageVerification } from '../src/verify/types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +144,9 @@ async function verify(raw: Buffer, opts: Partial<Parameters<typeof verifyMessage
 
 const sig0 = (v: MessageVerification) => v.signatures[0]!;
 
+/** The message's reasons in words, as the CLI prints them. */
+const said = (v: MessageVerification) => v.reasons.map((r) => render(r)).join(' ');
+
 // ---------------------------------------------------------------------------------------------
 
 describe('verifyMessage: algorithms and keys', () => {
@@ -168,7 +172,7 @@ describe('verifyMessage: algorithms and keys', () => {
     expect(sig0(v).flags).toEqual([]);
     expect(v.atSource).toBe('signature');
     expect(v.at).toBe(new Date(T0 * 1000).toISOString());
-    expect(v.caveat).toMatch(/does not prove/);
+    expect(render(v.caveat)).toMatch(/does not prove/);
     expect(v.arc.result).toBe('none');
   });
 
@@ -183,7 +187,7 @@ describe('verifyMessage: algorithms and keys', () => {
     expect(sig0(v).result).toBe('pass');
     expect(sig0(v).flags).toContain('rsa-sha1');
     expect(v.verdict).toBe('authentic-with-caveats');
-    expect(v.reasons.join(' ')).toMatch(/rsa-sha1/);
+    expect(said(v)).toMatch(/rsa-sha1/);
   });
 
   it('verifies ed25519-sha256', async () => {
@@ -206,7 +210,7 @@ describe('verifyMessage: algorithms and keys', () => {
     expect(sig0(v).result).toBe('pass');
     expect(sig0(v).flags).toContain('weak-key:forgeable');
     expect(v.verdict).toBe('forgeable');
-    expect(v.reasons.join(' ')).toMatch(/512 bits/);
+    expect(said(v)).toMatch(/512 bits/);
   });
 
   it('calls a pass with a disclosed key forgeable', async () => {
@@ -216,7 +220,7 @@ describe('verifyMessage: algorithms and keys', () => {
     const v = await verify(signWith(message(), { key: k2048 }), { disclosedKeys: disclosed });
     expect(sig0(v).flags).toContain('key-disclosed');
     expect(v.verdict).toBe('forgeable');
-    expect(v.reasons.join(' ')).toMatch(/published/);
+    expect(said(v)).toMatch(/published/);
   });
 
   it('tries every archived record for a selector and reports the one that matched', async () => {
@@ -224,14 +228,14 @@ describe('verifyMessage: algorithms and keys', () => {
     const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
     expect(sig0(v).result).toBe('pass');
     expect(sig0(v).key?.value).toBe(k2048.txt);
-    expect(sig0(v).reason).toMatch(/record 2 of 2/);
+    expect(render(sig0(v).reason)).toMatch(/record 2 of 2/);
   });
 
   it('reports a revoked key (empty p=) as key-revoked, not forgery', async () => {
     const keys = resolver({ 'sel._domainkey.example.com': 'v=DKIM1; k=rsa; p=' });
     const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
     expect(sig0(v).result).toBe('key-revoked');
-    expect(sig0(v).reason).toMatch(/revoked later, not proof of forgery/);
+    expect(render(sig0(v).reason)).toMatch(/revoked later, not proof of forgery/);
     expect(v.verdict).toBe('key-unavailable');
   });
 
@@ -243,7 +247,7 @@ describe('verifyMessage: algorithms and keys', () => {
     const keys = resolver({}, [{ name: 'sel._domainkey.example.com', failure }]);
     const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
     expect(sig0(v).result).toBe('no-key');
-    expect(sig0(v).reason).toMatch(words);
+    expect(render(sig0(v).reason)).toMatch(words);
     expect(v.verdict).toBe('key-unavailable');
   });
 
@@ -260,13 +264,13 @@ describe('verifyMessage: algorithms and keys', () => {
     const refused = resolver({ 'sel._domainkey.example.com': `${k2048.txt}; g=bob` });
     const v = await verifyMessage(signed, { keys: refused });
     expect(v.signatures[0]!.result).toBe('invalid');
-    expect(v.signatures[0]!.reason).toMatch(/g=bob/);
+    expect(render(v.signatures[0]!.reason)).toMatch(/g=bob/);
     const spki = `v=DKIM1; k=ed25519; p=${Buffer.from(ked.txt.split('p=')[1]!, 'base64').length === 32 ? Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(ked.txt.split('p=')[1]!, 'base64')]).toString('base64') : ''}`;
     const ed = await verifyMessage(signWith(message(), { key: ked, a: 'ed25519-sha256' }), {
       keys: resolver({ 'sel._domainkey.example.com': spki }),
     });
     expect(ed.signatures[0]!.result).toBe('invalid');
-    expect(ed.signatures[0]!.reason).toMatch(/RFC 8463/);
+    expect(render(ed.signatures[0]!.reason)).toMatch(/RFC 8463/);
   });
 
   it('flags a key marked testing (t=y)', async () => {
@@ -286,7 +290,7 @@ describe('verifyMessage: messages built to stall a verifier', () => {
     expect(v.signatures).toHaveLength(50);
     expect(v.uncheckedSignatures).toBe(10);
     expect(v.verdict).toBe('authentic');
-    expect(v.reasons.at(-1)).toMatch(/carries 60 DKIM signatures; only the first 50 were checked/);
+    expect(render(v.reasons.at(-1)!)).toMatch(/carries 60 DKIM signatures; only the first 50 were checked/);
     expect((await verify(signed)).uncheckedSignatures).toBeUndefined();
   });
 
@@ -295,10 +299,10 @@ describe('verifyMessage: messages built to stall a verifier', () => {
     const signed = signWith(message(), { key: k2048 });
     const v = await verify(Buffer.concat([folds, signed]));
     expect(v.verdict).toBe('unverifiable');
-    expect(v.reasons[0]).toMatch(/not checked.*20\d{3} lines/);
+    expect(render(v.reasons[0]!)).toMatch(/not checked.*20\d{3} lines/);
     const unsigned = await verify(Buffer.concat([folds, message()]));
     expect(unsigned.verdict).toBe('unsigned');
-    expect(unsigned.reasons.at(-1)).toMatch(/20\d{3} lines/);
+    expect(render(unsigned.reasons.at(-1)!)).toMatch(/20\d{3} lines/);
   });
 });
 
@@ -312,7 +316,7 @@ describe('verifyMessage: coverage flags', () => {
     const tail = prepareMessage(appended).body.length - 20;
     expect(sig0(v).flags).toContain(`body-length-limit:${tail}`);
     expect(v.verdict).toBe('authentic-with-caveats');
-    expect(v.reasons.join(' ')).toMatch(new RegExp(`last ${tail} bytes are NOT signed`));
+    expect(said(v)).toMatch(new RegExp(`last ${tail} bytes are NOT signed`));
     // the unsigned text itself, to be read: it ends with what was appended
     expect(sig0(v).unsignedText).toMatch(/P\.S\. wire the money to account 123\.\r\n$/);
     expect(Buffer.byteLength(sig0(v).unsignedText!, 'latin1')).toBe(tail);
@@ -430,9 +434,9 @@ describe('verifyMessage: alteration', () => {
     const v = await verify(altered);
     expect(sig0(v).result).toBe('fail-body');
     expect(sig0(v).headersAuthentic).toBe(true);
-    expect(sig0(v).reason).toMatch(/headers authentic, body altered/);
+    expect(render(sig0(v).reason)).toMatch(/headers authentic, body altered/);
     expect(v.verdict).toBe('altered');
-    expect(v.reasons.join(' ')).toMatch(/headers authentic, body altered/);
+    expect(said(v)).toMatch(/headers authentic, body altered/);
   });
 
   it('reports a changed signed header as fail-header', async () => {
@@ -460,7 +464,7 @@ describe('verifyMessage: alteration', () => {
     const rebuilt = Buffer.from(signed.toString('latin1').replace('figures', 'figures '), 'latin1');
     const v = await verify(Buffer.concat([rebuilt, Buffer.from('x')]), { rebuiltFrom: 'PST (readpst)' });
     expect(v.verdict).toBe('unverifiable');
-    expect(v.reasons.join(' ')).toMatch(/PST \(readpst\)/);
+    expect(said(v)).toMatch(/PST \(readpst\)/);
   });
 
   it('an unsigned message is unsigned', async () => {
@@ -482,7 +486,7 @@ describe('verifyMessage: alteration', () => {
     expect(v.signatures.map((s) => s.result)).toEqual(['pass', 'fail-body']);
     expect(sig0(v).flags).not.toContain('not-aligned');
     expect(v.verdict).toBe('authentic-with-caveats');
-    expect(v.reasons.join(' ')).toMatch(/Another signature does not verify/);
+    expect(said(v)).toMatch(/Another signature does not verify/);
   });
 });
 
@@ -496,7 +500,7 @@ describe('verifyMessage: export damage is undone and named', () => {
     expect(sig0(v).repairs).toEqual(['lf-to-crlf']);
     // How Maildir and mbox store every message: reported, but not a caveat.
     expect(v.verdict).toBe('authentic');
-    expect(v.reasons.join(' ')).toMatch(/CRLF to LF/);
+    expect(said(v)).toMatch(/CRLF to LF/);
   });
 
   it.each(['relaxed/relaxed', 'simple/simple'])(
@@ -614,7 +618,8 @@ describe('verifyMessage: export damage is undone and named', () => {
     const clean = good();
     for (const r of REPAIRS) {
       expect(r.name).toMatch(/^[a-z0-9-]+$/);
-      expect(r.description.length).toBeGreaterThan(10);
+      expect(isKnownCode(`repair.${r.name}`)).toBe(true);
+      expect(describeRepair(r.name).length).toBeGreaterThan(10);
       expect(r.apply(clean)).toBeNull();
     }
   });
@@ -777,6 +782,16 @@ describe('crible verify (CLI)', () => {
     expect(json.signatures[0]).toMatchObject({ result: 'pass', repairs: [], flags: [] });
     expect(json.arc.result).toBe('none');
     expect(Array.isArray(json.reasons)).toBe(true);
+    // codes with their words beside them, for programs; the stored report has the codes only
+    expect(json.reasons[0]).toMatchObject({ code: 'verdict.valid', text: expect.stringMatching(/is valid/) });
+    expect(json.signatures[0].reason).toMatchObject({
+      code: 'signature.pass',
+      text: 'valid signature by example.com',
+    });
+    expect(json.caveat).toMatchObject({
+      code: 'caveat.standing',
+      text: expect.stringMatching(/does not prove/),
+    });
 
     const later = run([
       join(dir, 'm.eml'),

@@ -9,9 +9,11 @@
 //    suite are relaxed, inside mailauth's own AMS verification (see ArcAmsVerifier);
 //  - every hop is reported on its own (checkHops), since mailauth stops at the first problem.
 import type { KeyResolver } from '../keys/types.ts';
+import { type Coded, coded } from '../report/catalogue.ts';
 import { checkHops, scanArc } from './arc/hops.ts';
 import { cachedLookup, type KeyLookupFn, MIN_KEY_BITS, mailauthResolver } from './arc/keys.ts';
 import { type ArcVerdict, arc, DkimVerifier, type PreparedSignature, tools } from './arc/mailauth.ts';
+import { nestList } from './codes.ts';
 
 export interface ArcHop {
   instance: number;
@@ -21,7 +23,8 @@ export interface ArcHop {
     selector: string;
     /** pass | fail-body | fail-header | expired | weak-key | no-key | key-revoked | invalid | temperror */
     result: string;
-    reason: string | null;
+    /** What the check found (arc.* codes), in order; empty when there is nothing to say. */
+    reasons: Coded[];
     /** c= as written, or the one that verified when c= is absent. */
     canonicalization?: string | null;
     keyBits?: number | null;
@@ -32,7 +35,8 @@ export interface ArcHop {
     cv: string;
     /** pass | fail | weak-key | no-key | key-revoked | invalid | temperror */
     result: string;
-    reason: string | null;
+    /** What the check found (arc.* codes), in order; empty when there is nothing to say. */
+    reasons: Coded[];
     keyBits?: number | null;
     /** t= of the seal, ISO 8601. */
     time?: string | null;
@@ -45,12 +49,13 @@ export interface ArcHop {
 export interface ArcResult {
   /** Chain validation per RFC 8617: none (no ARC sets), pass or fail. */
   result: 'none' | 'pass' | 'fail';
-  reason: string | null;
+  /** Why (an arc.* code); mailauth's own comment, in English, is kept as a parameter. */
+  reason: Coded | null;
   hops: ArcHop[];
   /** The instance where the chain broke, when it can be named. */
   failedAt?: number | null;
   /** Notes on what the verdict relied on (alternate archived keys, AMS without c=, …). */
-  notes?: string[];
+  notes?: Coded[];
 }
 
 const FROM_NOT_SIGNED = 'From field not signed';
@@ -124,44 +129,39 @@ function* alternatives(seen: Map<string, number>): Generator<Map<string, number>
   }
 }
 
-/** mailauth's comment turned into a sentence, and the instance it blames. */
-function explain(verdict: ArcVerdict, hops: ArcHop[]): { reason: string | null; failedAt: number | null } {
+/** mailauth's comment turned into a code (the comment kept as a parameter), and the instance it blames. */
+function explain(verdict: ArcVerdict, hops: ArcHop[]): { reason: Coded | null; failedAt: number | null } {
   const status = verdict.status;
-  if (status.result === 'none') return { reason: 'no ARC sets', failedAt: null };
-  const comment = status.comment ?? '';
-  const hop = (i: number) => hops.find((h) => h.instance === i);
-  const who = (i: number) => {
-    const h = hop(i);
-    return h?.seal.domain ? ` (${h.seal.domain})` : '';
-  };
+  if (status.result === 'none') return { reason: coded('arc.none'), failedAt: null };
+  const comment = status.comment || null;
+  const domain = (i: number) => hops.find((h) => h.instance === i)?.seal.domain || null;
   if (status.result === 'pass') {
-    return { reason: `chain of ${verdict.i} hop(s) validates; ${comment}`.trim(), failedAt: null };
+    return { reason: coded('arc.chain-valid', { hops: verdict.i ?? null, comment }), failedAt: null };
   }
-  let m = /^i=(\d+) cv=(\S*)/.exec(comment);
+  let m = /^i=(\d+) cv=(\S*)/.exec(comment ?? '');
   if (m) {
-    const i = Number(m[1]);
+    const instance = Number(m[1]);
     return {
       reason:
         m[2] === 'fail'
-          ? `hop ${i}${who(i)} sealed with cv=fail: it found the chain already broken when it received the message`
-          : `hop ${i}${who(i)} has cv=${m[2] || '(empty)'}, expected ${i === 1 ? 'none' : 'pass'}`,
-      failedAt: i,
+          ? coded('arc.hop-cv-fail', { instance, domain: domain(instance) })
+          : coded('arc.hop-cv-unexpected', { instance, domain: domain(instance), cv: m[2] ?? '' }),
+      failedAt: instance,
     };
   }
-  m = /^i=(\d+) seal signature validation failed/.exec(comment);
+  m = /^i=(\d+) seal signature validation failed/.exec(comment ?? '');
   if (m) {
-    const i = Number(m[1]);
-    return { reason: `the ARC-Seal of hop ${i}${who(i)} does not verify`, failedAt: i };
+    const instance = Number(m[1]);
+    return { reason: coded('arc.seal-fails', { instance, domain: domain(instance) }), failedAt: instance };
   }
-  m = /^i=(\d+) no valid signature/.exec(comment);
+  m = /^i=(\d+) no valid signature/.exec(comment ?? '');
   if (m) {
-    const i = Number(m[1]);
-    const ams = hop(i)?.ams;
-    const amsComment = (verdict.signature || null)?.status.comment;
-    const why = amsComment ? `: ${amsComment}` : '';
+    const instance = Number(m[1]);
+    const ams = hops.find((h) => h.instance === instance)?.ams;
+    const amsComment = (verdict.signature || null)?.status.comment || null;
     return {
-      reason: `the newest ARC-Message-Signature (hop ${i}${ams?.domain ? `, ${ams.domain}` : ''}) does not verify${why}`,
-      failedAt: i,
+      reason: coded('arc.ams-fails', { instance, domain: ams?.domain || null, comment: amsComment }),
+      failedAt: instance,
     };
   }
   // Otherwise (key problems, structure): blame the first hop whose seal does not verify, or the
@@ -170,21 +170,25 @@ function explain(verdict: ArcVerdict, hops: ArcHop[]): { reason: string | null; 
   const broken =
     hops.find((h) => h.seal.result !== 'pass') ??
     (newest && newest.ams.result !== 'pass' ? newest : undefined);
-  const what = comment ? `invalid ARC chain: ${comment}` : 'invalid ARC chain';
   if (broken) {
     const part = broken.seal.result !== 'pass' ? broken.seal : broken.ams;
     return {
-      reason: `${what} (hop ${broken.instance}: ${part.reason ?? part.result})`,
+      reason: coded('arc.invalid', {
+        comment,
+        hop: broken.instance,
+        result: part.result,
+        ...nestList('notes', part.reasons),
+      }),
       failedAt: broken.instance,
     };
   }
-  return { reason: what, failedAt: null };
+  return { reason: coded('arc.invalid', { comment, hop: null }), failedAt: null };
 }
 
 /** Validates every ARC set of a message at the given time. */
 export async function verifyArc(raw: Buffer, keys: KeyResolver, at: Date): Promise<ArcResult> {
   const lookup = cachedLookup(keys);
-  const notes: string[] = [];
+  const notes: Coded[] = [];
 
   let run = await runMailauth(raw, lookup, new Map(), at);
   if (run.verdict.status.result === 'fail') {
@@ -192,10 +196,9 @@ export async function verifyArc(raw: Buffer, keys: KeyResolver, at: Date): Promi
       const alt = await runMailauth(raw, lookup, choice, at);
       if (alt.verdict.status.result === 'pass') {
         notes.push(
-          `validated with alternative archived records for ${[...choice]
-            .filter(([, i]) => i > 0)
-            .map(([name]) => name)
-            .join(', ')}`,
+          coded('arc.alternative-records', {
+            names: [...choice].filter(([, i]) => i > 0).map(([name]) => name),
+          }),
         );
         run = alt;
         break;
@@ -207,12 +210,10 @@ export async function verifyArc(raw: Buffer, keys: KeyResolver, at: Date): Promi
   if (verdict.status.result === 'pass' && ams) {
     const warnings = ams.status.warnings ?? [];
     if (warnings.includes('ams-c-default')) {
-      notes.push(
-        'newest AMS has no c=: verified as relaxed/relaxed (ARC drafts), not simple/simple (RFC 6376)',
-      );
+      notes.push(coded('arc.ams-no-c'));
     }
     if (warnings.includes('ams-from-not-signed')) {
-      notes.push('newest AMS does not sign From: it vouches for message integrity only');
+      notes.push(coded('arc.ams-no-from'));
     }
   }
 

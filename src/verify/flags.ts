@@ -1,5 +1,6 @@
-// Per-signature warnings. Each flag is a stable string (some carry a value after ':'); each has
-// a plain-words description for reports.
+// Per-signature warnings. Each flag is a stable string (some carry a value after ':'); its words
+// are in the message catalogue (flag.<name>, see flagCoded).
+import { type Coded, coded, isKnownCode, render } from '../report/catalogue.ts';
 import { addressparser, getAlignment, type ParsedHeader } from './mailauth-internals.ts';
 import type { SignatureInfo } from './signature-header.ts';
 import { receivedDates } from './time.ts';
@@ -88,48 +89,19 @@ function countWatched(names: (string | null)[]): number[] {
   return counts;
 }
 
-/** Plain-words description of a flag. */
-export function describeFlag(flag: string): string {
+/**
+ * A flag's code for the catalogue (`weak-key:1024` → `flag.weak-key` with value `1024`). The flag
+ * itself stays as written in reports; this is what its description is rendered from.
+ */
+export function flagCoded(flag: string): Coded {
   const [name, value] = flag.split(/:(.*)/s) as [string, string | undefined];
-  switch (name) {
-    case 'weak-key':
-      return value === 'forgeable'
-        ? 'the key is shorter than 1024 bits: such keys have been factored cheaply, anyone could have forged this signature'
-        : 'the key is 1024-bit (below 2048): weak by current standards, though not known to be broken for DKIM';
-    case 'key-disclosed':
-      return 'the private key was later published, so anyone could have made this signature';
-    case 'rsa-sha1':
-      return 'signed with rsa-sha1, which is deprecated (RFC 8301) and weaker than sha256';
-    case 'body-length-limit':
-      return value === '0'
-        ? 'the signature covers only a declared body length (l=); here it covers the whole body'
-        : `the signature covers only the start of the body (l=): the last ${value} bytes are NOT signed and could have been appended by anyone`;
-    case 'unsigned-header':
-      return `the ${headerLabel(value)} header is not covered by the signature and could have been changed`;
-    case 'duplicate-header':
-      return `the message has more ${headerLabel(value)} headers than the signature covers: an extra, unsigned one may have been inserted`;
-    case 'not-aligned':
-      return 'the signing domain is not the From domain: it proves which server sent it, not who the author is';
-    case 'bad-identity':
-      return "the signature's i= identity is outside its signing domain";
-    case 'expired':
-      return "the signature's expiry date (x=) had already passed at the message's time";
-    case 'signed-after-receipt':
-      return `the signature time (t=) is later than a receiving server's timestamp (by more than ${SIGNED_AFTER_RECEIPT_TOLERANCE_S / 60} minutes)`;
-    case 'key-testing':
-      return 'the key was marked as "testing" (t=y) by the domain';
-    default:
-      return flag;
-  }
+  if (name === 'signed-after-receipt')
+    return coded(`flag.${name}`, { minutes: SIGNED_AFTER_RECEIPT_TOLERANCE_S / 60 });
+  return coded(`flag.${name}`, value === undefined ? undefined : { value });
 }
 
-function headerLabel(name: string | undefined): string {
-  const labels: Record<string, string> = {
-    from: 'From',
-    subject: 'Subject',
-    date: 'Date',
-    to: 'To',
-    cc: 'Cc',
-  };
-  return labels[name ?? ''] ?? name ?? '';
+/** Plain-words description of a flag (for the edges that print); an unknown flag is shown as itself. */
+export function describeFlag(flag: string): string {
+  const c = flagCoded(flag);
+  return isKnownCode(c.code) ? render(c) : flag;
 }

@@ -4,6 +4,7 @@
 // asked for (a record's h= may rule out sha1).
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { publicKeyOf } from '../keys/types.ts';
+import { type Coded, coded } from '../report/catalogue.ts';
 import { getPublicKey } from './mailauth-internals.ts';
 
 export type ParsedKey =
@@ -22,18 +23,20 @@ export type ParsedKey =
       ok: false;
       /** Empty p=: the owner revoked the key (later). */
       revoked: boolean;
-      reason: string;
+      /** A key.* code. */
+      reason: Coded;
     };
 
 const MAX_CACHE = 20_000;
 const cache = new Map<string, ParsedKey>();
 
+/** mailauth's key record errors, by its error code. */
 const KEY_ERRORS: Record<string, string> = {
-  EINVALIDVER: 'the key record has an unknown version (v=)',
-  EINVALIDTYPE: 'the key record holds a key of an unknown or mismatched type (k=)',
-  EINVALIDVAL: 'the key record holds no valid public key',
-  EINVALIDHASH: "the key record's h= does not allow this signature's hash algorithm",
-  EINVALIDSERVICE: 'the key record is not meant for email (s=)',
+  EINVALIDVER: 'key.unknown-version',
+  EINVALIDTYPE: 'key.unknown-type',
+  EINVALIDVAL: 'key.no-public-key',
+  EINVALIDHASH: 'key.hash-not-allowed',
+  EINVALIDSERVICE: 'key.not-for-email',
 };
 
 /** True when the record publishes an empty p= (revoked key), or no p= at all (withdrawn). */
@@ -87,7 +90,7 @@ export async function parseKeyRecord(value: string, hashAlgo: string): Promise<P
 
 async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey> {
   if (isRevokedRecord(value)) {
-    return { ok: false, revoked: true, reason: 'the key was revoked (empty p=)' };
+    return { ok: false, revoked: true, reason: coded('key.revoked') };
   }
   try {
     // mailauth validates the record (v=, k=, s=, h=, p= syntax); minBitLength 1 so that short
@@ -95,7 +98,7 @@ async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey
     const info = await getPublicKey('DKIM', 'archived', 1, async () => [[value]], { hashAlgo });
     if (info.warnings?.includes('key-syntax')) {
       // RFC 6376 §6.1.2: a key record that does not adhere to the format is ignored.
-      return { ok: false, revoked: false, reason: 'the key record is malformed' };
+      return { ok: false, revoked: false, reason: coded('key.malformed') };
     }
     const keyObject = createPublicKey(info.publicKey);
     const type = keyObject.asymmetricKeyType === 'ed25519' ? 'ed25519' : 'rsa';
@@ -104,7 +107,7 @@ async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey
       return {
         ok: false,
         revoked: false,
-        reason: 'the ed25519 key is not the 32-byte key RFC 8463 requires',
+        reason: coded('key.ed25519-length'),
       };
     }
     const g = /(?:^|;)\s*g\s*=([^;]*)/i.exec(value)?.[1]?.trim() ?? null;
@@ -112,7 +115,8 @@ async function parseUncached(value: string, hashAlgo: string): Promise<ParsedKey
     return { ok: true, keyObject, type, bits, flags: info.flags ?? [], granularity: g };
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
-    const reason = KEY_ERRORS[code] ?? `the key record could not be used (${(err as Error).message})`;
+    const known = KEY_ERRORS[code];
+    const reason = known ? coded(known) : coded('key.unusable', { error: (err as Error).message });
     return { ok: false, revoked: false, reason };
   }
 }

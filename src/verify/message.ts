@@ -3,8 +3,10 @@
 import { type DisclosedKey, findDisclosure } from '../keys/disclosed.ts';
 import type { KeyLookup, KeyRecord, KeyResolver } from '../keys/types.ts';
 import { splitHeader } from '../mail/header-block.ts';
+import { type Coded, coded } from '../report/catalogue.ts';
 import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
+import { nest, nestList } from './codes.ts';
 import { computeFlags, fromDomainOf } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { parseHeaders } from './mailauth-internals.ts';
@@ -34,12 +36,6 @@ export interface VerifyOptions {
    */
   firstRepairs?: string[];
 }
-
-const DNS_FAILURES: Record<string, string> = {
-  ENOTFOUND: 'the domain answered that no such key exists (NXDOMAIN)',
-  ETIMEOUT: 'the key lookup timed out',
-  ESERVFAIL: "the domain's DNS servers failed (SERVFAIL)",
-};
 
 interface MessageContext {
   base: RepairedCopy;
@@ -86,7 +82,6 @@ function lineCount(bytes: Buffer): number {
 
 function tooManyHeaderLines(signed: boolean, lines: number, opts: VerifyOptions): MessageVerification {
   const arc = { result: 'none' as const, reason: null, hops: [] };
-  const note = `The header block has ${lines} lines (real mail has tens, rarely hundreds); it was not read further, as a block this size is made to stall verifiers.`;
   const base = { at: null, atSource: 'none' as const, signatures: [], arc, caveat: STANDING_CAVEAT };
   if (!signed) {
     const { verdict, reasons } = decideVerdict([], {
@@ -95,12 +90,12 @@ function tooManyHeaderLines(signed: boolean, lines: number, opts: VerifyOptions)
       at: null,
       atSource: 'none',
     });
-    return { ...base, verdict, reasons: [...reasons, note] };
+    return { ...base, verdict, reasons: [...reasons, coded('verdict.header-block-too-long', { lines })] };
   }
   return {
     ...base,
     verdict: 'unverifiable',
-    reasons: [`Signed, but the signatures were not checked. ${note}`],
+    reasons: [coded('verdict.signed-header-block-too-long', { lines })],
   };
 }
 
@@ -167,7 +162,7 @@ async function verifyFrom(
   };
   if (unchecked <= 0) return verification;
   reasons.push(
-    `The message carries ${fields.length} DKIM signatures; only the first ${MAX_CHECKED_SIGNATURES} were checked. So many is not normal mail: it looks made to slow verifiers down.`,
+    coded('verdict.too-many-signatures', { count: fields.length, checked: MAX_CHECKED_SIGNATURES }),
   );
   return { ...verification, uncheckedSignatures: unchecked };
 }
@@ -177,10 +172,9 @@ async function runArc(raw: Buffer, keys: KeyResolver, at: Date | null): Promise<
     // Without any date in the message, ARC expiry can only be judged today: said in the reason.
     const result = await verifyArc(raw, keys, at ?? new Date());
     if (at) return result;
-    const note = 'judged at the current time: the message carries no date';
-    return { ...result, reason: result.reason ? `${result.reason}; ${note}` : note };
+    return { ...result, reason: coded('arc.undated', nest('reason', result.reason)) };
   } catch (err) {
-    return { result: 'none', reason: `ARC not checked: ${(err as Error).message}`, hops: [] };
+    return { result: 'none', reason: coded('arc.error', { error: (err as Error).message }), hops: [] };
   }
 }
 
@@ -197,7 +191,8 @@ function emptyReport(sig: SignatureInfo): SignatureReport {
     expiration: sig.expiration,
     bodyLength: sig.bodyLength,
     result: 'invalid',
-    reason: '',
+    // Always replaced by what the check finds.
+    reason: sig.invalid ?? coded('signature.unchecked'),
     headersAuthentic: null,
     key: null,
     flags: [],
@@ -241,7 +236,6 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     });
 
   if (sig.invalid) {
-    report.reason = sig.invalid;
     report.flags = flagsFor(sig, ctx.pm, null, 0, false);
     return report;
   }
@@ -251,7 +245,7 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     lookup = await ctx.opts.keys.lookup(name);
   } catch (err) {
     report.result = 'no-key';
-    report.reason = `the key for ${name} could not be looked up (${(err as Error).message})`;
+    report.reason = coded('signature.lookup-error', { name, error: (err as Error).message });
     report.flags = flagsFor(sig, ctx.pm, null, 0, false);
     return report;
   }
@@ -261,7 +255,7 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     parsed.push({ record, parsed: await parseKeyRecordOf(record, sig.hashAlgo), index });
   }
   const usable: (UsableKey & { bits: number; flags: string[] })[] = [];
-  const unusable: string[] = [];
+  const unusable: Coded[] = [];
   for (const p of parsed) {
     const k = p.parsed;
     if (!k.ok) {
@@ -269,17 +263,15 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
       continue;
     }
     if (k.type !== sig.signAlgo) {
-      unusable.push(`the archived key is ${k.type}, the signature ${sig.signAlgo}`);
+      unusable.push(coded('key.type-mismatch', { keyType: k.type, signAlgo: sig.signAlgo }));
       continue;
     }
     if (k.flags.includes('s') && sig.identityDomain && sig.identityDomain !== sig.domain) {
-      unusable.push('the key forbids signing for subdomains (t=s), but i= names one');
+      unusable.push(coded('key.no-subdomains'));
       continue;
     }
     if (!granularityAllows(k.granularity, sig.identity)) {
-      unusable.push(
-        `the key is restricted (g=${k.granularity}) to other senders than i=${sig.identity ?? '(none)'}`,
-      );
+      unusable.push(coded('key.granularity', { granularity: k.granularity, identity: sig.identity }));
       continue;
     }
     usable.push({ recordIndex: p.index, keyObject: k.keyObject, type: k.type, bits: k.bits, flags: k.flags });
@@ -293,16 +285,16 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     if (!parsed.length) {
       report.result = 'no-key';
       report.reason = lookup.failure
-        ? `no key: ${DNS_FAILURES[lookup.failure] ?? lookup.failure} when ${name} was looked up`
-        : `no key for ${name} in the key archive`;
+        ? coded('signature.no-key-dns', { name, failure: lookup.failure })
+        : coded('signature.no-key', { name });
     } else if (revoked && !unusable.length) {
       report.result = 'key-revoked';
       report.key = keyReport(revoked.record, revoked.parsed);
-      report.reason = `the key ${name} was revoked (published empty) — revoked later, not proof of forgery`;
+      report.reason = coded('signature.key-revoked', { name });
     } else {
       report.result = 'invalid';
       report.key = parsed.length === 1 ? keyReport(parsed[0]!.record, parsed[0]!.parsed) : null;
-      report.reason = `no usable key: ${[...new Set(unusable)].join('; ')}`;
+      report.reason = coded('signature.no-usable-key', nestList('problems', distinct(unusable)));
     }
     return report;
   }
@@ -349,24 +341,43 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     if (tail?.length) report.unsignedText = readableText(tail);
   }
 
-  const tried = usable.length > 1 ? `none of the ${usable.length} archived keys for ${name} matches` : null;
+  // How many keys were tried, for "none of the N archived keys for <name> matches".
+  const tried = { keys: usable.length, name };
   if (outcome.bodyOk && outcome.headerOk) {
     report.result = 'pass';
     report.repairs = repairs;
-    const which =
-      parsed.length > 1 ? ` (archived record ${outcome.matchedRecord! + 1} of ${parsed.length} matched)` : '';
-    report.reason = `valid signature by ${sig.domain}${which}${repairs.length ? ` after undoing export damage: ${repairs.join(', ')}` : ''}${disclosure ? `; but its private key was published on ${disclosure.disclosed} (${disclosure.source})` : ''}`;
+    report.reason = coded(repairs.length ? 'signature.pass-repaired' : 'signature.pass', {
+      domain: sig.domain,
+      record: outcome.matchedRecord! + 1,
+      records: parsed.length,
+      ...(repairs.length ? { repairs } : {}),
+      ...(disclosure ? { disclosed: disclosure.disclosed, disclosureSource: disclosure.source } : {}),
+    });
   } else if (!outcome.bodyOk) {
     report.result = 'fail-body';
     report.headersAuthentic = outcome.headerOk;
     report.reason = outcome.headerOk
-      ? `headers authentic, body altered: the body hash computed (${outcome.bodyHashComputed}) does not match the signed one (bh=${sig.bh})`
-      : `the body does not match the signed body hash, and the header signature does not verify either${tried ? ` (${tried})` : ''}`;
+      ? coded('signature.fail-body-headers-authentic', {
+          computed: outcome.bodyHashComputed,
+          expected: sig.bh,
+        })
+      : coded('signature.fail-body', tried);
   } else {
     report.result = 'fail-header';
-    report.reason = `the body is as signed, but the header signature does not verify: a signed header was changed${tried ? `, or ${tried}` : ', or the archived key is not the one in use then'}`;
+    report.reason = coded('signature.fail-header', tried);
   }
   return report;
+}
+
+/** The same problems once each (several records can fail the same way). */
+function distinct(list: Coded[]): Coded[] {
+  const seen = new Set<string>();
+  return list.filter((c) => {
+    const key = JSON.stringify(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

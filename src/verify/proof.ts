@@ -1,10 +1,12 @@
 // A proof folder a journalist can hand to someone else: the exact bytes, the archived keys with
 // their provenance, a transcript of each check in words, and a script that re-checks the
-// signatures with an independent implementation (dkimpy) using the archived keys.
+// signatures with an independent implementation (dkimpy) using the archived keys. The transcript
+// is a document for people: the report's codes are rendered into words here.
 import { createHash, createPublicKey } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type KeyRecord, publicKeyOf } from '../keys/types.ts';
+import { render } from '../report/catalogue.ts';
 import { safeText } from '../report/safe-text.ts';
 import { canonicalHeaderData, signatureAt } from './check.ts';
 import { describeFlag } from './flags.ts';
@@ -96,12 +98,12 @@ function transcript(raw: Buffer, v: MessageVerification, repairedFiles: Map<stri
   );
   out.push(`Judged at: ${v.at ?? 'unknown (no date in the message)'} (from: ${v.atSource})`);
   out.push(`Verdict: ${v.verdict}`);
-  for (const r of v.reasons) out.push(`  - ${r}`);
+  for (const r of v.reasons) out.push(`  - ${render(r)}`);
   out.push('');
   for (const s of v.signatures) out.push(...signatureTranscript(raw, s, repairedFiles));
-  out.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${v.arc.reason})` : ''}`);
+  out.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${render(v.arc.reason)})` : ''}`);
   out.push('');
-  out.push(`What this does not prove: ${v.caveat}`);
+  out.push(`What this does not prove: ${render(v.caveat)}`);
   return `${out.map(safeText).join('\n')}\n`;
 }
 
@@ -146,7 +148,7 @@ function signatureTranscript(raw: Buffer, s: SignatureReport, repairedFiles: Map
   } else out.push('  Key: none available');
   if (s.headersAuthentic !== null)
     out.push(`  Header signature valid despite the body: ${s.headersAuthentic ? 'yes' : 'no'}`);
-  out.push(`  Result: ${s.result} — ${s.reason}`);
+  out.push(`  Result: ${s.result} — ${render(s.reason)}`);
   for (const f of s.flags) out.push(`  Flag ${f}: ${describeFlag(f)}`);
   out.push('');
   return out;

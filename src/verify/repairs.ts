@@ -2,13 +2,12 @@
 // mail exporters apply (line endings, mbox escaping, added headers, …) and never anything that
 // could change what a reader sees as content. A signature that passes only after repairs is
 // reported with the repair names; nothing is ever repaired silently.
+import { coded, isKnownCode, render } from '../report/catalogue.ts';
 import { splitMessage } from './prepared.ts';
 
 export interface Repair {
-  /** Stable name shown in reports. */
+  /** Stable name shown in reports; what the exporter did is in the catalogue, as repair.<name>. */
   name: string;
-  /** What the exporter did, in plain words. */
-  description: string;
   /**
    * Applied to the message before any check whenever the damage is present, because the
    * canonicalisers cannot read the message otherwise (still reported on every pass).
@@ -51,7 +50,6 @@ function mapBody(bytes: Buffer, fn: (body: string) => string): Buffer | null {
 export const lfToCrlf: Repair = {
   name: 'lf-to-crlf',
   caveat: false,
-  description: 'line endings had been converted from CRLF to LF (Unix export); converted back',
   always: true,
   apply(bytes) {
     if (!hasBareLf(bytes)) return null;
@@ -62,7 +60,6 @@ export const lfToCrlf: Repair = {
 export const finalCrlf: Repair = {
   name: 'final-crlf',
   caveat: false,
-  description: 'the final line break had been stripped; restored',
   apply(bytes) {
     if (bytes.length >= 2 && bytes[bytes.length - 2] === CR && bytes[bytes.length - 1] === LF) return null;
     return Buffer.concat([bytes, Buffer.from('\r\n')]);
@@ -72,8 +69,6 @@ export const finalCrlf: Repair = {
 export const mboxrdUnescape: Repair = {
   name: 'mboxrd-unescape',
   caveat: false,
-  description:
-    'mbox (mboxrd) had escaped body lines starting with "From " as ">From " (and ">From " as ">>From "); unescaped',
   conflictsWith: ['mboxo-unescape'],
   apply(bytes) {
     return mapBody(bytes, (b) => b.replace(/(^|\r\n)>(>*From )/g, '$1$2'));
@@ -83,7 +78,6 @@ export const mboxrdUnescape: Repair = {
 export const mboxoUnescape: Repair = {
   name: 'mboxo-unescape',
   caveat: false,
-  description: 'mbox (mboxo) had escaped body lines starting with "From " as ">From "; unescaped',
   conflictsWith: ['mboxrd-unescape'],
   apply(bytes) {
     return mapBody(bytes, (b) => b.replace(/(^|\r\n)>From /g, '$1From '));
@@ -93,7 +87,6 @@ export const mboxoUnescape: Repair = {
 export const trailingWhitespace: Repair = {
   name: 'trailing-whitespace',
   caveat: true,
-  description: 'spaces or tabs had been added at the end of body lines; removed',
   apply(bytes) {
     return mapBody(bytes, (b) => b.replace(/[ \t]+(\r\n|$)/g, '$1'));
   },
@@ -104,7 +97,6 @@ const TAKEOUT_HEADERS = /^(?:x-gm-thrid|x-gmail-labels)[ \t]*:/i;
 export const takeoutHeaders: Repair = {
   name: 'takeout-headers',
   caveat: true,
-  description: 'Gmail Takeout had added X-GM-THRID / X-Gmail-Labels headers; removed',
   apply(bytes) {
     const { header } = splitMessage(bytes);
     const lines = header.toString('latin1').split('\r\n');
@@ -216,6 +208,8 @@ export function isCaveatRepair(name: string): boolean {
   return REPAIRS.find((r) => r.name === name)?.caveat ?? true;
 }
 
+/** What the exporter did, in plain words (for the edges that print); an unknown name is shown as itself. */
 export function describeRepair(name: string): string {
-  return REPAIRS.find((r) => r.name === name)?.description ?? name;
+  const c = coded(`repair.${name}`);
+  return isKnownCode(c.code) ? render(c) : name;
 }

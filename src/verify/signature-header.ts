@@ -1,5 +1,6 @@
 // Reads one DKIM-Signature field (RFC 6376 §3.5) into the values we report and check.
 import { keyName } from '../keys/formats/types.ts';
+import { type Coded, coded } from '../report/catalogue.ts';
 import { isSameOrSubdomain, type ParsedHeader, parseDkimHeaders, toALabel } from './mailauth-internals.ts';
 
 export interface SignatureInfo {
@@ -24,8 +25,8 @@ export interface SignatureInfo {
   bodyLength: number | null;
   bh: string;
   b: Buffer;
-  /** Why the signature cannot be checked at all, in plain words; null when it can. */
-  invalid: string | null;
+  /** Why the signature cannot be checked at all (a signature.* code); null when it can. */
+  invalid: Coded | null;
   /** i= is not d= or a subdomain of it. */
   badIdentity: boolean;
 }
@@ -112,33 +113,31 @@ function invalidReason(
   s: SignatureInfo,
   parsed: Record<string, { value: string | number } | undefined>,
   syntaxErrors: string[],
-): string | null {
+): Coded | null {
   const missing = REQUIRED.filter((t) => !parsed[t] || parsed[t]?.value === '');
-  if (missing.length)
-    return `the signature is incomplete (missing ${missing.map((t) => `${t}=`).join(', ')})`;
-  if (syntaxErrors.length) return 'the signature field is malformed';
+  if (missing.length) return coded('signature.incomplete', { missing });
+  if (syntaxErrors.length) return coded('signature.malformed');
   const v = tagString(parsed, 'v');
-  if (v && v !== '1' && v !== '0.5') return `the signature declares an unknown DKIM version (v=${v})`;
+  if (v && v !== '1' && v !== '0.5') return coded('signature.unknown-version', { version: v });
   const q = tagString(parsed, 'q').toLowerCase();
   if (q && !q.split(':').some((m) => m.trim() === 'dns/txt' || m.trim() === 'dns'))
-    return `the signature asks for its key by an unknown method (q=${q})`;
+    return coded('signature.unknown-query', { query: q });
   const supported =
     (s.signAlgo === 'rsa' && (s.hashAlgo === 'sha256' || s.hashAlgo === 'sha1')) ||
     (s.signAlgo === 'ed25519' && s.hashAlgo === 'sha256');
-  if (!supported) return `the signature uses an unsupported algorithm (${s.algorithm || 'none'})`;
+  if (!supported) return coded('signature.unsupported-algorithm', { algorithm: s.algorithm });
   const canons = ['simple', 'relaxed'];
   if (!canons.includes(s.headerCanon) || !canons.includes(s.bodyCanon))
-    return `the signature uses an unknown canonicalisation (${s.canonicalization})`;
-  if (!s.signedHeaders.includes('from'))
-    return 'the signature does not cover the From header, so it says nothing about the sender';
+    return coded('signature.unknown-canonicalization', { canonicalization: s.canonicalization });
+  if (!s.signedHeaders.includes('from')) return coded('signature.from-not-signed');
   if (s.bodyLength !== null && (s.bodyLength < 0 || !Number.isInteger(s.bodyLength)))
-    return 'the signature has an invalid body length (l=)';
+    return coded('signature.invalid-length');
   if (s.timestamp !== null && s.expiration !== null && s.expiration <= s.timestamp)
-    return 'the signature expires (x=) before it was made (t=)';
+    return coded('signature.expires-before-made');
   if (s.badIdentity)
-    return `the signature's identity (i=${s.identity}) is outside its signing domain (${s.domain}), which makes it invalid`;
+    return coded('signature.identity-outside-domain', { identity: s.identity, domain: s.domain });
   if (!/^[\p{L}\p{N}_.-]+$/u.test(s.domain) || !/^[\p{L}\p{N}_.-]+$/u.test(s.selector))
-    return 'the signature names an invalid domain or selector';
+    return coded('signature.invalid-name');
   return null;
 }
 

@@ -1,5 +1,7 @@
 // Result types of DKIM verification for archived mail. Every field is meant to be shown to a
-// journalist, so reasons are plain sentences, not protocol codes.
+// journalist: reasons are stored as stable codes with parameters (report/catalogue.ts) and turned
+// into plain sentences at the edge (render), never stored as words.
+import { type Coded, coded } from '../report/catalogue.ts';
 import type { ArcResult } from './arc.ts';
 
 export type SignatureResult = 'pass' | 'fail-body' | 'fail-header' | 'no-key' | 'key-revoked' | 'invalid';
@@ -39,8 +41,8 @@ export interface SignatureReport {
   /** l= in bytes of canonicalised body. */
   bodyLength: number | null;
   result: SignatureResult;
-  /** What happened, in words a journalist understands. */
-  reason: string;
+  /** What happened: a signature.* code, rendered in words a journalist understands. */
+  reason: Coded;
   /**
    * When the body hash fails: was the header signature still valid ("headers authentic, body
    * altered")? null when it could not be checked (no key) or the body hash matched.
@@ -48,7 +50,7 @@ export interface SignatureReport {
   headersAuthentic: boolean | null;
   /** The key record that matched (or the only one tried); null when there was none. */
   key: SignatureKeyReport | null;
-  /** See describeFlag in flags.ts. */
+  /** Stable strings (`weak-key:1024`); their words are the catalogue's flag.* (describeFlag in flags.ts). */
   flags: string[];
   /** Names of the export repairs undone before this signature passed (see repairs.ts). */
   repairs: string[];
@@ -82,14 +84,15 @@ export type AtSource = 'given' | 'signature' | 'date' | 'received' | 'none';
 
 export interface MessageVerification {
   verdict: Verdict;
-  reasons: string[];
+  /** verdict.* codes, in the order they are shown. */
+  reasons: Coded[];
   /** The time the message was judged at (ISO 8601); null when no time could be found. */
   at: string | null;
   atSource: AtSource;
   signatures: SignatureReport[];
   arc: ArcResult;
-  /** The standing sentence on what a pass does not prove. */
-  caveat: string;
+  /** What a pass does not prove: caveat.standing. */
+  caveat: Coded;
   /** DKIM-Signature fields beyond MAX_CHECKED_SIGNATURES, not checked (absent when none). */
   uncheckedSignatures?: number;
 }
@@ -100,7 +103,5 @@ export interface MessageVerification {
  */
 export const MAX_CHECKED_SIGNATURES = 50;
 
-export const STANDING_CAVEAT =
-  'A passing signature proves only that the signing domain sent these signed headers and this body; ' +
-  'it does not prove the content is true, who received or read the message (a signed message can be ' +
-  're-sent), that the mailbox was not a decoy, or that unsigned headers (Received, often To/Cc) are genuine.';
+/** What a passing signature does not prove, said in every report. */
+export const STANDING_CAVEAT: Coded = coded('caveat.standing');

@@ -1,4 +1,4 @@
-// From per-signature results to one verdict for the message, with reasons in plain words.
+// From per-signature results to one verdict for the message, with its reasons as verdict.* codes.
 //
 // Precedence when several signatures disagree (first rule that applies wins):
 //  1. no DKIM-Signature at all                                    → unsigned
@@ -16,9 +16,11 @@
 //  8. nothing passes and every signature is unusable (malformed, unsupported) → unverifiable
 // Key problems never outrank a content failure: a signature that fails with a key we have is
 // evidence; a signature we cannot check is not.
+import { type Coded, coded, type Params } from '../report/catalogue.ts';
 import type { ArcResult } from './arc.ts';
-import { describeFlag } from './flags.ts';
-import { describeRepair, isCaveatRepair } from './repairs.ts';
+import { nest } from './codes.ts';
+import { flagCoded } from './flags.ts';
+import { isCaveatRepair } from './repairs.ts';
 import type { AtSource, SignatureReport, Verdict } from './types.ts';
 
 export interface VerdictContext {
@@ -53,25 +55,25 @@ export function isForgeablePass(report: SignatureReport): boolean {
   );
 }
 
-function label(r: SignatureReport): string {
-  return `signature #${r.index + 1} (${r.domain || '?'}, selector ${r.selector || '?'})`;
+/** The parameters that name a signature in a reason ("signature #1 (example.com, selector s)"). */
+function named(r: SignatureReport): Params {
+  return { index: r.index, domain: r.domain, selector: r.selector };
 }
 
-export function describeSignature(r: SignatureReport): string {
-  return `${label(r)}: ${r.result} — ${r.reason}`;
+/** A signature named with its result and reason ("…: no-key — no key for … in the key archive"). */
+function summary(r: SignatureReport): Params {
+  return { ...named(r), result: r.result, ...nest('reason', r.reason) };
 }
 
 export function decideVerdict(
   reports: SignatureReport[],
   ctx: VerdictContext,
-): { verdict: Verdict; reasons: string[] } {
-  const reasons: string[] = [];
+): { verdict: Verdict; reasons: Coded[] } {
+  const reasons: Coded[] = [];
   const timeNote = timeReason(ctx);
 
   if (!reports.length) {
-    reasons.push(
-      'The message carries no DKIM signature: nothing can confirm who sent it or that it is unchanged.',
-    );
+    reasons.push(coded('verdict.unsigned'));
     return { verdict: 'unsigned', reasons };
   }
 
@@ -88,33 +90,29 @@ export function decideVerdict(
           Number(a.caveats.includes('not-aligned')) - Number(b.caveats.includes('not-aligned')),
       );
     const best = ranked[0]!;
-    const bits = best.r.key?.bits ? `${best.r.key.bits}-bit ${best.r.key.type} key` : 'archived key';
     reasons.push(
-      `${capitalise(label(best.r))} is valid: ${best.r.domain} signed these headers and ${best.r.bodyLength === null ? 'this body' : 'the start of this body'} (${bits} from ${best.r.key?.source ?? 'the key archive'}).`,
+      coded('verdict.valid', {
+        ...named(best.r),
+        partial: best.r.bodyLength !== null,
+        bits: best.r.key?.bits ?? null,
+        keyType: best.r.key?.type ?? null,
+        keySource: best.r.key?.source ?? null,
+      }),
     );
-    const caveats: string[] = [];
+    const caveats: Coded[] = [];
     for (const name of best.r.repairs) {
-      if (isCaveatRepair(name))
-        caveats.push(`Export damage was undone before it passed: ${describeRepair(name)}.`);
-      else
-        reasons.push(
-          `Stored the way mail folders keep messages, undone before checking (not a change of content): ${describeRepair(name)}.`,
-        );
+      if (isCaveatRepair(name)) caveats.push(coded('verdict.repair-caveat', { repair: name }));
+      else reasons.push(coded('verdict.repair-storage', { repair: name }));
     }
-    for (const f of best.caveats) caveats.push(`${capitalise(describeFlag(f))}.`);
-    for (const r of contentFailures)
-      caveats.push(`Another signature does not verify — ${describeSignature(r)}.`);
-    if (contentFailures.length && ctx.arc.result === 'pass') {
-      caveats.push(
-        'An ARC chain validates: an intermediary (mailing list, forwarder) vouches for what it received, which may explain why the other signature broke.',
-      );
-    }
-    if (ctx.rebuiltFrom)
-      reasons.push(`The bytes were rebuilt (${ctx.rebuiltFrom}), yet the signature still verifies.`);
+    for (const f of best.caveats) caveats.push(coded('verdict.flag-caveat', nest('flag', flagCoded(f))));
+    for (const r of contentFailures) caveats.push(coded('verdict.other-signature-fails', summary(r)));
+    if (contentFailures.length && ctx.arc.result === 'pass')
+      caveats.push(coded('verdict.arc-explains-other'));
+    if (ctx.rebuiltFrom) reasons.push(coded('verdict.rebuilt-still-valid', { rebuiltFrom: ctx.rebuiltFrom }));
     reasons.push(...caveats);
     for (const r of reports) {
       if (r !== best.r && r.result !== 'fail-body' && r.result !== 'fail-header') {
-        reasons.push(`Also: ${describeSignature(r)}.`);
+        reasons.push(coded('verdict.also', summary(r)));
       }
     }
     if (timeNote) reasons.push(timeNote);
@@ -126,21 +124,23 @@ export function decideVerdict(
       const disclosure = r.key?.disclosure;
       reasons.push(
         disclosure
-          ? `${capitalise(label(r))} verifies, but proves nothing: its private key was published on ${disclosure.disclosed} (${disclosure.source}), so anyone could have made it since. It still counts if the message is known to have existed before that date (for instance, if the dump was public earlier).`
-          : `${capitalise(label(r))} verifies, but proves nothing: its key is only ${r.key?.bits ?? '?'} bits, which can be factored cheaply, so anyone could have made it after the fact.`,
+          ? coded('verdict.forgeable-disclosed', {
+              ...named(r),
+              disclosed: disclosure.disclosed,
+              disclosureSource: disclosure.source,
+            })
+          : coded('verdict.forgeable-weak', { ...named(r), bits: r.key?.bits ?? null }),
       );
     }
     for (const r of reports.filter((x) => x.result !== 'pass'))
-      reasons.push(`Also: ${describeSignature(r)}.`);
+      reasons.push(coded('verdict.also', summary(r)));
     if (timeNote) reasons.push(timeNote);
     return { verdict: 'forgeable', reasons };
   }
 
   if (ctx.rebuiltFrom) {
-    reasons.push(
-      `The message was rebuilt from ${ctx.rebuiltFrom} rather than kept as the original bytes; DKIM signs exact bytes, so its signatures cannot be checked and their failure is not evidence of tampering.`,
-    );
-    for (const r of reports) reasons.push(`${capitalise(describeSignature(r))}.`);
+    reasons.push(coded('verdict.rebuilt', { rebuiltFrom: ctx.rebuiltFrom }));
+    for (const r of reports) reasons.push(coded('verdict.signature', summary(r)));
     return { verdict: 'unverifiable', reasons };
   }
 
@@ -148,53 +148,35 @@ export function decideVerdict(
     for (const r of contentFailures) {
       if (r.result === 'fail-body') {
         reasons.push(
-          r.headersAuthentic
-            ? `${capitalise(label(r))}: headers authentic, body altered — the signed headers are intact but the body differs from what ${r.domain} signed.`
-            : `${capitalise(label(r))}: the body differs from what ${r.domain} signed, and the header signature does not verify either.`,
+          coded(r.headersAuthentic ? 'verdict.body-altered' : 'verdict.body-and-headers-fail', named(r)),
         );
       } else {
-        reasons.push(
-          `${capitalise(label(r))}: the body is as signed, but a signed header (${r.signedHeaders.join(', ')}) was changed, or the archived key is not the one used then.`,
-        );
+        reasons.push(coded('verdict.header-changed', { ...named(r), signedHeaders: r.signedHeaders }));
       }
     }
-    if (ctx.arc.result === 'pass') {
-      reasons.push(
-        'An ARC chain validates: an intermediary (mailing list, forwarder) vouches for what it received, which may explain the change.',
-      );
-    }
+    if (ctx.arc.result === 'pass') reasons.push(coded('verdict.arc-explains-change'));
     for (const r of reports.filter((x) => !contentFailures.includes(x)))
-      reasons.push(`Also: ${describeSignature(r)}.`);
-    reasons.push(
-      'No known export damage (line endings, mbox escaping, added headers, whitespace) explains it.',
-    );
+      reasons.push(coded('verdict.also', summary(r)));
+    reasons.push(coded('verdict.no-known-damage'));
     return { verdict: 'altered', reasons };
   }
 
   const keyless = reports.filter((r) => r.result === 'no-key' || r.result === 'key-revoked');
   if (keyless.length) {
-    for (const r of keyless) reasons.push(`${capitalise(describeSignature(r))}.`);
-    if (keyless.some((r) => r.result === 'key-revoked')) {
-      reasons.push(
-        'A revoked key means the domain withdrew it later (usually rotation); it is not proof of forgery.',
-      );
-    }
+    for (const r of keyless) reasons.push(coded('verdict.signature', summary(r)));
+    if (keyless.some((r) => r.result === 'key-revoked')) reasons.push(coded('verdict.revoked-not-forgery'));
     for (const r of reports.filter((x) => !keyless.includes(x)))
-      reasons.push(`Also: ${describeSignature(r)}.`);
+      reasons.push(coded('verdict.also', summary(r)));
     return { verdict: 'key-unavailable', reasons };
   }
 
-  for (const r of reports) reasons.push(`${capitalise(describeSignature(r))}.`);
-  reasons.push('No signature on this message can be checked.');
+  for (const r of reports) reasons.push(coded('verdict.signature', summary(r)));
+  reasons.push(coded('verdict.none-checkable'));
   return { verdict: 'unverifiable', reasons };
 }
 
-function timeReason(ctx: VerdictContext): string | null {
-  if (ctx.atSource === 'none') return 'No date was found in the message: signature expiry was not judged.';
-  if (ctx.atSource === 'given') return `Judged at ${ctx.at} (time given by the user).`;
+function timeReason(ctx: VerdictContext): Coded | null {
+  if (ctx.atSource === 'none') return coded('verdict.no-date');
+  if (ctx.atSource === 'given') return coded('verdict.judged-at-given', { at: ctx.at });
   return null;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

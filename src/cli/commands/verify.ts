@@ -6,6 +6,7 @@ import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
+import { type Coded, render } from '../../report/catalogue.ts';
 import { caseKeys, reverifyCase, saveFetched } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import { keysUsed, type VerifyOptions, verifyMessage } from '../../verify/message.ts';
@@ -81,7 +82,7 @@ export function registerVerify(program: Command): void {
               disclosedKeys: loadDisclosed(opts.disclosed ?? []),
             });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
-        if (opts.json) printJson(verification);
+        if (opts.json) printJson(withText(verification));
         else printLines(describeVerification(verification));
       },
     );
@@ -137,16 +138,34 @@ export function loadKeys(files: string[], dns: boolean): KeyResolver {
   return new ArchiveKeyResolver(records, failures, dns ? new DnsKeyResolver() : null);
 }
 
+/**
+ * The report as --json prints it: each code with its words beside it (`{code, params, text}`), so
+ * that a program needs no catalogue. What the case stores has the codes only.
+ */
+export function withText(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withText);
+  if (value === null || typeof value !== 'object') return value;
+  if (isCoded(value)) return { ...value, text: render(value) };
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withText(v)]));
+}
+
+function isCoded(value: object): value is Coded {
+  return (
+    typeof (value as { code?: unknown }).code === 'string' &&
+    Object.keys(value).every((key) => key === 'code' || key === 'params')
+  );
+}
+
 export function describeVerification(v: MessageVerification): string[] {
   const lines = [`Verdict: ${v.verdict}`];
-  for (const r of v.reasons) lines.push(`  - ${r}`);
+  for (const r of v.reasons) lines.push(`  - ${render(r)}`);
   lines.push(`Judged at: ${v.at ?? 'unknown'} (${v.atSource})`);
   for (const s of v.signatures) {
     const key = s.key ? `${s.key.bits ?? '?'}-bit ${s.key.type ?? '?'} key from ${s.key.source}` : 'no key';
     lines.push(
       `Signature #${s.index + 1}: ${s.result}  d=${s.domain} s=${s.selector} a=${s.algorithm} c=${s.canonicalization}, ${key}`,
     );
-    lines.push(`    ${s.reason}`);
+    lines.push(`    ${render(s.reason)}`);
     if (s.repairs.length) lines.push(`    repairs: ${s.repairs.join(', ')}`);
     for (const f of s.flags) lines.push(`    ! ${f}: ${describeFlag(f)}`);
     if (s.unsignedText !== undefined) {
@@ -155,7 +174,7 @@ export function describeVerification(v: MessageVerification): string[] {
     }
   }
   if (v.arc.result !== 'none' || v.arc.reason)
-    lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${v.arc.reason})` : ''}`);
-  lines.push(`Note: ${v.caveat}`);
+    lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${render(v.arc.reason)})` : ''}`);
+  lines.push(`Note: ${render(v.caveat)}`);
   return lines;
 }

@@ -3,6 +3,7 @@
 // stops at the first broken seal and only checks the newest AMS); a journalist needs to see which
 // intermediary's seal holds and where the message changed.
 import crypto from 'node:crypto';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import type { ArcHop } from '../arc.ts';
 import { signatureKeyName } from '../signature-header.ts';
 import { type KeyLookupFn, type KeyTrial, tryKeys, weakKeyNote } from './keys.ts';
@@ -159,12 +160,12 @@ function keyName(tags: TagMap | undefined): string {
   return signatureKeyName(tagString(tags, 's'), tagString(tags, 'd'));
 }
 
-function describeKey(trial: KeyTrial): string[] {
-  const notes: string[] = [];
+function describeKey(trial: KeyTrial): Coded[] {
+  const notes: Coded[] = [];
   const weak = weakKeyNote(trial);
   if (weak) notes.push(weak);
   if (trial.status === 'pass' && trial.tried > 1 && trial.record) {
-    notes.push(`verified with archived record from ${trial.record.source}`);
+    notes.push(coded('arc.alternate-record', { source: trial.record.source }));
   }
   return notes;
 }
@@ -202,12 +203,12 @@ async function checkSeal(
     selector: tagString(tags, 's'),
     cv,
     result: 'invalid',
-    reason: null,
+    reasons: [],
     keyBits: null,
     time: null,
   };
   if (!tags) {
-    out.reason = `no ARC-Seal for instance ${set.instance}`;
+    out.reasons = [coded('arc.seal-missing', { instance: set.instance })];
     return out;
   }
   const t = tags.t?.value;
@@ -216,19 +217,21 @@ async function checkSeal(
   }
   const signAlgo = signAlgoOf(tags);
   if (!signAlgo || !out.domain || !out.selector || !tagString(tags, 'b')) {
-    out.reason = !signAlgo
-      ? `unsupported seal algorithm a=${tagString(tags, 'a')}`
-      : 'seal lacks d=, s= or b=';
+    out.reasons = [
+      !signAlgo
+        ? coded('arc.seal-unsupported-algorithm', { algorithm: tagString(tags, 'a') })
+        : coded('arc.seal-tags-missing'),
+    ];
     return out;
   }
   const ownOnly = cv === 'fail';
   const data = sealData(sets, set.instance, ownOnly);
   if (!data) {
-    out.reason = `an ARC set up to instance ${set.instance} is incomplete`;
+    out.reasons = [coded('arc.set-incomplete', { instance: set.instance })];
     return out;
   }
   let trial = await tryKeys(lookup, keyName(tags), signAlgo, verifier(signAlgo, data, tagString(tags, 'b')));
-  const notes: string[] = [];
+  const notes: Coded[] = [];
   if (ownOnly && trial.status === 'fail') {
     // RFC 8617 section 5.1.2: a cv=fail seal covers only its own set; some sealers sign the whole chain
     const whole = sealData(sets, set.instance, false);
@@ -241,7 +244,7 @@ async function checkSeal(
       );
       if (alt.status === 'pass') {
         trial = alt;
-        notes.push('cv=fail seal signs the whole chain, not only its own set (RFC 8617 5.1.2)');
+        notes.push(coded('arc.seal-signs-whole-chain'));
       }
     }
   }
@@ -249,14 +252,12 @@ async function checkSeal(
   out.result = trial.status === 'invalid-key' ? 'invalid' : trial.status;
   if (trial.reason)
     notes.push(
-      trial.reason === 'signature does not verify' ? 'seal signature does not verify' : trial.reason,
+      trial.reason.code === 'arc.signature-fails' ? coded('arc.seal-signature-fails') : trial.reason,
     );
-  if (trial.status === 'pass' && cv === 'fail')
-    notes.push('this hop reports the chain it received as broken (cv=fail)');
-  if (typeof t === 'number' && t * 1000 > at.getTime())
-    notes.push('seal time t= is after the verification time');
+  if (trial.status === 'pass' && cv === 'fail') notes.push(coded('arc.seal-reports-broken'));
+  if (typeof t === 'number' && t * 1000 > at.getTime()) notes.push(coded('arc.seal-time-after'));
   notes.push(...describeKey(trial));
-  out.reason = notes.length ? notes.join('; ') : null;
+  out.reasons = notes;
   return out;
 }
 
@@ -272,25 +273,27 @@ async function checkAms(
     domain: tagString(tags, 'd'),
     selector: tagString(tags, 's'),
     result: 'invalid',
-    reason: null,
+    reasons: [],
     canonicalization: tagString(tags, 'c') || null,
     keyBits: null,
   };
   if (!field || !tags) {
-    out.reason = `no ARC-Message-Signature for instance ${set.instance}`;
+    out.reasons = [coded('arc.ams-missing', { instance: set.instance })];
     return out;
   }
   const signAlgo = signAlgoOf(tags);
   const missing = ['a', 'b', 'bh', 'd', 'h', 's'].filter((k) => !tags[k]);
   if (!signAlgo || missing.length) {
-    out.reason = !signAlgo
-      ? `unsupported algorithm a=${tagString(tags, 'a')}`
-      : `missing ${missing.join(', ')}`;
+    out.reasons = [
+      !signAlgo
+        ? coded('arc.ams-unsupported-algorithm', { algorithm: tagString(tags, 'a') })
+        : coded('arc.ams-tags-missing', { tags: missing }),
+    ];
     return out;
   }
   const canonicalizations = amsCanonicalizations(tags);
   if (!canonicalizations.length) {
-    out.reason = `unknown canonicalization c=${tagString(tags, 'c')}`;
+    out.reasons = [coded('arc.ams-unknown-canonicalization', { canonicalization: tagString(tags, 'c') })];
     return out;
   }
   const h = tagString(tags, 'h');
@@ -300,11 +303,11 @@ async function checkAms(
     .map((s) => s.trim())
     .filter(Boolean);
   if (fields.includes('arc-seal')) {
-    out.reason = 'h= lists ARC-Seal, which an AMS must not sign (RFC 8617 4.1.2)';
+    out.reasons = [coded('arc.ams-signs-seal')];
     return out;
   }
-  const notes: string[] = [];
-  if (!fields.includes('from')) notes.push('From is not signed (allowed for an AMS, not for DKIM)');
+  const notes: Coded[] = [];
+  if (!fields.includes('from')) notes.push(coded('arc.ams-from-unsigned'));
   const x = tags.x?.value;
   const expired = typeof x === 'number' && x * 1000 < at.getTime();
 
@@ -346,7 +349,7 @@ async function checkAms(
     last = trial;
     if (trial.status === 'pass') {
       if (!out.canonicalization) {
-        notes.push(`no c= tag: verified as ${canon}`);
+        notes.push(coded('arc.ams-canonicalization-default', { canonicalization: canon }));
         out.canonicalization = canon;
       }
       break;
@@ -354,30 +357,30 @@ async function checkAms(
   }
   if (!last) {
     out.result = 'fail-body';
-    out.reason = ['body changed after this hop signed it (body hash mismatch)', ...notes].join('; ');
+    out.reasons = [coded('arc.ams-body-changed'), ...notes];
     return out;
   }
   out.keyBits = last.keyBits;
   switch (last.status) {
     case 'pass':
       out.result = expired ? 'expired' : 'pass';
-      if (expired) notes.unshift('signature expired (x=) before the verification time');
+      if (expired) notes.unshift(coded('arc.ams-expired'));
       break;
     case 'fail':
       out.result = 'fail-header';
-      notes.unshift('signed header fields changed after this hop signed them');
+      notes.unshift(coded('arc.ams-headers-changed'));
       break;
     case 'invalid-key':
       out.result = 'invalid';
-      notes.unshift(last.reason ?? 'unusable key');
+      notes.unshift(last.reason ?? coded('arc.unusable-key'));
       break;
     default:
       out.result = last.status;
       if (last.reason) notes.unshift(last.reason);
   }
-  if (bodyMismatch && last.status !== 'pass') notes.push('body hash mismatch under another canonicalization');
+  if (bodyMismatch && last.status !== 'pass') notes.push(coded('arc.ams-body-mismatch-other'));
   notes.push(...describeKey(last));
-  out.reason = notes.length ? notes.join('; ') : null;
+  out.reasons = notes;
   return out;
 }
 
@@ -403,9 +406,8 @@ export async function checkHops(scanned: ScannedMessage, lookup: KeyLookupFn, at
       checkSeal(scanned.sets, set, lookup, at),
     ]);
     for (const dup of set.duplicates) {
-      const note = `more than one ${dup} with i=${set.instance}`;
-      if (dup === 'arc-seal') seal.reason = seal.reason ? `${seal.reason}; ${note}` : note;
-      else ams.reason = ams.reason ? `${ams.reason}; ${note}` : note;
+      const note = coded('arc.duplicate-field', { field: dup, instance: set.instance });
+      (dup === 'arc-seal' ? seal : ams).reasons.push(note);
     }
     hops.push({ instance: set.instance, ams, seal, ...authResults(set) });
   }

@@ -1,6 +1,7 @@
 // Key archive access for the ARC wrapper: mailauth resolvers built from our KeyResolver, and a
 // helper that tries every archived record of a selector for one signature.
 import type { KeyLookup, KeyRecord, KeyResolver } from '../../keys/types.ts';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import { type MailauthResolver, type PublicKeyInfo, tools } from './mailauth.ts';
 
 /**
@@ -64,8 +65,8 @@ export type KeyTrialStatus =
 
 export interface KeyTrial {
   status: KeyTrialStatus;
-  /** Why, in words (null for a pass). */
-  reason: string | null;
+  /** Why, as an arc.* code (null for a pass). */
+  reason: Coded | null;
   /** The archived record that verified, or the last one tried. */
   record: KeyRecord | null;
   keyType: 'rsa' | 'ed25519' | null;
@@ -102,8 +103,8 @@ export async function tryKeys(
       status: failure && failure !== 'ENOTFOUND' ? 'temperror' : 'no-key',
       reason:
         failure && failure !== 'ENOTFOUND'
-          ? `key lookup for ${name} failed (${failure})`
-          : `no key archived for ${name}`,
+          ? coded('arc.key-lookup-failed', { name, failure })
+          : coded('arc.no-key', { name }),
       record: null,
       keyType: null,
       keyBits: null,
@@ -143,7 +144,7 @@ async function tryOne(
       return {
         ...base,
         status: 'key-revoked',
-        reason: `key ${name} revoked (empty p=)`,
+        reason: coded('arc.key-revoked', { name }),
         keyType: null,
         keyBits: null,
       };
@@ -151,7 +152,7 @@ async function tryOne(
     return {
       ...base,
       status: 'invalid-key',
-      reason: `key record ${name} unusable: ${e.message}`,
+      reason: coded('arc.key-unusable', { name, error: e.message }),
       keyType: null,
       keyBits: null,
     };
@@ -161,7 +162,7 @@ async function tryOne(
     return {
       ...base,
       status: 'invalid-key',
-      reason: `key ${name} is ${key.keyType}, the signature is ${signAlgo}`,
+      reason: coded('arc.key-type-mismatch', { name, keyType: key.keyType, signAlgo }),
       keyType: key.keyType,
       keyBits,
     };
@@ -177,19 +178,19 @@ async function tryOne(
     ...base,
     status: weak ? 'weak-key' : ok ? 'pass' : 'fail',
     reason: weak
-      ? `signature verifies, but with a ${keyBits}-bit key (under ${MIN_KEY_BITS} bits: not valid, RFC 8301)`
+      ? coded('arc.weak-key-verifies', { bits: keyBits, min: MIN_KEY_BITS })
       : ok
         ? null
-        : 'signature does not verify',
+        : coded('arc.signature-fails'),
     keyType: key.keyType,
     keyBits,
   };
 }
 
-/** "512-bit RSA: forgeable" style warning for weak keys, or null. */
-export function weakKeyNote(trial: KeyTrial): string | null {
+/** "512-bit RSA key: forgeable" style warning for weak keys, or null. */
+export function weakKeyNote(trial: KeyTrial): Coded | null {
   if (trial.keyType !== 'rsa' || trial.keyBits === null) return null;
-  if (trial.keyBits <= 768) return `${trial.keyBits}-bit RSA key: forgeable`;
-  if (trial.keyBits < 2048) return `${trial.keyBits}-bit RSA key: weak`;
+  if (trial.keyBits <= 768) return coded('arc.key-forgeable', { bits: trial.keyBits });
+  if (trial.keyBits < 2048) return coded('arc.key-weak', { bits: trial.keyBits });
   return null;
 }
