@@ -2,7 +2,8 @@ import type { Limits } from './limits.ts';
 
 /** Where a container's bytes are: a file on disk (top level, possibly huge) or an in-memory entry. */
 export type ContainerInput =
-  | { kind: 'file'; path: string; size: number }
+  /** `path` as bytes when the name is not UTF-8; `name` its displayable form (formats derive member names from it). */
+  | { kind: 'file'; path: string | Buffer; size: number; name: string }
   /** `name`: the entry's name in its own container, when it has one (formats may derive member names from it). */
   | { kind: 'buffer'; data: Buffer; name: string | null };
 

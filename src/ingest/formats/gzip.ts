@@ -56,7 +56,7 @@ export function gunzippedName(fileName: string): string {
   return m ? base.slice(0, -m[0].length) : base;
 }
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
+async function readHead(path: string | Buffer, bytes: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
@@ -79,7 +79,7 @@ export async function* gzipEntries(
   spool?: Spool,
 ): AsyncGenerator<ContainerEvent> {
   const head = input.kind === 'file' ? await readHead(input.path, 64 * 1024) : input.data;
-  const fallback = input.kind === 'file' ? input.path : input.name;
+  const fallback = input.name;
   const path = gzipHeaderName(head) ?? (fallback ? gunzippedName(fallback) : '');
   const compressedSize = input.kind === 'file' ? input.size : input.data.length;
 

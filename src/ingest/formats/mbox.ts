@@ -299,7 +299,7 @@ export class MboxSplitter {
   }
 }
 
-async function* readFileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
+async function* readFileChunks(path: string | Buffer, chunkBytes: number): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
     for (;;) {

@@ -66,7 +66,8 @@ async function openZip(input: ContainerInput): Promise<yauzl.ZipFile> {
   };
   try {
     return input.kind === 'file'
-      ? await yauzl.openPromise(input.path, options)
+      ? // fs opens a Buffer path (a name that is not UTF-8) as it opens a string.
+        await yauzl.openPromise(input.path as string, options)
       : await yauzl.fromBufferPromise(input.data, options);
   } catch (err) {
     throw new Error(`unreadable zip (truncated or corrupt): ${message(err)}`);
