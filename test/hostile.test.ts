@@ -171,17 +171,23 @@ describe('hostile input', () => {
     writeFileSync(join(dump, 'nested.zip'), nested);
 
     caseDir = join(root, 'case');
-    const result = await crible([
-      'ingest',
-      dump,
-      '--case',
-      caseDir,
-      '--json',
-      '--max-entries',
-      '1000',
-      '--max-expanded',
-      String(40 * 1024 * 1024),
-    ]);
+    // Run from an empty working directory with an empty home: nothing may appear in either.
+    mkdirSync(join(root, 'cwd'));
+    mkdirSync(join(root, 'home'));
+    const result = await crible(
+      [
+        'ingest',
+        dump,
+        '--case',
+        caseDir,
+        '--json',
+        '--max-entries',
+        '1000',
+        '--max-expanded',
+        String(40 * 1024 * 1024),
+      ],
+      { cwd: join(root, 'cwd'), env: { ...process.env, HOME: join(root, 'home') } },
+    );
     exitCode = result.code;
     summary = JSON.parse(result.stdout);
     rows = JSON.parse((await crible(['list', '--case', caseDir, '--json'])).stdout);
@@ -312,7 +318,9 @@ describe('hostile input', () => {
     expect(byPath('/tmp/absolute-zip.eml')).toMatchObject({ type: 'message', status: 'ok' });
     expect(byPath('../../escaped-tar.eml')).toMatchObject({ type: 'message', status: 'ok' });
     expect(byPath('passwd')).toMatchObject({ status: 'failed', reason: expect.stringMatching(/link/) });
-    expect(readdirSync(root).sort()).toEqual(['case', 'dump']);
+    expect(readdirSync(root).sort()).toEqual(['case', 'cwd', 'dump', 'home']);
+    expect(readdirSync(join(root, 'cwd'))).toEqual([]);
+    expect(readdirSync(join(root, 'home'))).toEqual([]);
     expect(
       readdirSync(caseDir)
         .filter((n) => !n.startsWith('case.db'))

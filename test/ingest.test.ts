@@ -205,7 +205,9 @@ function caseState(caseDir: string): unknown {
     messages: all('SELECT * FROM messages ORDER BY item_id'),
     participants: all('SELECT * FROM participants ORDER BY item_id, role, position'),
     // every message analysed exactly once, whatever the kills (analysed_at is a clock reading)
-    analyses: all('SELECT item_id, analyser, version, status, summary, result FROM analyses ORDER BY item_id, analyser'),
+    analyses: all(
+      'SELECT item_id, analyser, version, status, summary, result FROM analyses ORDER BY item_id, analyser',
+    ),
     inputs: all('SELECT * FROM analysis_inputs ORDER BY item_id, analyser, input'),
     findings: all('SELECT item_id, analyser, code, severity, params, evidence FROM findings ORDER BY id'),
     blobs: listBlobs(join(caseDir, 'blobs')),
@@ -244,8 +246,13 @@ describe('a file gone between listing and reading', () => {
       });
       expect(removed).toBe(true);
       expect(summary.perSource[0]!.counts).toMatchObject({ found: 120, ok: 119, failed: 1 });
-      const gone = (await kase.store.listItems({ type: 'all' })).find((item) => item.first.path === 'm100.eml');
-      expect(gone).toMatchObject({ status: 'failed', reason: { code: 'item.unreadable', params: { error: 'ENOENT' } } });
+      const gone = (await kase.store.listItems({ type: 'all' })).find(
+        (item) => item.first.path === 'm100.eml',
+      );
+      expect(gone).toMatchObject({
+        status: 'failed',
+        reason: { code: 'item.unreadable', params: { error: 'ENOENT' } },
+      });
     } finally {
       await kase.store.close();
     }
