@@ -59,6 +59,25 @@ describe('blob store', () => {
     expect(blobs.read(sha256Hex(other)).equals(other)).toBe(true);
   });
 
+  it('replaces a short blob a killed run left, when copying a file or adopting a spooled one', async () => {
+    const blobs = store();
+    const path = blobs.pathOf(sha);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes.subarray(0, 10), { mode: 0o444 });
+    const source = join(blobs.root, '..', 'source.eml');
+    writeFileSync(source, bytes);
+    await blobs.putFile(sha, source);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+
+    rmSync(path);
+    writeFileSync(path, bytes.subarray(0, 10), { mode: 0o444 });
+    const spooled = blobs.spoolPath();
+    writeFileSync(spooled, bytes);
+    blobs.adopt(sha, spooled);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(existsSync(spooled)).toBe(false);
+  });
+
   it('refuses a name that is not a SHA-256', () => {
     expect(() => store().put('../../etc/passwd', bytes)).toThrow(/not a SHA-256/);
   });
