@@ -1,7 +1,8 @@
 // The README's path for a newcomer, in its order, on a fresh copy of this working tree: `npm ci`,
 // `npx crible demo`, `npm test`. The copy holds what git tracks and what it would track (uncommitted
-// work is tested too), nothing it ignores (no node_modules, no earlier demo). The nested `npm test`
-// runs this file too: CRIBLE_README_TEST=inner makes it skip there, visibly, instead of recursing.
+// work is tested too), nothing it ignores (no node_modules, no earlier demo), committed in a new git
+// repository of its own so that what the path leaves behind is checked to be ignored by git (and so
+// by the linter, which skips what git ignores). The nested `npm test` runs this file too: CRIBLE_README_TEST=inner makes it skip there, visibly, instead of recursing.
 // vitest.config.ts runs this file after every other one, so the nested run has the machine to itself.
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -116,6 +117,18 @@ function run(cwd: string, env: NodeJS.ProcessEnv, command: string): Promise<Step
   });
 }
 
+/** An identity of its own (the machine may have none), no signing, no hint about branch names. */
+const GIT_CONFIG = [
+  'user.name=crible-readme-test',
+  'user.email=readme@crible.invalid',
+  'commit.gpgsign=false',
+  'init.defaultBranch=main',
+].flatMap((setting) => ['-c', setting]);
+
+/** A git command in the copy. */
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', [...GIT_CONFIG, ...args], { cwd, encoding: 'utf8' });
+
 /** The step's exit code, with the end of its output when it is not 0. */
 function expectSuccess(step: Step): void {
   expect(step.code, `\`${step.command}\` exited ${step.code}:\n${step.output.slice(-6000)}`).toBe(0);
@@ -131,6 +144,9 @@ describe('the README path', () => {
       const dir = mkdtempSync(join(tmpdir(), 'crible-readme-'));
       try {
         expect(copyWorkingTree(dir)).toBeGreaterThan(50);
+        git(dir, 'init', '-q');
+        git(dir, 'add', '-A');
+        git(dir, 'commit', '-q', '--no-verify', '-m', 'the working tree under test');
         const env = newcomerEnv();
         const steps: Step[] = [];
 
@@ -151,6 +167,8 @@ describe('the README path', () => {
         steps.push(test);
         expectSuccess(test);
         expect(test.output).toMatch(/readme\.test\.ts.*skipped/);
+        // Whatever the demo and the tests wrote into the clone is ignored: nothing to lint or commit by mistake.
+        expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
 
         console.log(`README path: ${steps.map((s) => `${s.command} ${s.seconds} s`).join(', ')}`);
       } finally {
