@@ -1,3 +1,4 @@
+import type { Coded } from '../report/catalogue.ts';
 import type { Limits } from './limits.ts';
 
 /** Where a container's bytes are: a file on disk (top level, possibly huge) or an in-memory entry. */
@@ -80,6 +81,97 @@ export function memberProblem(
 ): EntryProblem {
   return { kind: 'problem', path, status, reason, bytes, byteStart: null, byteEnd: null };
 }
+
+/**
+ * What a format module looks at to say whether an item is of its format: the first bytes, random
+ * access to the rest (bounded reads, for directories at the end or inside: zip, OLE2), and the
+ * name as a hint. Built by `probeBuffer` or `probeFile` (registry.ts).
+ */
+export interface Probe {
+  /** The first bytes: PROBE_HEAD_BYTES, or all of them when the item is smaller. */
+  readonly head: Buffer;
+  /** The item's total size in bytes. */
+  readonly size: number;
+  /** The item's name as displayable text (a file's relative path, an entry's name): a hint only. */
+  readonly name: string;
+  /**
+   * Up to `length` bytes from `offset`, fewer at the end of the item (none past it). Synchronous;
+   * may throw on an I/O error (scores are computed under a guard that turns a throw into 0).
+   */
+  read(offset: number, length: number): Buffer;
+  /**
+   * The container says this is a message (an mbox member, a file of a Maildir, a message/rfc822
+   * part): it is one whatever it looks like, and no container or document signature is sniffed.
+   */
+  readonly claimedMessage: boolean;
+}
+
+/** Bytes in a probe's head. */
+export const PROBE_HEAD_BYTES = 64 * 1024;
+
+/**
+ * Scores a module returns. The highest wins; on a tie, the module listed first in the registry.
+ * Between the anchors, modules use values that rank a specific format above the generic one it
+ * is built on (an OOXML document over the zip it is, an Outlook MSG over OLE2).
+ */
+export const Score = {
+  /** The container says it is a message (Probe.claimedMessage): above any signature. */
+  claimed: 1000,
+  /** Certain: a magic number and the structure behind it. */
+  certain: 100,
+  /** Strong evidence from the content (a header block, an mbox envelope line). */
+  strong: 50,
+  /** The name alone (`.eml`), or weak content evidence that a name beats. */
+  name: 10,
+  /** Text-like content with nothing more specific. */
+  weak: 5,
+  /** The fallback every item has (`unknown`). */
+  fallback: 1,
+  none: 0,
+} as const;
+
+export type FormatKind = 'container' | 'message' | 'document' | 'unread';
+
+/** One format: a name (the item's detected format when it wins) and a score for a probe. */
+export interface FormatModule {
+  /** Short and stable: stored as the item's detected format. */
+  readonly name: string;
+  readonly kind: FormatKind;
+  /** How sure the module is that the probe is of its format (Score). Never throws on any input. */
+  score(probe: Probe): number;
+  /**
+   * The highest score `score` ever returns, when the module knows it: identification skips the
+   * module once another has scored as much (the text-like formats after a message's header block).
+   */
+  readonly maxScore?: number;
+}
+
+/** A container the pipeline opens: its members go back through identification. */
+export interface ContainerModule extends FormatModule, ContainerFormat {
+  readonly kind: 'container';
+}
+
+/** A message the analysers read (RFC 5322). */
+export interface MessageModule extends FormatModule {
+  readonly kind: 'message';
+}
+
+/** A document: stored whole with its detected format, not opened. */
+export interface DocumentModule extends FormatModule {
+  readonly kind: 'document';
+}
+
+/**
+ * A format recognised but not read yet by this version: stored whole as an item of `itemType`,
+ * with `reason` (a `format.not-read-yet` code) saying what is missing from the case.
+ */
+export interface UnreadModule extends FormatModule {
+  readonly kind: 'unread';
+  readonly itemType: 'message' | 'container' | 'document';
+  readonly reason: Coded;
+}
+
+export type Format = ContainerModule | MessageModule | DocumentModule | UnreadModule;
 
 /**
  * One module per container format implements this. `entries` yields every member it can and a

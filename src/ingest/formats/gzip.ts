@@ -15,8 +15,8 @@ import { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import {
   type ContainerEvent,
-  type ContainerFormat,
   type ContainerInput,
+  type ContainerModule,
   memberProblem,
   type Spool,
   wholeEntry,
@@ -144,11 +144,16 @@ async function* spooled(
   }
 }
 
-export const gzipFormat: ContainerFormat = {
+function hasGzipMagic(head: Buffer): boolean {
+  return head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
+}
+
+/** Score: 100 for the gzip magic and the deflate method byte. */
+export const gzipFormat: ContainerModule = {
   name: 'gzip',
-  sniff(head: Buffer): boolean {
-    return head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
-  },
+  kind: 'container',
+  score: (probe) => (hasGzipMagic(probe.head) ? 100 : 0),
+  sniff: hasGzipMagic,
   entries(input: ContainerInput, limits: Limits, spool?: Spool): AsyncIterable<ContainerEvent> {
     return gzipEntries(input, limits, spool);
   },

@@ -30,7 +30,7 @@
 // `unescapeMbox` applies either to produce the readable message for the parser.
 
 import { open } from 'node:fs/promises';
-import type { ContainerEvent, ContainerFormat, ContainerInput } from '../format.ts';
+import type { ContainerEvent, ContainerInput, ContainerModule } from '../format.ts';
 import type { Limits } from '../limits.ts';
 
 export const MBOX_RD_UNESCAPE = 'mboxrd-unescape';
@@ -338,14 +338,64 @@ function firstLine(head: Buffer): Buffer {
   return head.subarray(i, nl < 0 ? head.length : nl);
 }
 
-export const mboxFormat: ContainerFormat = {
+/** Lines of preamble looked through for the first envelope line, within PREAMBLE_BYTES. */
+const PREAMBLE_LINES = 8;
+const PREAMBLE_BYTES = 4096;
+
+/**
+ * Whether one of the first lines after the first is a separator by the splitter's rule for later
+ * From lines (an envelope line after a blank line, or before a header field): an mbox with a line
+ * or two of something else (a note, a stray header) before its first message.
+ */
+function envelopeAfterPreamble(head: Buffer): boolean {
+  const end = Math.min(head.length, PREAMBLE_BYTES);
+  const lineEnd = (start: number) => {
+    const nl = head.indexOf(LF, start);
+    return nl < 0 || nl >= end ? end : nl;
+  };
+  const content = (start: number, stop: number) => (stop > start && head[stop - 1] === CR ? stop - 1 : stop);
+  let previousBlank = false;
+  let start = 0;
+  for (let i = 0; i <= PREAMBLE_LINES && start < end; i++) {
+    const stop = lineEnd(start);
+    const text = content(start, stop);
+    if (
+      i > 0 &&
+      stop < end &&
+      startsWithFrom(head, start, text) &&
+      isEnvelopeLine(head.subarray(start, text))
+    ) {
+      const next = stop + 1;
+      const nextLine = head.subarray(next, content(next, lineEnd(next))).toString('latin1');
+      if (previousBlank || HEADER_FIELD.test(nextLine)) return true;
+    }
+    previousBlank = text === start;
+    start = stop + 1;
+  }
+  return false;
+}
+
+/**
+ * Score: 80 when the first line (after a BOM and blank lines) is an envelope line; 60 for a first
+ * line starting `From ` in a file named .mbox, .mbx or .mbs (the name is only a hint); 40 for an
+ * envelope line after a short preamble (kept as the `preamble` member), below a message's header
+ * block (50) whose body happens to quote an envelope line.
+ */
+function mboxScore(head: Buffer, name: string): number {
+  const line = firstLine(head);
+  if (startsWithFrom(line, 0, line.length)) {
+    if (isEnvelopeLine(line)) return 80;
+    if (/\.(mbox|mbx|mbs)$/i.test(name)) return 60;
+  }
+  return envelopeAfterPreamble(head) ? 40 : 0;
+}
+
+export const mboxFormat: ContainerModule = {
   name: 'mbox',
-  sniff(head: Buffer, name: string): boolean {
-    const line = firstLine(head);
-    if (!startsWithFrom(line, 0, line.length)) return false;
-    // The name is only a hint: an mbox-named file starting with any `From ` line is taken.
-    return isEnvelopeLine(line) || /\.(mbox|mbx|mbs)$/i.test(name);
-  },
+  kind: 'container',
+  score: (probe) => mboxScore(probe.head, probe.name),
+  /** As before the registry: an envelope first line, or a `From ` one and the name (no preamble). */
+  sniff: (head: Buffer, name: string): boolean => mboxScore(head, name) >= 60,
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return mboxEntries(input, limits);
   },

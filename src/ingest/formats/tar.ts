@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import type { ContainerEvent, ContainerFormat, ContainerInput, EntryProblem } from '../format.ts';
+import type { ContainerEvent, ContainerInput, ContainerModule, EntryProblem } from '../format.ts';
 import type { Limits } from '../limits.ts';
 
 const SPECIAL: Record<string, string> = {
@@ -183,13 +183,21 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
   }
 }
 
-export const tarFormat: ContainerFormat = {
+/**
+ * Score: 100 for the ustar magic and a valid header checksum; 60 for the magic with a bad checksum
+ * (tar-stream will say what is wrong), or for old v7 tar, which has no magic: only on the name's
+ * word (`.tar`), and with a valid header checksum.
+ */
+function tarScore(head: Buffer, name: string): number {
+  if (hasUstarMagic(head)) return tarChecksumValid(head.subarray(0, 512)) ? 100 : 60;
+  return /\.tar$/i.test(name) && tarChecksumValid(head.subarray(0, 512)) ? 60 : 0;
+}
+
+export const tarFormat: ContainerModule = {
   name: 'tar',
-  sniff(head: Buffer, name: string): boolean {
-    if (hasUstarMagic(head)) return true;
-    // Old v7 tar has no magic: only on the name's word, and with a valid header checksum.
-    return /\.tar$/i.test(name) && tarChecksumValid(head.subarray(0, 512));
-  },
+  kind: 'container',
+  score: (probe) => tarScore(probe.head, probe.name),
+  sniff: (head: Buffer, name: string): boolean => tarScore(head, name) > 0,
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return tarEntries(input, limits);
   },

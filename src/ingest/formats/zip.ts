@@ -19,13 +19,14 @@ import { Buffer } from 'node:buffer';
 import yauzl from 'yauzl';
 import {
   type ContainerEvent,
-  type ContainerFormat,
   type ContainerInput,
+  type ContainerModule,
   memberProblem,
   wholeEntry,
 } from '../format.ts';
 import type { Limits } from '../limits.ts';
 import { boundsFor, RATIO_FLOOR_BYTES, readBounded } from './bounded.ts';
+import { hasZipMagic } from './zip-directory.ts';
 import { localEntries } from './zip-local.ts';
 
 const METHODS: Record<number, string> = {
@@ -206,15 +207,15 @@ async function readEntry(
   return wholeEntry(path, bytes);
 }
 
-const ZIP_LOCAL = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-const ZIP_EMPTY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-
-export const zipFormat: ContainerFormat = {
+/**
+ * Score: 90 for a zip signature (a local header, or the end record of an empty zip). Below 100 so
+ * that the formats built on zip (OOXML, OpenDocument, EPUB, OLM) win when their layout is there.
+ */
+export const zipFormat: ContainerModule = {
   name: 'zip',
-  sniff(head: Buffer): boolean {
-    const sig = head.subarray(0, 4);
-    return sig.equals(ZIP_LOCAL) || sig.equals(ZIP_EMPTY);
-  },
+  kind: 'container',
+  score: (probe) => (hasZipMagic(probe.head) ? 90 : 0),
+  sniff: (head: Buffer): boolean => hasZipMagic(head),
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return zipEntries(input, limits);
   },
