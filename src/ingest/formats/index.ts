@@ -1,5 +1,9 @@
 // The container formats, in sniffing order: by content first (zip and gzip signatures, the
 // ustar magic, an mbox envelope line); names are only a hint (old v7 tar, mbox-named files).
+// sniffContainer is the pipeline's classifier until it calls registry.ts's identify, which scores
+// every format (containers, messages, documents, formats not read yet) and supersedes it: there a
+// docx, an OpenDocument file, an EPUB or an OLM is not a zip container, and an mbox may have a
+// short preamble.
 
 import type { ContainerFormat } from '../format.ts';
 import { gzipFormat } from './gzip.ts';
