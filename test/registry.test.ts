@@ -489,6 +489,8 @@ describe('names are a hint only', () => {
   it('claims a .eml that is not mail as a message, unless the content says otherwise', () => {
     expect(of(garbage, 'garbage.eml')).toMatchObject({ module: { name: 'eml' }, score: 10 });
     expect(detected('just some text\n', 'notes.eml')).toBe('eml');
+    expect(detected('<p>Hello</p><body>', 'fragment.eml')).toBe('eml');
+    expect(detected('<!DOCTYPE html><html>', 'page.eml')).toBe('html');
     expect(detected(garbage, 'garbage.bin')).toBe('unknown');
     expect(detected('%PDF-1.4\n', 'invoice.eml')).toBe('pdf');
     expect(detected(compoundFile(MSG_ROOT), 'saved.eml')).toBe('msg');

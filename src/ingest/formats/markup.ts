@@ -1,6 +1,6 @@
 // Marked-up text: RTF by its magic (100); HTML that opens with a doctype or an <html> tag, after
 // any XML declaration and comments (50), or with an <html>, <head> or <body> tag in its first KB
-// (20); XML that opens with an XML declaration (40, below HTML for XHTML). HTML and XML are
+// (8: below a message's name, so a `.eml` holding a fragment of HTML is still a message); XML that opens with an XML declaration (40, below HTML for XHTML). HTML and XML are
 // looked for in the text sample (text.ts), so a UTF-16 file is read too.
 
 import { documentFormat, hasMagic } from './signature.ts';
@@ -20,7 +20,7 @@ export const htmlFormat = documentFormat(
     if (text === null) return 0;
     const prologue = PROLOGUE.exec(text)?.[0].length ?? 0;
     if (HTML_START.test(text.slice(prologue, prologue + 64))) return 50;
-    return HTML_TAG.test(text.slice(0, 1024)) ? 20 : 0;
+    return HTML_TAG.test(text.slice(0, 1024)) ? 8 : 0;
   },
   50,
 );
