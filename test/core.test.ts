@@ -97,6 +97,16 @@ describe('placement facts belong to the place', () => {
     expect(
       shown.occurrences.every((o: { declaredType: string }) => o.declaredType === 'application/pdf'),
     ).toBe(true);
+    // Each copy says where its bytes lie in its carrier: the range holds the base64 body.
+    for (const o of shown.occurrences) {
+      expect(o.flags).toContain('encoded-range:base64');
+      const carrierBytes = Buffer.from(
+        (await crible(['raw', String(o.parentId), '--case', caseDir])).stdout,
+        'latin1',
+      );
+      const decoded = Buffer.from(carrierBytes.subarray(o.byteStart, o.byteEnd).toString('latin1'), 'base64');
+      expect(sha256Hex(decoded)).toBe(shown.item.sha256);
+    }
     const text = (await crible(['show', String(attachments[0].id), '--case', caseDir])).stdout;
     expect(text).toContain('budget-v1.pdf: ');
     expect(text).toContain('comptes-offshore.pdf: ');

@@ -900,7 +900,10 @@ describe('limits and pathological input', () => {
     expect(() => mine(nested(33))).toThrow(/nesting depth of 32/);
     expect(() => mine(nested(5000))).toThrow(/nesting depth of 32/);
     const parsed = await parseMessage(Buffer.from(nested(100)), defaultLimits, true);
-    expect(parsed).toMatchObject({ status: 'failed', reason: expect.stringMatching(/nesting depth/) });
+    expect(parsed).toMatchObject({
+      status: 'failed',
+      reason: { code: 'message.mime-unreadable', params: { error: expect.stringMatching(/nesting depth/) } },
+    });
   });
 
   it('counts header bytes across all parts', () => {

@@ -29,6 +29,9 @@ export async function createAnalyse(setup: AnalysisSetup): Promise<Analyse> {
     const readable = request.transformations.reduce((bytes, t) => unescapeMbox(bytes, t), request.raw);
     const parsed = await parseMessage(readable, setup.limits, request.claimed);
     const partSha256 = parsed.parts.map((part) => sha256Hex(part.bytes));
+    // Part ranges were found in the unescaped copy: they are not ranges of the stored bytes.
+    if (request.transformations.length > 0)
+      for (const part of parsed.parts) part.byteStart = part.byteEnd = null;
     if (!parsed.message) return { sha256, parsed, partSha256, analyses: [] };
     const analyses = [];
     for (const { analyser, analyse } of running) {

@@ -289,7 +289,7 @@ class IngestRun {
     path: string,
     pathRaw: Buffer | null,
     facts: Partial<
-      Pick<Placement, 'byteStart' | 'byteEnd' | 'filename' | 'declaredType' | 'transformations'>
+      Pick<Placement, 'byteStart' | 'byteEnd' | 'filename' | 'declaredType' | 'transformations' | 'flags'>
     >,
   ): Placement {
     return {
@@ -302,7 +302,7 @@ class IngestRun {
       filename: facts.filename ?? null,
       declaredType: facts.declaredType ?? null,
       transformations: facts.transformations ?? [],
-      flags: pathRaw ? ['name-not-utf8'] : [],
+      flags: [...(pathRaw ? ['name-not-utf8'] : []), ...(facts.flags ?? [])],
     };
   }
 
@@ -404,7 +404,7 @@ class IngestRun {
           'message',
           parsed.message ? 'eml' : 'unknown',
           parsed.status,
-          parsed.reason === null ? null : asCoded(parsed.reason),
+          parsed.reason,
         ),
         at,
       );
@@ -422,8 +422,11 @@ class IngestRun {
           part.bytes,
           analysis.partSha256[index] ?? null,
           this.place(at.sourceId, id, part.path, null, {
+            byteStart: part.byteStart,
+            byteEnd: part.byteEnd,
             filename: part.filename,
             declaredType: part.declaredType,
+            flags: part.transferEncoding ? [`encoded-range:${part.transferEncoding}`] : [],
           }),
           {
             depth: context.depth + 1,
@@ -529,7 +532,7 @@ class IngestRun {
     try {
       return await (started ?? this.startAnalysis(raw, transformations, claimed));
     } catch (err) {
-      const reason = `could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      const reason = coded('message.unreadable', { error: err instanceof Error ? err.message : String(err) });
       const parsed = { status: 'failed' as const, reason, message: null, parts: [] as [] };
       return { sha256: sha256Hex(raw), parsed, partSha256: [], analyses: [] };
     }

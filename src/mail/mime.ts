@@ -51,6 +51,9 @@ export interface MimeAttachment {
   transferEncoding: string;
   /** Decoded bytes. */
   content: Buffer;
+  /** Where the part's body lies, still transfer-encoded, in the parsed buffer: [start, end). */
+  encodedStart: number;
+  encodedEnd: number;
 }
 
 export interface MimeMessage {
@@ -1060,6 +1063,8 @@ class Collector {
       description: node.description ? decodeWords(node.description) : null,
       transferEncoding: node.encoding,
       content,
+      encodedStart: node.bodyStart,
+      encodedEnd: node.encoding.includes('base64') ? node.limit : this.contentEnd(node),
     };
   }
 

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import type { Address } from 'postal-mime';
 import type { Limits } from '../ingest/limits.ts';
+import { coded } from '../report/catalogue.ts';
 import { parseMailDate } from './date.ts';
 import { leadOf, looksLikeMessage, splitHeader } from './header-block.ts';
 import { type MimeMessage, parseMime } from './mime.ts';
@@ -23,11 +24,17 @@ const windows1252 = new TextDecoder('windows-1252');
  * The bytes given are never modified: a UTF-8 BOM or blank lines before the header block are skipped
  * on a view of them (and flagged), transcoding for the parser happens on a copy.
  */
+/** The transfer encodings whose decoding turns a part's range into its bytes. */
+const TRANSFER_DECODINGS: Record<string, string> = {
+  base64: 'base64',
+  'quoted-printable': 'quoted-printable',
+};
+
 export async function parseMessage(stored: Buffer, limits: Limits, claimed: boolean): Promise<ParsedMessage> {
   if (stored.length > limits.maxMessageBytes) {
     return {
       status: 'limited',
-      reason: `message of ${formatBytes(stored.length)} exceeds the ${formatBytes(limits.maxMessageBytes)} parsing limit; stored unread`,
+      reason: coded('message.too-large', { size: stored.length, limit: limits.maxMessageBytes }),
       message: null,
       parts: [],
     };
@@ -35,7 +42,7 @@ export async function parseMessage(stored: Buffer, limits: Limits, claimed: bool
   if (!looksLikeMessage(stored)) {
     return {
       status: 'failed',
-      reason: claimed ? 'not an email: no header block at the start' : 'not an email',
+      reason: coded(claimed ? 'message.no-header-block' : 'message.not-an-email'),
       message: null,
       parts: [],
     };
@@ -51,7 +58,7 @@ export async function parseMessage(stored: Buffer, limits: Limits, claimed: bool
   if (headerEnd > limits.maxHeaderBytes) {
     return {
       status: 'limited',
-      reason: `header block larger than ${formatBytes(limits.maxHeaderBytes)}; stored unread`,
+      reason: coded('message.header-too-large', { limit: limits.maxHeaderBytes }),
       message: null,
       parts: [],
     };
@@ -94,7 +101,7 @@ export async function parseMessage(stored: Buffer, limits: Limits, claimed: bool
   } catch (err) {
     return {
       status: 'failed',
-      reason: `MIME structure unreadable: ${err instanceof Error ? err.message : String(err)}`,
+      reason: coded('message.mime-unreadable', { error: err instanceof Error ? err.message : String(err) }),
       message: null,
       parts: [],
     };
@@ -109,18 +116,24 @@ export async function parseMessage(stored: Buffer, limits: Limits, claimed: bool
   else for (const note of date.notes) flags.push(`date:${note}`);
   if (dates.length > 1) flags.push('date:several');
 
+  // Offsets in `input` are offsets in the stored bytes once the skipped lead and any growth of a
+  // transcoded header block are taken back.
+  const shift = lead.start + (headerEnd - inputHeaderEnd);
   const parts: MessagePart[] = email.attachments.map((attachment, index) => ({
     path: `part/${index + 1}${attachment.filename ? `/${attachment.filename}` : ''}`,
     bytes: attachment.content,
     filename: attachment.filename,
     declaredType: attachment.mimeType,
     isMessage: /^message\/(rfc822|global)$/i.test(attachment.mimeType),
+    byteStart: attachment.encodedStart + shift,
+    byteEnd: attachment.encodedEnd + shift,
+    transferEncoding: TRANSFER_DECODINGS[attachment.transferEncoding] ?? null,
   }));
 
   return {
     status: tooManyParts ? 'limited' : 'ok',
     reason: tooManyParts
-      ? `${partCount} MIME parts exceed the limit of ${limits.maxMimeParts}; headers read, parts not extracted`
+      ? coded('message.too-many-parts', { parts: partCount, limit: limits.maxMimeParts })
       : null,
     message: {
       messageId: email.messageId?.trim() || null,

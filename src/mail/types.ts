@@ -1,3 +1,4 @@
+import type { Coded } from '../report/catalogue.ts';
 // What reading a message gives: its fields, its parts, or why it could not be read. These are the
 // parser's own types: the store keeps its own records (a message record is structurally ParsedFields
 // plus the item id), and src/mail imports nothing from the store.
@@ -46,13 +47,21 @@ export interface MessagePart {
   declaredType: string;
   /** message/rfc822 parts are messages in their own right. */
   isMessage: boolean;
+  /**
+   * Where the part's body lies in the message's stored bytes, still transfer-encoded, [start, end);
+   * null when it cannot be given exactly (the message was read from a transformed copy).
+   */
+  byteStart: number | null;
+  byteEnd: number | null;
+  /** How the bytes in that range become the part's bytes (`base64`, `quoted-printable`), null when as they are. */
+  transferEncoding: string | null;
 }
 
 export type ParsedMessage =
   | {
       status: 'ok' | 'limited';
-      reason: string | null;
+      reason: Coded | null;
       message: ParsedFields;
       parts: MessagePart[];
     }
-  | { status: 'failed' | 'limited'; reason: string; message: null; parts: [] };
+  | { status: 'failed' | 'limited'; reason: Coded; message: null; parts: [] };

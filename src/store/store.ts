@@ -36,7 +36,10 @@ export interface Placement {
   declaredType: string | null;
   /** Reversible changes needed to read the stored bytes from this place, e.g. mbox `>From ` un-escaping. */
   transformations: string[];
-  /** Things to know about this place (`name-not-utf8`…). */
+  /**
+   * Things to know about this place: `name-not-utf8`; `encoded-range:base64` (a MIME part: the byte
+   * range holds its body still transfer-encoded, and decoding it gives the stored bytes)…
+   */
   flags: string[];
 }
 

@@ -15,5 +15,14 @@ export const enIngest: Messages = {
     `${p.what === 'message' ? 'message' : 'file'} of ${size(p, 'size')} exceeds the ${size(p, 'limit')} reading limit; stored unread`,
   'item.too-deep': (p) => `nested more than ${p.limit} levels deep; stored unread`,
   'container.too-deep': (p) => `archive nested more than ${p.limit} levels deep; stored unread`,
+  'message.too-large': (p) =>
+    `message of ${size(p, 'size')} exceeds the ${size(p, 'limit')} parsing limit; stored unread`,
+  'message.no-header-block': () => 'not an email: no header block at the start',
+  'message.not-an-email': () => 'not an email',
+  'message.header-too-large': (p) => `header block larger than ${size(p, 'limit')}; stored unread`,
+  'message.mime-unreadable': (p) => `MIME structure unreadable: ${p.error}`,
+  'message.too-many-parts': (p) =>
+    `${p.parts} MIME parts exceed the limit of ${p.limit}; headers read, parts not extracted`,
+  'message.unreadable': (p) => `could not be read: ${p.error}`,
   'container.unreadable-after': (p) => `${p.format} unreadable after ${p.entries} entries: ${p.error}`,
 };
