@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { withText } from '../report/catalogue.ts';
 import { safeText } from '../report/safe-text.ts';
 
-/** Results go to stdout; progress and diagnostics to stderr. */
+/** Results go to stdout; progress and diagnostics to stderr. Every code is printed with its words. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(withText(value), null, 2)}\n`);
 }
 
 /** Lines for a person: whatever came from the dump is shown, never interpreted by the terminal. */

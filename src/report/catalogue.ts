@@ -44,3 +44,21 @@ export function render(message: Coded | string, lang: Lang = 'en'): string {
 export function isKnownCode(code: string): boolean {
   return Object.values(catalogues).every((messages) => code in messages);
 }
+
+/**
+ * A copy of a value with every code given its words beside it (`{code, params, text}`), for JSON
+ * meant for programs and people alike; what is stored keeps codes only.
+ */
+export function withText(value: unknown, lang: Lang = 'en'): unknown {
+  if (Array.isArray(value)) return value.map((v) => withText(v, lang));
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  if (isCoded(value)) return { ...value, text: render(value, lang) };
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withText(v, lang)]));
+}
+
+function isCoded(value: object): value is Coded {
+  return (
+    typeof (value as { code?: unknown }).code === 'string' &&
+    Object.keys(value).every((key) => key === 'code' || key === 'params')
+  );
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { render } from '../../report/catalogue.ts';
 import { caseKeys } from '../../verify/case-verification.ts';
 import { keysUsed, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
@@ -19,8 +20,9 @@ export function registerProof(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const item = await kase.store.getItem(id);
         if (item?.type !== 'message') throw new UsageError(`item ${id} is not a message of this case`);
-        if (!item.sha256) throw new UsageError(`item ${id} has no stored bytes: ${item.reason}`);
-        const raw = kase.blobs.read(item.sha256);
+        if (!item.sha256)
+          throw new UsageError(`item ${id} has no stored bytes: ${item.reason ? render(item.reason) : ''}`);
+        const raw = kase.store.blobs.read(item.sha256);
         // Verified afresh from the stored bytes and the case's archive, so the proof shows the checks it describes.
         const verification = await verifyMessage(raw, await caseKeys(kase.store));
         const written = await writeProof(opts.out, raw, verification, keysUsed(verification));

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { analyseCase } from '../../core/analyse-case.ts';
+import { verificationStats } from '../../core/case-stats.ts';
 import { ArchiveKeyResolver } from '../../keys/archive-resolver.ts';
 import { type DisclosedKey, parseDisclosedFile } from '../../keys/disclosed.ts';
 import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
 import { parseKeyFile } from '../../keys/formats/index.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
-import { type Coded, render } from '../../report/catalogue.ts';
-import { caseKeys, reverifyCase, saveFetched } from '../../verify/case-verification.ts';
+import { render } from '../../report/catalogue.ts';
+import { caseKeys, saveFetched } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import { keysUsed, type VerifyOptions, verifyMessage } from '../../verify/message.ts';
 import { writeProof } from '../../verify/proof.ts';
@@ -74,7 +76,7 @@ export function registerVerify(program: Command): void {
               // Keys fetched live are kept in the case, as a re-verification keeps them.
               const known = await caseKeys(kase.store, { dns: opts.dns ?? false });
               const result = await check(known);
-              await saveFetched(kase.store, known.keys.takeFetched());
+              await saveFetched(kase.store, known.keys);
               return result;
             })
           : await check({
@@ -82,7 +84,7 @@ export function registerVerify(program: Command): void {
               disclosedKeys: loadDisclosed(opts.disclosed ?? []),
             });
         if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
-        if (opts.json) printJson(withText(verification));
+        if (opts.json) printJson(verification);
         else printLines(describeVerification(verification));
       },
     );
@@ -90,10 +92,12 @@ export function registerVerify(program: Command): void {
 
 async function reverify(caseDir: string, all: boolean, dns: boolean, json: boolean): Promise<void> {
   await withCase(caseDir, async (kase) => {
-    const result = await reverifyCase(kase, { all, dns });
-    if (json) return printJson({ ...result, ...(await kase.store.verificationStats()) });
-    const lines = [`Re-verified ${result.checked} message(s); ${result.changed.length} verdict(s) changed.`];
-    for (const c of result.changed) lines.push(`  item ${c.itemId}: ${c.from} → ${c.to}`);
+    const [result] = await analyseCase(kase.store, { only: ['dkim'], all, dns });
+    if (json) return printJson({ ...result!, ...(await verificationStats(kase.store)) });
+    const lines = [
+      `Re-verified ${result!.checked} message(s); ${result!.changed.length} verdict(s) changed.`,
+    ];
+    for (const c of result!.changed) lines.push(`  item ${c.itemId}: ${c.from} → ${c.to}`);
     printLines(lines);
   });
 }
@@ -113,7 +117,7 @@ function loadDisclosed(files: string[]): DisclosedKey[] {
   const keys: DisclosedKey[] = [];
   for (const file of files) {
     const parsed = parseDisclosedFile(file, readOptionFile('disclosed-key list', file));
-    for (const p of parsed.problems) printError(`${file}: ${p}`);
+    for (const p of parsed.problems) printError(render(p));
     keys.push(...parsed.keys);
   }
   return keys;
@@ -131,7 +135,7 @@ export function loadKeys(files: string[], dns: boolean): KeyResolver {
     } catch (err) {
       throw new UsageError(`cannot parse key file ${file}: ${(err as Error).message}`);
     }
-    for (const p of parsed.problems) printError(`${file}: ${p}`);
+    for (const p of parsed.problems) printError(render(p));
     records.push(...parsed.records);
     failures.push(...parsed.failures);
   }
@@ -142,19 +146,6 @@ export function loadKeys(files: string[], dns: boolean): KeyResolver {
  * The report as --json prints it: each code with its words beside it (`{code, params, text}`), so
  * that a program needs no catalogue. What the case stores has the codes only.
  */
-export function withText(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withText);
-  if (value === null || typeof value !== 'object') return value;
-  if (isCoded(value)) return { ...value, text: render(value) };
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withText(v)]));
-}
-
-function isCoded(value: object): value is Coded {
-  return (
-    typeof (value as { code?: unknown }).code === 'string' &&
-    Object.keys(value).every((key) => key === 'code' || key === 'params')
-  );
-}
 
 export function describeVerification(v: MessageVerification): string[] {
   const lines = [`Verdict: ${v.verdict}`];
