@@ -12,6 +12,7 @@ import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { coded } from '../src/report/catalogue.ts';
 import { sha256Hex } from '../src/store/blobs.ts';
 import { migrations } from '../src/store/sqlite/migrations.ts';
+import { zip } from './helpers/archives.ts';
 import { crible, message, tempDir } from './helpers/mail.ts';
 
 const bytesPath = (...parts: (string | Buffer)[]) =>
@@ -45,6 +46,119 @@ describe('names are bytes', () => {
     const again = JSON.parse((await crible(['ingest', dump, '--case', caseDir, '--json'])).stdout);
     expect(again.added).toBe(0);
     expect(again.perSource[0].filesAlreadyDone).toBe(2);
+  });
+});
+
+describe('formats by score', () => {
+  it('reads a dump of Office and OpenDocument files as documents, never as containers of XML parts', async () => {
+    const root = tempDir();
+    const dump = join(root, 'dump');
+    mkdirSync(dump);
+    const types =
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+    const ooxml = (folder: string, main: string) =>
+      zip([
+        ['[Content_Types].xml', Buffer.from(types)],
+        ['_rels/.rels', Buffer.from('<Relationships/>')],
+        ['docProps/core.xml', Buffer.from('<cp:coreProperties/>')],
+        [`${folder}/${main}`, Buffer.from('<main/>')],
+        [`${folder}/styles.xml`, Buffer.from('<styles/>')],
+      ]);
+    writeFileSync(join(dump, 'rapport.docx'), await ooxml('word', 'document.xml'));
+    writeFileSync(join(dump, 'comptes.xlsx'), await ooxml('xl', 'workbook.xml'));
+    writeFileSync(join(dump, 'meeting.pptx'), await ooxml('ppt', 'presentation.xml'));
+    // ODF: the mimetype member first and stored, as the standard requires.
+    writeFileSync(
+      join(dump, 'note.odt'),
+      await zip(
+        [
+          ['mimetype', Buffer.from('application/vnd.oasis.opendocument.text')],
+          ['content.xml', Buffer.from('<office:document-content/>')],
+          ['meta.xml', Buffer.from('<office:document-meta/>')],
+        ],
+        false,
+      ),
+    );
+    const caseDir = join(root, 'case');
+    const run = await crible(['ingest', dump, '--case', caseDir, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ items: 4, containers: 0, documents: 4 });
+    const rows = JSON.parse((await crible(['list', '--case', caseDir, '--json'])).stdout);
+    expect(Object.fromEntries(rows.map((r: { path: string; format: string }) => [r.path, r.format]))).toEqual(
+      {
+        'comptes.xlsx': 'xlsx',
+        'meeting.pptx': 'pptx',
+        'note.odt': 'odt',
+        'rapport.docx': 'docx',
+      },
+    );
+  });
+
+  it('recognises mail stores and archives it cannot read yet: limited, with the reason, and counted', async () => {
+    const root = tempDir();
+    const dump = join(root, 'dump');
+    mkdirSync(dump);
+    writeFileSync(
+      join(dump, 'boite.pst'),
+      Buffer.concat([Buffer.from('!BDN\x01\x02\x03\x04SM\x17\x00', 'latin1'), Buffer.alloc(600)]),
+    );
+    writeFileSync(
+      join(dump, 'mails.mbox.bz2'),
+      Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(100, 7)]),
+    );
+    writeFileSync(
+      join(dump, 'dump.7z'),
+      Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.alloc(100)]),
+    );
+    writeFileSync(join(dump, 'ok.eml'), message({ id: 'beside-the-stores' }));
+    const caseDir = join(root, 'case');
+    const run = await crible(['ingest', dump, '--case', caseDir]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('Outlook PST mail store: not read yet by this version of Crible');
+    expect(run.stdout).toContain('bzip2-compressed file: not read yet');
+    const rows = JSON.parse((await crible(['list', '--case', caseDir, '--json'])).stdout);
+    const byPath = Object.fromEntries(rows.map((r: { path: string }) => [r.path, r]));
+    expect(byPath['boite.pst']).toMatchObject({ type: 'container', format: 'pst', status: 'limited' });
+    expect(byPath['mails.mbox.bz2']).toMatchObject({ type: 'container', format: 'bzip2', status: 'limited' });
+    expect(byPath['dump.7z']).toMatchObject({ type: 'container', format: '7z', status: 'limited' });
+    expect(byPath['ok.eml']).toMatchObject({ type: 'message', status: 'ok' });
+    const stats = JSON.parse((await crible(['stats', '--case', caseDir, '--json'])).stdout);
+    expect(stats.byStatus.limited).toBe(3);
+  });
+
+  it('reads mail behind a UTF-8 BOM or blank lines, and an mbox with a line of preamble', async () => {
+    const root = tempDir();
+    const dump = join(root, 'dump');
+    mkdirSync(dump);
+    writeFileSync(
+      join(dump, 'bom.txt'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), message({ id: 'bom' })]),
+    );
+    writeFileSync(
+      join(dump, 'blank.txt'),
+      Buffer.concat([Buffer.from('\r\n\r\n'), message({ id: 'blank' })]),
+    );
+    const envelope = 'From alice@campagne.example Tue May  2 10:15:00 2017\n';
+    writeFileSync(
+      join(dump, 'export.txt'),
+      `Exported by MailTool 2.1\n${envelope}${message({ id: 'm1', eol: '\n' })}\n${envelope}${message({ id: 'm2', eol: '\n' })}`,
+    );
+    const caseDir = join(root, 'case');
+    await crible(['ingest', dump, '--case', caseDir]);
+    const rows = JSON.parse(
+      (await crible(['list', '--case', caseDir, '--type', 'message', '--json'])).stdout,
+    );
+    const ids = [];
+    for (const row of rows) {
+      const shown = JSON.parse((await crible(['show', String(row.id), '--case', caseDir, '--json'])).stdout);
+      ids.push(shown.message?.messageId);
+    }
+    expect(ids.sort()).toEqual([
+      '<blank@campagne.example>',
+      '<bom@campagne.example>',
+      '<m1@campagne.example>',
+      '<m2@campagne.example>',
+    ]);
   });
 });
 

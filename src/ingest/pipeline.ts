@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
-import { looksLikeMessage } from '../mail/header-block.ts';
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { type Coded, coded } from '../report/catalogue.ts';
 import { sha256File, sha256Hex } from '../store/blobs.ts';
 import type { ItemType, NewItem, Placement, SourceCounts, Store, StoreWriter } from '../store/store.ts';
 import type { MessageAnalyser, MessageAnalysis } from './analysis.ts';
 import {
   type ContainerEvent,
-  type ContainerFormat,
   type ContainerInput,
+  type ContainerModule,
+  type Format,
   heldBytes,
   type SpooledEntry,
+  type UnreadModule,
 } from './format.ts';
-import { sniffContainer } from './formats/index.ts';
+import { MESSAGE_NAMES } from './formats/eml.ts';
+import { nameHas } from './formats/signature.ts';
 import { defaultLimits, type Limits } from './limits.ts';
+import { identify, identifyFile, probeBuffer } from './registry.ts';
 import { type SourceFile, sourceBytes, unreadable, walkSource } from './walk.ts';
 
 export interface IngestProgress {
@@ -71,12 +74,9 @@ interface Context {
   depth: number;
   /** The container says it is a message (mbox member, Maildir file, message/rfc822 part). */
   isMessage: boolean;
-  /** The name says it is a message (.eml). */
-  claimedMessage: boolean;
   parentType: ItemType | null;
 }
 
-const MESSAGE_EXTENSIONS = new Set(['.eml', '.mbx', '.email']);
 /**
  * A unit of work commits after this many files, bytes or milliseconds: few enough commits to be
  * fast, small enough that a kill or Ctrl-C loses only seconds of work.
@@ -117,6 +117,8 @@ class IngestRun {
   private readonly ahead = new WeakMap<Buffer, Promise<MessageAnalysis>>();
   /** Small files read ahead of their turn. */
   private readonly prepared = new Map<string, Buffer>();
+  /** The format found for bytes in memory, so read-ahead and recording identify them once. */
+  private readonly formats = new WeakMap<Buffer, Format>();
 
   constructor(store: Store, limits: Limits, options: IngestOptions) {
     this.store = store;
@@ -233,16 +235,11 @@ class IngestRun {
     const at = this.place(sourceId, null, file.relative, file.relativeRaw, {
       filename: basename(file.relative),
     });
-    const context: Context = {
-      depth: 0,
-      isMessage: file.inMaildir,
-      claimedMessage: MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase()),
-      parentType: null,
-    };
+    const context: Context = { depth: 0, isMessage: file.inMaildir, parentType: null };
     // Links and special files, or a file gone or unreadable since it was listed: nothing to read,
     // but the place is recorded with the reason and the run goes on.
     const unreadableFile = (problem: Coded) => {
-      this.putProblem(at, 'failed', problem, null, context.isMessage || context.claimedMessage);
+      this.putProblem(at, 'failed', problem, null, context.isMessage || namedAsMessage(file.relative));
       this.finishFile(sourceId, file, `unreadable:${problem.code}:${JSON.stringify(problem.params ?? {})}`);
       return { sha256: null, alreadyDone: false };
     };
@@ -256,18 +253,18 @@ class IngestRun {
         return { failed: unreadable(err) };
       }
     };
-    const head = file.size <= SMALL_FILE_BYTES ? null : read(() => readHead(file.absolute, 4096));
-    if (head && 'failed' in head) return unreadableFile(head.failed);
-    const container = head && !context.isMessage ? sniffContainer(head, file.relative) : null;
-    const tooLarge = file.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
-    if (head && (container || tooLarge)) {
-      // Large or container files are streamed, never held whole in memory.
-      const sha256 = await sha256File(file.absolute);
-      if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
-        return { sha256, alreadyDone: true };
-      await this.recordOnDisk(file.absolute, file.size, sha256, head, container, at, context);
-      this.finishFile(sourceId, file, sha256);
-      return { sha256, alreadyDone: false };
+    if (file.size > SMALL_FILE_BYTES) {
+      const identified = read(() => identifyFile(file.absolute, file.size, file.relative, context.isMessage));
+      if ('failed' in identified) return unreadableFile(identified.failed);
+      if (this.staysOnDisk(identified.module, file.size)) {
+        // Large or container files are streamed, never held whole in memory.
+        const sha256 = await sha256File(file.absolute);
+        if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
+          return { sha256, alreadyDone: true };
+        await this.recordOnDisk(file.absolute, file.size, sha256, identified.module, at, context);
+        this.finishFile(sourceId, file, sha256);
+        return { sha256, alreadyDone: false };
+      }
     }
 
     const bytes = read(() => this.takePrepared(file));
@@ -311,32 +308,44 @@ class IngestRun {
     return this.writer;
   }
 
+  /** Containers, formats not read yet and files over the reading limit are recorded from disk. */
+  private staysOnDisk(format: Format, size: number): boolean {
+    return (
+      format.kind === 'container' ||
+      format.kind === 'unread' ||
+      size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes)
+    );
+  }
+
   /**
    * A file too large to hold in memory, or a container to stream: the container is read from
-   * disk; anything else is stored and marked limited.
+   * disk; a format not read yet is stored as such; anything else is stored and marked limited.
    */
   private async recordOnDisk(
     path: string | Buffer,
     size: number,
     sha256: string,
-    head: Buffer,
-    container: ContainerFormat | null,
+    format: Format,
     at: Placement,
     context: Context,
   ): Promise<void> {
-    if (container) {
+    if (format.kind === 'container') {
       const input: ContainerInput = { kind: 'file', path, size, name: at.path };
-      await this.ingestContainer(container, input, sha256, size, at, context);
+      await this.ingestContainer(format, input, sha256, size, at, context);
       return;
     }
-    const isMessage = context.isMessage || context.claimedMessage || looksLikeMessage(head);
+    if (format.kind === 'unread') {
+      if (this.putUnread(format, sha256, size, at, context)) await this.store.blobs.putFile(sha256, path);
+      return;
+    }
+    const isMessage = context.isMessage || format.kind === 'message';
     const limit = Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
     const reason = coded('item.too-large', { what: isMessage ? 'message' : 'file', size, limit });
     const item = this.newItem(
       sha256,
       size,
       isMessage ? 'message' : this.typeFor(context),
-      isMessage ? 'eml' : 'unknown',
+      format.name,
       'limited',
       reason,
     );
@@ -348,14 +357,12 @@ class IngestRun {
   /** A member a format spooled to a temporary file: read from there like a file of the dump, then removed. */
   private async ingestSpooled(event: SpooledEntry, at: Placement, context: Context): Promise<void> {
     try {
-      const head = readHead(event.file, 4096);
-      const container = context.isMessage ? null : sniffContainer(head, event.path);
-      const tooLarge = event.size > Math.min(this.limits.maxMessageBytes, this.limits.maxEntryBytes);
-      if (container || tooLarge) {
+      const { module: format } = identifyFile(event.file, event.size, event.path, context.isMessage);
+      if (this.staysOnDisk(format, event.size)) {
         const sha256 = await sha256File(event.file);
         // Moved into the blob store (not copied: it can be gigabytes) and read from there.
         const stored = this.store.blobs.adopt(sha256, event.file);
-        await this.recordOnDisk(stored, event.size, sha256, head, container, at, context);
+        await this.recordOnDisk(stored, event.size, sha256, format, at, context);
       } else {
         await this.ingestBytes(readFileSync(event.file), null, at, context);
       }
@@ -375,14 +382,20 @@ class IngestRun {
     context: Context,
   ): Promise<void> {
     const name = at.filename ?? at.path;
-    const container = context.isMessage ? null : sniffContainer(bytes.subarray(0, 4096), name);
-    if (container) {
+    const format = this.formatOf(bytes, name, context.isMessage);
+    if (format.kind === 'container') {
       const input: ContainerInput = { kind: 'buffer', data: bytes, name };
-      await this.ingestContainer(container, input, known ?? sha256Hex(bytes), bytes.length, at, context);
+      await this.ingestContainer(format, input, known ?? sha256Hex(bytes), bytes.length, at, context);
       return;
     }
-    const claimed = context.isMessage || context.claimedMessage;
-    if (claimed || looksLikeMessage(bytes)) {
+    if (format.kind === 'unread') {
+      const sha256 = known ?? sha256Hex(bytes);
+      if (this.putUnread(format, sha256, bytes.length, at, context)) this.store.blobs.put(sha256, bytes);
+      return;
+    }
+    if (format.kind === 'message') {
+      // The container or the name said "message": one that cannot be read is a failed message.
+      const claimed = context.isMessage || namedAsMessage(name);
       if (context.depth > this.limits.maxDepth) {
         const sha256 = known ?? sha256Hex(bytes);
         const reason = coded('item.too-deep', { limit: this.limits.maxDepth });
@@ -428,27 +441,49 @@ class IngestRun {
             declaredType: part.declaredType,
             flags: part.transferEncoding ? [`encoded-range:${part.transferEncoding}`] : [],
           }),
-          {
-            depth: context.depth + 1,
-            isMessage: part.isMessage,
-            claimedMessage: false,
-            parentType: 'message',
-          },
+          { depth: context.depth + 1, isMessage: part.isMessage, parentType: 'message' },
         );
       }
       return;
     }
     const sha256 = known ?? sha256Hex(bytes);
     const { isNew } = this.w.putItem(
-      this.newItem(sha256, bytes.length, this.typeFor(context), detectDocument(bytes), 'ok', null),
+      this.newItem(sha256, bytes.length, this.typeFor(context), format.name, 'ok', null),
       at,
     );
     if (isNew) this.store.blobs.put(sha256, bytes);
     this.count(isNew);
   }
 
+  /** A format recognised but not read yet (a PST, a 7z…): stored, limited, with the reason; returns whether new. */
+  private putUnread(
+    format: UnreadModule,
+    sha256: string,
+    size: number,
+    at: Placement,
+    context: Context,
+  ): boolean {
+    const type = format.itemType === 'document' ? this.typeFor(context) : format.itemType;
+    const { isNew } = this.w.putItem(
+      this.newItem(sha256, size, type, format.name, 'limited', format.reason),
+      at,
+    );
+    this.count(isNew);
+    return isNew;
+  }
+
+  /** The format of bytes in memory, by the registry's highest score (found once per buffer). */
+  private formatOf(bytes: Buffer, name: string, isMessage: boolean): Format {
+    let format = this.formats.get(bytes);
+    if (!format) {
+      format = identify(probeBuffer(bytes, name, isMessage)).module;
+      this.formats.set(bytes, format);
+    }
+    return format;
+  }
+
   private async ingestContainer(
-    format: ContainerFormat,
+    format: ContainerModule,
     input: ContainerInput,
     sha256: string,
     size: number,
@@ -478,14 +513,9 @@ class IngestRun {
         format.entries(input, this.limits, () => this.store.blobs.spoolPath()),
         (event) => {
           if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
-          const claimed = event.isMessage || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
-          if (
-            !event.isMessage &&
-            (sniffContainer(event.bytes.subarray(0, 4096), event.path) ||
-              !(claimed || looksLikeMessage(event.bytes)))
-          )
-            return;
-          this.analyseAhead(event.bytes, event.transformations, claimed);
+          const name = basename(event.path);
+          if (this.formatOf(event.bytes, name, event.isMessage).kind !== 'message') return;
+          this.analyseAhead(event.bytes, event.transformations, event.isMessage || namedAsMessage(name));
         },
       );
       for await (const event of events) {
@@ -497,15 +527,13 @@ class IngestRun {
           transformations: event.kind === 'entry' ? event.transformations : [],
         });
         if (event.kind === 'problem') {
-          const isMessage =
-            event.isMessage === true || MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase());
+          const isMessage = event.isMessage === true || namedAsMessage(event.path);
           this.putProblem(place, event.status, asCoded(event.reason), event.bytes, isMessage);
           continue;
         }
         const member: Context = {
           depth: context.depth + 1,
           isMessage: event.kind === 'entry' && event.isMessage,
-          claimedMessage: MESSAGE_EXTENSIONS.has(extname(event.path).toLowerCase()),
           parentType: 'container',
         };
         if (event.kind === 'spooled') await this.ingestSpooled(event, place, member);
@@ -568,11 +596,8 @@ class IngestRun {
       // A file recorded by an earlier run is not analysed again (re-runs stay fast).
       const doneSha = await this.store.doneFileSha(sourceId, file.relative, file.size);
       if (doneSha !== null && doneSha === sha256Hex(bytes)) continue;
-      const claimed = file.inMaildir || MESSAGE_EXTENSIONS.has(extname(file.relative).toLowerCase());
-      const candidate =
-        file.inMaildir ||
-        (!sniffContainer(bytes.subarray(0, 4096), file.relative) && (claimed || looksLikeMessage(bytes)));
-      if (candidate) this.analyseAhead(bytes, [], claimed);
+      if (this.formatOf(bytes, basename(file.relative), file.inMaildir).kind === 'message')
+        this.analyseAhead(bytes, [], file.inMaildir || namedAsMessage(file.relative));
     }
   }
 
@@ -709,26 +734,7 @@ async function* readAhead<T extends ContainerEvent>(
   }
 }
 
-function readHead(path: string | Buffer, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const read = readSync(fd, buffer, 0, length, 0);
-    return buffer.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A coarse format name from magic bytes; the forensic extractors look deeper later. */
-function detectDocument(bytes: Buffer): string {
-  const head = bytes.subarray(0, 8).toString('latin1');
-  if (head.startsWith('%PDF-')) return 'pdf';
-  if (head.startsWith('\x89PNG')) return 'png';
-  if (head.startsWith('\xff\xd8\xff')) return 'jpeg';
-  if (head.startsWith('GIF8')) return 'gif';
-  if (head.startsWith('\xd0\xcf\x11\xe0')) return 'ole';
-  if (head.startsWith('{\\rtf')) return 'rtf';
-  if (bytes.subarray(0, 4096).every((b) => b >= 9 && b !== 0x7f)) return 'text';
-  return 'unknown';
+/** The name says "message" (`.eml`…): a file so named that cannot be read is a failed message. */
+function namedAsMessage(name: string): boolean {
+  return nameHas(name, MESSAGE_NAMES);
 }
