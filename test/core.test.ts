@@ -28,7 +28,7 @@ describe('names are bytes', () => {
     // café.eml and cafè.eml written by a Latin-1 system: e9 and e8 are not UTF-8.
     const names = [Buffer.from('caf\xe9.eml', 'latin1'), Buffer.from('caf\xe8.eml', 'latin1')];
     const contents = [message({ id: 'latin1-e9' }), message({ id: 'latin1-e8' })];
-    names.forEach((name, i) => writeFileSync(bytesPath(dump, name), contents[i]!));
+    for (const [i, name] of names.entries()) writeFileSync(bytesPath(dump, name), contents[i]!);
     const caseDir = join(root, 'case');
     const first = await crible(['ingest', dump, '--case', caseDir, '--json']);
     expect(first.code).toBe(0);

@@ -512,7 +512,11 @@ describe('crible keys import / import-disclosed', () => {
     const json = await crible(['keys', 'import', file, '--case', caseDir, '--json']);
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)[0].problems).toEqual([
-      { code: 'keys.csv.unterminated-quote', params: { file, line: 2, resumedAt: 3 } },
+      {
+        code: 'keys.csv.unterminated-quote',
+        params: { file, line: 2, resumedAt: 3 },
+        text: `${file} line 2: unterminated quote; the line was skipped and the rows after it were read again from line 3`,
+      },
     ]);
   });
 

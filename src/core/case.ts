@@ -9,6 +9,11 @@ export interface Case {
 
 export class CaseError extends Error {}
 
+/** Whether a case is there (without creating or opening it). */
+export function caseExists(dir: string): boolean {
+  return SqliteStore.exists(dir);
+}
+
 /** Opens the embedded store of a case directory (created with `create`). */
 export function openCase(dir: string, options: { create: boolean }): Case {
   try {

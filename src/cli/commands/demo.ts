@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type Case, openCase } from '../../core/case.ts';
+import { type Case, caseExists, openCase } from '../../core/case.ts';
 import { ingestIntoCase } from '../../core/ingest-case.ts';
 import { caseFilePath, type SampleLayout, sampleLayout } from '../../sample/layout.ts';
 import { printLines } from '../output.ts';
@@ -22,7 +22,7 @@ export function registerDemo(program: Command): void {
       // from an older Crible (without the disclosed list) is rebuilt, and its case started again: the
       // case was judged with the old sample's keys.
       if (![sample.dumpDir, sample.keysFile, sample.disclosedFile].every((p) => existsSync(p))) {
-        if (existsSync(sample.manifestFile) && existsSync(join(caseDir, 'case.db')))
+        if (existsSync(sample.manifestFile) && caseExists(caseDir))
           rmSync(caseDir, { recursive: true, force: true });
         // Loaded on demand: other commands need not load the generator.
         const { buildSampleDump } = await import('../../sample/build.ts');

@@ -53,6 +53,10 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, StatementSync>();
   private writer: SqliteWriter | null = null;
 
+  static exists(dir: string): boolean {
+    return existsSync(join(resolve(dir), 'case.db'));
+  }
+
   /** Opens the case in `dir`; with `create`, makes it when there is none. */
   static open(dir: string, options: { create: boolean }): SqliteStore {
     const root = resolve(dir);
@@ -237,14 +241,70 @@ export class SqliteStore implements Store {
       );
       params.push(...filter.findings);
     }
+    // An address (with @) is matched whole; anything else is a domain, matched with its subdomains.
+    const participant = (roles: readonly string[] | null, who: string) => {
+      const value = who.trim().toLowerCase().replace(/^@/, '');
+      const roleSql = roles ? ` AND role IN (${roles.map(() => '?').join(', ')})` : '';
+      const whoSql = value.includes('@')
+        ? 'address = ?'
+        : "(domain = ? OR domain LIKE '%.' || ? ESCAPE '\\')";
+      clauses.push(`i.id IN (SELECT item_id FROM participants WHERE ${whoSql}${roleSql})`);
+      params.push(
+        ...(value.includes('@') ? [value] : [value, value.replace(/[\\%_]/g, '\\$&')]),
+        ...(roles ?? []),
+      );
+    };
+    if (filter.from !== undefined) participant(['from'], filter.from);
+    if (filter.to !== undefined) participant(['to', 'cc', 'bcc'], filter.to);
+    if (filter.domain !== undefined) participant(null, filter.domain);
+    if (filter.since !== undefined) {
+      clauses.push('i.id IN (SELECT item_id FROM messages WHERE date >= ?)');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      clauses.push('i.id IN (SELECT item_id FROM messages WHERE date < ?)');
+      params.push(filter.until);
+    }
     return { where: clauses.join(' AND '), params };
+  }
+
+  private orderSql(filter: ItemFilter): { order: string; params: SQLInputValue[] } {
+    const sort = filter.sort ?? { by: 'id' };
+    switch (sort.by) {
+      case 'date': {
+        const date = '(SELECT date FROM messages WHERE item_id = i.id)';
+        return { order: `${date} IS NULL, ${date}, i.id`, params: [] };
+      }
+      case 'from': {
+        const from = `(SELECT address FROM participants WHERE item_id = i.id AND role = 'from' ORDER BY position LIMIT 1)`;
+        return { order: `${from} IS NULL, ${from}, i.id`, params: [] };
+      }
+      case 'summary': {
+        const rank = sort.values.map(() => 'WHEN ? THEN ?').join(' ');
+        return {
+          order: `(SELECT CASE summary ${rank} ELSE ? END FROM analyses WHERE item_id = i.id AND analyser = ?) IS NULL,
+            (SELECT CASE summary ${rank} ELSE ? END FROM analyses WHERE item_id = i.id AND analyser = ?), i.id`,
+          params: [
+            ...sort.values.flatMap((v, n) => [v, n]),
+            sort.values.length,
+            sort.analyser,
+            ...sort.values.flatMap((v, n) => [v, n]),
+            sort.values.length,
+            sort.analyser,
+          ],
+        };
+      }
+      default:
+        return { order: 'i.id', params: [] };
+    }
   }
 
   async listItems(filter: ItemFilter): Promise<ItemRecord[]> {
     const { where, params } = this.filterSql(filter);
+    const { order, params: orderParams } = this.orderSql(filter);
     const rows = this.db
-      .prepare(`${ITEM_SELECT} WHERE ${where} ORDER BY i.id LIMIT ? OFFSET ?`)
-      .all(...params, filter.limit ?? -1, filter.offset ?? 0) as Row[];
+      .prepare(`${ITEM_SELECT} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, ...orderParams, filter.limit ?? -1, filter.offset ?? 0) as Row[];
     return rows.map(toItem);
   }
 
