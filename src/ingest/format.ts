@@ -174,13 +174,12 @@ export interface UnreadModule extends FormatModule {
 export type Format = ContainerModule | MessageModule | DocumentModule | UnreadModule;
 
 /**
- * One module per container format implements this. `entries` yields every member it can and a
- * problem for each it cannot; it throws only when the container itself is unreadable, and the
- * pipeline records that against the container while keeping the members already yielded.
+ * One module per container format implements this (recognising it is the module's `score`, through
+ * the registry). `entries` yields every member it can and a problem for each it cannot; it throws
+ * only when the container itself is unreadable, and the pipeline records that against the
+ * container while keeping the members already yielded.
  */
 export interface ContainerFormat {
   readonly name: string;
-  /** Recognise the format from its first bytes (at least 512 when the input has them) and its name. */
-  sniff(head: Buffer, name: string): boolean;
   entries(input: ContainerInput, limits: Limits, spool?: Spool): AsyncIterable<ContainerEvent>;
 }

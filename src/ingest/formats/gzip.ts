@@ -5,8 +5,8 @@
 //
 // Entry name: the FNAME recorded in the gzip header when there is one (kept verbatim, text
 // only); else the base name of the file or in-memory entry without `.gz`/`.gzip` (`x.tgz` →
-// `x.tar`); else (a nameless entry) the empty string. The pipeline re-sniffs
-// the entry, so a tar inside is handled as a container whatever the name.
+// `x.tar`); else (a nameless entry) the empty string. The pipeline identifies
+// the entry again, so a tar inside is handled as a container whatever the name.
 
 import { createReadStream, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -153,7 +153,6 @@ export const gzipFormat: ContainerModule = {
   name: 'gzip',
   kind: 'container',
   score: (probe) => (hasGzipMagic(probe.head) ? 100 : 0),
-  sniff: hasGzipMagic,
   entries(input: ContainerInput, limits: Limits, spool?: Spool): AsyncIterable<ContainerEvent> {
     return gzipEntries(input, limits, spool);
   },

@@ -19,7 +19,7 @@
 // give that exact range in the container. Members are named by their 1-based ordinal ("1", "2"…).
 //
 // Data before the first separator (other than a BOM and blank lines) is not dropped: it becomes
-// an entry named `preamble` with isMessage false (the pipeline sniffs it like any loose file).
+// an entry named `preamble` with isMessage false (the pipeline identifies it like any loose file).
 //
 // Escaped lines are left as stored and recorded as a transformation on the member:
 //  - `mboxrd-unescape`: the member has a `>>From ` line (two or more `>`), which only mboxrd
@@ -394,8 +394,6 @@ export const mboxFormat: ContainerModule = {
   name: 'mbox',
   kind: 'container',
   score: (probe) => mboxScore(probe.head, probe.name),
-  /** As before the registry: an envelope first line, or a `From ` one and the name (no preamble). */
-  sniff: (head: Buffer, name: string): boolean => mboxScore(head, name) >= 60,
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return mboxEntries(input, limits);
   },

@@ -197,7 +197,6 @@ export const tarFormat: ContainerModule = {
   name: 'tar',
   kind: 'container',
   score: (probe) => tarScore(probe.head, probe.name),
-  sniff: (head: Buffer, name: string): boolean => tarScore(head, name) > 0,
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return tarEntries(input, limits);
   },

@@ -215,7 +215,6 @@ export const zipFormat: ContainerModule = {
   name: 'zip',
   kind: 'container',
   score: (probe) => (hasZipMagic(probe.head) ? 90 : 0),
-  sniff: (head: Buffer): boolean => hasZipMagic(head),
   entries(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent> {
     return zipEntries(input, limits);
   },
