@@ -1,6 +1,7 @@
 // Codes, not sentences, in the store: verdict reasons, flags, item problems and findings are kept as a
 // stable code with parameters, and turned into words only at the edge (CLI, report, web) from one
 // message catalogue per language. A French catalogue is one more folder beside messages/en.
+import { enContainers } from './messages/en/containers.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
@@ -21,7 +22,7 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enFormats, ...enIngest, ...enKeys, ...enVerify },
+  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {
