@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type {
   Spool,
   SpooledEntry,
 } from '../src/ingest/format.ts';
+import { type Bounds, RATIO_FLOOR_BYTES, readBounded } from '../src/ingest/formats/bounded.ts';
 import { gzipFormat, SPOOL_FROM_BYTES } from '../src/ingest/formats/gzip.ts';
 import {
   MBOX_CHUNK_BYTES,
@@ -30,6 +31,7 @@ import { tarFormat } from '../src/ingest/formats/tar.ts';
 import { zipFormat } from '../src/ingest/formats/zip.ts';
 import { defaultLimits, type Limits } from '../src/ingest/limits.ts';
 import { identify, probeBuffer } from '../src/ingest/registry.ts';
+import { type Coded, isKnownCode, render } from '../src/report/catalogue.ts';
 
 let dir: string;
 let outside: string;
@@ -83,10 +85,12 @@ function problems(events: ContainerEvent[]): EntryProblem[] {
   return events.filter((e): e is EntryProblem => e.kind === 'problem');
 }
 
-/** The number in "stopped after N bytes". */
-function stoppedAfter(reason: string): number {
-  const m = /stopped after (\d+) bytes/.exec(reason);
-  if (!m) throw new Error(`no byte count in reason: ${reason}`);
+/** The number in "stopped after N bytes", which is the reason's `produced` parameter. */
+function stoppedAfter(reason: Coded): number {
+  const text = render(reason);
+  const m = /stopped after (\d+) bytes/.exec(text);
+  if (!m) throw new Error(`no byte count in reason: ${text}`);
+  expect(reason.params?.produced).toBe(Number(m[1]));
   return Number(m[1]);
 }
 
@@ -244,7 +248,13 @@ describe('mbox', () => {
       byteEnd: ranges[1]![1],
       isMessage: true,
     });
-    expect(p.reason).toMatch(/maxEntryBytes/);
+    expect(p.reason).toEqual({
+      code: 'mbox.message-too-large',
+      params: { size: ranges[1]![1] - ranges[1]![0], limit: 2000 },
+    });
+    expect(render(p.reason)).toBe(
+      `message of ${ranges[1]![1] - ranges[1]![0]} bytes is larger than maxEntryBytes (2000); kept as a byte range, not read`,
+    );
     expect((events[2] as Entry).bytes.equals(msgs[2]!)).toBe(true);
   });
 
@@ -357,7 +367,8 @@ describe('zip', () => {
     expect(events.map((e) => e.kind)).toEqual(['entry', 'problem']);
     const p = events[1] as EntryProblem;
     expect(p).toMatchObject({ path: 'bomb.bin', status: 'limited', bytes: null });
-    expect(p.reason).toMatch(/maxRatio.*not read/);
+    expect(p.reason.code).toBe('zip.declared-ratio');
+    expect(render(p.reason)).toMatch(/maxRatio.*not read/);
   });
 
   it('stops inflating an entry whose header lies about its size', async () => {
@@ -372,7 +383,7 @@ describe('zip', () => {
     const p = events[0] as EntryProblem;
     expect(p.kind).toBe('problem');
     expect(p.bytes).toBeNull();
-    expect(p.reason).toMatch(/more than the 2097152 bytes its header declares/);
+    expect(render(p.reason)).toMatch(/more than the 2097152 bytes its header declares/);
     expect(stoppedAfter(p.reason)).toBeLessThanOrEqual(declared + 64 * 1024);
   });
 
@@ -390,7 +401,11 @@ describe('zip', () => {
       ['entry', 'three'],
     ]);
     expect((events[1] as EntryProblem).status).toBe('limited');
-    expect((events[1] as EntryProblem).reason).toMatch(/maxExpandedBytes/);
+    expect((events[1] as EntryProblem).reason).toEqual({
+      code: 'zip.would-expand',
+      params: { limit: 1_000_000, size: 600_000 },
+    });
+    expect(render((events[1] as EntryProblem).reason)).toMatch(/maxExpandedBytes/);
   });
 
   it('lists at most maxEntries entries', async () => {
@@ -399,7 +414,8 @@ describe('zip', () => {
     expect(events.map((e) => e.path)).toEqual(['m1.eml', 'm2.eml', 'm3.eml', '']);
     const p = events[3] as EntryProblem;
     expect(p.status).toBe('limited');
-    expect(p.reason).toMatch(/lists 5 entries, more than maxEntries \(3\)/);
+    expect(p.reason).toEqual({ code: 'zip.too-many-entries', params: { count: 5, limit: 3 } });
+    expect(render(p.reason)).toMatch(/lists 5 entries, more than maxEntries \(3\)/);
   });
 
   it('throws a clear error for a truncated or corrupt zip', async () => {
@@ -444,7 +460,8 @@ describe('zip', () => {
         ['c.eml', c.toString()],
       ]);
       expect(events.at(-1)).toMatchObject({ kind: 'problem', path: 'd.eml', status: 'failed' });
-      expect((events.at(-1) as EntryProblem).reason).toMatch(/cut short/);
+      expect((events.at(-1) as EntryProblem).reason).toEqual({ code: 'zip.local.cut-short' });
+      expect(render((events.at(-1) as EntryProblem).reason)).toMatch(/cut short/);
       expect(error?.message).toMatch(
         /3 member\(s\) recovered from their local headers, up to byte \d+ \(the data ends inside a member\)/,
       );
@@ -481,7 +498,7 @@ describe('zip', () => {
       ['entry', 'c.eml'],
     ]);
     expect((events[1] as EntryProblem).status).toBe('failed');
-    expect((events[1] as EntryProblem).reason).toMatch(/unreadable|CRC-32|declares/);
+    expect(render((events[1] as EntryProblem).reason)).toMatch(/unreadable|CRC-32|declares/);
     expect((events[2] as Entry).bytes.equals(files[2]!.data)).toBe(true);
   });
 
@@ -503,10 +520,11 @@ describe('zip', () => {
         kind: 'problem',
         path: 'folder/packed.eml',
         status: 'failed',
-        reason: 'unsupported compression method 12 (bzip2)',
+        reason: { code: 'zip.unsupported-method', params: { method: 12 } },
       }),
       expect.objectContaining({ kind: 'entry', path: 'folder/kept.eml', bytes: Buffer.from('kept') }),
     ]);
+    expect(render((events[0] as EntryProblem).reason)).toBe('unsupported compression method 12 (bzip2)');
   });
 
   it('reports encrypted entries as failed', async () => {
@@ -524,8 +542,9 @@ describe('zip', () => {
       kind: 'problem',
       path: 'secret.eml',
       status: 'failed',
-      reason: 'encrypted entry',
+      reason: { code: 'zip.encrypted' },
     });
+    expect(render((events[0] as EntryProblem).reason)).toBe('encrypted entry');
     expect(events[1]).toMatchObject({ kind: 'entry', path: 'open.eml' });
   });
 });
@@ -579,10 +598,21 @@ describe('tar', () => {
     ]);
     expect(events[1]).toMatchObject({
       status: 'failed',
-      reason: 'symbolic link to ../../etc/passwd not followed',
+      reason: { code: 'tar.symlink-not-followed', params: { target: '../../etc/passwd' } },
     });
-    expect(events[2]).toMatchObject({ status: 'failed', reason: 'hard link to mail/one.eml not followed' });
-    expect(events[3]).toMatchObject({ status: 'failed', reason: 'character device not extracted' });
+    expect(events[2]).toMatchObject({
+      status: 'failed',
+      reason: { code: 'tar.hardlink-not-followed', params: { target: 'mail/one.eml' } },
+    });
+    expect(events[3]).toMatchObject({
+      status: 'failed',
+      reason: { code: 'tar.special-not-extracted', params: { type: 'character-device' } },
+    });
+    expect(problems(events).map((p) => render(p.reason))).toEqual([
+      'symbolic link to ../../etc/passwd not followed',
+      'hard link to mail/one.eml not followed',
+      'character device not extracted',
+    ]);
     for (const [i, e] of entries(events).entries()) {
       const want = [items[1]!.data!, items[5]!.data!][i]!;
       expect(e.bytes.equals(want)).toBe(true);
@@ -606,7 +636,8 @@ describe('tar', () => {
     ]);
     const p = events[4] as EntryProblem;
     expect(p.status).toBe('failed');
-    expect(p.reason).toMatch(/truncated.*700 of 1500 bytes/);
+    expect(p.reason).toMatchObject({ code: 'tar.truncated', params: { have: 700, size: 1500 } });
+    expect(render(p.reason)).toMatch(/truncated.*700 of 1500 bytes/);
     expect(p.bytes?.equals(items[5]!.data!.subarray(0, 700))).toBe(true);
   });
 
@@ -721,13 +752,18 @@ describe('gzip', () => {
     expect(events).toHaveLength(1);
     const p = events[0] as EntryProblem;
     expect(p).toMatchObject({ kind: 'problem', path: 'bomb', status: 'limited', bytes: null });
-    expect(p.reason).toMatch(/maxRatio/);
+    expect(p.reason.code).toBe('gzip.limit.ratio');
+    expect(render(p.reason)).toMatch(/^gzip: compression ratio over maxRatio \(\d+\): \d+ compressed bytes/);
     const inflated = stoppedAfter(p.reason);
     expect(inflated).toBeLessThanOrEqual(bomb.length * defaultLimits.maxRatio + 128 * 1024);
     expect(inflated).toBeLessThan((50 * 1024 * 1024) / 4);
     // And at maxEntryBytes when the ratio is allowed.
     const [q] = await all(gzipFormat, buf(bomb), limits({ maxRatio: 1e9, maxEntryBytes: 3_000_000 }));
     expect(q).toMatchObject({ kind: 'problem', status: 'limited', bytes: null });
+    expect((q as EntryProblem).reason).toMatchObject({
+      code: 'gzip.limit.entry-bytes',
+      params: { limit: 3_000_000 },
+    });
     expect(stoppedAfter((q as EntryProblem).reason)).toBeLessThanOrEqual(3_000_000 + 128 * 1024);
   });
 
@@ -736,10 +772,11 @@ describe('gzip', () => {
     const corrupt = Buffer.concat([good.subarray(0, 10), Buffer.alloc(200, 0xff)]);
     const [p] = await all(gzipFormat, buf(corrupt));
     expect(p).toMatchObject({ kind: 'problem', status: 'failed' });
-    expect((p as EntryProblem).reason).toMatch(/^corrupt gzip after 0 decompressed bytes: invalid/);
+    expect((p as EntryProblem).reason).toMatchObject({ code: 'gzip.corrupt', params: { produced: 0 } });
+    expect(render((p as EntryProblem).reason)).toMatch(/^corrupt gzip after 0 decompressed bytes: invalid/);
     const [t] = await all(gzipFormat, buf(good.subarray(0, good.length - 20)));
     expect(t).toMatchObject({ kind: 'problem', status: 'failed' });
-    expect((t as EntryProblem).reason).toMatch(/unexpected end of file/);
+    expect(render((t as EntryProblem).reason)).toMatch(/unexpected end of file/);
     // The bytes decompressed before the damage are kept.
     const kept = (t as EntryProblem).bytes;
     expect(kept?.length).toBeGreaterThan(50_000);
@@ -793,5 +830,62 @@ describe('containers through the registry', () => {
     notContainer(Buffer.from('From: a@example.org\nSubject: x\n'), 'x.mbox');
     notContainer(Buffer.from('Received: from x\n'), 'x.tar');
     notContainer(Buffer.alloc(0), 'x.zip');
+  });
+});
+
+// ---------------------------------------------------------------- problem codes
+
+describe('problem codes', () => {
+  it('says which limit stopped a bounded read, as a code with the numbers', async () => {
+    const chunks = (n: number, size: number) =>
+      Readable.from(Array.from({ length: n }, () => Buffer.alloc(size)));
+    const bounds: Bounds = {
+      maxEntryBytes: Number.POSITIVE_INFINITY,
+      remainingExpanded: Number.POSITIVE_INFINITY,
+      maxRatio: 100,
+      compressedSize: null,
+      declaredSize: null,
+    };
+    const entry = await readBounded(chunks(3, 1000), { ...bounds, maxEntryBytes: 1500 });
+    expect(entry.limit).toEqual({
+      limit: 'maxEntryBytes',
+      reason: { code: 'limit.entry-bytes', params: { limit: 1500, produced: 2000 } },
+    });
+    expect(render(entry.limit!.reason)).toBe(
+      'entry expands to more than maxEntryBytes (1500); stopped after 2000 bytes',
+    );
+    const expanded = await readBounded(chunks(3, 1000), { ...bounds, remainingExpanded: 2500 });
+    expect(expanded.limit).toEqual({
+      limit: 'maxExpandedBytes',
+      reason: { code: 'limit.expanded-bytes', params: { produced: 3000 } },
+    });
+    expect(render(expanded.limit!.reason)).toBe(
+      'archive expands to more than maxExpandedBytes; stopped after 3000 bytes of this entry',
+    );
+    const size = RATIO_FLOOR_BYTES / 4;
+    const ratio = await readBounded(chunks(8, size), { ...bounds, compressedSize: 1000 });
+    const produced = RATIO_FLOOR_BYTES + size;
+    expect(ratio.limit).toEqual({
+      limit: 'maxRatio',
+      reason: { code: 'limit.ratio', params: { ratio: 100, compressed: 1000, produced } },
+    });
+    expect(render(ratio.limit!.reason)).toBe(
+      `compression ratio over maxRatio (100): 1000 compressed bytes expanded to more than ${produced}; stopped after ${produced} bytes (possible decompression bomb)`,
+    );
+  });
+
+  it('has words for every code the container formats emit', () => {
+    const folder = join(import.meta.dirname, '..', 'src', 'ingest', 'formats');
+    const codes = new Set<string>();
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(folder, file), 'utf8');
+      for (const m of source.matchAll(/coded\(\s*'([^']+)'/g)) codes.add(m[1]!);
+      for (const m of source.matchAll(/'((?:mbox|tar|zip|gzip|limit)\.[a-z.-]+)'/g)) codes.add(m[1]!);
+    }
+    for (const limit of ['limit.entry-bytes', 'limit.expanded-bytes', 'limit.ratio']) {
+      codes.add(`gzip.${limit}`);
+    }
+    expect(codes.size).toBeGreaterThan(30);
+    for (const code of codes) expect(isKnownCode(code), code).toBe(true);
   });
 });

@@ -28,7 +28,8 @@ export interface EntryProblem {
   kind: 'problem';
   path: string;
   status: 'failed' | 'limited';
-  reason: string;
+  /** Why, as a code with parameters (words in report/messages/en/containers.ts). */
+  reason: Coded;
   bytes: Buffer | null;
   byteStart: number | null;
   byteEnd: number | null;
@@ -76,7 +77,7 @@ export function wholeEntry(path: string, bytes: Buffer): Entry {
 export function memberProblem(
   path: string,
   status: EntryProblem['status'],
-  reason: string,
+  reason: Coded,
   bytes: Buffer | null = null,
 ): EntryProblem {
   return { kind: 'problem', path, status, reason, bytes, byteStart: null, byteEnd: null };

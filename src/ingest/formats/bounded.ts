@@ -3,6 +3,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import type { Limits } from '../limits.ts';
 
 /**
@@ -29,7 +30,8 @@ export interface BoundedRead {
   /** Bytes the stream produced before it ended or was stopped. */
   produced: number;
   crc32: number;
-  limit: { limit: keyof Limits; reason: string } | null;
+  /** The limit crossed, and why as a `limit.*` code (entry-bytes, expanded-bytes, ratio). */
+  limit: { limit: keyof Limits; reason: Coded } | null;
   /** More bytes than the container declared (stream stopped there). */
   overDeclared: boolean;
   error: Error | null;
@@ -49,19 +51,16 @@ function checkLimit(produced: number, b: Bounds): BoundedRead['limit'] {
   if (produced > b.maxEntryBytes) {
     return {
       limit: 'maxEntryBytes',
-      reason: `entry expands to more than maxEntryBytes (${b.maxEntryBytes}); stopped after ${produced} bytes`,
+      reason: coded('limit.entry-bytes', { limit: b.maxEntryBytes, produced }),
     };
   }
   if (produced > b.remainingExpanded) {
-    return {
-      limit: 'maxExpandedBytes',
-      reason: `archive expands to more than maxExpandedBytes; stopped after ${produced} bytes of this entry`,
-    };
+    return { limit: 'maxExpandedBytes', reason: coded('limit.expanded-bytes', { produced }) };
   }
   if (b.compressedSize !== null && produced > RATIO_FLOOR_BYTES && produced > b.compressedSize * b.maxRatio) {
     return {
       limit: 'maxRatio',
-      reason: `compression ratio over maxRatio (${b.maxRatio}): ${b.compressedSize} compressed bytes expanded to more than ${produced}; stopped after ${produced} bytes (possible decompression bomb)`,
+      reason: coded('limit.ratio', { ratio: b.maxRatio, compressed: b.compressedSize, produced }),
     };
   }
   return null;

@@ -7,12 +7,16 @@
 // only); else the base name of the file or in-memory entry without `.gz`/`.gzip` (`x.tgz` →
 // `x.tar`); else (a nameless entry) the empty string. The pipeline identifies
 // the entry again, so a tar inside is handled as a container whatever the name.
+//
+// Problems are codes: `gzip.limit.*` (a bounded.ts `limit.*` code, its words prefixed `gzip: `)
+// and `gzip.corrupt` { produced, error }.
 
 import { createReadStream, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import {
   type ContainerEvent,
   type ContainerInput,
@@ -23,6 +27,11 @@ import {
 } from '../format.ts';
 import type { Limits } from '../limits.ts';
 import { boundsFor, readBounded, spoolBounded } from './bounded.ts';
+
+/** A bounded.ts limit code as gzip's own (`limit.ratio` → `gzip.limit.ratio`), same parameters. */
+function gzipLimit(reason: Coded): Coded {
+  return coded(`gzip.${reason.code}`, reason.params);
+}
 
 const FEXTRA = 4;
 const FEED_BYTES = 16 * 1024;
@@ -102,12 +111,12 @@ export async function* gzipEntries(
 
   const problem = { kind: 'problem' as const, path, byteStart: null, byteEnd: null };
   if (read.limit !== null) {
-    yield { ...problem, status: 'limited', reason: `gzip: ${read.limit.reason}`, bytes: null };
+    yield { ...problem, status: 'limited', reason: gzipLimit(read.limit.reason), bytes: null };
   } else if (read.error !== null) {
     yield {
       ...problem,
       status: 'failed',
-      reason: `corrupt gzip after ${read.produced} decompressed bytes: ${read.error.message}`,
+      reason: coded('gzip.corrupt', { produced: read.produced, error: read.error.message }),
       bytes: read.bytes !== null && read.bytes.length > 0 ? read.bytes : null,
     };
   } else {
@@ -133,7 +142,7 @@ async function* spooled(
   source.destroy();
   if (read.limit !== null) {
     rmSync(file, { force: true });
-    yield memberProblem(path, 'limited', `gzip: ${read.limit.reason}`);
+    yield memberProblem(path, 'limited', gzipLimit(read.limit.reason));
     return;
   }
   yield { kind: 'spooled', path, file, size: read.produced, byteStart: null, byteEnd: null };

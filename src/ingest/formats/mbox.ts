@@ -30,6 +30,7 @@
 // `unescapeMbox` applies either to produce the readable message for the parser.
 
 import { open } from 'node:fs/promises';
+import { coded } from '../../report/catalogue.ts';
 import type { ContainerEvent, ContainerInput, ContainerModule } from '../format.ts';
 import type { Limits } from '../limits.ts';
 
@@ -279,7 +280,10 @@ export class MboxSplitter {
         kind: 'problem',
         path,
         status: 'limited',
-        reason: `${wasPreamble ? 'data before the first From line' : 'message'} of ${length} bytes is larger than maxEntryBytes (${this.maxEntryBytes}); kept as a byte range, not read`,
+        reason: coded(wasPreamble ? 'mbox.preamble-too-large' : 'mbox.message-too-large', {
+          size: length,
+          limit: this.maxEntryBytes,
+        }),
         bytes: null,
         byteStart: start,
         byteEnd: end,

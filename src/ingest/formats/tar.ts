@@ -2,28 +2,23 @@
 //
 // Only regular files become entries, named exactly as recorded (text only, never a path on
 // disk; `../` names are kept as they are). Links and special files become `failed` problems:
-// "symbolic link to <target> not followed", "hard link to <target> not followed",
-// "<kind> not extracted". Directories are skipped. Tar is not compressed, so sizes in the
+// tar.symlink-not-followed and tar.hardlink-not-followed { target }, tar.special-not-extracted
+// { type } (tar-stream's type name). Directories are skipped. Tar is not compressed, so sizes in the
 // headers are what the archive really holds: maxEntryBytes and maxExpandedBytes are checked
 // against them before reading (an oversized member is skipped without being held in memory);
 // maxRatio does not apply. byteStart/byteEnd give each member's data range in the archive.
 //
-// A member cut short by the end of the archive becomes a `failed` problem keeping the bytes that
-// were there; any other damage (invalid header, end of data inside a header) throws after the
+// A member cut short by the end of the archive becomes a `failed` problem (tar.truncated) keeping
+// the bytes that were there; any other damage (invalid header, end of data inside a header) throws after the
 // members already yielded.
 
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import type { ContainerEvent, ContainerInput, ContainerModule, EntryProblem } from '../format.ts';
 import type { Limits } from '../limits.ts';
-
-const SPECIAL: Record<string, string> = {
-  'character-device': 'character device',
-  'block-device': 'block device',
-  fifo: 'FIFO (named pipe)',
-};
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -88,7 +83,7 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
           kind: 'problem',
           path: '',
           status: 'limited',
-          reason: `archive has more than maxEntries (${limits.maxEntries}) members; members after the ${limits.maxEntries}th were not read`,
+          reason: coded('tar.too-many-members', { limit: limits.maxEntries }),
           bytes: null,
           byteStart: null,
           byteEnd: null,
@@ -101,7 +96,7 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
       const range = { byteStart: dataStart, byteEnd: dataStart === null ? null : dataStart + header.size };
       const fail = (
         status: EntryProblem['status'],
-        reason: string,
+        reason: Coded,
         bytes: Buffer | null = null,
       ): EntryProblem => ({
         kind: 'problem',
@@ -118,21 +113,17 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
       }
       if (header.type !== 'file' && header.type !== 'contiguous-file') {
         entry.resume();
-        if (header.type === 'symlink')
-          yield fail('failed', `symbolic link to ${header.linkname} not followed`);
-        else if (header.type === 'link') yield fail('failed', `hard link to ${header.linkname} not followed`);
-        else
-          yield fail(
-            'failed',
-            `${SPECIAL[header.type] ?? `member of type ${String(header.type)}`} not extracted`,
-          );
+        const target = String(header.linkname);
+        if (header.type === 'symlink') yield fail('failed', coded('tar.symlink-not-followed', { target }));
+        else if (header.type === 'link') yield fail('failed', coded('tar.hardlink-not-followed', { target }));
+        else yield fail('failed', coded('tar.special-not-extracted', { type: String(header.type) }));
         continue;
       }
       if (header.size > limits.maxEntryBytes) {
         entry.resume();
         yield fail(
           'limited',
-          `member of ${header.size} bytes is larger than maxEntryBytes (${limits.maxEntryBytes}); not read`,
+          coded('tar.member-too-large', { size: header.size, limit: limits.maxEntryBytes }),
         );
         continue;
       }
@@ -140,7 +131,7 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
         entry.resume();
         yield fail(
           'limited',
-          `archive would expand past maxExpandedBytes (${limits.maxExpandedBytes}) with this member's ${header.size} bytes; not read`,
+          coded('tar.would-expand', { limit: limits.maxExpandedBytes, size: header.size }),
         );
         continue;
       }
@@ -161,7 +152,7 @@ export async function* tarEntries(input: ContainerInput, limits: Limits): AsyncG
         const have = partial?.length ?? got;
         yield fail(
           'failed',
-          `tar truncated or corrupt: member cut short after ${have} of ${header.size} bytes (${message(err)})`,
+          coded('tar.truncated', { have, size: header.size, error: message(err) }),
           partial !== null && partial.length > 0 ? partial : null,
         );
         return;

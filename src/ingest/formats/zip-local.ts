@@ -5,12 +5,15 @@
 //
 // Stops, saying why, at the first thing that cannot be walked past safely: bytes that are not a
 // local header, an entry cut by the end of the data, a stored entry whose size is only in the
-// (missing) directory, a zip64 entry.
+// (missing) directory, a zip64 entry. Problems are zip.* codes shared with zip.ts (encrypted,
+// unsupported-method) and zip.local.* for what only this walk finds; why the walk stopped is
+// English, for the error the container fails with.
 
 import { Buffer } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
+import { type Coded, coded } from '../../report/catalogue.ts';
 import {
   type ContainerEvent,
   type ContainerInput,
@@ -69,7 +72,7 @@ export interface LocalWalkEnd {
 
 type MemberData =
   | { bytes: Buffer; consumed: number }
-  | { status: EntryProblem['status']; reason: string; stop: string };
+  | { status: EntryProblem['status']; reason: Coded; stop: string };
 
 /**
  * A member's data, bounded by `budget` output bytes. With sizes in a trailing descriptor
@@ -86,7 +89,7 @@ function memberData(
 ): MemberData {
   const overLimits = {
     status: 'limited' as const,
-    reason: 'member expands past the entry or archive size limit; not read',
+    reason: coded('zip.local.over-limits'),
     stop: 'a member over the size limits',
   };
   const maxCompressed = Math.ceil(budget * MAX_DEFLATE_OVERHEAD) + 1024;
@@ -94,7 +97,7 @@ function memberData(
     if (sizesFollow) {
       return {
         status: 'failed',
-        reason: 'stored member whose size is only in the missing central directory',
+        reason: coded('zip.local.stored-size-unknown'),
         stop: 'a member of unknown size',
       };
     }
@@ -102,7 +105,7 @@ function memberData(
     if (dataStart + compressedSize > source.size) {
       return {
         status: 'failed',
-        reason: 'cut short: the archive ends inside this member',
+        reason: coded('zip.local.cut-short'),
         stop: 'the data ends inside a member',
       };
     }
@@ -129,13 +132,13 @@ function memberData(
       if (truncated && window.length < want) {
         return {
           status: 'failed',
-          reason: 'cut short: the archive ends inside this member',
+          reason: coded('zip.local.cut-short'),
           stop: 'the data ends inside a member',
         };
       }
       return {
         status: 'failed',
-        reason: `member data unreadable: ${(err as Error).message}`,
+        reason: coded('zip.local.data-unreadable', { error: (err as Error).message }),
         stop: 'member data that could not be walked past',
       };
     }
@@ -173,22 +176,18 @@ export async function* localEntries(
       const dataStart = position + LOCAL_HEADER_BYTES + nameLength + extraLength;
       const sizesFollow = (flags & 0x08) !== 0;
       if (++members > limits.maxEntries) {
-        yield memberProblem(
-          '',
-          'limited',
-          `more than maxEntries (${limits.maxEntries}) members; the rest were not read`,
-        );
+        yield memberProblem('', 'limited', coded('zip.local.too-many-members', { limit: limits.maxEntries }));
         return end('the entry limit');
       }
       if (compressedSize === 0xffffffff || header.readUInt32LE(22) === 0xffffffff) {
-        yield memberProblem(path, 'failed', 'zip64 member: not recovered without the central directory');
+        yield memberProblem(path, 'failed', coded('zip.local.zip64'));
         return end('a zip64 member');
       }
       const unreadable =
         method !== 0 && method !== 8
-          ? `unsupported compression method ${method}`
+          ? coded('zip.unsupported-method', { method })
           : flags & 0x01
-            ? 'encrypted entry'
+            ? coded('zip.encrypted')
             : null;
       if (unreadable) {
         yield memberProblem(path, 'failed', unreadable);
@@ -207,11 +206,7 @@ export async function* localEntries(
       }
       const { bytes, consumed } = data;
       if (bytes.length > RATIO_FLOOR_BYTES && bytes.length > consumed * limits.maxRatio) {
-        yield memberProblem(
-          path,
-          'limited',
-          `compression ratio over maxRatio (${limits.maxRatio}); not read (possible decompression bomb)`,
-        );
+        yield memberProblem(path, 'limited', coded('zip.local.ratio', { ratio: limits.maxRatio }));
         return end('a member over the ratio limit');
       }
       expanded += bytes.length;
@@ -223,7 +218,7 @@ export async function* localEntries(
         const signed = descriptor.length >= 4 && descriptor.readUInt32LE(0) === DATA_DESCRIPTOR;
         const fields = signed ? descriptor.subarray(4) : descriptor;
         if (fields.length < 12) {
-          yield memberProblem(path, 'failed', 'cut short: the archive ends before this member’s sizes');
+          yield memberProblem(path, 'failed', coded('zip.local.cut-short-sizes'));
           return end('the data ends inside a member');
         }
         expectedCrc = fields.readUInt32LE(0);
@@ -231,11 +226,7 @@ export async function* localEntries(
         position += signed ? 16 : 12;
       }
       if (bytes.length !== expectedSize || crc32(bytes) !== expectedCrc) {
-        yield memberProblem(
-          path,
-          'failed',
-          'member data does not match its recorded size and CRC-32 (corrupt)',
-        );
+        yield memberProblem(path, 'failed', coded('zip.local.crc-mismatch'));
         continue;
       }
       if (path.endsWith('/') && bytes.length === 0) continue; // a directory

@@ -14,9 +14,13 @@
 //    refusal), then against the bytes actually produced while inflating, stopping at once.
 //    maxRatio applies past RATIO_FLOOR_BYTES of output. An entry inflating to more than its
 //    declared size is stopped there too.
+//
+// Problems are codes (words in report/messages/en/containers.ts): zip.* for what the headers say
+// or the data shows, limit.* (bounded.ts) for a limit crossed while inflating.
 
 import { Buffer } from 'node:buffer';
 import yauzl from 'yauzl';
+import { coded } from '../../report/catalogue.ts';
 import {
   type ContainerEvent,
   type ContainerInput,
@@ -28,18 +32,6 @@ import type { Limits } from '../limits.ts';
 import { boundsFor, RATIO_FLOOR_BYTES, readBounded } from './bounded.ts';
 import { hasZipMagic } from './zip-directory.ts';
 import { localEntries } from './zip-local.ts';
-
-const METHODS: Record<number, string> = {
-  1: 'shrink',
-  6: 'implode',
-  9: 'deflate64',
-  12: 'bzip2',
-  14: 'lzma',
-  93: 'zstd',
-  95: 'xz',
-  98: 'ppmd',
-  99: 'AES encryption',
-};
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -109,7 +101,7 @@ export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncG
         yield memberProblem(
           '',
           'limited',
-          `archive lists ${zip.entryCount} entries, more than maxEntries (${limits.maxEntries}); entries after the ${limits.maxEntries}th were not read`,
+          coded('zip.too-many-entries', { count: zip.entryCount, limit: limits.maxEntries }),
         );
         await iterator.return?.();
         break;
@@ -133,35 +125,34 @@ async function readEntry(
   expandedSoFar: number,
   addExpanded: (n: number) => void,
 ): Promise<ContainerEvent> {
-  if (e.isEncrypted()) return memberProblem(path, 'failed', 'encrypted entry');
+  if (e.isEncrypted()) return memberProblem(path, 'failed', coded('zip.encrypted'));
   if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
-    const name = METHODS[e.compressionMethod];
-    return memberProblem(
-      path,
-      'failed',
-      `unsupported compression method ${e.compressionMethod}${name ? ` (${name})` : ''}`,
-    );
+    return memberProblem(path, 'failed', coded('zip.unsupported-method', { method: e.compressionMethod }));
   }
   // Declared sizes: enough to refuse, never enough to accept.
   if (e.uncompressedSize > limits.maxEntryBytes) {
     return memberProblem(
       path,
       'limited',
-      `entry declares ${e.uncompressedSize} bytes, more than maxEntryBytes (${limits.maxEntryBytes}); not read`,
+      coded('zip.entry-too-large', { size: e.uncompressedSize, limit: limits.maxEntryBytes }),
     );
   }
   if (expandedSoFar + e.uncompressedSize > limits.maxExpandedBytes) {
     return memberProblem(
       path,
       'limited',
-      `archive would expand past maxExpandedBytes (${limits.maxExpandedBytes}) with this entry's declared ${e.uncompressedSize} bytes; not read`,
+      coded('zip.would-expand', { limit: limits.maxExpandedBytes, size: e.uncompressedSize }),
     );
   }
   if (e.uncompressedSize > RATIO_FLOOR_BYTES && e.uncompressedSize > e.compressedSize * limits.maxRatio) {
     return memberProblem(
       path,
       'limited',
-      `entry declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed, a ratio over maxRatio (${limits.maxRatio}); not read (possible decompression bomb)`,
+      coded('zip.declared-ratio', {
+        size: e.uncompressedSize,
+        compressed: e.compressedSize,
+        ratio: limits.maxRatio,
+      }),
     );
   }
 
@@ -169,7 +160,7 @@ async function readEntry(
   try {
     stream = await zip.openReadStreamPromise(e);
   } catch (err) {
-    return memberProblem(path, 'failed', `cannot read entry: ${message(err)}`);
+    return memberProblem(path, 'failed', coded('zip.cannot-read-entry', { error: message(err) }));
   }
   const read = await readBounded(stream, {
     ...boundsFor(limits, expandedSoFar, e.compressedSize),
@@ -181,14 +172,14 @@ async function readEntry(
     return memberProblem(
       path,
       'failed',
-      `entry expands to more than the ${e.uncompressedSize} bytes its header declares; stopped after ${read.produced} bytes (corrupt or hostile archive)`,
+      coded('zip.over-declared', { declared: e.uncompressedSize, produced: read.produced }),
     );
   }
   if (read.error !== null) {
     return memberProblem(
       path,
       'failed',
-      `entry data unreadable after ${read.produced} bytes: ${read.error.message}`,
+      coded('zip.data-unreadable', { produced: read.produced, error: read.error.message }),
       read.bytes,
     );
   }
@@ -197,12 +188,12 @@ async function readEntry(
     return memberProblem(
       path,
       'failed',
-      `entry has ${bytes.length} bytes but its header declares ${e.uncompressedSize} (corrupt entry)`,
+      coded('zip.size-mismatch', { size: bytes.length, declared: e.uncompressedSize }),
       bytes,
     );
   }
   if (read.crc32 !== e.crc32) {
-    return memberProblem(path, 'failed', 'CRC-32 mismatch: entry data is corrupt', bytes);
+    return memberProblem(path, 'failed', coded('zip.crc-mismatch'), bytes);
   }
   return wholeEntry(path, bytes);
 }
