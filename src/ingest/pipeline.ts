@@ -528,7 +528,7 @@ class IngestRun {
         });
         if (event.kind === 'problem') {
           const isMessage = event.isMessage === true || namedAsMessage(event.path);
-          this.putProblem(place, event.status, asCoded(event.reason), event.bytes, isMessage);
+          this.putProblem(place, event.status, event.reason, event.bytes, isMessage);
           continue;
         }
         const member: Context = {
@@ -672,11 +672,6 @@ class IngestRun {
       currentPath: path,
     });
   }
-}
-
-/** A reason given as a sentence by code that does not emit codes yet, kept as text. */
-function asCoded(reason: string | Coded): Coded {
-  return typeof reason === 'string' ? coded('text', { text: reason }) : reason;
 }
 
 /** A container that could not be read further (cut short, corrupt): its members before that are kept. */
