@@ -396,7 +396,7 @@ describe('units of work', () => {
       await a.store.transaction((w) => {
         kept = w;
       });
-      expect(() => kept!.setItemStatus(fromA.id, 'failed', coded('text', { text: 'late' }))).toThrow(
+      expect(() => kept!.setItemStatus(fromA.id, 'failed', coded('item.too-deep', { limit: 1 }))).toThrow(
         /unit of work/,
       );
     } finally {

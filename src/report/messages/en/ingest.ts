@@ -5,9 +5,8 @@ import type { Messages, Params } from '../../catalogue.ts';
 const size = (p: Params, key: string) => formatBytes(Number(p[key]));
 
 export const enIngest: Messages = {
-  // A reason stored as text: a sentence from a case of schema 3, or from code that has no code yet.
+  // A reason stored as text by a case of schema 3, which kept sentences.
   'legacy.text': (p) => String(p.text),
-  text: (p) => String(p.text),
   'item.unreadable': (p) => `could not be read: ${p.error}`,
   'item.link-not-followed': () => 'symbolic link not followed',
   'item.special-file': () => 'not a regular file (device, socket or pipe)',
