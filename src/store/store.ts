@@ -186,6 +186,21 @@ export interface ItemFilter {
   summaries?: { analyser: string; values: string[] };
   /** Only items with a finding of one of these codes. */
   findings?: string[];
+  /** Only messages sent by this address, or by an address of this domain (or a subdomain). */
+  from?: string;
+  /** Only messages addressed (to, cc, bcc) to this address, or to this domain (or a subdomain). */
+  to?: string;
+  /** Only messages with a participant in any role at this domain (or a subdomain). */
+  domain?: string;
+  /** Only messages dated at or after this instant (ISO 8601, UTC). */
+  since?: string;
+  /** Only messages dated before this instant (ISO 8601, UTC). */
+  until?: string;
+  /**
+   * Order of the rows (default `id`): `date` (undated last), `from` (first From address), or `summary`:
+   * by one analyser's summary in the order of `values` (others after), then id.
+   */
+  sort?: { by: 'id' | 'date' | 'from' } | { by: 'summary'; analyser: string; values: string[] };
   afterId?: number;
   limit?: number;
   offset?: number;
