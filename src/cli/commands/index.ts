@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAnalyse } from './analyse.ts';
+import { registerAttachments } from './attachments.ts';
 import { registerDemo } from './demo.ts';
+import { registerExport } from './export.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
 import { registerKeys } from './keys.ts';
@@ -13,6 +15,8 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerIngest,
   registerItemCommands,
+  registerAttachments,
+  registerExport,
   registerDemo,
   registerVerify,
   registerAnalyse,

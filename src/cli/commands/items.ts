@@ -1,85 +1,124 @@
+import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
 import { verificationStats } from '../../core/case-stats.ts';
 import { describeItem } from '../../core/describe.ts';
+import {
+  addressText,
+  LIST_SORTS,
+  type ListQuery,
+  ListQueryError,
+  type ListRow,
+  listFilter,
+  listRows,
+} from '../../core/item-list.ts';
+import { attachmentsOf, isBinary, messageText, sizeText } from '../../core/message-view.ts';
 import { render } from '../../report/catalogue.ts';
+import { safeText } from '../../report/safe-text.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
-import { parseItemId, printJson, printLines, table, UsageError } from '../output.ts';
-import { withCase } from '../with-case.ts';
+import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
+import { caseOption, withCase } from '../with-case.ts';
 import { describeVerification } from './verify.ts';
 
 const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
 
-export function registerItemCommands(program: Command): void {
-  program
-    .command('list')
-    .description('List the items of a case: id, type, source path, SHA-256, status')
-    .requiredOption('--case <dir>', 'case directory')
-    .option('--type <type>', `one of ${LIST_TYPES.join(', ')}`, 'all')
+/** The filter options `list` and `export` share. */
+export function addFilterOptions(command: Command): Command {
+  return command
     .option('--verdict <verdict...>', `only messages with these verdicts: ${VERDICTS.join(', ')}`)
-    .option('--json', 'print JSON rows')
-    .action(async (opts: { case: string; type: string; verdict?: string[]; json?: boolean }) => {
-      if (!LIST_TYPES.includes(opts.type))
-        throw new UsageError(`--type must be one of ${LIST_TYPES.join(', ')}`);
-      const unknown = opts.verdict?.filter((v) => !(VERDICTS as readonly string[]).includes(v)) ?? [];
-      if (unknown.length)
-        throw new UsageError(
-          `--verdict: not a verdict: ${unknown.join(', ')} (one of ${VERDICTS.join(', ')})`,
-        );
-      if (opts.verdict && opts.type !== 'all' && opts.type !== 'message')
-        throw new UsageError('--verdict lists messages: it cannot be combined with another --type');
+    .option('--from <addr-or-domain>', 'only messages from this address, or from this domain')
+    .option('--to <addr-or-domain>', 'only messages to (to, cc, bcc) this address, or this domain')
+    .option('--domain <domain>', 'only messages with any participant at this domain')
+    .option('--since <date>', 'only messages dated on or after (2017-05-02, 2017-05, 2017-05-02T10:15Z)')
+    .option('--until <date>', 'only messages dated up to (a day given is included)')
+    .option('--sort <key>', `order: ${LIST_SORTS.join(', ')} (verdict: what to look at first)`, 'id')
+    .option('--limit <n>', 'at most n rows')
+    .option('--offset <n>', 'skip the first n rows');
+}
+
+export interface FilterOptions {
+  verdict?: string[];
+  from?: string;
+  to?: string;
+  domain?: string;
+  since?: string;
+  until?: string;
+  sort?: string;
+  limit?: string;
+  offset?: string;
+}
+
+/** The options as the core's query; a usage error says what to fix. */
+export function filterFromOptions(opts: FilterOptions, type: string) {
+  if (!LIST_TYPES.includes(type)) throw new UsageError(`--type must be one of ${LIST_TYPES.join(', ')}`);
+  if (opts.sort && !(LIST_SORTS as readonly string[]).includes(opts.sort))
+    throw new UsageError(`--sort must be one of ${LIST_SORTS.join(', ')}`);
+  const count = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${name}: not a count: ${text}`);
+    return Number(text);
+  };
+  const query: ListQuery = {
+    type: type as ItemType | 'all',
+    ...(opts.verdict ? { verdicts: opts.verdict } : {}),
+    ...(opts.from !== undefined ? { from: opts.from } : {}),
+    ...(opts.to !== undefined ? { to: opts.to } : {}),
+    ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
+    ...(opts.since !== undefined ? { since: opts.since } : {}),
+    ...(opts.until !== undefined ? { until: opts.until } : {}),
+    sort: (opts.sort ?? 'id') as ListQuery['sort'] & string,
+  };
+  const limit = count('limit', opts.limit);
+  const offset = count('offset', opts.offset);
+  if (limit !== undefined) query.limit = limit;
+  if (offset !== undefined) query.offset = offset;
+  try {
+    return listFilter(query);
+  } catch (err) {
+    if (err instanceof ListQueryError) throw new UsageError(`--${err.message}`);
+    throw err;
+  }
+}
+
+export function registerItemCommands(program: Command): void {
+  addFilterOptions(
+    program
+      .command('list')
+      .description(
+        'List the items of a case: id, date, from, subject, verdict (type and path for other items)',
+      )
+      .addOption(caseOption())
+      .option('--type <type>', `one of ${LIST_TYPES.join(', ')}`, 'all'),
+  )
+    .option('--json', 'print JSON rows (full values)')
+    .action(async (opts: FilterOptions & { case?: string; type: string; json?: boolean }) => {
+      const filter = filterFromOptions(opts, opts.type);
       await withCase(opts.case, async (kase) => {
-        const store = kase.store;
-        const sources = new Map((await store.listSources()).map((s) => [s.id, s.path] as const));
-        // Filtered in the store: only the rows listed are read.
-        const items = await store.listItems({
-          type: opts.verdict ? 'message' : (opts.type as ItemType | 'all'),
-          ...(opts.verdict ? { summaries: { analyser: 'dkim', values: opts.verdict } } : {}),
-        });
-        const rows = [];
-        for (const item of items) {
-          const verdict =
-            item.type === 'message' ? ((await store.getAnalysis(item.id, 'dkim'))?.summary ?? null) : null;
-          rows.push({
-            id: item.id,
-            type: item.type,
-            format: item.format,
-            source: sources.get(item.first.sourceId) ?? null,
-            path: item.first.path,
-            sha256: item.sha256,
-            status: item.status,
-            reason: item.reason ? render(item.reason) : null,
-            ...(item.type === 'message' ? { verdict } : {}),
-          });
-        }
-        if (opts.json) printJson(rows);
-        else
-          printLines(
-            table([
-              ['id', 'type', 'status', 'verdict', 'sha256', 'path'],
-              ...rows.map((r) => [
-                String(r.id),
-                r.type,
-                r.status,
-                r.verdict ?? '-',
-                (r.sha256 ?? '-').slice(0, 16),
-                r.path,
-              ]),
-            ]),
+        // Filtered, sorted and paged in the store: only the rows listed are read.
+        const rows = await listRows(kase.store, filter);
+        if (opts.json)
+          return printJson(
+            rows.map((r) => ({
+              ...r,
+              reason: r.reason ? render(r.reason) : null,
+            })),
           );
+        if (!rows.length) return printLines(['(no items match)']);
+        printLines(listTable(rows, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100));
       });
     });
 
   program
     .command('show')
     .description(
-      'Show an item: parsed fields, provenance down to the source path and byte range, occurrences',
+      'Show an item: headers, verdict, the text of a message, its attachments, the verification, provenance',
     )
     .argument('<item-id>', 'item id (from crible list)')
-    .requiredOption('--case <dir>', 'case directory')
+    .addOption(caseOption())
     .option('--json', 'print JSON')
-    .action(async (idText: string, opts) => {
+    .option('--no-pager', 'do not page long output on a terminal')
+    .action(async (idText: string, opts: { case?: string; json?: boolean; pager: boolean }) => {
       const id = parseItemId(idText);
       await withCase(opts.case, async (kase) => {
         const description = await describeItem(
@@ -91,29 +130,42 @@ export function registerItemCommands(program: Command): void {
         const verification = description.analyses.find((a) => a.analyser === 'dkim')?.result as
           | MessageVerification
           | undefined;
-        if (opts.json) return printJson({ ...description, verification: verification ?? null });
+        const attachments = description.message ? await attachmentsOf(kase.store, id) : [];
+        if (opts.json) return printJson({ ...description, attachments, verification: verification ?? null });
         const { item, message, provenance, occurrences, children, findings } = description;
         const lines = [
-          `Item ${item.id}: ${item.type} (${item.format}), ${item.size} bytes, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
+          `Item ${item.id}: ${item.type} (${item.format}), ${sizeText(item.size)}, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
           `SHA-256: ${item.sha256 ?? '(no bytes)'}`,
         ];
         if (item.first.declaredType) lines.push(`Declared type: ${item.first.declaredType}`);
         if (item.first.transformations.length)
           lines.push(`To read it: ${item.first.transformations.join(', ')}`);
         if (message) {
-          const who = (list: { name: string; address: string }[]) =>
-            list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
           lines.push(
             '',
             `Message-ID: ${message.messageId ?? '(none)'}`,
             `Date: ${message.dateRaw ?? '(none)'}  →  ${message.date ?? 'unparseable'}`,
           );
-          lines.push(`From: ${who(message.from)}`, `To: ${who(message.to)}`);
-          if (message.cc.length) lines.push(`Cc: ${who(message.cc)}`);
+          lines.push(`From: ${addressText(message.from)}`, `To: ${addressText(message.to)}`);
+          if (message.cc.length) lines.push(`Cc: ${addressText(message.cc)}`);
           lines.push(`Subject: ${message.subject ?? ''}`);
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
+          if (verification) lines.push(`Verdict: ${verification.verdict}`);
+          const rule = '─'.repeat(40);
+          const { text, fromHtml } = await messageText(kase.store, message);
+          lines.push('', fromHtml ? `${rule} (text of the HTML body)` : rule);
+          const body = (text ?? '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+          lines.push(...(body ? body.split('\n') : ['(no text body)']), rule);
+          if (attachments.length) {
+            lines.push('', `Attachments (${attachments.length}):`);
+            for (const a of attachments)
+              lines.push(
+                `  ${a.itemId}  ${a.filename ?? '(no name)'}  ${sizeText(a.size)}  ${a.declaredType?.split(';')[0]?.trim() || a.type}${a.status === 'ok' ? '' : `  (${a.status})`}`,
+              );
+            lines.push(`  (crible attachments ${item.id} --out <dir> saves them)`);
+          }
         }
-        if (verification) lines.push('', ...describeVerification(verification));
+        if (verification) lines.push('', 'Verification:', ...describeVerification(verification));
         if (findings.length) {
           lines.push('', 'Findings:');
           for (const f of findings) lines.push(`  ${f.severity}  ${f.code}  ${JSON.stringify(f.params)}`);
@@ -130,28 +182,38 @@ export function registerItemCommands(program: Command): void {
             lines.push(`  ${named}${occurrence.chain.map(describeStep).join('  ←  ')}`);
           }
         }
-        if (children.length) {
+        const others = message
+          ? children.filter((c) => !attachments.some((a) => a.itemId === c.id))
+          : children;
+        if (others.length) {
           lines.push('', 'Contains:');
-          for (const child of children)
+          for (const child of others)
             lines.push(`  ${child.id}  ${child.type}  ${child.status}  ${child.path}`);
         }
-        printLines(lines);
+        await page(lines, opts.pager);
       });
     });
 
   program
     .command('raw')
-    .description('Write the exact original bytes of an item to stdout')
+    .description('Write the exact original bytes of an item to stdout (binary only to a pipe or file)')
     .argument('<item-id>', 'item id')
-    .requiredOption('--case <dir>', 'case directory')
-    .action(async (idText: string, opts) => {
+    .addOption(caseOption())
+    .option('--force', 'write binary bytes to a terminal too')
+    .action(async (idText: string, opts: { case?: string; force?: boolean }) => {
       const id = parseItemId(idText);
       await withCase(opts.case, async (kase) => {
         const item = await kase.store.getItem(id);
         if (!item) throw new UsageError(`no item ${id} in this case`);
         if (!item.sha256)
           throw new UsageError(`item ${id} has no stored bytes: ${item.reason ? render(item.reason) : ''}`);
-        const stream = kase.store.blobs.openStream(item.sha256);
+        const sha256 = item.sha256;
+        if (process.stdout.isTTY && !opts.force && (await blobIsBinary(kase.store.blobs, sha256)))
+          throw new UsageError(
+            `item ${id} (${item.type}, ${item.format}) holds bytes a terminal would act on: ` +
+              `send it to a file (crible raw ${id} > file) or a pipe, or add --force`,
+          );
+        const stream = kase.store.blobs.openStream(sha256);
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject);
           stream.on('end', resolve);
@@ -213,4 +275,131 @@ function describeStep(step: {
   return step.itemId === null
     ? `${step.type} ${step.path}`
     : `item ${step.itemId} (${step.type}) ${step.path}${range}`;
+}
+
+/** Reads a blob through and says whether any of it is not text for a terminal. */
+async function blobIsBinary(
+  blobs: { openStream(sha256: string): NodeJS.ReadableStream },
+  sha256: string,
+): Promise<boolean> {
+  for await (const chunk of blobs.openStream(sha256)) if (isBinary(chunk as Buffer)) return true;
+  return false;
+}
+
+/** Code points of a cell cut to `width`, with an ellipsis when cut. */
+function fitEnd(text: string, width: number): string {
+  const chars = [...safeText(text)];
+  if (chars.length <= width) return chars.join('');
+  return width <= 1 ? '…'.slice(0, width) : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** The list as a table that fits `columns`: from, subject and place share what id, date and verdict leave. */
+export function listTable(rows: ListRow[], columns: number): string[] {
+  const cells = rows.map((r) => {
+    const status = r.status === 'ok' ? '' : ` (${r.status})`;
+    if (r.type === 'message')
+      return {
+        id: String(r.id),
+        date: r.date ? r.date.slice(0, 16).replace('T', ' ') : '-',
+        from: r.from.length ? r.from[0]!.address || r.from[0]!.name : '-',
+        subject: r.subject ?? '(no subject)',
+        verdict: `${r.verdict ?? '-'}${status}`,
+        place: r.place,
+      };
+    return {
+      id: String(r.id),
+      date: '',
+      from: '',
+      subject: `${r.type} (${r.format})${r.type === 'attachment' && r.parentId !== null ? ` of ${r.parentId}` : ''}`,
+      verdict: status.trim(),
+      place: r.place,
+    };
+  });
+  const header = {
+    id: 'id',
+    date: 'date (UTC)',
+    from: 'from',
+    subject: 'subject',
+    verdict: 'verdict',
+    place: 'where',
+  };
+  type Key = keyof typeof header;
+  const need = (key: Key) => Math.max(header[key].length, ...cells.map((c) => [...safeText(c[key])].length));
+  const widths = { id: need('id'), date: need('date'), verdict: need('verdict') } as Record<Key, number>;
+  // Five gaps of two spaces between six columns.
+  let room = Math.max(30, columns - widths.id - widths.date - widths.verdict - 10);
+  // Each flexible column gets its share, or less when it needs less; what is left goes to those cut.
+  const flexible: [Key, number][] = [
+    ['subject', 0.5],
+    ['from', 0.25],
+    ['place', 0.25],
+  ];
+  const wanted = new Map(flexible.map(([k]) => [k, need(k)] as const));
+  let open = flexible.filter(([k]) => wanted.get(k)! > 0);
+  for (const [k] of flexible) widths[k] = 0;
+  while (open.length && room > 0) {
+    const total = open.reduce((sum, [, w]) => sum + w, 0);
+    const next: [Key, number][] = [];
+    let given = 0;
+    for (const [k, w] of open) {
+      const share = Math.max(1, Math.floor((room * w) / total));
+      const add = Math.min(share, wanted.get(k)! - widths[k], room - given);
+      widths[k] += add;
+      given += add;
+      if (widths[k] < wanted.get(k)!) next.push([k, w]);
+    }
+    room -= given;
+    if (given === 0) break;
+    open = next;
+  }
+  const line = (c: typeof header) =>
+    [
+      c.id.padEnd(widths.id),
+      fitEnd(c.date, widths.date).padEnd(widths.date),
+      fitEnd(c.from, widths.from).padEnd(widths.from),
+      fitEnd(c.subject, widths.subject).padEnd(widths.subject),
+      c.verdict.padEnd(widths.verdict),
+      fitMiddle(c.place, widths.place),
+    ]
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...cells.map(line)];
+}
+
+/** A place cut in the middle: its start (the folder) and its end (the file name, the mbox position) kept. */
+function fitMiddle(text: string, width: number): string {
+  const chars = [...safeText(text)];
+  if (chars.length <= width) return chars.join('');
+  if (width <= 1) return '…'.slice(0, width);
+  const head = Math.floor((width - 1) / 2);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+/** Long output through $PAGER (default `less -R`) on a terminal; straight to stdout otherwise. */
+async function page(lines: string[], pager: boolean): Promise<void> {
+  if (!pager || !process.stdout.isTTY) return printLines(lines);
+  const columns = process.stdout.columns || 80;
+  // Lines as the terminal shows them: a long line takes several rows.
+  const shown = lines.reduce(
+    (n, line) => n + Math.max(1, Math.ceil([...safeText(line)].length / columns)),
+    0,
+  );
+  if (shown < (process.stdout.rows || 24)) return printLines(lines);
+  const text = `${lines.map(safeText).join('\n')}\n`;
+  const command = process.env.PAGER?.trim() || 'less -R';
+  await new Promise<void>((resolve) => {
+    const child = spawn(command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'] });
+    child.on('error', () => {
+      process.stdout.write(text);
+      resolve();
+    });
+    child.stdin.on('error', () => {});
+    child.on('close', (code) => {
+      // The shell could not start the pager: print instead.
+      if (code === 127) process.stdout.write(text);
+      resolve();
+    });
+    child.stdin.end(text);
+  });
 }
