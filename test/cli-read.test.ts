@@ -188,6 +188,14 @@ describe('crible show', () => {
     expect(out).not.toContain('\u202e');
   });
 
+  it('names an mbox member by its mbox and position, and shows the verdict once', async () => {
+    const run = await crible(['show', String(ids.get('m2')), '--case', caseDir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/item \d+ \(message\) archive\.mbox #2 \[bytes \d+–\d+\]/);
+    expect(run.stdout.match(/Verdict: /g)).toHaveLength(1);
+    expect(run.stdout).toContain('Verification:');
+  });
+
   it('turns an HTML-only message into readable text, and never pages when stdout is not a terminal', async () => {
     const run = await crible(['show', String(ids.get('c')), '--case', caseDir], {
       env: { ...process.env, PAGER: 'false' },
@@ -273,7 +281,7 @@ describe('crible raw', () => {
   it.runIf(hasScript)('refuses binary on a terminal unless --force, and writes text there', () => {
     const refused = inTerminal(['raw', String(ids.get('blob')), '--case', caseDir]);
     expect(refused.status).toBe(2);
-    expect(refused.stdout).toContain('a terminal would act on');
+    expect(refused.stdout).toContain('is binary');
     expect(refused.stdout).not.toContain('\u0000');
     const forced = inTerminal(['raw', String(ids.get('blob')), '--case', caseDir, '--force']);
     expect(forced.status).toBe(0);
@@ -281,6 +289,28 @@ describe('crible raw', () => {
     const text = inTerminal(['raw', String(ids.get('b')), '--case', caseDir]);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('Ligne 2');
+  });
+
+  it.runIf(hasScript)('pages a long show through $PAGER on a terminal, not with --no-pager', () => {
+    const env = { ...process.env, PAGER: 'sed s/^/PAGED:/' };
+    const show = (extra: string[]) =>
+      spawnSync(
+        'script',
+        [
+          '-qec',
+          [process.execPath, cribleBin, 'show', String(ids.get('a')), '--case', caseDir, ...extra]
+            .map((a) => `'${a}'`)
+            .join(' '),
+          '/dev/null',
+        ],
+        { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    const paged = show([]);
+    expect(paged.status).toBe(0);
+    expect(paged.stdout).toContain('PAGED:Subject: Budget');
+    const plain = show(['--no-pager']);
+    expect(plain.stdout).toContain('Subject: Budget');
+    expect(plain.stdout).not.toContain('PAGED:');
   });
 
   it('tells binary from text', () => {
@@ -364,7 +394,10 @@ describe('crible export', () => {
     const run = await crible(['export', '--case', caseDir, '--format', 'csv', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    const bytes = readFileSync(out);
+    // A byte-order mark first, so that a spreadsheet reads the accents right.
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    const rows = parse(bytes, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows.map((r) => Number(r.item_id))).toEqual(byIdAll());
     const a = rows.find((r) => r.message_id === '<a@campagne.example>')!;
     expect(a).toMatchObject({

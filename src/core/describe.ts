@@ -16,6 +16,8 @@ export interface ProvenanceStep {
   path: string;
   byteStart: number | null;
   byteEnd: number | null;
+  /** Where it is, for a person: `archive.mbox #3` for an mbox member, else the path. */
+  place: string;
 }
 
 export interface ItemDescription {
@@ -47,6 +49,7 @@ export async function describeItem(
         path: place.path,
         byteStart: place.byteStart,
         byteEnd: place.byteEnd,
+        place: place.path,
       },
     ];
     let parentId = place.parentId;
@@ -55,12 +58,16 @@ export async function describeItem(
       seen.add(parentId);
       const parent = await store.getItem(parentId);
       if (!parent) break;
+      // An mbox member's path is its position in the mbox.
+      const child = chain[chain.length - 1]!;
+      if (parent.format === 'mbox') child.place = `${parent.first.path} #${child.path}`;
       chain.push({
         itemId: parent.id,
         type: parent.type,
         path: parent.first.path,
         byteStart: parent.first.byteStart,
         byteEnd: parent.first.byteEnd,
+        place: parent.first.path,
       });
       parentId = parent.first.parentId;
     }
@@ -101,5 +108,6 @@ function sourceStep(source: SourceRecord | undefined): ProvenanceStep {
     path: source?.path ?? '?',
     byteStart: null,
     byteEnd: null,
+    place: source?.path ?? '?',
   };
 }

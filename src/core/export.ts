@@ -37,16 +37,25 @@ export async function exportRows(store: Store, filter: ItemFilter): Promise<Expo
     cc: addressText(row.cc),
     subject: row.subject,
     verdict: row.verdict,
-    reasons: row.reasons.map((r) => render(r)).join('; '),
+    reasons: row.reasons.map((r) => sentence(render(r))).join(' '),
     source: row.source,
     path: row.place,
   }));
 }
 
-/** The rows as the file's bytes: CSV (RFC 4180, a header line) or one JSON object per line. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * The rows as the file's bytes: CSV (RFC 4180, a header line, UTF-8 with a byte-order mark so that
+ * spreadsheets read accents right) or one JSON object per line.
+ */
 export function formatExport(format: ExportFormat, rows: ExportRow[]): string {
   if (format === 'jsonl') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
   return stringify(rows, {
+    bom: true,
     header: true,
     columns: [...EXPORT_COLUMNS],
     record_delimiter: '\r\n',

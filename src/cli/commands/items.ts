@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
 import { verificationStats } from '../../core/case-stats.ts';
-import { describeItem } from '../../core/describe.ts';
+import { describeItem, type ProvenanceStep } from '../../core/describe.ts';
 import {
   addressText,
   LIST_SORTS,
@@ -165,7 +165,8 @@ export function registerItemCommands(program: Command): void {
             lines.push(`  (crible attachments ${item.id} --out <dir> saves them)`);
           }
         }
-        if (verification) lines.push('', 'Verification:', ...describeVerification(verification));
+        // The verdict is shown with the headers: the verification goes on from its reasons.
+        if (verification) lines.push('', 'Verification:', ...describeVerification(verification).slice(1));
         if (findings.length) {
           lines.push('', 'Findings:');
           for (const f of findings) lines.push(`  ${f.severity}  ${f.code}  ${JSON.stringify(f.params)}`);
@@ -210,8 +211,8 @@ export function registerItemCommands(program: Command): void {
         const sha256 = item.sha256;
         if (process.stdout.isTTY && !opts.force && (await blobIsBinary(kase.store.blobs, sha256)))
           throw new UsageError(
-            `item ${id} (${item.type}, ${item.format}) holds bytes a terminal would act on: ` +
-              `send it to a file (crible raw ${id} > file) or a pipe, or add --force`,
+            `item ${id} (${item.type}, ${item.format}) is binary: its bytes would garble the terminal or drive it. ` +
+              `Send it to a file (crible raw ${id} > file) or a pipe, or add --force`,
           );
         const stream = kase.store.blobs.openStream(sha256);
         await new Promise<void>((resolve, reject) => {
@@ -264,17 +265,11 @@ export function registerItemCommands(program: Command): void {
     });
 }
 
-function describeStep(step: {
-  itemId: number | null;
-  type: string;
-  path: string;
-  byteStart: number | null;
-  byteEnd: number | null;
-}): string {
+function describeStep(step: ProvenanceStep): string {
   const range = step.byteStart !== null ? ` [bytes ${step.byteStart}–${step.byteEnd}]` : '';
   return step.itemId === null
-    ? `${step.type} ${step.path}`
-    : `item ${step.itemId} (${step.type}) ${step.path}${range}`;
+    ? `${step.type} ${step.place}`
+    : `item ${step.itemId} (${step.type}) ${step.place}${range}`;
 }
 
 /** Reads a blob through and says whether any of it is not text for a terminal. */
