@@ -33,7 +33,7 @@ export interface ListQuery {
   offset?: number;
 }
 
-/** A query a face cannot run: its words say what to fix. */
+/** A query a face cannot run: its words start with the parameter's name, then say what to fix. */
 export class ListQueryError extends Error {}
 
 /**
@@ -68,13 +68,17 @@ export function listFilter(query: ListQuery): ItemFilter {
     query.until !== undefined;
   if (messagesOnly) {
     if (filter.type !== 'all' && filter.type !== 'message')
-      throw new ListQueryError('verdict, sender, recipient, domain and date filters list messages only');
+      throw new ListQueryError(
+        `type: the verdict, sender, recipient, domain and date filters list messages, not ${filter.type}s`,
+      );
     filter.type = 'message';
   }
   if (query.verdicts) {
     const unknown = query.verdicts.filter((v) => !(VERDICTS as readonly string[]).includes(v));
     if (unknown.length)
-      throw new ListQueryError(`not a verdict: ${unknown.join(', ')} (one of ${VERDICTS.join(', ')})`);
+      throw new ListQueryError(
+        `verdict: not a verdict: ${unknown.join(', ')} (one of ${VERDICTS.join(', ')})`,
+      );
     filter.summaries = { analyser: 'dkim', values: query.verdicts };
   }
   for (const key of ['from', 'to', 'domain'] as const) {

@@ -323,11 +323,14 @@ export function listTable(rows: ListRow[], columns: number): string[] {
   const widths = { id: need('id'), date: need('date'), verdict: need('verdict') } as Record<Key, number>;
   // Five gaps of two spaces between six columns.
   let room = Math.max(30, columns - widths.id - widths.date - widths.verdict - 10);
+  // On a narrow terminal the place goes (show gives it): sender and subject matter more.
+  const withPlace = room >= 60;
+  if (!withPlace) room += 2;
   // Each flexible column gets its share, or less when it needs less; what is left goes to those cut.
   const flexible: [Key, number][] = [
-    ['subject', 0.5],
-    ['from', 0.25],
-    ['place', 0.25],
+    ['subject', 0.4],
+    ['from', 0.3],
+    ...(withPlace ? ([['place', 0.3]] as [Key, number][]) : []),
   ];
   const wanted = new Map(flexible.map(([k]) => [k, need(k)] as const));
   let open = flexible.filter(([k]) => wanted.get(k)! > 0);
@@ -354,7 +357,7 @@ export function listTable(rows: ListRow[], columns: number): string[] {
       fitEnd(c.from, widths.from).padEnd(widths.from),
       fitEnd(c.subject, widths.subject).padEnd(widths.subject),
       c.verdict.padEnd(widths.verdict),
-      fitMiddle(c.place, widths.place),
+      ...(withPlace ? [fitMiddle(c.place, widths.place)] : []),
     ]
       .join('  ')
       .trimEnd();
