@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openCase } from '../src/core/case.ts';
+import { listFilter, VERDICT_ORDER } from '../src/core/item-list.ts';
 import { isBinary, safeFilename } from '../src/core/message-view.ts';
 import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
 
@@ -368,6 +370,70 @@ describe('crible list', () => {
     expect(verdicts.every((r) => r.verdict === 'unsigned')).toBe(true);
     const bad = await crible(['list', '--case', caseDir, '--sort', 'size']);
     expect(bad.code).toBe(2);
+  });
+
+  it('sorts by verdict in the store, what to look at first on top, unanalysed items last', async () => {
+    const kase = openCase(join(tempDir(), 'case'), { create: true });
+    try {
+      const store = kase.store;
+      const sourceId = await store.transaction((w) => w.openSource('/dump', 'directory').id);
+      // Items 1..7 get the verdicts in an order unlike VERDICT_ORDER; item 8 has none.
+      const given = [
+        'authentic',
+        'unsigned',
+        'altered',
+        'authentic-with-caveats',
+        'key-unavailable',
+        'forgeable',
+        'unverifiable',
+      ];
+      await store.transaction((w) => {
+        for (const [n, verdict] of [...given, null].entries()) {
+          const { id } = w.putItem(
+            {
+              sha256: String(n).repeat(64).slice(0, 64),
+              size: 1,
+              type: 'message',
+              format: 'eml',
+              status: 'ok',
+              reason: null,
+            },
+            {
+              sourceId,
+              parentId: null,
+              path: `${n}.eml`,
+              pathRaw: null,
+              byteStart: null,
+              byteEnd: null,
+              filename: null,
+              declaredType: null,
+              transformations: [],
+              flags: [],
+            },
+          );
+          if (verdict)
+            w.putAnalysis({
+              itemId: id,
+              analyser: 'dkim',
+              version: '1',
+              status: 'ok',
+              summary: verdict,
+              resultJson: '{}',
+              inputs: [],
+              findings: [],
+            });
+        }
+      });
+      const sorted = await store.listItems(listFilter({ sort: 'verdict' }));
+      const summaries = [];
+      for (const item of sorted) summaries.push((await store.getAnalysis(item.id, 'dkim'))?.summary ?? null);
+      expect(summaries).toEqual([...VERDICT_ORDER, null]);
+      expect(VERDICT_ORDER.slice(0, 2)).toEqual(['altered', 'forgeable']);
+      const paged = await store.listItems(listFilter({ sort: 'verdict', limit: 2, offset: 1 }));
+      expect(paged.map((i) => i.id)).toEqual(sorted.slice(1, 3).map((i) => i.id));
+    } finally {
+      await kase.store.close();
+    }
   });
 
   it('shows date, sender, subject and verdict, mbox members by position, within the width', async () => {
