@@ -53,6 +53,16 @@ const SPECS: Spec[] = [
     iso: '2018-03-02T00:30:00.000Z',
     subject: 'Hors ligne',
   },
+  {
+    name: 'd.eml',
+    id: 'd',
+    from: 'wang@example.cn',
+    to: 'alice@campagne.example',
+    date: 'Thu, 15 Jun 2017 08:00:00 +0800',
+    iso: '2017-06-15T00:00:00.000Z',
+    // Wide characters, a tab and an escape sequence: the list must still fit and stay inert.
+    subject: `${'会议记录'.repeat(20)}\tfin \u001b[2J`,
+  },
 ];
 
 const BODY_A = 'Bonjour Bob,\nle budget est en pièce jointe.\nAlice';
@@ -162,6 +172,7 @@ beforeAll(async () => {
     message({ ...b, extraHeaders: [`Cc: ${b.cc}`], body: 'Ligne 1\nLigne 2' }),
   );
   writeFileSync(join(dump, 'c.eml'), htmlOnly(SPECS[2]!));
+  writeFileSync(join(dump, 'd.eml'), message(SPECS[3]!));
   writeFileSync(join(dump, 'archive.mbox'), mbox(MBOX_SPECS.map((s) => message(s))));
   writeFileSync(join(dump, 'blob.dat'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0x1b, 0x5b, 0x32, 0x4a]));
   caseDir = join(root, 'case');
@@ -170,7 +181,7 @@ beforeAll(async () => {
   for (const row of await json(['list']))
     if (row.messageId) ids.set(row.messageId.replace(/^<|@.*$/g, ''), row.id);
     else if (row.place === 'blob.dat') ids.set('blob', row.id);
-  expect([...ids.keys()].sort()).toEqual(['a', 'b', 'blob', 'c', 'm1', 'm2']);
+  expect([...ids.keys()].sort()).toEqual(['a', 'b', 'blob', 'c', 'd', 'm1', 'm2']);
 });
 
 describe('crible show', () => {
@@ -441,9 +452,13 @@ describe('crible list', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^id +date \(UTC\) +from +subject +verdict +where$/);
-    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+    // Columns as a terminal shows them: CJK characters take two.
+    const shown = (line: string) => [...line].reduce((n, c) => n + (/[\u4e00-\u9fff]/.test(c) ? 2 : 1), 0);
+    for (const line of lines) expect(shown(line)).toBeLessThanOrEqual(100);
     const lineOf = (id: string) => lines.find((l) => l.startsWith(`${ids.get(id)} `))!;
-    const messages = (await crible(['list', '--case', caseDir, '--type', 'message'])).stdout.split('\n');
+    expect(lineOf('d')).toMatch(/^\d+ +2017-06-15 00:00 +wang@example\.cn +(会议记录)+会?议?记?… +unsigned/);
+    expect(run.stdout).not.toContain('\u001b');
+    const messages = (await crible(['list', '--case', caseDir, '--domain', 'campagne.example'])).stdout.split('\n');
     expect(messages.find((l) => l.startsWith(`${ids.get('m2')} `))).toMatch(
       /2018-01-02 12:00 +frank2@campagne\.example +Membre 2 +unsigned +archive\.mbox #2$/,
     );

@@ -144,7 +144,11 @@ export async function saveAttachments(
       saved.push({ ...copy, savedAs: null });
       continue;
     }
-    const base = safeFilename(copy.filename, `attachment-${copy.itemId}`);
+    // A forwarded message often has no name: it is saved as one, openable in a mail program.
+    const base = safeFilename(
+      copy.filename,
+      `attachment-${copy.itemId}${copy.type === 'message' ? '.eml' : ''}`,
+    );
     let name = base;
     for (let n = 2; taken.has(name.toLowerCase()); n++) name = numbered(base, n);
     const target = join(root, name);

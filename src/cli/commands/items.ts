@@ -281,11 +281,57 @@ async function blobIsBinary(
   return false;
 }
 
-/** Code points of a cell cut to `width`, with an ellipsis when cut. */
+/** A cell's characters as a terminal shows them: dump text made safe, tabs as spaces. */
+function cellChars(text: string): string[] {
+  return [...safeText(text).replace(/\t/g, ' ')];
+}
+
+/** Columns a character takes: 2 for East Asian wide and emoji, 0 for combining marks, else 1. */
+function charWidth(char: string): number {
+  const cp = char.codePointAt(0)!;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200d) || (cp >= 0xfe00 && cp <= 0xfe0f))
+    return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+function widthOf(chars: string[]): number {
+  return chars.reduce((n, c) => n + charWidth(c), 0);
+}
+
+/** The first characters of `chars` that fit in `width` columns. */
+function head(chars: string[], width: number): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const c of chars) {
+    if (used + charWidth(c) > width) break;
+    used += charWidth(c);
+    out.push(c);
+  }
+  return out;
+}
+
+/** Padded to `width` columns as shown. */
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - widthOf([...text])));
+}
+
+/** A cell cut to `width` columns, with an ellipsis when cut. */
 function fitEnd(text: string, width: number): string {
-  const chars = [...safeText(text)];
-  if (chars.length <= width) return chars.join('');
-  return width <= 1 ? '…'.slice(0, width) : `${chars.slice(0, width - 1).join('')}…`;
+  const chars = cellChars(text);
+  if (widthOf(chars) <= width) return chars.join('');
+  return width < 1 ? '' : `${head(chars, width - 1).join('')}…`;
 }
 
 /** The list as a table that fits `columns`: from, subject and place share what id, date and verdict leave. */
@@ -319,7 +365,7 @@ export function listTable(rows: ListRow[], columns: number): string[] {
     place: 'where',
   };
   type Key = keyof typeof header;
-  const need = (key: Key) => Math.max(header[key].length, ...cells.map((c) => [...safeText(c[key])].length));
+  const need = (key: Key) => Math.max(header[key].length, ...cells.map((c) => widthOf(cellChars(c[key]))));
   const widths = { id: need('id'), date: need('date'), verdict: need('verdict') } as Record<Key, number>;
   // Five gaps of two spaces between six columns.
   let room = Math.max(30, columns - widths.id - widths.date - widths.verdict - 10);
@@ -329,8 +375,8 @@ export function listTable(rows: ListRow[], columns: number): string[] {
   // Each flexible column gets its share, or less when it needs less; what is left goes to those cut.
   const flexible: [Key, number][] = [
     ['subject', 0.4],
-    ['from', 0.3],
-    ...(withPlace ? ([['place', 0.3]] as [Key, number][]) : []),
+    ['from', 0.35],
+    ...(withPlace ? ([['place', 0.25]] as [Key, number][]) : []),
   ];
   const wanted = new Map(flexible.map(([k]) => [k, need(k)] as const));
   let open = flexible.filter(([k]) => wanted.get(k)! > 0);
@@ -353,9 +399,9 @@ export function listTable(rows: ListRow[], columns: number): string[] {
   const line = (c: typeof header) =>
     [
       c.id.padEnd(widths.id),
-      fitEnd(c.date, widths.date).padEnd(widths.date),
-      fitEnd(c.from, widths.from).padEnd(widths.from),
-      fitEnd(c.subject, widths.subject).padEnd(widths.subject),
+      pad(fitEnd(c.date, widths.date), widths.date),
+      pad(fitEnd(c.from, widths.from), widths.from),
+      pad(fitEnd(c.subject, widths.subject), widths.subject),
       c.verdict.padEnd(widths.verdict),
       ...(withPlace ? [fitMiddle(c.place, widths.place)] : []),
     ]
@@ -366,12 +412,12 @@ export function listTable(rows: ListRow[], columns: number): string[] {
 
 /** A place cut in the middle: its start (the folder) and its end (the file name, the mbox position) kept. */
 function fitMiddle(text: string, width: number): string {
-  const chars = [...safeText(text)];
-  if (chars.length <= width) return chars.join('');
-  if (width <= 1) return '…'.slice(0, width);
-  const head = Math.floor((width - 1) / 2);
-  const tail = width - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  const chars = cellChars(text);
+  if (widthOf(chars) <= width) return chars.join('');
+  if (width < 1) return '';
+  const start = head(chars, Math.floor((width - 1) / 2));
+  const end = head([...chars].reverse(), width - 1 - widthOf(start)).reverse();
+  return `${start.join('')}…${end.join('')}`;
 }
 
 /** Long output through $PAGER (default `less -R`) on a terminal; straight to stdout otherwise. */
