@@ -7,9 +7,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(withText(value), null, 2)}\n`);
 }
 
-/** Lines for a person: whatever came from the dump is shown, never interpreted by the terminal. */
-export function printLines(lines: string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.map(safeText).join('\n')}\n`);
+/**
+ * Lines for a person: whatever came from the dump is shown, never interpreted by the terminal.
+ * `decorate` styles each line after it was made safe (colours from style.ts: the only escapes printed).
+ */
+export function printLines(lines: string[], decorate?: (safeLine: string) => string): void {
+  if (lines.length === 0) return;
+  const safe = lines.map(safeText);
+  process.stdout.write(`${(decorate ? safe.map(decorate) : safe).join('\n')}\n`);
 }
 
 /** A diagnostic on stderr, made safe like printLines. */
@@ -36,12 +41,45 @@ export function readOptionFile(what: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as { code?: string }).code ?? err}`);
+    throw new UsageError(`cannot read ${what}: ${fileProblem(err, file)}`);
   }
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a folder, not a file',
+  ENOTDIR: 'not a folder',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'folder not empty',
+  ENOSPC: 'no space left on the disk for',
+  EROFS: 'read-only file system for',
+  ELOOP: 'too many symbolic links in',
+  ENAMETOOLONG: 'name too long',
+  EMFILE: 'too many open files, at',
+};
+
+/** A file system error in words that name the file: "no such file: x.eml", "permission denied: …". */
+export function fileProblem(err: unknown, file: string): string {
+  const code = (err as { code?: string }).code;
+  const words = code ? FILE_PROBLEMS[code] : undefined;
+  if (words) return `${words}: ${file}`;
+  return `${file}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 export function parseItemId(text: string): number {
   const id = Number(text);
   if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`not an item id: ${text}`);
   return id;
+}
+
+/** Changes of a result grouped by kind ("key-unavailable → authentic"), most frequent first. */
+export function changeKinds(changed: { from: string | null; to: string | null }[]): [string, number][] {
+  const kinds = new Map<string, number>();
+  for (const c of changed) {
+    const kind = `${c.from ?? 'none'} → ${c.to ?? 'none'}`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }

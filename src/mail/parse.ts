@@ -14,6 +14,7 @@ import {
   type ParsedMessage,
 } from './types.ts';
 
+export { formatBytes } from '../report/size.ts';
 export type { AddressRole, MailAddress, MessagePart, ParsedFields, ParsedMessage } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -189,10 +190,3 @@ function countPartHeaders(bytes: Buffer): number {
   return count;
 }
 const CONTENT_TYPE = Buffer.from('content-type');
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
-}

@@ -1,18 +1,24 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openCase } from '../../core/case.ts';
-import { type CaseIngestSummary, ingestIntoCase } from '../../core/ingest-case.ts';
+import type { CaseIngestSummary } from '../../core/ingest-case.ts';
 import type { IngestProgress } from '../../ingest/pipeline.ts';
-import { formatBytes } from '../../mail/parse.ts';
 import { render } from '../../report/catalogue.ts';
-import { printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
+import { formatBytes } from '../../report/size.ts';
+import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
+import { caseOption, resolveCase } from '../with-case.ts';
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+const INTERRUPTED = 130;
+
+/** Thrown from the progress callback after Ctrl-C: the open unit of work is rolled back, nothing half-written. */
+class Interrupted extends Error {}
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('Ingest dumps (EML, mbox, Maildir, zip, tar, loose files) into a case, losing nothing')
     .argument('<path...>', 'files or directories to ingest')
-    .requiredOption('--case <dir>', 'case directory (created if missing)')
+    .addOption(caseOption('case directory, created if missing'))
     .option('--json', 'print a machine-readable summary')
     .option('--keys <file...>', 'import DKIM key archive files (JSON map, zone file, CSV/JSON rows) first')
     .option(
@@ -36,14 +42,36 @@ export function registerIngest(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 all items read; 3 finished with failed or limited items; 2 usage error; 1 fatal error.',
+      '\nExit codes: 0 all items read; 3 finished with failed or limited items; 2 usage error; 1 fatal error;\n130 interrupted (Ctrl-C): what was recorded is kept, and the same command resumes.',
     )
     .action(async (paths: string[], opts) => {
       for (const path of paths)
         if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
       // Key files are read before the case is created, so a wrong name changes nothing.
       for (const file of [...(opts.keys ?? []), ...(opts.disclosed ?? [])]) readOptionFile('file', file);
-      const kase = openCase(opts.case, { create: true });
+      const caseDir = resolveCase(opts.case);
+      const { openCase } = await import('../../core/case.ts');
+      const { ingestIntoCase } = await import('../../core/ingest-case.ts');
+      const kase = openCase(caseDir, { create: true });
+      const before = (await kase.store.stats()).items;
+      const tty = process.stderr.isTTY === true;
+      const progress = new Progress(tty);
+      // Ctrl-C: the next progress report stops the pipeline inside its unit of work (rolled back whole;
+      // the ones before it are committed), then what was saved is said. A second Ctrl-C, or one the
+      // pipeline does not reach within 5 s (a long analysis), exits at once: SQLite drops the open
+      // transaction by itself.
+      let interrupted = false;
+      const onInterrupt = () => {
+        if (interrupted) process.exit(INTERRUPTED);
+        interrupted = true;
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stderr.write('Interrupted: stopping after the current file…\n');
+        setTimeout(() => {
+          printError('interrupted; what was recorded is kept: run the same command again to resume.');
+          process.exit(INTERRUPTED);
+        }, 5000).unref();
+      };
+      process.on('SIGINT', onInterrupt);
       try {
         const summary = await ingestIntoCase(kase, paths, {
           keyFiles: opts.keys ?? [],
@@ -58,13 +86,26 @@ export function registerIngest(program: Command): void {
           },
           ...(opts.batch ? { batchFiles: opts.batch } : {}),
           ...(opts.workers ? { workers: opts.workers } : {}),
-          ...(process.stderr.isTTY ? { onProgress: showProgress } : {}),
+          onProgress: (p) => {
+            if (interrupted) throw new Interrupted();
+            progress.show(p);
+          },
         });
-        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        progress.clear();
         if (opts.json) printJson(summary);
         else printLines(describeSummary(summary));
         process.exitCode = summary.problems > 0 ? 3 : 0;
+      } catch (err) {
+        progress.clear();
+        if (!(err instanceof Interrupted)) throw err;
+        const after = (await kase.store.stats()).items;
+        const unfinished = (await kase.store.unfinishedSources()).length;
+        printError(
+          `interrupted. ${after - before} new item(s) recorded by this run (the case holds ${after}); ${unfinished} source(s) not finished. Run the same command again to resume where it stopped.`,
+        );
+        process.exitCode = INTERRUPTED;
       } finally {
+        process.off('SIGINT', onInterrupt);
         await kase.store.close();
       }
     });
@@ -76,17 +117,54 @@ function toInt(text: string): number {
   return n;
 }
 
-function showProgress(p: IngestProgress): void {
+/**
+ * The progress line on a terminal (stderr): items, the share of bytes done when the total is known,
+ * rates, and an ETA only once it means something (after 2 s and 1% of the bytes).
+ */
+class Progress {
+  private shown = false;
+  private readonly tty: boolean;
+  constructor(tty: boolean) {
+    this.tty = tty;
+  }
+
+  show(p: IngestProgress): void {
+    if (!this.tty) return;
+    const columns = process.stderr.columns ?? 80;
+    const line = progressLine(p);
+    process.stderr.write(`\r\x1b[K${line.length >= columns ? `${line.slice(0, columns - 2)}…` : line}`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) process.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
+
+export function progressLine(p: IngestProgress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.bytesDone / seconds : 0;
-  const eta = rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : 0;
-  const line = `${p.items} items · ${(p.items / Math.max(seconds, 0.001)).toFixed(0)} items/s · ${formatBytes(rate)}/s · ETA ${formatDuration(eta)}`;
-  process.stderr.write(`\r\x1b[K${line}`);
+  const parts = [`${p.items} items`];
+  if (p.bytesTotal > 0) {
+    const share = Math.min(1, p.bytesDone / p.bytesTotal);
+    parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)} (${Math.floor(share * 100)}%)`);
+    const eta = rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : 0;
+    parts.push(
+      seconds >= 2 && share >= 0.01 && rate > 0
+        ? `about ${formatDuration(eta)} left`
+        : 'estimating time left',
+    );
+  } else parts.push(formatBytes(p.bytesDone));
+  if (seconds >= 1) parts.push(`${(p.items / seconds).toFixed(0)} items/s`, `${formatBytes(rate)}/s`);
+  return parts.join(' · ');
 }
 
 function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  if (s >= 3600)
+    return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
 export function describeSummary(summary: CaseIngestSummary): string[] {

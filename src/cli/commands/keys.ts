@@ -4,7 +4,7 @@ import { type Coded, coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
 import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
 import { printError, printJson, printLines, readOptionFile, table } from '../output.ts';
-import { withCase } from '../with-case.ts';
+import { caseOption, withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
   const keys = program
@@ -42,7 +42,7 @@ export function registerKeys(program: Command): void {
     .description(
       'List archived key records with their source and observation window, and the keys listed as disclosed',
     )
-    .requiredOption('--case <dir>', 'case directory')
+    .addOption(caseOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
       await withCase(opts.case, async (kase) => {
@@ -106,7 +106,7 @@ function registerImport<Result extends { problems: Coded[] }>(
     .command(spec.name)
     .description(spec.description)
     .argument('<file...>', spec.files)
-    .requiredOption('--case <dir>', 'case directory')
+    .addOption(caseOption())
     .option('--json', 'print JSON')
     .addHelpText(
       'after',

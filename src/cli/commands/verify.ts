@@ -1,22 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { analyseCase } from '../../core/analyse-case.ts';
-import { verificationStats } from '../../core/case-stats.ts';
-import { ArchiveKeyResolver } from '../../keys/archive-resolver.ts';
-import { type DisclosedKey, parseDisclosedFile } from '../../keys/disclosed.ts';
-import { DnsKeyResolver } from '../../keys/dns-resolver.ts';
-import { parseKeyFile } from '../../keys/formats/index.ts';
+import type { AnalyserRun } from '../../core/analyse-case.ts';
+import type { DisclosedKey } from '../../keys/disclosed.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
 import { render } from '../../report/catalogue.ts';
-import { caseKeys, saveFetched } from '../../verify/case-verification.ts';
 import { describeFlag } from '../../verify/flags.ts';
-import { keysUsed, type VerifyOptions, verifyMessage } from '../../verify/message.ts';
-import { writeProof } from '../../verify/proof.ts';
-import { parseAt } from '../../verify/time.ts';
+import type { VerifyOptions } from '../../verify/message.ts';
 import type { MessageVerification } from '../../verify/types.ts';
-import { printError, printJson, printLines, readOptionFile, UsageError } from '../output.ts';
-import { withCase } from '../with-case.ts';
+import {
+  changeKinds,
+  fileProblem,
+  printError,
+  printJson,
+  printLines,
+  readOptionFile,
+  UsageError,
+} from '../output.ts';
+import { paintVerdict } from '../style.ts';
+import { caseOption, resolveCase, withCase } from '../with-case.ts';
+import { hint } from './help.ts';
 
 export function registerVerify(program: Command): void {
   program
@@ -25,11 +28,13 @@ export function registerVerify(program: Command): void {
       'Check the DKIM signatures of one message (.eml) against archived keys, at the message’s own time',
     )
     .argument('[file]', 'the message, exact bytes as exported')
-    .option(
-      '--case <dir>',
-      'with a file: use the case’s key archive and disclosed keys; alone: re-verify the case’s messages that newly imported keys or disclosures can change',
+    .addOption(
+      caseOption(
+        'with a file: use the case’s key archive and disclosed keys (only when given); without a file: re-verify the case’s messages that newly imported keys or disclosures can change',
+      ),
     )
-    .option('--all', 'with --case alone: re-verify every signed message of the case')
+    .option('--all', 'without a file: re-verify every signed message of the case')
+    .option('--verbose', 'without a file: one line per message whose verdict changed')
     .option('--keys <file...>', 'DKIM key archive files (JSON map, zone file, CSV/JSON rows)')
     .option(
       '--disclosed <file...>',
@@ -38,20 +43,29 @@ export function registerVerify(program: Command): void {
     .option('--at <time>', 'judge the message at this time (ISO 8601 or unix seconds) instead of its own')
     .option('--json', 'print a machine-readable result')
     .option('--dns', 'also fetch keys from live DNS (today’s keys, stamped with the fetch time)')
-    .option('--proof <dir>', 'write a proof folder (message, keys, transcript, re-check script)')
-    .addHelpText('after', '\nExit codes: 0 checked (whatever the verdict); 2 usage error; 1 fatal error.')
+    .option(
+      '--proof <dir>',
+      'write a proof folder (message, keys, transcript, re-check script): new or empty',
+    )
+    .option('--force', 'with --proof: write into a folder that is not empty, replacing the proof files in it')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 checked (whatever the verdict); 2 usage error (a file that is not a mail message, too); 1 fatal error.\nWhat each verdict means: crible help verdicts.',
+    )
     .action(
       async (
         file: string | undefined,
         opts: {
           case?: string;
           all?: boolean;
+          verbose?: boolean;
           keys?: string[];
           disclosed?: string[];
           at?: string;
           json?: boolean;
           dns?: boolean;
           proof?: string;
+          force?: boolean;
         },
       ) => {
         if (opts.case && (opts.keys || opts.disclosed))
@@ -59,16 +73,27 @@ export function registerVerify(program: Command): void {
             'with --case the case’s own keys are used: import files first (crible keys import / import-disclosed)',
           );
         if (file === undefined) {
-          if (!opts.case) throw new UsageError('give a message file, or --case <dir> to re-verify a case');
-          return reverify(opts.case, opts.all ?? false, opts.dns ?? false, opts.json ?? false);
+          if (opts.keys || opts.disclosed)
+            throw new UsageError(
+              'give the message file to check with these keys: crible verify <file.eml> --keys …',
+            );
+          return reverify(resolveCase(opts.case), opts);
         }
         let at: Date | undefined;
         if (opts.at !== undefined) {
+          const { parseAt } = await import('../../verify/time.ts');
           const parsed = parseAt(opts.at);
           if (!parsed) throw new UsageError(`--at: not an ISO 8601 date or unix time: ${opts.at}`);
           at = parsed;
         }
         const raw = await readInput(file);
+        // Checked before any work, so a refused folder costs nothing.
+        if (opts.proof) {
+          const { prepareProofDir } = await import('./proof.ts');
+          prepareProofDir(opts.proof, opts.force ?? false);
+        }
+        const { keysUsed, verifyMessage } = await import('../../verify/message.ts');
+        const { caseKeys, saveFetched } = await import('../../verify/case-verification.ts');
         const check = (known: Omit<VerifyOptions, 'at'>) =>
           verifyMessage(raw, { ...known, ...(at ? { at } : {}) });
         const verification = opts.case
@@ -80,40 +105,87 @@ export function registerVerify(program: Command): void {
               return result;
             })
           : await check({
-              keys: loadKeys(opts.keys ?? [], opts.dns ?? false),
-              disclosedKeys: loadDisclosed(opts.disclosed ?? []),
+              keys: await loadKeys(opts.keys ?? [], opts.dns ?? false),
+              disclosedKeys: await loadDisclosed(opts.disclosed ?? []),
             });
-        if (opts.proof) await writeProof(opts.proof, raw, verification, keysUsed(verification));
+        if (opts.proof) {
+          const { writeProof } = await import('../../verify/proof.ts');
+          await writeProof(opts.proof, raw, verification, keysUsed(verification));
+        }
         if (opts.json) printJson(verification);
-        else printLines(describeVerification(verification));
+        else printLines(describeVerification(verification), styleVerdictLine);
       },
     );
 }
 
-async function reverify(caseDir: string, all: boolean, dns: boolean, json: boolean): Promise<void> {
+async function reverify(
+  caseDir: string,
+  opts: { all?: boolean; dns?: boolean; json?: boolean; verbose?: boolean },
+): Promise<void> {
+  const { analyseCase } = await import('../../core/analyse-case.ts');
+  const { verificationStats } = await import('../../core/case-stats.ts');
   await withCase(caseDir, async (kase) => {
-    const [result] = await analyseCase(kase.store, { only: ['dkim'], all, dns });
-    if (json) return printJson({ ...result!, ...(await verificationStats(kase.store)) });
-    const lines = [
-      `Re-verified ${result!.checked} message(s); ${result!.changed.length} verdict(s) changed.`,
-    ];
-    for (const c of result!.changed) lines.push(`  item ${c.itemId}: ${c.from} → ${c.to}`);
-    printLines(lines);
+    const [result] = await analyseCase(kase.store, {
+      only: ['dkim'],
+      all: opts.all ?? false,
+      dns: opts.dns ?? false,
+    });
+    const stats = await verificationStats(kase.store);
+    if (opts.json) return printJson({ ...result!, ...stats });
+    printLines(describeReverification(result!, stats.verdicts, opts.verbose ?? false), styleVerdictWords);
   });
 }
 
-async function readInput(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'EISDIR') throw new UsageError(`cannot read message ${file}: ${code}`);
-    throw err;
+/** A re-verification as a summary: how many changed, grouped by kind of change, and the case's totals. */
+export function describeReverification(
+  run: AnalyserRun,
+  verdicts: Record<string, number>,
+  verbose: boolean,
+): string[] {
+  const lines = [
+    `Re-verified ${run.checked} message(s): ${run.changed.length} verdict(s) changed${run.failed ? `, ${run.failed} could not be checked` : ''}.`,
+  ];
+  const kinds = changeKinds(run.changed);
+  if (kinds.length > 0) {
+    lines.push('', 'Changes:');
+    for (const [kind, n] of kinds) lines.push(`  ${kind}: ${n}`);
   }
+  if (verbose && run.changed.length > 0) {
+    lines.push('', 'Each message:');
+    for (const c of run.changed) lines.push(`  item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);
+  } else if (run.changed.length > 0)
+    lines.push('  (--verbose: one line per message; crible list --verdict <verdict>: the messages)');
+  const totals = Object.entries(verdicts).sort((a, b) => b[1] - a[1]);
+  if (totals.length > 0) {
+    lines.push('', 'Verdicts now (whole case):');
+    for (const [verdict, n] of totals) lines.push(`  ${String(n).padStart(6)}  ${verdict}`);
+  }
+  return lines;
+}
+
+/** The message file, or a usage error in words: missing, unreadable, or not a mail message at all. */
+async function readInput(file: string): Promise<Buffer> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(file);
+  } catch (err) {
+    throw new UsageError(`cannot read the message: ${fileProblem(err, file)}`);
+  }
+  const { looksLikeMessage } = await import('../../mail/header-block.ts');
+  if (!looksLikeMessage(raw)) {
+    const mbox = raw.subarray(0, 5).toString('latin1') === 'From ';
+    throw new UsageError(
+      mbox
+        ? `${file} is an mbox (a folder of messages), not one message: crible ingest it into a case, then crible list`
+        : `${file} is not a mail message (no header lines such as From:, Date:, Message-ID: at its start)`,
+    );
+  }
+  return raw;
 }
 
 /** Disclosed-key lists; rows that cannot be read are reported on stderr. */
-function loadDisclosed(files: string[]): DisclosedKey[] {
+async function loadDisclosed(files: string[]): Promise<DisclosedKey[]> {
+  const { parseDisclosedFile } = await import('../../keys/disclosed.ts');
   const keys: DisclosedKey[] = [];
   for (const file of files) {
     const parsed = parseDisclosedFile(file, readOptionFile('disclosed-key list', file));
@@ -124,7 +196,10 @@ function loadDisclosed(files: string[]): DisclosedKey[] {
 }
 
 /** Key archive files (and optionally live DNS) as one resolver. */
-export function loadKeys(files: string[], dns: boolean): KeyResolver {
+export async function loadKeys(files: string[], dns: boolean): Promise<KeyResolver> {
+  const { parseKeyFile } = await import('../../keys/formats/index.ts');
+  const { ArchiveKeyResolver } = await import('../../keys/archive-resolver.ts');
+  const { DnsKeyResolver } = await import('../../keys/dns-resolver.ts');
   const records: KeyRecord[] = [];
   const failures: KeyFailure[] = [];
   for (const file of files) {
@@ -143,29 +218,48 @@ export function loadKeys(files: string[], dns: boolean): KeyResolver {
 }
 
 /**
- * The report as --json prints it: each code with its words beside it (`{code, params, text}`), so
- * that a program needs no catalogue. What the case stores has the codes only.
+ * One message's verification for a person: the verdict, its reasons, each signature with its terms
+ * explained (a hint after fail-body, lf-to-crlf…), and once what a pass does not prove.
  */
-
 export function describeVerification(v: MessageVerification): string[] {
   const lines = [`Verdict: ${v.verdict}`];
   for (const r of v.reasons) lines.push(`  - ${render(r)}`);
   lines.push(`Judged at: ${v.at ?? 'unknown'} (${v.atSource})`);
   for (const s of v.signatures) {
     const key = s.key ? `${s.key.bits ?? '?'}-bit ${s.key.type ?? '?'} key from ${s.key.source}` : 'no key';
+    const meaning = hint(s.result);
     lines.push(
-      `Signature #${s.index + 1}: ${s.result}  d=${s.domain} s=${s.selector} a=${s.algorithm} c=${s.canonicalization}, ${key}`,
+      `Signature #${s.index + 1}: ${s.result}${meaning ? ` (${meaning})` : ''}`,
+      `    d=${s.domain} s=${s.selector} a=${s.algorithm} c=${s.canonicalization}, ${key}`,
     );
     lines.push(`    ${render(s.reason)}`);
-    if (s.repairs.length) lines.push(`    repairs: ${s.repairs.join(', ')}`);
+    for (const name of s.repairs) {
+      const undone = hint(name);
+      lines.push(`    repair: ${name}${undone ? ` (${undone})` : ''}`);
+    }
     for (const f of s.flags) lines.push(`    ! ${f}: ${describeFlag(f)}`);
     if (s.unsignedText !== undefined) {
-      lines.push('    not covered by the signature (the body after l=):');
+      lines.push(`    l= (${hint('l=')}):`, '    not covered by the signature (the body after l=):');
       for (const line of s.unsignedText.replace(/\r\n$/, '').split(/\r?\n/)) lines.push(`    | ${line}`);
     }
   }
   if (v.arc.result !== 'none' || v.arc.reason)
-    lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${render(v.arc.reason)})` : ''}`);
-  lines.push(`Note: ${render(v.caveat)}`);
+    lines.push(`ARC: ${v.arc.result}${v.arc.reason ? ` (${render(v.arc.reason)})` : ''}  (${hint('ARC')})`);
+  // The standing paragraph, once per output (this message's report is the whole output).
+  lines.push('', `Note: ${render(v.caveat)}`);
+  lines.push('What each verdict means: crible help verdicts.');
   return lines;
+}
+
+/** The "Verdict: x" line in the verdict's colour (a line already made safe). */
+export function styleVerdictLine(line: string): string {
+  return line.startsWith('Verdict: ') ? `Verdict: ${paintVerdict(line.slice(9))}` : line;
+}
+
+/** A verdict name in a re-verification summary ("  key-unavailable → authentic: 12", "  12  authentic"). */
+function styleVerdictWords(line: string): string {
+  const change = /^( {2})(\S+) → (\S+): (\d+)$/.exec(line);
+  if (change) return `${change[1]}${paintVerdict(change[2]!)} → ${paintVerdict(change[3]!)}: ${change[4]}`;
+  const total = /^( +\d+ {2})(\S+)$/.exec(line);
+  return total ? `${total[1]}${paintVerdict(total[2]!)}` : line;
 }
