@@ -82,3 +82,27 @@ describe('blob store', () => {
     expect(() => store().put('../../etc/passwd', bytes)).toThrow(/not a SHA-256/);
   });
 });
+
+describe('custody log', () => {
+  it('skips a torn last line and starts the next line on a line of its own', async () => {
+    const { FileCustodyLog } = await import('../src/store/custody-file.ts');
+    const root = mkdtempSync(join(tmpdir(), 'crible-custody-'));
+    roots.push(root);
+    const path = join(root, 'custody.jsonl');
+    const line = (p: string) => ({
+      path: p,
+      kind: 'file' as const,
+      sha256: 'a'.repeat(64),
+      size: 1,
+      counts: { found: 1, ok: 1, failed: 0, limited: 0, duplicates: 0, reasons: [] },
+      crible: '0.1.0',
+      time: '2026-12-01T00:00:00Z',
+    });
+    writeFileSync(path, `${JSON.stringify(line('/a'))}\n{"path":"/b","ki`);
+    const log = new FileCustodyLog(path);
+    expect(log.read().map((l) => l.path)).toEqual(['/a']);
+    expect(log.record(line('/c'))).toBe(true);
+    expect(log.read().map((l) => l.path)).toEqual(['/a', '/c']);
+    expect(readFileSync(path, 'utf8').split('\n')[1]).toBe('{"path":"/b","ki');
+  });
+});

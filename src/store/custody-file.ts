@@ -13,24 +13,19 @@ export class FileCustodyLog implements CustodyLog {
     this.path = path;
   }
 
+  /** Every whole line; a torn one is skipped. */
   read(): CustodyLine[] {
-    return this.readAll().lines;
-  }
-
-  /** Every whole line, and the torn ones (which a reader may want to report). */
-  readAll(): { lines: CustodyLine[]; torn: string[] } {
     const lines: CustodyLine[] = [];
-    const torn: string[] = [];
-    if (!existsSync(this.path)) return { lines, torn };
+    if (!existsSync(this.path)) return lines;
     for (const text of readFileSync(this.path, 'utf8').split('\n')) {
       if (text.trim() === '') continue;
       try {
         lines.push(JSON.parse(text) as CustodyLine);
       } catch {
-        torn.push(text);
+        // torn by a power loss or a full disk: kept in the file as it is, not read
       }
     }
-    return { lines, torn };
+    return lines;
   }
 
   /**

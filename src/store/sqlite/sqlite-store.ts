@@ -91,7 +91,7 @@ export class SqliteStore implements Store {
     this.custody = new FileCustodyLog(join(dir, 'custody.jsonl'));
   }
 
-  get schemaVersion(): number {
+  private get schemaVersion(): number {
     return Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version);
   }
 
