@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { progressLine } from '../src/cli/commands/ingest.ts';
+import { describeStats } from '../src/cli/commands/stats.ts';
+import { fitLines } from '../src/cli/output.ts';
 import { buildSampleDump } from '../src/sample/build.ts';
 import { caseFilePath, type SampleLayout, sampleLayout } from '../src/sample/layout.ts';
 import { VERDICTS } from '../src/verify/types.ts';
@@ -78,6 +80,22 @@ describe('start-up', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no such file: .*nope\.eml/);
   });
+
+  it.skipIf(!olderNode)(
+    'passes a signal sent to the bin on to the pinned Node, and dies of it too',
+    async () => {
+      const fifo = join(tempDir(), 'keys.fifo');
+      execFileSync('mkfifo', [fifo]);
+      // Reading the FIFO blocks the pinned Node until the signal comes.
+      const child = spawn(olderNode!, [cribleBin, 'keys', 'import', fifo, '--case', caseDir], { env: env() });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.kill('SIGTERM');
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.on('exit', (c, s) => resolve([c, s])),
+      );
+      expect([code, signal]).toEqual([null, 'SIGTERM']);
+    },
+  );
 
   it('loads only what the command needs', () => {
     const hooks = join(tempDir(), 'hooks.mjs');
@@ -186,6 +204,34 @@ describe('summaries', () => {
     expect(at(50, 50_000, 5_000)).toContain('estimating time left');
     expect(at(500, 5_000_000, 10_000)).toMatch(/\(50%\) · about 10 s left · 50 items\/s/);
   });
+
+  it('stats text holds what its JSON holds: sizes in KB/MB, duplicate Message-IDs, findings, unfinished sources', () => {
+    const lines = describeStats({
+      sources: 1,
+      items: 3,
+      byType: { message: 3 },
+      byStatus: { ok: 3 },
+      byFormat: { eml: 3 },
+      occurrences: 3,
+      duplicates: 0,
+      bytes: 3 * 1024 * 1024,
+      reasons: [],
+      duplicateMessageIds: [{ messageId: '<a@x>', itemIds: [1, 2] }],
+      verdicts: { altered: 1, authentic: 2 },
+      signatures: { pass: 2, 'fail-body': 1 },
+      findings: { 'dkim.weak-key': 1 },
+      unfinishedSources: ['/dump'],
+    }).join('\n');
+    expect(lines).toContain('3.0 MB');
+    expect(lines).toMatch(/<a@x>: items 1, 2/);
+    expect(lines).toMatch(/ 1 {2}dkim\.weak-key/);
+    expect(lines).toMatch(/Unfinished ingest .*run the same crible ingest again[^\n]*\n {2}\/dump/);
+    expect(lines).toMatch(/^ +2 {2}authentic$/m);
+    expect(fitLines(['  - a long reason that goes on and on past the edge'], 40)).toEqual([
+      '  - a long reason that goes on and on',
+      '    past the edge',
+    ]);
+  });
 });
 
 describe('interruptions and evidence', () => {
@@ -207,7 +253,7 @@ describe('interruptions and evidence', () => {
     });
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(
-      /interrupted\. \d+ new item\(s\) recorded by this run .* Run the same command again to resume/,
+      /Interrupted: \d+ new item\(s\) recorded by this run .*\nRun the same command again to resume/,
     );
     const stats = await run(['stats', '--case', kase, '--json']);
     expect(JSON.parse(stats.stdout).unfinishedSources).toHaveLength(1);

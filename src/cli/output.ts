@@ -83,3 +83,31 @@ export function changeKinds(changed: { from: string | null; to: string | null }[
   }
   return [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
+
+/**
+ * Lines wrapped at word boundaries to `width` columns (a terminal's), continued under their own
+ * indent (and past a "- " bullet). Quoted dump text ("| …") and lines without spaces are left whole.
+ */
+export function fitLines(lines: string[], width: number | undefined): string[] {
+  if (!width || width < 40) return lines;
+  return lines.flatMap((line) => {
+    if (line.length <= width || /^\s*\| /.test(line)) return [line];
+    const indent = ' '.repeat((/^(\s*(?:- )?)/.exec(line)?.[1] ?? '').length);
+    const out: string[] = [];
+    let current = '';
+    for (const word of line.trimStart().split(' ')) {
+      const start =
+        current === ''
+          ? out.length === 0
+            ? line.slice(0, line.length - line.trimStart().length)
+            : indent
+          : '';
+      if (current !== '' && current.length + 1 + word.length > width) {
+        out.push(current);
+        current = `${indent}${word}`;
+      } else current = current === '' ? `${start}${word}` : `${current} ${word}`;
+    }
+    if (current.trim() !== '') out.push(current);
+    return out;
+  });
+}

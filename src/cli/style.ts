@@ -46,6 +46,12 @@ export function paintVerdict(verdict: string, on = colourEnabled()): string {
   return colour ? paint(colour, verdict, on) : verdict;
 }
 
+/** A count line ("      12  authentic", a line already made safe) with its verdict in colour. */
+export function styleVerdictCount(line: string): string {
+  const total = /^( +\d+ {2})(\S+)$/.exec(line);
+  return total ? `${total[1]}${paintVerdict(total[2]!)}` : line;
+}
+
 /** Text without the colour codes paint adds (to measure a padded column, for instance). */
 export function unstyled(text: string): string {
   return text.replace(/\x1b\[\d+m/g, '');

@@ -94,7 +94,10 @@ export function verdictGuide(on = colourEnabled()): string[] {
     '',
     paint('bold', 'Terms in crible verify and crible show', on),
     '',
-    ...GLOSSARY.map(([term, meaning]) => `  ${term.padEnd(34)}${meaning}`),
+    ...GLOSSARY.flatMap(([term, meaning]) => {
+      const [first, ...rest] = wrap(meaning, 36);
+      return [`  ${term.padEnd(34)}${first!.trimStart()}`, ...rest];
+    }),
   ];
   return lines;
 }

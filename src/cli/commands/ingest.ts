@@ -65,7 +65,7 @@ export function registerIngest(program: Command): void {
         if (interrupted) process.exit(INTERRUPTED);
         interrupted = true;
         if (tty) process.stderr.write('\r\x1b[K');
-        process.stderr.write('Interrupted: stopping after the current file…\n');
+        process.stderr.write('Ctrl-C: stopping after the current file (Ctrl-C again stops at once)…\n');
         setTimeout(() => {
           printError('interrupted; what was recorded is kept: run the same command again to resume.');
           process.exit(INTERRUPTED);
@@ -100,8 +100,8 @@ export function registerIngest(program: Command): void {
         if (!(err instanceof Interrupted)) throw err;
         const after = (await kase.store.stats()).items;
         const unfinished = (await kase.store.unfinishedSources()).length;
-        printError(
-          `interrupted. ${after - before} new item(s) recorded by this run (the case holds ${after}); ${unfinished} source(s) not finished. Run the same command again to resume where it stopped.`,
+        process.stderr.write(
+          `Interrupted: ${after - before} new item(s) recorded by this run (the case holds ${after}); ${unfinished} source(s) not finished.\nRun the same command again to resume where it stopped.\n`,
         );
         process.exitCode = INTERRUPTED;
       } finally {
@@ -130,7 +130,8 @@ class Progress {
 
   show(p: IngestProgress): void {
     if (!this.tty) return;
-    const columns = process.stderr.columns ?? 80;
+    // Cut to the terminal's width, so the line never wraps (a terminal of unknown size: not cut).
+    const columns = process.stderr.columns || Number.POSITIVE_INFINITY;
     const line = progressLine(p);
     process.stderr.write(`\r\x1b[K${line.length >= columns ? `${line.slice(0, columns - 2)}…` : line}`);
     this.shown = true;

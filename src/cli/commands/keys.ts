@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { keyName } from '../../keys/formats/types.ts';
 import { type Coded, coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
-import { importDisclosedFile, importKeyFile } from '../../verify/case-verification.ts';
+import type { DisclosedImport, KeyImport } from '../../verify/case-verification.ts';
 import { printError, printJson, printLines, readOptionFile, table } from '../output.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
@@ -18,7 +18,9 @@ export function registerKeys(program: Command): void {
     description:
       'Import key records: JSON map {"sel._domainkey.dom": ["v=DKIM1; …"]}, zone-file TXT lines, CSV/JSON rows',
     files: 'key archive files',
-    importFile: importKeyFile,
+    // Loaded when the command runs: start-up loads only what every keys command needs.
+    importFile: async (store, path, text): Promise<KeyImport> =>
+      (await import('../../verify/case-verification.ts')).importKeyFile(store, path, text),
     summary: (r) => `${r.records} record(s), ${r.failures} DNS failure(s), ${r.added} new`,
     found: (r) => r.records + r.failures,
     none: ['keys.import.no-key', 'keys.import.nothing-read'],
@@ -30,7 +32,8 @@ export function registerKeys(program: Command): void {
       'Import lists of keys whose private half was published: a signature made with one proves nothing. ' +
       'JSON array or CSV with domain, selector, disclosed (date), source, and optionally p (that key only)',
     files: 'disclosed-key lists',
-    importFile: importDisclosedFile,
+    importFile: async (store, path, text): Promise<DisclosedImport> =>
+      (await import('../../verify/case-verification.ts')).importDisclosedFile(store, path, text),
     summary: (r) => `${r.keys} disclosed key(s), ${r.added} new`,
     found: (r) => r.keys,
     none: ['keys.import.no-disclosure', 'keys.import.nothing-disclosed'],

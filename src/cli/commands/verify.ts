@@ -11,13 +11,14 @@ import type { MessageVerification } from '../../verify/types.ts';
 import {
   changeKinds,
   fileProblem,
+  fitLines,
   printError,
   printJson,
   printLines,
   readOptionFile,
   UsageError,
 } from '../output.ts';
-import { paintVerdict } from '../style.ts';
+import { paintVerdict, styleVerdictCount } from '../style.ts';
 import { caseOption, resolveCase, withCase } from '../with-case.ts';
 import { hint } from './help.ts';
 
@@ -113,7 +114,8 @@ export function registerVerify(program: Command): void {
           await writeProof(opts.proof, raw, verification, keysUsed(verification));
         }
         if (opts.json) printJson(verification);
-        else printLines(describeVerification(verification), styleVerdictLine);
+        else
+          printLines(fitLines(describeVerification(verification), process.stdout.columns), styleVerdictLine);
       },
     );
 }
@@ -260,6 +262,5 @@ export function styleVerdictLine(line: string): string {
 function styleVerdictWords(line: string): string {
   const change = /^( {2})(\S+) → (\S+): (\d+)$/.exec(line);
   if (change) return `${change[1]}${paintVerdict(change[2]!)} → ${paintVerdict(change[3]!)}: ${change[4]}`;
-  const total = /^( +\d+ {2})(\S+)$/.exec(line);
-  return total ? `${total[1]}${paintVerdict(total[2]!)}` : line;
+  return styleVerdictCount(line);
 }
