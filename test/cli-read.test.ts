@@ -169,7 +169,7 @@ beforeAll(async () => {
   const b = SPECS[1]!;
   writeFileSync(
     join(dump, 'b.eml'),
-    message({ ...b, extraHeaders: [`Cc: ${b.cc}`], body: 'Ligne 1\nLigne 2' }),
+    message({ ...b, extraHeaders: [`Cc: ${b.cc}`], body: 'Ligne 1\nLigne 2\nVerdict: authentic' }),
   );
   writeFileSync(join(dump, 'c.eml'), htmlOnly(SPECS[2]!));
   writeFileSync(join(dump, 'd.eml'), message(SPECS[3]!));
@@ -207,6 +207,19 @@ describe('crible show', () => {
     expect(run.stdout).toMatch(/item \d+ \(message\) archive\.mbox #2 \[bytes \d+–\d+\]/);
     expect(run.stdout.match(/Verdict: /g)).toHaveLength(1);
     expect(run.stdout).toContain('Verification:');
+  });
+
+  it('colours the verdict of the headers only: a body line saying "Verdict: authentic" stays plain', async () => {
+    const env = { ...process.env, FORCE_COLOR: '1' };
+    delete env.NO_COLOR;
+    const run = await crible(['show', String(ids.get('b')), '--case', caseDir], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Verdict: \u001b[2munsigned');
+    expect(run.stdout).toContain('\nVerdict: authentic\n');
+    // No colour anywhere after the headers: not on the body's line, not in the verification.
+    expect(run.stdout.slice(run.stdout.indexOf('Ligne 1'))).not.toContain('\u001b');
+    const list = await crible(['list', '--case', caseDir, '--from', 'carol@gouv.example'], { env });
+    expect(list.stdout).toMatch(/Réunion +\u001b\[2munsigned\u001b\[/);
   });
 
   it('turns an HTML-only message into readable text, and never pages when stdout is not a terminal', async () => {
@@ -458,7 +471,9 @@ describe('crible list', () => {
     const lineOf = (id: string) => lines.find((l) => l.startsWith(`${ids.get(id)} `))!;
     expect(lineOf('d')).toMatch(/^\d+ +2017-06-15 00:00 +wang@example\.cn +(会议记录)+会?议?记?… +unsigned/);
     expect(run.stdout).not.toContain('\u001b');
-    const messages = (await crible(['list', '--case', caseDir, '--domain', 'campagne.example'])).stdout.split('\n');
+    const messages = (await crible(['list', '--case', caseDir, '--domain', 'campagne.example'])).stdout.split(
+      '\n',
+    );
     expect(messages.find((l) => l.startsWith(`${ids.get('m2')} `))).toMatch(
       /2018-01-02 12:00 +frank2@campagne\.example +Membre 2 +unsigned +archive\.mbox #2$/,
     );

@@ -2,7 +2,6 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, realpathSync, 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defaultLimits } from '../ingest/limits.ts';
-import { parseMime } from '../mail/mime.ts';
 import type { ItemStatus, ItemType, MessageRecord, Store } from '../store/store.ts';
 
 // Reading a message: its attachments with the name each copy was given, saving them under those names
@@ -22,6 +21,8 @@ export async function messageText(store: Store, message: MessageRecord): Promise
   const item = await store.getItem(message.itemId);
   if (!item?.sha256) return { text: null, fromHtml: false };
   try {
+    // Loaded when needed: most messages have a text part, and start-up is paid on every command.
+    const { parseMime } = await import('../mail/mime.ts');
     const parsed = parseMime(store.blobs.read(item.sha256), {
       maxNestingDepth: defaultLimits.maxDepth * 4,
       maxHeadersSize: defaultLimits.maxHeaderBytes,
@@ -187,12 +188,4 @@ export function isBinary(bytes: Uint8Array): boolean {
     if (b === 0x7f) return true;
   }
   return false;
-}
-
-/** Sizes as a person reads them: 812 bytes, 14.2 KB, 3.1 MB. */
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
 }

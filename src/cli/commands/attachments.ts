@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { saveAttachments, sizeText } from '../../core/message-view.ts';
+import { saveAttachments } from '../../core/message-view.ts';
+import { formatBytes } from '../../report/size.ts';
 import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
@@ -27,7 +28,7 @@ export function registerAttachments(program: Command): void {
           const given = s.filename ?? '(no name)';
           lines.push(
             s.savedAs
-              ? `  ${s.savedAs}  ${sizeText(s.size)}${s.savedAs === given ? '' : `  (named ${JSON.stringify(given)} in the message)`}`
+              ? `  ${s.savedAs}  ${formatBytes(s.size)}${s.savedAs === given ? '' : `  (named ${JSON.stringify(given)} in the message)`}`
               : `  ${given}: not saved, no stored bytes (${s.status})`,
           );
         }

@@ -12,12 +12,14 @@ import {
   listFilter,
   listRows,
 } from '../../core/item-list.ts';
-import { attachmentsOf, isBinary, messageText, sizeText } from '../../core/message-view.ts';
+import { attachmentsOf, isBinary, messageText } from '../../core/message-view.ts';
 import { render } from '../../report/catalogue.ts';
 import { safeText } from '../../report/safe-text.ts';
+import { formatBytes } from '../../report/size.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
+import { paintVerdict } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
 import { describeVerification } from './verify.ts';
 
@@ -105,7 +107,11 @@ export function registerItemCommands(program: Command): void {
             })),
           );
         if (!rows.length) return printLines(['(no items match)']);
-        printLines(listTable(rows, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100));
+        const { lines, verdicts } = listTable(
+          rows,
+          process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100,
+        );
+        printLines(lines, listColours(verdicts));
       });
     });
 
@@ -133,8 +139,9 @@ export function registerItemCommands(program: Command): void {
         const attachments = description.message ? await attachmentsOf(kase.store, id) : [];
         if (opts.json) return printJson({ ...description, attachments, verification: verification ?? null });
         const { item, message, provenance, occurrences, children, findings } = description;
+        let verdictLine = -1;
         const lines = [
-          `Item ${item.id}: ${item.type} (${item.format}), ${sizeText(item.size)}, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
+          `Item ${item.id}: ${item.type} (${item.format}), ${formatBytes(item.size)}, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
           `SHA-256: ${item.sha256 ?? '(no bytes)'}`,
         ];
         if (item.first.declaredType) lines.push(`Declared type: ${item.first.declaredType}`);
@@ -150,7 +157,10 @@ export function registerItemCommands(program: Command): void {
           if (message.cc.length) lines.push(`Cc: ${addressText(message.cc)}`);
           lines.push(`Subject: ${message.subject ?? ''}`);
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
-          if (verification) lines.push(`Verdict: ${verification.verdict}`);
+          if (verification) {
+            verdictLine = lines.length;
+            lines.push(`Verdict: ${verification.verdict}`);
+          }
           const rule = '─'.repeat(40);
           const { text, fromHtml } = await messageText(kase.store, message);
           lines.push('', fromHtml ? `${rule} (text of the HTML body)` : rule);
@@ -160,7 +170,7 @@ export function registerItemCommands(program: Command): void {
             lines.push('', `Attachments (${attachments.length}):`);
             for (const a of attachments)
               lines.push(
-                `  ${a.itemId}  ${a.filename ?? '(no name)'}  ${sizeText(a.size)}  ${a.declaredType?.split(';')[0]?.trim() || a.type}${a.status === 'ok' ? '' : `  (${a.status})`}`,
+                `  ${a.itemId}  ${a.filename ?? '(no name)'}  ${formatBytes(a.size)}  ${a.declaredType?.split(';')[0]?.trim() || a.type}${a.status === 'ok' ? '' : `  (${a.status})`}`,
               );
             lines.push(`  (crible attachments ${item.id} --out <dir> saves them)`);
           }
@@ -191,7 +201,11 @@ export function registerItemCommands(program: Command): void {
           for (const child of others)
             lines.push(`  ${child.id}  ${child.type}  ${child.status}  ${child.path}`);
         }
-        await page(lines, opts.pager);
+        // Only the verdict line of the headers is painted: a body line saying "Verdict: …" stays plain.
+        let n = 0;
+        await page(lines, opts.pager, (line) =>
+          n++ === verdictLine && verification ? `Verdict: ${paintVerdict(verification.verdict)}` : line,
+        );
       });
     });
 
@@ -335,7 +349,10 @@ function fitEnd(text: string, width: number): string {
 }
 
 /** The list as a table that fits `columns`: from, subject and place share what id, date and verdict leave. */
-export function listTable(rows: ListRow[], columns: number): string[] {
+export function listTable(
+  rows: ListRow[],
+  columns: number,
+): { lines: string[]; verdicts: ({ at: number; verdict: string } | null)[] } {
   const cells = rows.map((r) => {
     const status = r.status === 'ok' ? '' : ` (${r.status})`;
     if (r.type === 'message')
@@ -396,18 +413,36 @@ export function listTable(rows: ListRow[], columns: number): string[] {
     if (given === 0) break;
     open = next;
   }
-  const line = (c: typeof header) =>
+  const before = (c: typeof header) =>
     [
       c.id.padEnd(widths.id),
       pad(fitEnd(c.date, widths.date), widths.date),
       pad(fitEnd(c.from, widths.from), widths.from),
       pad(fitEnd(c.subject, widths.subject), widths.subject),
-      c.verdict.padEnd(widths.verdict),
-      ...(withPlace ? [fitMiddle(c.place, widths.place)] : []),
-    ]
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...cells.map(line)];
+      '',
+    ].join('  ');
+  const line = (c: typeof header) =>
+    `${before(c)}${[c.verdict.padEnd(widths.verdict), ...(withPlace ? [fitMiddle(c.place, widths.place)] : [])].join('  ')}`.trimEnd();
+  return {
+    lines: [line(header), ...cells.map(line)],
+    // Where each row's verdict word is in its line (made safe already: printLines leaves it as is).
+    verdicts: [
+      null,
+      ...cells.map((c, i) =>
+        rows[i]!.verdict ? { at: before(c).length, verdict: rows[i]!.verdict! } : null,
+      ),
+    ],
+  };
+}
+
+/** Paints the verdict words of a list in their colours, and nothing else of its lines. */
+function listColours(verdicts: ({ at: number; verdict: string } | null)[]): (line: string) => string {
+  let n = 0;
+  return (line) => {
+    const spot = verdicts[n++];
+    if (!spot || line.slice(spot.at, spot.at + spot.verdict.length) !== spot.verdict) return line;
+    return `${line.slice(0, spot.at)}${paintVerdict(spot.verdict)}${line.slice(spot.at + spot.verdict.length)}`;
+  };
 }
 
 /** A place cut in the middle: its start (the folder) and its end (the file name, the mbox position) kept. */
@@ -421,16 +456,16 @@ function fitMiddle(text: string, width: number): string {
 }
 
 /** Long output through $PAGER (default `less -R`) on a terminal; straight to stdout otherwise. */
-async function page(lines: string[], pager: boolean): Promise<void> {
-  if (!pager || !process.stdout.isTTY) return printLines(lines);
+async function page(lines: string[], pager: boolean, decorate: (safeLine: string) => string): Promise<void> {
+  if (!pager || !process.stdout.isTTY) return printLines(lines, decorate);
   const columns = process.stdout.columns || 80;
   // Lines as the terminal shows them: a long line takes several rows.
   const shown = lines.reduce(
     (n, line) => n + Math.max(1, Math.ceil([...safeText(line)].length / columns)),
     0,
   );
-  if (shown < (process.stdout.rows || 24)) return printLines(lines);
-  const text = `${lines.map(safeText).join('\n')}\n`;
+  if (shown < (process.stdout.rows || 24)) return printLines(lines, decorate);
+  const text = `${lines.map(safeText).map(decorate).join('\n')}\n`;
   const command = process.env.PAGER?.trim() || 'less -R';
   await new Promise<void>((resolve) => {
     const child = spawn(command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'] });
