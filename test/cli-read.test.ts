@@ -210,7 +210,7 @@ describe('crible show', () => {
   });
 
   it('colours the verdict of the headers only: a body line saying "Verdict: authentic" stays plain', async () => {
-    const env = { ...process.env, FORCE_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
     delete env.NO_COLOR;
     const run = await crible(['show', String(ids.get('b')), '--case', caseDir], { env });
     expect(run.code).toBe(0);
