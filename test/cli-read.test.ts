@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../src/core/case.ts';
-import { listFilter, VERDICT_ORDER } from '../src/core/item-list.ts';
+import { dateBound, listFilter, VERDICT_ORDER } from '../src/core/item-list.ts';
 import { isBinary, safeFilename } from '../src/core/message-view.ts';
 import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
 
@@ -379,6 +379,16 @@ describe('crible list', () => {
     const bad = await crible(['list', '--case', caseDir, '--since', 'yesterday']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since: not a date');
+  });
+
+  it('reads dates as a person types them: a day or a month is included whole, zones honoured', () => {
+    expect(dateBound('2017-05-02', 'since')).toBe('2017-05-02T00:00:00.000Z');
+    expect(dateBound('2017-05-02', 'until')).toBe('2017-05-03T00:00:00.000Z');
+    expect(dateBound('2017-12', 'until')).toBe('2018-01-01T00:00:00.000Z');
+    expect(dateBound('2017-05-02T10:15', 'since')).toBe('2017-05-02T10:15:00.000Z');
+    expect(dateBound('2017-05-02T10:15+02:00', 'until')).toBe('2017-05-02T08:15:00.000Z');
+    expect(dateBound('2017-02-30', 'since')).toBeNull();
+    expect(dateBound('last week', 'since')).toBeNull();
   });
 
   it('sorts by date, sender and verdict, and pages with --limit and --offset', async () => {

@@ -33,8 +33,8 @@ export function addFilterOptions(command: Command): Command {
     .option('--to <addr-or-domain>', 'only messages to (to, cc, bcc) this address, or this domain')
     .option('--domain <domain>', 'only messages with any participant at this domain')
     .option('--since <date>', 'only messages dated on or after (2017-05-02, 2017-05, 2017-05-02T10:15Z)')
-    .option('--until <date>', 'only messages dated up to (a day given is included)')
-    .option('--sort <key>', `order: ${LIST_SORTS.join(', ')} (verdict: what to look at first)`, 'id')
+    .option('--until <date>', 'only messages dated up to (a day or a month given is included whole)')
+    .option('--sort <key>', `order: ${LIST_SORTS.join(', ')} (verdict: altered and forgeable first)`, 'id')
     .option('--limit <n>', 'at most n rows')
     .option('--offset <n>', 'skip the first n rows');
 }
