@@ -97,6 +97,22 @@ describe('start-up', () => {
     },
   );
 
+  it('the README line puts crible on the PATH: `crible` runs from any folder', () => {
+    const bin = join(cribleBin, '..');
+    const result = spawnSync(
+      'sh',
+      ['-c', `export PATH="${bin}:$PATH" && cd "${tempDir()}" && crible --version`],
+      {
+        encoding: 'utf8',
+        env: env(),
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('export PATH="$PWD/bin:$PATH"');
+  });
+
   it('loads only what the command needs', () => {
     const hooks = join(tempDir(), 'hooks.mjs');
     writeFileSync(
@@ -296,6 +312,13 @@ describe('errors and exit codes', () => {
     expect(result.stderr).toMatch(/unknown option '--bogus'/);
     expect(result.stderr).toMatch(/^error: unknown option '--bogus'/);
     expect(result.stderr).not.toMatch(/required option|no case given/);
+    // A required option missing too (--out): still the unknown one first.
+    const proof = await run(['proof', '3', '--bogus'], { cwd: tempDir() });
+    expect(proof.code).toBe(2);
+    expect(proof.stderr).toMatch(/^error: unknown option '--bogus'/);
+    const missing = await run(['proof', '3', '--case', caseDir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: required option '--out <dir>' not specified/);
   });
 
   it('file errors name the file in words, never a bare ENOENT', async () => {

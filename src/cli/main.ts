@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type Option } from 'commander';
 import { cribleVersion } from '../core/version.ts';
 import type { RegisterCommand } from './commands/index.ts';
 import { fileProblem, printError, UsageError } from './output.ts';
@@ -45,6 +45,25 @@ else if (name !== undefined || !args.some((a) => a === '--version' || a === '-V'
   (await import('./commands/use.ts')).registerUse(program);
   (await import('./commands/help.ts')).registerHelp(program);
 }
+
+// Commander reports a missing required option before an unknown one: `proof 3 --bogus` would say
+// "--out not specified". Required options are checked here instead, after unknown options and arguments.
+const required = new Map<Command, Option[]>();
+const collect = (command: Command): void => {
+  const mandatory = command.options.filter((o) => o.mandatory);
+  for (const o of mandatory) o.mandatory = false;
+  if (mandatory.length) required.set(command, mandatory);
+  for (const sub of command.commands) collect(sub);
+};
+collect(program);
+program.hook('preAction', (_program, command) => {
+  for (const o of required.get(command) ?? [])
+    if (command.getOptionValue(o.attributeName()) === undefined)
+      command.error(`error: required option '${o.flags}' not specified`, {
+        code: 'commander.missingMandatoryOptionValue',
+        exitCode: 2,
+      });
+});
 
 try {
   await program.parseAsync(process.argv);

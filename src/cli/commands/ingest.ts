@@ -72,6 +72,7 @@ export function registerIngest(program: Command): void {
         }, 5000).unref();
       };
       process.on('SIGINT', onInterrupt);
+      progress.note('listing the files…');
       try {
         const summary = await ingestIntoCase(kase, paths, {
           keyFiles: opts.keys ?? [],
@@ -134,6 +135,13 @@ class Progress {
     const columns = process.stderr.columns || Number.POSITIVE_INFINITY;
     const line = progressLine(p);
     process.stderr.write(`\r\x1b[K${line.length >= columns ? `${line.slice(0, columns - 2)}…` : line}`);
+    this.shown = true;
+  }
+
+  /** A line before the first count (while the sources are listed). */
+  note(text: string): void {
+    if (!this.tty) return;
+    process.stderr.write(`\r\x1b[K${text}`);
     this.shown = true;
   }
 
