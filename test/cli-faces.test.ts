@@ -11,7 +11,7 @@ import { fitLines } from '../src/cli/output.ts';
 import { buildSampleDump } from '../src/sample/build.ts';
 import { caseFilePath, type SampleLayout, sampleLayout } from '../src/sample/layout.ts';
 import { VERDICTS } from '../src/verify/types.ts';
-import { crible, cribleBin, message, tempDir } from './helpers/mail.ts';
+import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
 
 /** The environment without anything that decides colour or the default case, plus `extra`. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -304,6 +304,13 @@ describe('errors and exit codes', () => {
     const result = await run(['verify', join(root, 'photo.jpg')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/photo\.jpg is not a mail message/);
+    writeFileSync(join(root, 'box.mbox'), mbox([message({ id: 'a' }), message({ id: 'b' })]));
+    const box = await run(['verify', join(root, 'box.mbox')]);
+    expect(box.code).toBe(2);
+    expect(box.stderr).toMatch(/box\.mbox is an mbox .*crible ingest it/);
+    const topic = await run(['help', 'nonsense']);
+    expect(topic.code).toBe(2);
+    expect(topic.stderr).toMatch(/no command or topic "nonsense"/);
   });
 
   it('an unknown option is reported as unknown, before a missing case', async () => {

@@ -44,6 +44,15 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   },
 ];
 
+/** Counts by verdict in the guide's order (most urgent first), other values after them. */
+export function byUrgency(counts: Record<string, number>): [string, number][] {
+  const rank = (v: string) => {
+    const i = VERDICT_GUIDE.findIndex((g) => g.verdict === v);
+    return i === -1 ? VERDICT_GUIDE.length : i;
+  };
+  return Object.entries(counts).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+}
+
 export const PASS_DOES_NOT_PROVE =
   'What a pass does not prove: that the content is true; who received or read the message (a signed message can be re-sent to anyone); that the mailbox was not a decoy filled with genuine mail; or that unsigned headers (Received, often To and Cc) are genuine. It proves only that the signing domain (d=) sent these signed headers and this body.';
 

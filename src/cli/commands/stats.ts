@@ -4,6 +4,7 @@
 import { render } from '../../report/catalogue.ts';
 import { formatBytes } from '../../report/size.ts';
 import type { CaseStats } from '../../store/store.ts';
+import { byUrgency } from './help.ts';
 
 export interface StatsView extends CaseStats {
   verdicts: Record<string, number>;
@@ -31,7 +32,7 @@ export function describeStats(stats: StatsView): string[] {
     for (const { reason, count } of stats.reasons)
       lines.push(`  ${String(count).padStart(6)} × ${render(reason)}`);
   }
-  const verdicts = Object.entries(stats.verdicts).sort((a, b) => b[1] - a[1]);
+  const verdicts = byUrgency(stats.verdicts);
   if (verdicts.length) {
     lines.push('', 'Verdicts (crible help verdicts says what each means):');
     for (const [verdict, n] of verdicts) lines.push(`  ${String(n).padStart(6)}  ${verdict}`);

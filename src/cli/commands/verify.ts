@@ -20,7 +20,7 @@ import {
 } from '../output.ts';
 import { paintVerdict, styleVerdictCount } from '../style.ts';
 import { caseOption, resolveCase, withCase } from '../with-case.ts';
-import { hint } from './help.ts';
+import { byUrgency, hint } from './help.ts';
 
 export function registerVerify(program: Command): void {
   program
@@ -157,7 +157,7 @@ export function describeReverification(
     for (const c of run.changed) lines.push(`  item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);
   } else if (run.changed.length > 0)
     lines.push('  (--verbose: one line per message; crible list --verdict <verdict>: the messages)');
-  const totals = Object.entries(verdicts).sort((a, b) => b[1] - a[1]);
+  const totals = byUrgency(verdicts);
   if (totals.length > 0) {
     lines.push('', 'Verdicts now (whole case):');
     for (const [verdict, n] of totals) lines.push(`  ${String(n).padStart(6)}  ${verdict}`);
