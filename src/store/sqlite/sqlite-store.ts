@@ -245,10 +245,13 @@ export class SqliteStore implements Store {
     const participant = (roles: readonly string[] | null, who: string) => {
       const value = who.trim().toLowerCase().replace(/^@/, '');
       const roleSql = roles ? ` AND role IN (${roles.map(() => '?').join(', ')})` : '';
-      const whoSql = value.includes('@')
-        ? 'address = ?'
-        : "(domain = ? OR domain LIKE '%.' || ? ESCAPE '\\')";
-      clauses.push(`i.id IN (SELECT item_id FROM participants WHERE ${whoSql}${roleSql})`);
+      // An address is selective and indexed: the list of its items drives the query. A domain (and
+      // its subdomains, a LIKE no index serves) is looked up in each row's participants instead.
+      clauses.push(
+        value.includes('@')
+          ? `i.id IN (SELECT item_id FROM participants WHERE address = ?${roleSql})`
+          : `EXISTS (SELECT 1 FROM participants p WHERE p.item_id = i.id AND (p.domain = ? OR p.domain LIKE '%.' || ? ESCAPE '\\')${roleSql})`,
+      );
       params.push(
         ...(value.includes('@') ? [value] : [value, value.replace(/[\\%_]/g, '\\$&')]),
         ...(roles ?? []),
@@ -257,12 +260,14 @@ export class SqliteStore implements Store {
     if (filter.from !== undefined) participant(['from'], filter.from);
     if (filter.to !== undefined) participant(['to', 'cc', 'bcc'], filter.to);
     if (filter.domain !== undefined) participant(null, filter.domain);
+    // A lookup of each row's message (messages.date has no index): as an IN list, two bounds made
+    // SQLite drive the query from the lists and took a second on 3,000 messages; this takes milliseconds.
     if (filter.since !== undefined) {
-      clauses.push('i.id IN (SELECT item_id FROM messages WHERE date >= ?)');
+      clauses.push('EXISTS (SELECT 1 FROM messages m WHERE m.item_id = i.id AND m.date >= ?)');
       params.push(filter.since);
     }
     if (filter.until !== undefined) {
-      clauses.push('i.id IN (SELECT item_id FROM messages WHERE date < ?)');
+      clauses.push('EXISTS (SELECT 1 FROM messages m WHERE m.item_id = i.id AND m.date < ?)');
       params.push(filter.until);
     }
     return { where: clauses.join(' AND '), params };
