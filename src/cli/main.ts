@@ -20,6 +20,8 @@ const COMMAND_MODULES: Record<string, () => Promise<RegisterCommand>> = {
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   proof: async () => (await import('./commands/proof.ts')).registerProof,
   use: async () => (await import('./commands/use.ts')).registerUse,
+  export: async () => (await import('./commands/export.ts')).registerExport,
+  attachments: async () => (await import('./commands/attachments.ts')).registerAttachments,
 };
 
 const program = new Command();
