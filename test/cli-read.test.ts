@@ -489,6 +489,16 @@ describe('crible list', () => {
     );
     expect(lineOf('b')).toMatch(/2016-01-10 09:00 +carol@gouv\.example +Réunion +unsigned/);
     expect(lineOf('blob')).toMatch(/document \(\w+\) +blob\.dat$/);
+    // Without messages, the table is what, status and where: an attachment by the name its message gave it.
+    const attachments = (await crible(['list', '--case', caseDir, '--type', 'attachment'])).stdout.split(
+      '\n',
+    );
+    expect(attachments[0]).toMatch(/^id +what +status +where$/);
+    expect(
+      attachments.some((l) =>
+        new RegExp(`attachment \\(\\w+\\) of ${ids.get('a')} +ok +rapport\\.pdf$`).test(l),
+      ),
+    ).toBe(true);
     // An attachment says which message it belongs to.
     expect(lines.some((l) => l.includes(`attachment (`) && l.includes(` of ${ids.get('a')} `))).toBe(true);
   });

@@ -123,7 +123,10 @@ export interface ListRow {
   parentId: number | null;
   /** Path of its first place, inside its source or parent. */
   path: string;
-  /** Where to find it, for a person: `archive.mbox #3` for an mbox member, else the path. */
+  /**
+   * Where to find it, for a person: `archive.mbox #3` for an mbox member, the name its message gave an
+   * attachment, else the path.
+   */
   place: string;
   messageId: string | null;
   /** ISO 8601 UTC, or null (not a message, no or unparseable Date). */
@@ -150,6 +153,8 @@ export async function listRows(store: Store, filter: ItemFilter): Promise<ListRo
     if (item.first.parentId !== null) {
       const parent = await parentOf(item.first.parentId);
       if (parent?.format === 'mbox') place = `${parent.first.path} #${item.first.path}`;
+      // An attachment is known by the name its message gave it (its MIME path says little).
+      else if (parent?.type === 'message' && item.first.filename) place = item.first.filename;
     }
     const message = item.type === 'message' ? await store.getMessage(item.id) : null;
     const analysis = item.type === 'message' ? await store.getAnalysis(item.id, 'dkim') : null;
