@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, type ExportFormat, writeExport } from '../../core/export.ts';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportRows,
+  formatExport,
+  writeExport,
+} from '../../core/export.ts';
 import { printLines, UsageError } from '../output.ts';
 import { caseOption, withCase } from '../with-case.ts';
 import { addFilterOptions, type FilterOptions, filterFromOptions } from './items.ts';
@@ -13,13 +19,18 @@ export function registerExport(program: Command): void {
       )
       .addOption(caseOption())
       .requiredOption('--format <format>', `${EXPORT_FORMATS.join(' or ')}`)
-      .requiredOption('--out <file>', 'file to write')
+      .requiredOption('--out <file>', 'file to write (- for stdout)')
       .option('--force', 'replace --out if it exists'),
   ).action(async (opts: FilterOptions & { case?: string; format: string; out: string; force?: boolean }) => {
     if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
       throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
     const filter = filterFromOptions(opts, 'message');
     await withCase(opts.case, async (kase) => {
+      if (opts.out === '-') {
+        // To stdout, for a pipe: the rows only, no summary line.
+        process.stdout.write(formatExport(opts.format as ExportFormat, await exportRows(kase.store, filter)));
+        return;
+      }
       let count: number;
       try {
         count = await writeExport(
