@@ -3,7 +3,7 @@
 // (`raw`), a list that answers who/when/what questions (`list`), and the rows sent to colleagues
 // (`export`). Every case is built here, at test time, with the answers known.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -275,6 +275,19 @@ describe('crible attachments', () => {
     expect(readdirSync(out)).toHaveLength(2 * ATTACHMENTS.length);
     expect(readFileSync(join(out, 'rapport.pdf')).equals(PDF)).toBe(true);
     expect(readdirSync(out)).toContain('rapport-3.pdf');
+  });
+
+  it('never writes through a link already in --out', async () => {
+    const out = join(root, 'linked');
+    mkdirSync(out);
+    const victim = join(root, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    symlinkSync(victim, join(out, 'evil.sh'));
+    symlinkSync(victim, join(out, 'RAPPORT.pdf'));
+    const run = await crible(['attachments', String(ids.get('a')), '--case', caseDir, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['evil-2.sh', 'rapport-2.pdf', 'rapport-3.pdf']));
   });
 
   it('sanitises names by rule', () => {
