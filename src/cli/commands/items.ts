@@ -19,8 +19,9 @@ import { formatBytes } from '../../report/size.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
-import { paintVerdict } from '../style.ts';
+import { paintVerdict, styleVerdictCount } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
+import { describeStats } from './stats.ts';
 import { describeVerification } from './verify.ts';
 
 const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
@@ -240,7 +241,7 @@ export function registerItemCommands(program: Command): void {
   program
     .command('stats')
     .description('Counts for a case: items by type and status, duplicates, reasons, sources')
-    .requiredOption('--case <dir>', 'case directory')
+    .addOption(caseOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
       await withCase(opts.case, async (kase) => {
@@ -255,26 +256,7 @@ export function registerItemCommands(program: Command): void {
             ...stats,
             reasons: stats.reasons.map((r) => ({ ...r, text: render(r.reason) })),
           });
-        const lines = [
-          `${stats.items} items from ${stats.sources} source(s), ${stats.occurrences} occurrences (${stats.duplicates} duplicate copies), ${stats.bytes} bytes`,
-          `By type: ${Object.entries(stats.byType)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ')}`,
-          `By status: ${Object.entries(stats.byStatus)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ')}`,
-        ];
-        for (const { reason, count } of stats.reasons) lines.push(`  ${count} × ${render(reason)}`);
-        const tally = (counts: Record<string, number>) =>
-          Object.entries(counts)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ');
-        if (Object.keys(stats.verdicts).length) lines.push(`Verdicts: ${tally(stats.verdicts)}`);
-        if (Object.keys(stats.signatures).length) lines.push(`Signatures: ${tally(stats.signatures)}`);
-        if (Object.keys(stats.findings).length) lines.push(`Findings (items): ${tally(stats.findings)}`);
-        for (const path of stats.unfinishedSources)
-          lines.push(`Unfinished ingest of ${path}: run the same crible ingest again to finish it.`);
-        printLines(lines);
+        printLines(describeStats(stats), styleVerdictCount);
       });
     });
 }
