@@ -213,6 +213,19 @@ describe('summaries', () => {
     expect(again.stdout).toMatch(/0 verdict\(s\) changed/);
   });
 
+  it('crible stats text shows what its --json has: duplicate Message-IDs, findings, sizes in KB/MB', async () => {
+    const json = JSON.parse((await run(['stats', '--case', caseDir, '--json'])).stdout);
+    const text = (await run(['stats'], { env: env({ CRIBLE_CASE: caseDir }) })).stdout;
+    expect(json.duplicateMessageIds.length).toBeGreaterThan(0);
+    expect(text).toContain('Same Message-ID, different content');
+    for (const d of json.duplicateMessageIds) expect(text).toContain(d.messageId);
+    for (const code of Object.keys(json.findings)) expect(text).toContain(code);
+    for (const verdict of Object.keys(json.verdicts))
+      expect(text).toMatch(new RegExp(`\\d+ {2}${verdict}$`, 'm'));
+    expect(text).toMatch(/\d+\.\d (KB|MB)/);
+    expect(text).not.toMatch(/\d{6,} bytes/);
+  });
+
   it('the progress line: a total and a share, no ETA before 2 s or 1% of the bytes', () => {
     const at = (items: number, bytesDone: number, elapsedMs: number) =>
       progressLine({ items, bytesDone, bytesTotal: 10_000_000, elapsedMs, currentPath: 'a' });
@@ -273,6 +286,8 @@ describe('interruptions and evidence', () => {
     );
     const stats = await run(['stats', '--case', kase, '--json']);
     expect(JSON.parse(stats.stdout).unfinishedSources).toHaveLength(1);
+    const text = await run(['stats', '--case', kase]);
+    expect(text.stdout).toMatch(/Unfinished ingest \(interrupted or still running\).*\n {2}.*dump/);
     const resumed = await run(['ingest', dump, '--case', kase, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ messages: 6000 });
