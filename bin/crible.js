@@ -2,7 +2,7 @@
 // The CLI runs its TypeScript sources directly (Node 24 strips types), so there is no build step.
 // Launched by an older Node (the machine's own, through a PATH entry or `npx --prefix`), it starts the
 // Node 24 that `npm ci` installed in this clone (the `node` package), with the same arguments, and
-// passes its exit code or signal back. Written for old Nodes too: no syntax newer than Node 12.
+// passes its exit code or signal back. Written for older Nodes too (any with top-level await: 14.8 on).
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
   const { spawn } = await import('node:child_process');
