@@ -565,7 +565,7 @@ describe('crible keys import / import-disclosed', () => {
       caseDir,
     ]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/cannot read file .*nope\.csv: ENOENT/);
+    expect(usage.stderr).toMatch(/cannot read file: no such file: .*nope\.csv/);
     expect((await crible(['keys', 'import', list])).code).toBe(2);
   });
 });

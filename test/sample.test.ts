@@ -509,7 +509,7 @@ describe('crible demo', () => {
       caseDir,
     ]);
     expect(imported.code, imported.stderr).toBe(0);
-    const verified = await crible(['verify', '--case', caseDir]);
+    const verified = await crible(['verify', '--case', caseDir, '--verbose']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(
       `item ${rowOf('eml/case-key-missing.eml').id}: key-unavailable → authentic`,
