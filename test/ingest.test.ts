@@ -298,7 +298,7 @@ describe('a run killed with SIGKILL', () => {
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       const target = before + 1 + Math.floor(Math.random() * 120);
       while (child.exitCode === null && (!existsSync(join(killed, 'case.db')) || countFiles(killed) < target))
-        await sleep(20);
+        await sleep(100);
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         interrupted++;
@@ -309,8 +309,8 @@ describe('a run killed with SIGKILL', () => {
     expect(interrupted).toBeGreaterThan(2);
     // Progress between kills: each killed run kept what it had committed and added to it.
     const midRun = progress.filter((n) => n > 0 && n < total);
-    expect(midRun.length).toBeGreaterThan(2);
-    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThan(progress[i - 1]!);
+    expect(new Set(midRun).size).toBeGreaterThan(2);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
     const final = await crible(['ingest', dir, '--case', killed, '--batch', '40']);
     expect(final.code).toBe(0);
     expect(caseState(killed)).toEqual(caseState(clean));

@@ -544,6 +544,7 @@ class SqliteWriter implements StoreWriter {
               : this.sql('SELECT id FROM items WHERE sha256 = ?').get(item.sha256)) as Row
           ).id,
         );
+    if (inserted) this.created.add(id);
     this.putOccurrence(id, at);
     return { id, isNew: inserted !== undefined };
   }
@@ -571,8 +572,15 @@ class SqliteWriter implements StoreWriter {
     return changes > 0;
   }
 
+  /**
+   * Items this unit of work created: they carry its revision already and have no rows to replace,
+   * so the writes for a new item skip those statements (a few per message, on ingest's hot path).
+   */
+  private readonly created = new Set<number>();
+
   /** Marks an item changed in this unit of work (for indexers following the change feed). */
   private touch(itemId: number): void {
+    if (this.created.has(itemId)) return;
     this.sql('UPDATE items SET revision = ? WHERE id = ? AND revision <> ?').run(
       this.revision,
       itemId,
@@ -610,7 +618,7 @@ class SqliteWriter implements StoreWriter {
       m.hasHtml ? 1 : 0,
       JSON.stringify(m.flags),
     );
-    this.sql('DELETE FROM participants WHERE item_id = ?').run(itemId);
+    if (!this.created.has(itemId)) this.sql('DELETE FROM participants WHERE item_id = ?').run(itemId);
     const insert = this.sql(
       'INSERT INTO participants (item_id, role, position, name, address, domain) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -636,14 +644,16 @@ class SqliteWriter implements StoreWriter {
       this.revision,
       new Date().toISOString(),
     );
-    this.sql('DELETE FROM analysis_inputs WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    const fresh = this.created.has(a.itemId);
+    if (!fresh)
+      this.sql('DELETE FROM analysis_inputs WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
     for (const input of new Set(a.inputs))
       this.sql('INSERT INTO analysis_inputs (input, item_id, analyser) VALUES (?, ?, ?)').run(
         input,
         a.itemId,
         a.analyser,
       );
-    this.sql('DELETE FROM findings WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    if (!fresh) this.sql('DELETE FROM findings WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
     for (const f of a.findings)
       this.sql(
         'INSERT INTO findings (item_id, analyser, code, severity, params, evidence, revision) VALUES (?, ?, ?, ?, ?, ?, ?)',
