@@ -445,7 +445,13 @@ describe('a case written by the previous schema', () => {
     const listed = JSON.parse((await crible(['list', '--case', caseDir, '--json'])).stdout);
     expect(listed).toMatchObject([
       { id: 1, type: 'message', path: 'old.eml', status: 'ok', verdict: 'key-unavailable' },
-      { id: 2, type: 'document', path: 'link', status: 'failed', reason: 'symbolic link not followed' },
+      {
+        id: 2,
+        type: 'document',
+        path: 'link',
+        status: 'failed',
+        reason: { code: 'legacy.text', text: 'symbolic link not followed' },
+      },
     ]);
     const stats = JSON.parse((await crible(['stats', '--case', caseDir, '--json'])).stdout);
     expect(stats).toMatchObject({

@@ -104,7 +104,7 @@ export function registerItemCommands(program: Command): void {
           return printJson(
             rows.map((r) => ({
               ...r,
-              reason: r.reason ? render(r.reason) : null,
+              reason: r.reason,
             })),
           );
         if (!rows.length) return printLines(['(no items match)']);
@@ -254,7 +254,6 @@ export function registerItemCommands(program: Command): void {
         if (opts.json)
           return printJson({
             ...stats,
-            reasons: stats.reasons.map((r) => ({ ...r, text: render(r.reason) })),
           });
         printLines(describeStats(stats), styleVerdictCount);
       });
