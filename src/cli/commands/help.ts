@@ -1,6 +1,7 @@
 // `crible help [topic]`: a command's help, or a guide: `crible help verdicts` explains each verdict in
 // words for a non-cryptographer (the same guide as the README's "Verdict guide").
 import type { Command } from 'commander';
+import { VERDICT_ORDER } from '../../core/item-list.ts';
 import type { Verdict } from '../../verify/types.ts';
 import { UsageError } from '../output.ts';
 import { colourEnabled, paint, paintVerdict } from '../style.ts';
@@ -44,11 +45,12 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   },
 ];
 
-/** Counts by verdict in the guide's order (most urgent first), other values after them. */
+/** Counts by verdict, what to look at first first (the order of `list --sort verdict`), other values after. */
 export function byUrgency(counts: Record<string, number>): [string, number][] {
+  const order: readonly string[] = VERDICT_ORDER;
   const rank = (v: string) => {
-    const i = VERDICT_GUIDE.findIndex((g) => g.verdict === v);
-    return i === -1 ? VERDICT_GUIDE.length : i;
+    const i = order.indexOf(v);
+    return i === -1 ? order.length : i;
   };
   return Object.entries(counts).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }

@@ -6,6 +6,7 @@ import { render } from '../../report/catalogue.ts';
 import { formatBytes } from '../../report/size.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 import { caseOption, resolveCase } from '../with-case.ts';
+import { byUrgency } from './help.ts';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
@@ -204,7 +205,7 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
     lines.push('', `Disclosed keys from ${d.path}: ${d.keys} listed, ${d.added} new.`);
     for (const problem of d.problems) lines.push(`  not read: ${render(problem)}`);
   }
-  const verdicts = Object.entries(summary.verdicts);
+  const verdicts = byUrgency(summary.verdicts);
   if (verdicts.length > 0) {
     lines.push(
       '',
