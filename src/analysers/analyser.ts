@@ -12,6 +12,8 @@ export interface AnalysisInput {
   format: string;
   /** The reversible transformations of the place it is read from (an mbox member's unescaping). */
   transformations: string[];
+  /** What the place says of the bytes (`rebuilt-from:pst`: not the bytes that were sent…). */
+  flags: string[];
   /** The parsed message, for messages. */
   message: MessageFields | null;
 }

@@ -85,6 +85,7 @@ export const analyser: Analyser<DkimSetup> = {
         keys: resolver,
         disclosedKeys: setup.disclosedKeys,
         firstRepairs: input.transformations.flatMap((t) => REPAIRS_FOR_TRANSFORMATION[t] ?? []),
+        rebuiltFrom: rebuiltFrom(input.flags),
       });
       return {
         status: 'ok',
@@ -97,3 +98,11 @@ export const analyser: Analyser<DkimSetup> = {
     };
   },
 };
+
+/** The mail store a message was rebuilt from (flag `rebuilt-from:<store>` of its place), if any. */
+function rebuiltFrom(flags: string[]): string | null {
+  const flag = flags.find((f) => f.startsWith(REBUILT_FLAG));
+  return flag ? flag.slice(REBUILT_FLAG.length) : null;
+}
+
+const REBUILT_FLAG = 'rebuilt-from:';

@@ -75,6 +75,7 @@ async function runAnalyser(
             type: item.type,
             format: item.format,
             transformations: item.first.transformations,
+            flags: item.first.flags,
             message: item.type === 'message' ? await store.getMessage(itemId) : null,
           });
         } catch (err) {

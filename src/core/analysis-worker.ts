@@ -11,6 +11,7 @@ interface Request {
   raw: Uint8Array;
   transformations: string[];
   claimed: boolean;
+  flags: string[];
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -22,6 +23,7 @@ parentPort!.on('message', async (request: Request) => {
       raw,
       transformations: request.transformations,
       claimed: request.claimed,
+      flags: request.flags,
     });
     parentPort!.postMessage({ id: request.id, result });
   } catch (err) {

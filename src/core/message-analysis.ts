@@ -40,6 +40,7 @@ export async function createAnalyse(setup: AnalysisSetup): Promise<Analyse> {
         type: 'message',
         format: 'eml',
         transformations: request.transformations,
+        flags: request.flags,
         message: parsed.message,
       });
       analyses.push({ ...output, analyser: analyser.id, version: analyser.version });

@@ -68,6 +68,7 @@ export class WorkerAnalyser implements MessageAnalyser {
         raw: request.raw,
         transformations: request.transformations,
         claimed: request.claimed,
+        flags: request.flags,
       });
     });
   }

@@ -30,6 +30,8 @@ export interface AnalysisRequest {
   transformations: string[];
   /** The container or the name says this is a message (so "not an email" is a failure). */
   claimed: boolean;
+  /** What the place says of the bytes (`rebuilt-from:pst`…): see Entry.flags. */
+  flags: string[];
 }
 
 export interface MessageAnalyser {

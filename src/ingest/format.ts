@@ -21,6 +21,23 @@ export interface Entry {
   transformations: string[];
   /** The container says what this is (mbox members are messages whatever they look like). */
   isMessage: boolean;
+  /**
+   * What the container says of this member, kept on its occurrence and given to the analysers:
+   * `rebuilt-from:<store>` (a message rebuilt from a mail store's properties, not the bytes that
+   * were sent, so signatures cannot be checked), `recovered-deleted` (an item the store had deleted)…
+   */
+  flags?: string[];
+}
+
+/**
+ * How many members the container itself says it holds, in all or in one folder, so the completeness accounting can
+ * compare what was expected with what was extracted.
+ */
+export interface ExpectedCount {
+  kind: 'expected';
+  /** The folder: a prefix of the members' paths ('' for the whole container). */
+  path: string;
+  count: number;
 }
 
 /** A member that could not be read, or was cut short by a limit. Bytes kept when there are any. */
@@ -50,14 +67,14 @@ export interface SpooledEntry {
   byteEnd: null;
 }
 
-export type ContainerEvent = Entry | EntryProblem | SpooledEntry;
+export type ContainerEvent = Entry | EntryProblem | SpooledEntry | ExpectedCount;
 
 /** A new temporary file path inside the case, for a format to spool a large member to. */
 export type Spool = () => string;
 
 /** Bytes an event holds in memory. */
 export function heldBytes(event: ContainerEvent): number {
-  return event.kind === 'spooled' ? 0 : (event.bytes?.length ?? 0);
+  return event.kind === 'spooled' || event.kind === 'expected' ? 0 : (event.bytes?.length ?? 0);
 }
 
 /** A member read whole from a format that has no byte ranges and changes nothing (zip, gzip). */

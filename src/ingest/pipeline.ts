@@ -70,6 +70,11 @@ export interface IngestSummary {
   elapsedMs: number;
 }
 
+/** What a place says of the bytes that the analysers are given. */
+type PlaceFacts = Pick<Placement, 'transformations' | 'flags'>;
+/** A file read from disk: nothing was done to its bytes. */
+const NO_FACTS: PlaceFacts = { transformations: [], flags: [] };
+
 interface Context {
   depth: number;
   /** The container says it is a message (mbox member, Maildir file, message/rfc822 part). */
@@ -407,7 +412,7 @@ class IngestRun {
         this.count(isNew);
         return;
       }
-      const analysis = await this.analysis(bytes, at.transformations, claimed);
+      const analysis = await this.analysis(bytes, at, claimed);
       const { parsed } = analysis;
       const sha256 = known ?? analysis.sha256;
       const { id, isNew } = this.w.putItem(
@@ -515,16 +520,23 @@ class IngestRun {
           if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
           const name = basename(event.path);
           if (this.formatOf(event.bytes, name, event.isMessage).kind !== 'message') return;
-          this.analyseAhead(event.bytes, event.transformations, event.isMessage || namedAsMessage(name));
+          const claimed = event.isMessage || namedAsMessage(name);
+          this.analyseAhead(
+            event.bytes,
+            { transformations: event.transformations, flags: event.flags ?? [] },
+            claimed,
+          );
         },
       );
       for await (const event of events) {
+        if (event.kind === 'expected') continue;
         entries++;
         const place = this.place(at.sourceId, id, event.path, null, {
           byteStart: event.byteStart,
           byteEnd: event.byteEnd,
           filename: basename(event.path),
           transformations: event.kind === 'entry' ? event.transformations : [],
+          flags: event.kind === 'entry' ? event.flags : [],
         });
         if (event.kind === 'problem') {
           const isMessage = event.isMessage === true || namedAsMessage(event.path);
@@ -554,11 +566,11 @@ class IngestRun {
   }
 
   /** The analysis of a message: the one started ahead for these very bytes when there is one, else a new one. */
-  private async analysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
+  private async analysis(raw: Buffer, at: PlaceFacts, claimed: boolean): Promise<MessageAnalysis> {
     const started = this.ahead.get(raw);
     this.ahead.delete(raw);
     try {
-      return await (started ?? this.startAnalysis(raw, transformations, claimed));
+      return await (started ?? this.startAnalysis(raw, at, claimed));
     } catch (err) {
       const reason = coded('message.unreadable', { error: err instanceof Error ? err.message : String(err) });
       const parsed = { status: 'failed' as const, reason, message: null, parts: [] as [] };
@@ -566,13 +578,13 @@ class IngestRun {
     }
   }
 
-  private startAnalysis(raw: Buffer, transformations: string[], claimed: boolean): Promise<MessageAnalysis> {
-    return this.analyser.analyse({ raw, transformations, claimed });
+  private startAnalysis(raw: Buffer, at: PlaceFacts, claimed: boolean): Promise<MessageAnalysis> {
+    return this.analyser.analyse({ raw, transformations: at.transformations, flags: at.flags, claimed });
   }
 
-  private analyseAhead(raw: Buffer, transformations: string[], claimed: boolean): void {
+  private analyseAhead(raw: Buffer, at: PlaceFacts, claimed: boolean): void {
     if (this.ahead.has(raw)) return;
-    const started = this.startAnalysis(raw, transformations, claimed);
+    const started = this.startAnalysis(raw, at, claimed);
     started.catch(() => {}); // reported when its turn comes
     this.ahead.set(raw, started);
   }
@@ -597,7 +609,7 @@ class IngestRun {
       const doneSha = await this.store.doneFileSha(sourceId, file.relative, file.size);
       if (doneSha !== null && doneSha === sha256Hex(bytes)) continue;
       if (this.formatOf(bytes, basename(file.relative), file.inMaildir).kind === 'message')
-        this.analyseAhead(bytes, [], file.inMaildir || namedAsMessage(file.relative));
+        this.analyseAhead(bytes, NO_FACTS, file.inMaildir || namedAsMessage(file.relative));
     }
   }
 
