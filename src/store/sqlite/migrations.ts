@@ -277,4 +277,29 @@ export const migrations: Migration[] = [
   CREATE INDEX findings_item ON findings(item_id);
   CREATE INDEX findings_code ON findings(code, item_id);
   `,
+  // 7: search. The text index is contentless (the text stays in messages, snippets are made from it):
+  // exact columns hold accent-folded words, the _stem columns the French and English Snowball stems of
+  // the subject and body (folded and stemmed in JS: node:sqlite has no tokenizer API). Substrings
+  // (identifiers, parts of names) go through trigrams. search_progress says which revision of the
+  // change feed the index reflects; threads holds the JWZ conversations.
+  `
+  CREATE VIRTUAL TABLE search_text USING fts5(
+    subject, body, from_people, to_people, cc_people, other_people, filename, author, subject_stem, body_stem,
+    content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 2"
+  );
+  CREATE VIRTUAL TABLE search_substring USING fts5(
+    subject, people, filename, identifiers,
+    content='', contentless_delete=1, tokenize="trigram remove_diacritics 1"
+  );
+  CREATE TABLE search_progress (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO search_progress (key, value) VALUES ('revision', 0), ('cursor', 0), ('target', 0);
+  CREATE TABLE threads (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id),
+    thread_id INTEGER NOT NULL,
+    parent_item_id INTEGER,
+    depth INTEGER NOT NULL
+  );
+  CREATE INDEX threads_thread ON threads(thread_id);
+  CREATE INDEX messages_date ON messages(date, item_id);
+  `,
 ];
