@@ -621,19 +621,21 @@ describe('tar', () => {
     await expect(stat(join(dir, '..', 'evil.eml'))).rejects.toThrow();
   });
 
+  /** The members of `items` before ../evil.eml, as events. */
+  const BEFORE_EVIL = [
+    ['entry', 'mail/one.eml'],
+    ['problem', 'mail/link'],
+    ['problem', 'mail/hard'],
+    ['problem', 'dev/tty'],
+  ];
+
   it('keeps what was read from a truncated tar and reports the cut member', async () => {
     const archive = await makeTar(items);
     const evilData = archive.indexOf(Buffer.from('Subject: evil'));
     const cut = archive.subarray(0, evilData + 700);
     const { events, error } = await collect(tarFormat.entries(buf(cut), limits()));
     expect(error).toBeNull();
-    expect(events.map((e) => [e.kind, e.path])).toEqual([
-      ['entry', 'mail/one.eml'],
-      ['problem', 'mail/link'],
-      ['problem', 'mail/hard'],
-      ['problem', 'dev/tty'],
-      ['problem', '../evil.eml'],
-    ]);
+    expect(events.map((e) => [e.kind, e.path])).toEqual([...BEFORE_EVIL, ['problem', '../evil.eml']]);
     const p = events[4] as EntryProblem;
     expect(p.status).toBe('failed');
     expect(p.reason).toMatchObject({ code: 'tar.truncated', params: { have: 700, size: 1500 } });
@@ -648,12 +650,63 @@ describe('tar', () => {
       tarFormat.entries(buf(archive.subarray(0, evilHeader + 300)), limits()),
     );
     expect(events.map((e) => e.path)).toEqual(['mail/one.eml', 'mail/link', 'mail/hard', 'dev/tty']);
-    expect(error?.message).toMatch(/^tar unreadable after 5 members: /);
+    expect(error?.message).toMatch(/^tar unreadable after 4 members: the data ends inside a header/);
+  });
+
+  it('walks past a damaged header to the next valid one and says what was skipped', async () => {
+    const after = { name: 'after.eml', data: Buffer.from('Subject: after\n\nstill here\n') };
+    const archive = await makeTar([...items, after]);
+    const evilHeader = archive.indexOf(Buffer.from('../evil.eml'));
     const garbage = Buffer.from(archive);
     garbage.fill(0x41, evilHeader, evilHeader + 100);
-    const broken = await collect(tarFormat.entries(buf(garbage), limits()));
-    expect(broken.events).toHaveLength(4);
-    expect(broken.error?.message).toMatch(/Invalid tar header/);
+    const { events, error } = await collect(tarFormat.entries(buf(garbage), limits()));
+    expect(error).toBeNull();
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ...BEFORE_EVIL,
+      ['problem', ''],
+      ['entry', 'after.eml'],
+    ]);
+    // the damaged header and the 1,500 bytes of data it described (three blocks)
+    expect(events[4]).toMatchObject({
+      status: 'failed',
+      reason: { code: 'tar.damaged-header', params: { at: evilHeader, skipped: 512 * 4 } },
+      byteStart: evilHeader,
+      byteEnd: evilHeader + 512 * 4,
+    });
+    expect(render((events[4] as EntryProblem).reason)).toMatch(
+      /damaged tar header at byte \d+: 2048 bytes skipped/,
+    );
+    expect((events[5] as Entry).bytes.equals(after.data)).toBe(true);
+  });
+
+  it('skips a huge pax record without holding it, and reads the members after it', async () => {
+    const pax = (records: string) => {
+      const header = Buffer.alloc(512);
+      header.write('PaxHeader/x', 0, 'latin1');
+      header.write('0000644\0', 100, 'latin1');
+      header.write(`${records.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+      header.write('x', 156, 'latin1');
+      header.write('ustar\x0000', 257, 'latin1');
+      header.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const b of header) sum += b;
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+      const body = Buffer.alloc(Math.ceil(records.length / 512) * 512);
+      body.write(records, 'latin1');
+      return Buffer.concat([header, body]);
+    };
+    const huge = `${'x'.repeat(2 * 1024 ** 2)}`;
+    const rest = await makeTar([{ name: 'plain.eml', data: Buffer.from('Subject: p\n\n') }]);
+    const archive = Buffer.concat([pax(huge), rest]);
+    const { events, error } = await collect(tarFormat.entries(buf(archive), limits()));
+    expect(error).toBeNull();
+    expect(events.map((e) => [e.kind, e.path])).toEqual([
+      ['problem', ''],
+      ['entry', 'plain.eml'],
+    ]);
+    expect(events[0]).toMatchObject({
+      reason: { code: 'tar.meta-too-large', params: { size: huge.length, limit: 1024 ** 2 } },
+    });
   });
 
   it('applies maxEntries and maxEntryBytes', async () => {

@@ -58,6 +58,10 @@ export const enContainers: Messages = {
     `member of ${p.size} bytes is larger than maxEntryBytes (${p.limit}); not read`,
   'tar.would-expand': (p) =>
     `archive would expand past maxExpandedBytes (${p.limit}) with this member's ${p.size} bytes; not read`,
+  'tar.damaged-header': (p) =>
+    `damaged tar header at byte ${p.at}: ${p.skipped} bytes skipped up to the next valid header (any member they held is lost)`,
+  'tar.meta-too-large': (p) =>
+    `pax or long-name record of ${p.size} bytes is larger than ${p.limit}; skipped (the member after it keeps its plain header's name)`,
   'tar.truncated': (p) =>
     `tar truncated or corrupt: member cut short after ${p.have} of ${p.size} bytes (${p.error})`,
 
