@@ -86,7 +86,7 @@ describe('verification inside a case', () => {
 
   it('gives each deliberate sample case its verdict', () => {
     expect(itemFor('body-altered').verdict).toBe('altered');
-    expect(itemFor('second-subject').verdict).toBe('authentic-with-caveats');
+    expect(itemFor('second-subject').verdict).toBe('altered');
     expect(itemFor('rsa-1024').verdict).toBe('authentic-with-caveats');
     expect(itemFor('l-tag-appended').verdict).toBe('authentic-with-caveats');
     expect(itemFor('unsigned').verdict).toBe('unsigned');
@@ -97,7 +97,7 @@ describe('verification inside a case', () => {
     const subject = JSON.parse(
       (await crible(['show', String(itemFor('second-subject').id), '--case', caseDir, '--json'])).stdout,
     );
-    expect(subject.verification.signatures[0].flags).toContain('duplicate-header:subject');
+    expect(subject.verification.signatures[0].flags).toContain('shown-header-unsigned:subject');
     const weak = JSON.parse(
       (await crible(['show', String(itemFor('rsa-1024').id), '--case', caseDir, '--json'])).stdout,
     );

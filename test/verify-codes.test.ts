@@ -219,7 +219,8 @@ const isCoded = (v: unknown): boolean =>
   Object.keys(v).every((k) => k === 'code' || k === 'params');
 
 /** Strings of a report that are data from the message or the archive, free text by nature. */
-const DATA_FIELDS = new Set(['value', 'source', 'unsignedText', 'authResults', 'identity']);
+// Header values quoted from the message are data, not sentences of ours.
+const DATA_FIELDS = new Set(['value', 'source', 'unsignedText', 'authResults', 'identity', 'shown', 'signed']);
 
 /** Strings outside any code's parameters that contain a space: a sentence somewhere in the report. */
 function sentencesIn(value: unknown, path = '$', out: string[] = []): string[] {

@@ -338,13 +338,16 @@ describe('verifyMessage: coverage flags', () => {
     expect(v.verdict).toBe('authentic-with-caveats');
   });
 
-  it('flags an injected duplicate Subject that the signature does not cover', async () => {
+  it('an injected Subject above the signed one is what a reader sees: the pass stands, the message is altered', async () => {
     const signed = signWith(message(), { key: k2048 });
     const injected = Buffer.concat([Buffer.from('Subject: Resignation letter\r\n'), signed]);
     const v = await verify(injected);
     expect(sig0(v).result).toBe('pass');
-    expect(sig0(v).flags).toContain('duplicate-header:subject');
-    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(sig0(v).flags).toContain('shown-header-unsigned:subject');
+    expect(sig0(v).shownHeaders).toEqual([
+      { header: 'subject', shown: 'Resignation letter', signed: expect.any(String) },
+    ]);
+    expect(v.verdict).toBe('altered');
   });
 
   it('an over-signed Subject turns an injected Subject into a failure', async () => {
@@ -821,5 +824,162 @@ describe('crible verify (CLI)', () => {
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/import files first/);
     expect(readdirSync(dir)).toEqual(['m.eml']); // no case was created
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Second pass (issue #9): what a reader sees, time, malformed signatures, l= and wording.
+
+describe('verifyMessage: what a reader sees', () => {
+  it('an added From above the signed one: pass kept, verdict altered, both values named', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const v = await verify(Buffer.concat([Buffer.from('From: CEO <ceo@example.com>\r\n'), signed]));
+    expect(sig0(v).result).toBe('pass');
+    expect(sig0(v).flags).toContain('shown-header-unsigned:from');
+    expect(v.verdict).toBe('altered');
+    expect(said(v)).toContain('"CEO <ceo@example.com>", which is not signed');
+    expect(said(v)).toContain('"Alice Martin <alice@example.com>"');
+  });
+
+  it('an added Date above the signed one is altered too', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const v = await verify(Buffer.concat([Buffer.from('Date: Mon, 1 Jan 2024 09:00:00 +0000\r\n'), signed]));
+    expect(sig0(v).flags).toContain('shown-header-unsigned:date');
+    expect(v.verdict).toBe('altered');
+  });
+
+  it('a copy identical to the signed header changes nothing a reader sees: a caveat, not altered', async () => {
+    const signed = signWith(message(), { key: k2048 });
+    const v = await verify(Buffer.concat([Buffer.from('Subject: Budget meeting\r\n'), signed]));
+    expect(sig0(v).flags).toContain('duplicate-header:subject');
+    expect(v.verdict).toBe('authentic-with-caveats');
+  });
+
+  it('an unsigned duplicate below the shown one (over-signing covers the top) stays a caveat', async () => {
+    // h= lists subject twice: both instances are signed; a third, added at the bottom, is not shown.
+    const msg = message(['Subject: Budget meeting (draft)']);
+    const signed = signWith(msg, { key: k2048, h: ['from', 'to', 'subject', 'date', 'message-id'] });
+    const v = await verify(signed);
+    expect(sig0(v).result).toBe('pass');
+    // The bottom-most Subject is the signed one; the top one ("Budget meeting") is shown, unsigned.
+    expect(sig0(v).flags).toContain('shown-header-unsigned:subject');
+    const both = signWith(msg, { key: k2048, h: ['from', 'to', 'subject', 'subject', 'date', 'message-id'] });
+    const w = await verify(both);
+    expect(sig0(w).flags.filter((f) => f.includes('subject'))).toEqual([]);
+    expect(w.verdict).toBe('authentic');
+  });
+});
+
+describe('verifyMessage: time', () => {
+  it('flags a t= later than the time given with --at, and says which time', async () => {
+    const v = await verify(signWith(message(), { key: k2048, t: T0 }), { at: new Date((T0 - 3600) * 1000) });
+    expect(sig0(v).flags).toContain('signed-after-judged');
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(said(v)).toContain('after the time you gave (2024-03-05 09:00 UTC)');
+  });
+
+  it('a t= a few seconds after the message time is not flagged; one days later is', async () => {
+    const early = signWith(message(), { key: k2048, t: T0 });
+    const late = signWith(early, { key: k2048, t: T0 + 3 * 86400 });
+    const v = await verify(late);
+    expect(v.signatures.map((s) => s.flags.includes('signed-after-judged'))).toEqual([true, false]);
+  });
+
+  it('a selector dated after the message: key newer than the message, high, with both dates', async () => {
+    const name = 'sel20240601._domainkey.example.com';
+    const v = await verifyMessage(signWith(message(), { key: k2048, s: 'sel20240601' }), {
+      keys: keysFor(() => k2048, name),
+    });
+    expect(sig0(v).flags).toContain('key-newer-than-message:2024-06-01');
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(said(v)).toContain('dated 2024-03-05 10:00 UTC');
+    expect(said(v)).toContain('made in 2024-06-01');
+    const { signatureFindings } = await import('../src/analysers/dkim.ts');
+    const finding = signatureFindings(v).find((f) => f.code === 'dkim.key-newer-than-message');
+    expect(finding?.severity).toBe('high');
+    // A selector dated before the message, or with no date in its name, is not flagged.
+    for (const s of ['s20230601', 's2048', 'google', 'k1']) {
+      const w = await verifyMessage(signWith(message(), { key: k2048, s }), {
+        keys: keysFor(() => k2048, `${s}._domainkey.example.com`),
+      });
+      expect(
+        sig0(w).flags.some((f) => f.startsWith('key-newer')),
+        s,
+      ).toBe(false);
+    }
+  });
+
+  it("shows the key archive's window as information, not as a caveat", async () => {
+    const keys = new MemoryKeyResolver([
+      record('sel._domainkey.example.com', k2048.txt, {
+        firstSeen: '2022-01-01T00:00:00Z',
+        lastSeen: '2025-01-01T00:00:00Z',
+      }),
+    ]);
+    const v = await verifyMessage(signWith(message(), { key: k2048 }), { keys });
+    expect(v.verdict).toBe('authentic');
+    expect(said(v)).toContain(
+      'the key archive saw sel._domainkey.example.com from 2022-01-01 00:00 UTC to 2025-01-01',
+    );
+  });
+
+  it('expired wording names the time it was judged against', async () => {
+    const raw = signWith(message(), { key: k2048, t: T0, x: T0 + 60 });
+    const own = await verify(raw, { at: new Date((T0 + 3600) * 1000) });
+    expect(said(own)).toContain('had passed at the time you gave (2024-03-05 11:00 UTC)');
+    // Without t=, the message's own time is its Date.
+    const v = await verify(signWith(message(), { key: k2048, t: null, x: T0 - 60 }));
+    expect(said(v)).toContain(
+      "had passed at the message's own time (2024-03-05 10:00 UTC, from its Date header)",
+    );
+  });
+});
+
+describe('verifyMessage: malformed signatures are invalid, not changed headers', () => {
+  const mangle = (raw: Buffer, from: RegExp, to: string) =>
+    Buffer.from(raw.toString('latin1').replace(from, to), 'latin1');
+
+  it('a b= cut short is invalid with the reason', async () => {
+    const raw = mangle(
+      signWith(message(), { key: k2048 }),
+      /b=([A-Za-z0-9+/]{40})[A-Za-z0-9+/=]+\r\n/,
+      'b=$1\r\n',
+    );
+    const v = await verify(raw);
+    expect(sig0(v).result).toBe('invalid');
+    expect(render(sig0(v).reason)).toContain('not the size of this 2048-bit key');
+    expect(v.verdict).toBe('unverifiable');
+  });
+
+  it('a b= with characters outside base64, or a bh= of the wrong size, is invalid', async () => {
+    const bad = mangle(signWith(message(), { key: k2048 }), /b=([A-Za-z0-9+/]{10})/, 'b=$1!!');
+    expect(render(sig0(await verify(bad)).reason)).toContain('b= value is not valid base64');
+    const shortBh = mangle(signWith(message(), { key: k2048 }), /bh=[A-Za-z0-9+/]{8}/, 'bh=');
+    const v = await verify(shortBh);
+    expect(sig0(v).result).toBe('invalid');
+    expect(render(sig0(v).reason)).toContain('bh= value is not a body hash of the right size');
+  });
+});
+
+describe('verifyMessage: l= and wording', () => {
+  it('l= covering the whole body still gets a reason line in plain words', async () => {
+    const body = message().subarray(message().indexOf('\r\n\r\n') + 4);
+    const v = await verify(signWith(message(), { key: k2048, l: body.length }));
+    expect(v.verdict).toBe('authentic');
+    expect(said(v)).toContain(
+      'anyone could append text below them without breaking it. Here nothing follows',
+    );
+  });
+
+  it('a body change under a forgeable key is never described as "headers authentic"', async () => {
+    const signed = signWith(message(), { key: k512 });
+    const changed = Buffer.from(signed.toString('latin1').replace('figures are', 'figures were'), 'latin1');
+    const v = await verify(changed, { keys: keysFor(() => k512) });
+    expect(sig0(v).result).toBe('fail-body');
+    expect(sig0(v).headersAuthentic).toBe(false);
+    expect(v.verdict).toBe('altered');
+    const words = `${said(v)} ${render(sig0(v).reason)}`;
+    expect(words).not.toMatch(/headers authentic/i);
+    expect(words).toContain('anyone could have used');
   });
 });

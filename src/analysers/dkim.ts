@@ -49,7 +49,9 @@ export function signatureFindings(v: MessageVerification): Finding[] {
     return s.flags.map((flag): Finding => {
       const colon = flag.indexOf(':');
       const name = colon === -1 ? flag : flag.slice(0, colon);
-      const high = forgeable && (name === 'weak-key' || name === 'key-disclosed');
+      // A forgeable pass, or a message dated before its signing key existed, is what to look at first.
+      const high =
+        (forgeable && (name === 'weak-key' || name === 'key-disclosed')) || name === 'key-newer-than-message';
       return {
         code: `dkim.${name}`,
         severity: high ? 'high' : caveats.has(flag) ? 'medium' : 'info',
@@ -63,7 +65,7 @@ export function signatureFindings(v: MessageVerification): Finding[] {
 export const analyser: Analyser<DkimSetup> = {
   id: 'dkim',
   // Bump when a change to verification can change a stored result: every message is verified again.
-  version: '2',
+  version: '3',
   types: ['message'],
   module: import.meta.url,
   async setup(store, options) {

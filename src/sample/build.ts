@@ -333,10 +333,11 @@ export async function buildSampleDump(dir: string, opts: { seed?: number } = {})
       raw: assemble(m, sig, forged),
       key,
       dkim: 'pass',
-      verdict: 'authentic-with-caveats',
+      verdict: 'altered',
       description:
         'A second, unsigned Subject header was added above the signed one. DKIM still passes ' +
-        '(h= covers only the bottom-most Subject, no oversigning) but many clients display the added one.',
+        '(h= covers only the bottom-most Subject, no oversigning) but mail programs display the added ' +
+        'one: the message as shown is not the one signed.',
     });
   }
   addCase({

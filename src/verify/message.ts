@@ -7,14 +7,15 @@ import { type Coded, coded } from '../report/catalogue.ts';
 import { type ArcResult, verifyArc } from './arc.ts';
 import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from './check.ts';
 import { nest, nestList } from './codes.ts';
-import { computeFlags, fromDomainOf } from './flags.ts';
+import { computeFlags, fromDomainOf, shownHeaderMismatches } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
 import { parseHeaders } from './mailauth-internals.ts';
 import { canonicalBodyAfter, type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
 import { parseSignature, type SignatureInfo, signatureKeyName } from './signature-header.ts';
-import { resolveTime } from './time.ts';
+import { dateHeader, resolveTime } from './time.ts';
 import {
+  type AtSource,
   MAX_CHECKED_SIGNATURES,
   type MessageVerification,
   type SignatureReport,
@@ -44,6 +45,7 @@ interface MessageContext {
   copies: { names: string[]; pm: PreparedMessage }[];
   nextCopy: Iterator<RepairedCopy> | null;
   at: Date | null;
+  atSource: AtSource;
   fromDomain: string | null;
   opts: VerifyOptions;
 }
@@ -130,6 +132,7 @@ async function verifyFrom(
     copies: [],
     nextCopy: null,
     at: time.at,
+    atSource: time.source,
     fromDomain: fromDomainOf(pm.headers),
     opts,
   };
@@ -150,6 +153,7 @@ async function verifyFrom(
     arc,
     at,
     atSource: time.source,
+    dated: dateHeader(pm.headers)?.toISOString() ?? null,
   });
   const verification = {
     verdict,
@@ -231,6 +235,7 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
       key,
       unsignedTail,
       at: ctx.at,
+      atSource: ctx.atSource,
       fromDomain: ctx.fromDomain,
       disclosed,
     });
@@ -272,6 +277,10 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
     }
     if (!granularityAllows(k.granularity, sig.identity)) {
       unusable.push(coded('key.granularity', { granularity: k.granularity, identity: sig.identity }));
+      continue;
+    }
+    if (!signatureFitsKey(sig, k)) {
+      unusable.push(coded('key.signature-size', { bytes: sig.b.length, keyBits: k.bits }));
       continue;
     }
     usable.push({ recordIndex: p.index, keyObject: k.keyObject, type: k.type, bits: k.bits, flags: k.flags });
@@ -353,20 +362,33 @@ async function verifySignature(sig: SignatureInfo, ctx: MessageContext): Promise
       ...(repairs.length ? { repairs } : {}),
       ...(disclosure ? { disclosed: disclosure.disclosed, disclosureSource: disclosure.source } : {}),
     });
+    const shown = shownHeaderMismatches(passedPm.headers, passedSig.signedHeaders);
+    if (shown.length) report.shownHeaders = shown;
   } else if (!outcome.bodyOk) {
     report.result = 'fail-body';
-    report.headersAuthentic = outcome.headerOk;
-    report.reason = outcome.headerOk
-      ? coded('signature.fail-body-headers-authentic', {
-          computed: outcome.bodyHashComputed,
-          expected: sig.bh,
-        })
-      : coded('signature.fail-body', tried);
+    // A header signature that verifies with a key anyone could use proves nothing about the headers.
+    const forgeableKey =
+      report.flags.includes('weak-key:forgeable') || report.flags.includes('key-disclosed');
+    report.headersAuthentic = outcome.headerOk && !forgeableKey;
+    const hashes = { computed: outcome.bodyHashComputed, expected: sig.bh };
+    report.reason = !outcome.headerOk
+      ? coded('signature.fail-body', tried)
+      : forgeableKey
+        ? coded('signature.fail-body-forgeable-key', hashes)
+        : coded('signature.fail-body-headers-authentic', hashes);
   } else {
     report.result = 'fail-header';
     report.reason = coded('signature.fail-header', tried);
   }
   return report;
+}
+
+/**
+ * A signature made with a key is exactly as long as the key's modulus (RSA) or 64 bytes (ed25519):
+ * a b= of another size was not made with that key (malformed or cut), which is not a changed header.
+ */
+function signatureFitsKey(sig: SignatureInfo, key: { type: 'rsa' | 'ed25519'; bits: number }): boolean {
+  return sig.b.length === (key.type === 'ed25519' ? 64 : Math.ceil(key.bits / 8));
 }
 
 /** The same problems once each (several records can fail the same way). */

@@ -109,6 +109,9 @@ export function parseSignature(header: ParsedHeader, index: number): SignatureIn
   return info;
 }
 
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+const DIGEST_BYTES: Record<string, number> = { sha256: 32, sha1: 20 };
+
 function invalidReason(
   s: SignatureInfo,
   parsed: Record<string, { value: string | number } | undefined>,
@@ -126,6 +129,12 @@ function invalidReason(
     (s.signAlgo === 'rsa' && (s.hashAlgo === 'sha256' || s.hashAlgo === 'sha1')) ||
     (s.signAlgo === 'ed25519' && s.hashAlgo === 'sha256');
   if (!supported) return coded('signature.unsupported-algorithm', { algorithm: s.algorithm });
+  // Node's base64 decoder skips what is not base64: a b= or bh= with other characters, or a bh=
+  // that is not a digest of its hash's size, is a broken signature, not a changed message.
+  if (!BASE64.test(tagString(parsed, 'b'))) return coded('signature.malformed-tag', { tag: 'b' });
+  const bh = tagString(parsed, 'bh');
+  if (!BASE64.test(bh) || Buffer.from(bh, 'base64').length !== DIGEST_BYTES[s.hashAlgo])
+    return coded('signature.malformed-tag', { tag: 'bh' });
   const canons = ['simple', 'relaxed'];
   if (!canons.includes(s.headerCanon) || !canons.includes(s.bodyCanon))
     return coded('signature.unknown-canonicalization', { canonicalization: s.canonicalization });

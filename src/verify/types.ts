@@ -3,6 +3,7 @@
 // into plain sentences at the edge (render), never stored as words.
 import { type Coded, coded } from '../report/catalogue.ts';
 import type { ArcResult } from './arc.ts';
+import type { ShownHeader } from './flags.ts';
 
 export type SignatureResult = 'pass' | 'fail-body' | 'fail-header' | 'no-key' | 'key-revoked' | 'invalid';
 
@@ -63,6 +64,11 @@ export interface SignatureReport {
    * characters), which anyone could have appended. Absent when everything is signed.
    */
   unsignedText?: string;
+  /**
+   * On a pass: headers a reader sees (the top-most From, Subject or Date) that are not the ones
+   * the signature covers. The signature holds; the message as shown is not the one signed.
+   */
+  shownHeaders?: ShownHeader[];
 }
 
 /** Characters of the unsigned tail kept in a report (the count of unsigned bytes is always exact). */

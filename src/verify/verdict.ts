@@ -4,6 +4,8 @@
 //  1. no DKIM-Signature at all                                    → unsigned
 //  2. a passing signature with a strong key (≥ 1024 bits, not disclosed) and no caveat
 //                                                                → authentic
+//     unless every such pass leaves the From, Subject or Date a reader sees (the top-most one)
+//     unsigned while covering another instance below it              → altered (the pass stands)
 //  3. a passing signature with a strong key but caveats (repairs other than line endings and mbox
 //     escaping, 1024-bit key, rsa-sha1, l=
 //     tail, unsigned/duplicated watched headers, not aligned with From, expired, t= after
@@ -28,6 +30,8 @@ export interface VerdictContext {
   arc: ArcResult;
   at: string | null;
   atSource: AtSource;
+  /** The instant of the message's Date header (ISO 8601), when it has a readable one. */
+  dated?: string | null;
 }
 
 /** Flags that keep a pass from being a clean "authentic". */
@@ -42,6 +46,8 @@ export function caveatFlags(report: SignatureReport): string[] {
       f === 'not-aligned' ||
       f === 'expired' ||
       f === 'signed-after-receipt' ||
+      f === 'signed-after-judged' ||
+      f.startsWith('key-newer-than-message:') ||
       f === 'key-testing' ||
       f === 'bad-identity'
     );
@@ -81,6 +87,19 @@ export function decideVerdict(
   const trusted = passes.filter((r) => !isForgeablePass(r));
   const contentFailures = reports.filter((r) => r.result === 'fail-body' || r.result === 'fail-header');
 
+  // Mail programs show the top-most From/Subject/Date; if no strong pass covers what is shown,
+  // the message a reader sees is not the one signed, however valid the signature over the other.
+  const shownCovered = trusted.filter((r) => !r.shownHeaders?.length);
+  if (trusted.length && !shownCovered.length) {
+    for (const r of trusted)
+      for (const s of r.shownHeaders ?? [])
+        reasons.push(coded('verdict.shown-header-not-signed', { ...named(r), ...s }));
+    for (const r of reports.filter((x) => !trusted.includes(x)))
+      reasons.push(coded('verdict.also', summary(r)));
+    if (timeNote) reasons.push(timeNote);
+    return { verdict: 'altered', reasons };
+  }
+
   if (trusted.length) {
     const ranked = trusted
       .map((r) => ({ r, caveats: caveatFlags(r), repairCaveats: r.repairs.filter(isCaveatRepair) }))
@@ -104,7 +123,18 @@ export function decideVerdict(
       if (isCaveatRepair(name)) caveats.push(coded('verdict.repair-caveat', { repair: name }));
       else reasons.push(coded('verdict.repair-storage', { repair: name }));
     }
-    for (const f of best.caveats) caveats.push(coded('verdict.flag-caveat', nest('flag', flagCoded(f))));
+    for (const f of best.caveats) caveats.push(flagCaveat(best.r, f, ctx));
+    if (best.r.flags.includes('body-length-limit:0'))
+      reasons.push(coded('verdict.body-length-nothing-appended', { length: best.r.bodyLength }));
+    const key = best.r.key;
+    if (key?.firstSeen || key?.lastSeen)
+      reasons.push(
+        coded('verdict.key-archive-window', {
+          name: key.name,
+          firstSeen: key.firstSeen,
+          lastSeen: key.lastSeen,
+        }),
+      );
     for (const r of contentFailures) caveats.push(coded('verdict.other-signature-fails', summary(r)));
     if (contentFailures.length && ctx.arc.result === 'pass')
       caveats.push(coded('verdict.arc-explains-other'));
@@ -147,9 +177,12 @@ export function decideVerdict(
   if (contentFailures.length) {
     for (const r of contentFailures) {
       if (r.result === 'fail-body') {
-        reasons.push(
-          coded(r.headersAuthentic ? 'verdict.body-altered' : 'verdict.body-and-headers-fail', named(r)),
-        );
+        const code = r.headersAuthentic
+          ? 'verdict.body-altered'
+          : r.reason.code === 'signature.fail-body-forgeable-key'
+            ? 'verdict.body-altered-forgeable-key'
+            : 'verdict.body-and-headers-fail';
+        reasons.push(coded(code, named(r)));
       } else {
         reasons.push(coded('verdict.header-changed', { ...named(r), signedHeaders: r.signedHeaders }));
       }
@@ -173,6 +206,26 @@ export function decideVerdict(
   for (const r of reports) reasons.push(coded('verdict.signature', summary(r)));
   reasons.push(coded('verdict.none-checkable'));
   return { verdict: 'unverifiable', reasons };
+}
+
+/**
+ * A caveat flag of the reported pass in words; the time flags say against which time they were
+ * judged (the message's own or the one the user gave) and give both dates.
+ */
+function flagCaveat(r: SignatureReport, flag: string, ctx: VerdictContext): Coded {
+  const at = { at: ctx.at, atSource: ctx.atSource };
+  const iso = (s: number | null) => (s === null ? null : new Date(s * 1000).toISOString());
+  if (flag === 'expired') return coded('verdict.expired', { ...at, expiration: iso(r.expiration) });
+  if (flag === 'signed-after-judged')
+    return coded('verdict.signed-after-judged', { ...at, timestamp: iso(r.timestamp) });
+  if (flag.startsWith('key-newer-than-message:'))
+    return coded('verdict.key-newer-than-message', {
+      ...at,
+      selector: r.selector,
+      keyDate: flag.slice(flag.indexOf(':') + 1),
+      dated: ctx.dated ?? ctx.at,
+    });
+  return coded('verdict.flag-caveat', nest('flag', flagCoded(flag)));
 }
 
 function timeReason(ctx: VerdictContext): Coded | null {

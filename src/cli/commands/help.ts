@@ -11,7 +11,7 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   {
     verdict: 'altered',
     meaning:
-      'Look at these first. The message was signed, and it is not what was signed: the body or a signed header changed after the sender’s server signed it, and no known export damage explains it. Someone edited it — or the file was damaged in a way Crible does not know.',
+      'Look at these first. The message was signed, and it is not what was signed: the body or a signed header changed after the sender’s server signed it, and no known export damage explains it; or the From, Subject or Date a reader sees is an added, unsigned one above the signed one. Someone edited it — or the file was damaged in a way Crible does not know.',
   },
   {
     verdict: 'forgeable',
@@ -26,7 +26,7 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   {
     verdict: 'authentic-with-caveats',
     meaning:
-      'It checks out, with a reservation the reasons name: part of the body is not covered (l=), a visible header such as From or Subject is unsigned or doubled, the signer is not the From domain, a 1024-bit key, old rsa-sha1, export damage that had to be undone, a signature time after receipt. Read the reasons before you quote it.',
+      'It checks out, with a reservation the reasons name: part of the body is not covered (l=), a visible header such as From or Subject is unsigned or doubled, the signer is not the From domain, a 1024-bit key, old rsa-sha1, export damage that had to be undone, a signature time after receipt or after the message’s time, a key whose name dates it after the message. Read the reasons before you quote it.',
   },
   {
     verdict: 'key-unavailable',
@@ -36,7 +36,7 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   {
     verdict: 'unverifiable',
     meaning:
-      'Signed, but the signature cannot be checked: it is malformed or uses an unsupported method, or the file was rebuilt (from PST/MSG, re-encoded) so the exact signed bytes are gone. A failure here is not evidence of tampering.',
+      'Signed, but the signature cannot be checked: it is malformed (a broken b= or bh=, a signature of the wrong size) or uses an unsupported method, or the file was rebuilt (from PST/MSG, re-encoded) so the exact signed bytes are gone. A failure here is not evidence of tampering.',
   },
   {
     verdict: 'unsigned',

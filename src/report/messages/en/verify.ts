@@ -30,6 +30,26 @@ const signatureSummary = (p: Params): string => `${label(p)}: ${p.result} — ${
 const repairText = (name: Param | Param[] | undefined): string =>
   enVerify[`repair.${name}`]?.({}) ?? String(name);
 
+/** An ISO instant as a reader writes it: `2017-05-05 14:03 UTC` (seconds when they matter). */
+function when(v: Param | Param[] | undefined): string {
+  const s = typeof v === 'string' ? v : '';
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?/.exec(s);
+  if (!m) return s || 'an unknown time';
+  return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''} UTC`;
+}
+
+/** Which time a message was judged at, in words. */
+const judgedAt = (p: Params): string =>
+  p.atSource === 'given'
+    ? `the time you gave (${when(p.at)})`
+    : `the message's own time (${when(p.at)}, from its ${AT_SOURCES[String(p.atSource)] ?? 'headers'})`;
+
+const AT_SOURCES: Record<string, string> = {
+  signature: 'earliest signature time t=',
+  date: 'Date header',
+  received: 'earliest Received header',
+};
+
 const verdicts: Messages = {
   'verdict.unsigned': () =>
     'The message carries no DKIM signature: nothing can confirm who sent it or that it is unchanged.',
@@ -39,6 +59,18 @@ const verdicts: Messages = {
   'verdict.repair-storage': (p) =>
     `Stored the way mail folders keep messages, undone before checking (not a change of content): ${repairText(p.repair)}.`,
   'verdict.flag-caveat': (p) => `${cap(words(nested(p, 'flag')))}.`,
+  'verdict.shown-header-not-signed': (p) =>
+    `${cap(label(p))} is valid, but not over the ${headerLabel(p.header)} a reader sees: mail programs show the top one, "${p.shown}", which is not signed; the signature covers another ${headerLabel(p.header)} below it, "${p.signed}". The message as shown is not the one ${p.domain} signed.`,
+  'verdict.expired': (p) =>
+    `The signature's expiry (x=, ${when(p.expiration)}) had passed at ${judgedAt(p)}.`,
+  'verdict.signed-after-judged': (p) =>
+    `The signature says it was made at ${when(p.timestamp)} (t=), after ${judgedAt(p)}: a signature cannot predate itself, so either its t= or that time is false.`,
+  'verdict.key-newer-than-message': (p) =>
+    `The message is dated ${when(p.dated)}, but its signing key's name (selector ${p.selector}) says the key was made in ${p.keyDate}: the Date is false, or the message was signed later than it claims (a replay or a backdated message sent through a real account).`,
+  'verdict.body-length-nothing-appended': (p) =>
+    `The signature covers only the first ${p.length} bytes of the body (l=): anyone could append text below them without breaking it. Here nothing follows the signed part.`,
+  'verdict.key-archive-window': (p) =>
+    `For information: the key archive saw ${p.name} ${p.firstSeen ? `from ${when(p.firstSeen)}` : ''}${p.firstSeen && p.lastSeen ? ' ' : ''}${p.lastSeen ? `to ${when(p.lastSeen)}` : ''} (archives start looking long after keys are made: this is not a caveat).`,
   'verdict.other-signature-fails': (p) => `Another signature does not verify — ${signatureSummary(p)}.`,
   'verdict.arc-explains-other': () =>
     'An ARC chain validates: an intermediary (mailing list, forwarder) vouches for what it received, which may explain why the other signature broke.',
@@ -56,6 +88,8 @@ const verdicts: Messages = {
     `The message was rebuilt from ${p.rebuiltFrom} rather than kept as the original bytes; DKIM signs exact bytes, so its signatures cannot be checked and their failure is not evidence of tampering.`,
   'verdict.body-altered': (p) =>
     `${cap(label(p))}: headers authentic, body altered — the signed headers are intact but the body differs from what ${p.domain} signed.`,
+  'verdict.body-altered-forgeable-key': (p) =>
+    `${cap(label(p))}: the body differs from what ${p.domain} signed; the header signature verifies, but with a key anyone could have used, so it proves nothing about the headers either.`,
   'verdict.body-and-headers-fail': (p) =>
     `${cap(label(p))}: the body differs from what ${p.domain} signed, and the header signature does not verify either.`,
   'verdict.header-changed': (p) =>
@@ -132,6 +166,10 @@ const signatures: Messages = {
   'signature.pass-repaired': passed,
   'signature.fail-body-headers-authentic': (p) =>
     `headers authentic, body altered: the body hash computed (${p.computed}) does not match the signed one (bh=${p.expected})`,
+  'signature.fail-body-forgeable-key': (p) =>
+    `body altered: the body hash computed (${p.computed}) does not match the signed one (bh=${p.expected}); the header signature verifies, but its key is forgeable, so that proves nothing`,
+  'signature.malformed-tag': (p) =>
+    `the signature's ${p.tag}= value is not ${p.tag === 'bh' ? 'a body hash of the right size' : 'valid base64'}: the signature is broken (cut or mangled), which says nothing about the message`,
   'signature.fail-body': (p) => {
     const tried = triedKeys(p);
     return `the body does not match the signed body hash, and the header signature does not verify either${tried ? ` (${tried})` : ''}`;
@@ -145,6 +183,8 @@ const signatures: Messages = {
 const keys: Messages = {
   'key.revoked': () => 'the key was revoked (empty p=)',
   'key.malformed': () => 'the key record is malformed',
+  'key.signature-size': (p) =>
+    `the signature is ${Number(p.bytes) * 8} bits long, not the size of this ${p.keyBits}-bit key: it was cut or mangled, or made with another key — not evidence of a changed header`,
   'key.ed25519-length': () => 'the ed25519 key is not the 32-byte key RFC 8463 requires',
   'key.unknown-version': () => 'the key record has an unknown version (v=)',
   'key.unknown-type': () => 'the key record holds a key of an unknown or mismatched type (k=)',
@@ -259,7 +299,13 @@ const flags: Messages = {
   'flag.not-aligned': () =>
     'the signing domain is not the From domain: it proves which server sent it, not who the author is',
   'flag.bad-identity': () => "the signature's i= identity is outside its signing domain",
-  'flag.expired': () => "the signature's expiry date (x=) had already passed at the message's time",
+  'flag.expired': () => "the signature's expiry date (x=) had already passed at the time it was judged at",
+  'flag.signed-after-judged': () =>
+    'the signature time (t=) is later than the time the message was judged at: a signature cannot predate itself',
+  'flag.key-newer-than-message': (p) =>
+    `the signing key's name carries a date (${p.value}) later than the message's own date: the Date is false or the message was signed later`,
+  'flag.shown-header-unsigned': (p) =>
+    `the ${headerLabel(p.value)} a reader sees (the top one) is not signed; the signature covers another ${headerLabel(p.value)} below it`,
   'flag.signed-after-receipt': (p) =>
     `the signature time (t=) is later than a receiving server's timestamp (by more than ${p.minutes} minutes)`,
   'flag.key-testing': () => 'the key was marked as "testing" (t=y) by the domain',
