@@ -32,6 +32,7 @@ import { zipFormat } from '../src/ingest/formats/zip.ts';
 import { defaultLimits, type Limits } from '../src/ingest/limits.ts';
 import { identify, probeBuffer } from '../src/ingest/registry.ts';
 import { type Coded, isKnownCode, render } from '../src/report/catalogue.ts';
+import { collect } from './helpers/containers.ts';
 
 let dir: string;
 let outside: string;
@@ -50,18 +51,6 @@ afterAll(async () => {
 
 function limits(over: Partial<Limits> = {}): Limits {
   return { ...defaultLimits, ...over };
-}
-
-async function collect(
-  events: AsyncIterable<ContainerEvent>,
-): Promise<{ events: ContainerEvent[]; error: Error | null }> {
-  const out: ContainerEvent[] = [];
-  try {
-    for await (const e of events) out.push(e);
-  } catch (err) {
-    return { events: out, error: err as Error };
-  }
-  return { events: out, error: null };
 }
 
 async function all(format: ContainerFormat, input: ContainerInput, l: Limits = limits(), spool?: Spool) {

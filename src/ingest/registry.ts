@@ -10,7 +10,9 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type Format, PROBE_HEAD_BYTES, type Probe, Score } from './format.ts';
-import { bzip2Format, rarFormat, sevenZipFormat, xzFormat, zstdFormat } from './formats/compressed.ts';
+import { rarFormat, sevenZipFormat } from './formats/archive-tool.ts';
+import { bzip2Format } from './formats/bzip2.ts';
+import { zstdFormat } from './formats/compressed.ts';
 import { emlFormat } from './formats/eml.ts';
 import { emlxFormat } from './formats/emlx.ts';
 import { gzipFormat } from './formats/gzip.ts';
@@ -29,10 +31,11 @@ import {
   odtFormat,
 } from './formats/open-document.ts';
 import { msgFormat } from './formats/outlook-msg.ts';
-import { ostFormat, pstFormat } from './formats/outlook-pst.ts';
+import { ostFormat, pstFormat } from './formats/pst.ts';
 import { pdfFormat } from './formats/pdf.ts';
 import { tarFormat } from './formats/tar.ts';
 import { csvFormat, textFormat, unknownFormat } from './formats/text.ts';
+import { xzFormat } from './formats/xz.ts';
 import { zipFormat } from './formats/zip.ts';
 
 /** Every format, most specific first (the order settles ties). */

@@ -11,32 +11,21 @@
 // Problems are codes: `gzip.limit.*` (a bounded.ts `limit.*` code, its words prefixed `gzip: `)
 // and `gzip.corrupt` { produced, error }.
 
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
-import { type Coded, coded } from '../../report/catalogue.ts';
-import {
-  type ContainerEvent,
-  type ContainerInput,
-  type ContainerModule,
-  memberProblem,
-  type Spool,
-  wholeEntry,
-} from '../format.ts';
+import { createGunzip } from 'node:zlib';
+import type { ContainerEvent, ContainerInput, ContainerModule, Spool } from '../format.ts';
 import type { Limits } from '../limits.ts';
-import { boundsFor, readBounded, spoolBounded } from './bounded.ts';
+import { compressedStreamEntries, decompressedName } from './compressed-stream.ts';
 
-/** A bounded.ts limit code as gzip's own (`limit.ratio` → `gzip.limit.ratio`), same parameters. */
-function gzipLimit(reason: Coded): Coded {
-  return coded(`gzip.${reason.code}`, reason.params);
-}
+export { SPOOL_FROM_BYTES } from './compressed-stream.ts';
 
 const FEXTRA = 4;
 const FEED_BYTES = 16 * 1024;
 
-function* slices(data: Buffer, size: number): Generator<Buffer> {
+/** `data` in slices of `size` bytes. */
+export function* slices(data: Buffer, size: number): Generator<Buffer> {
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }
 const FNAME = 8;
@@ -59,10 +48,7 @@ export function gzipHeaderName(head: Buffer): string | null {
 
 /** `x.gz` → `x`, `x.tgz` → `x.tar`, `x.gzip` → `x`, anything else → the base name itself. */
 export function gunzippedName(fileName: string): string {
-  const base = basename(fileName);
-  if (/\.tgz$/i.test(base)) return base.slice(0, -4) + '.tar';
-  const m = /\.(gz|gzip)$/i.exec(base);
-  return m ? base.slice(0, -m[0].length) : base;
+  return decompressedName(fileName, { '.tgz': '.tar', '.gz': '', '.gzip': '' });
 }
 
 async function readHead(path: string | Buffer, bytes: number): Promise<Buffer> {
@@ -76,12 +62,6 @@ async function readHead(path: string | Buffer, bytes: number): Promise<Buffer> {
   }
 }
 
-/**
- * A gzip file on disk larger than this is decompressed to a temporary file of the case rather than
- * into memory (when the caller offers one): a multi-GB .mbox.gz is then read like a large mbox.
- */
-export const SPOOL_FROM_BYTES = 1024 ** 2;
-
 export async function* gzipEntries(
   input: ContainerInput,
   limits: Limits,
@@ -90,8 +70,6 @@ export async function* gzipEntries(
   const head = input.kind === 'file' ? await readHead(input.path, 64 * 1024) : input.data;
   const fallback = input.name;
   const path = gzipHeaderName(head) ?? (fallback ? gunzippedName(fallback) : '');
-  const compressedSize = input.kind === 'file' ? input.size : input.data.length;
-
   // Fed in slices: zlib drops the output of the write that fails, so small writes keep the most
   // of a damaged stream (truncated, or garbage after the last member).
   const source: Readable =
@@ -101,56 +79,11 @@ export async function* gzipEntries(
   const gunzip = createGunzip();
   source.on('error', (err: Error) => gunzip.destroy(err));
   source.pipe(gunzip);
-  if (spool && input.kind === 'file' && input.size > SPOOL_FROM_BYTES) {
-    yield* spooled(gunzip, source, path, limits, compressedSize, spool());
-    return;
-  }
-  const read = await readBounded(gunzip, { ...boundsFor(limits, 0, compressedSize), declaredSize: null });
-  source.unpipe(gunzip);
-  source.destroy();
-
-  const problem = { kind: 'problem' as const, path, byteStart: null, byteEnd: null };
-  if (read.limit !== null) {
-    yield { ...problem, status: 'limited', reason: gzipLimit(read.limit.reason), bytes: null };
-  } else if (read.error !== null) {
-    yield {
-      ...problem,
-      status: 'failed',
-      reason: coded('gzip.corrupt', { produced: read.produced, error: read.error.message }),
-      bytes: read.bytes !== null && read.bytes.length > 0 ? read.bytes : null,
-    };
-  } else {
-    yield wholeEntry(path, read.bytes ?? Buffer.alloc(0));
-  }
-}
-
-/**
- * The decompressed stream written to `file`. A stream cut short still yields what came before
- * (a truncated .mbox.gz keeps its first messages), then fails the container with the reason.
- */
-async function* spooled(
-  gunzip: Gunzip,
-  source: Readable,
-  path: string,
-  limits: Limits,
-  compressedSize: number,
-  file: string,
-): AsyncGenerator<ContainerEvent> {
-  const { maxEntryBytes: _inMemoryOnly, ...bounds } = boundsFor(limits, 0, compressedSize);
-  const read = await spoolBounded(gunzip, { ...bounds, declaredSize: null }, file);
-  source.unpipe(gunzip);
-  source.destroy();
-  if (read.limit !== null) {
-    rmSync(file, { force: true });
-    yield memberProblem(path, 'limited', gzipLimit(read.limit.reason));
-    return;
-  }
-  yield { kind: 'spooled', path, file, size: read.produced, byteStart: null, byteEnd: null };
-  if (read.error !== null) {
-    throw new Error(
-      `corrupt gzip after ${read.produced} decompressed bytes (what came before was read): ${read.error.message}`,
-    );
-  }
+  const stop = () => {
+    source.unpipe(gunzip);
+    source.destroy();
+  };
+  yield* compressedStreamEntries({ format: 'gzip', path, stream: gunzip, stop }, input, limits, spool);
 }
 
 function hasGzipMagic(head: Buffer): boolean {

@@ -13,9 +13,14 @@ const limits: Messages = {
     `compression ratio over maxRatio (${p.ratio}): ${p.compressed} compressed bytes expanded to more than ${p.produced}; stopped after ${p.produced} bytes (possible decompression bomb)`,
 };
 
-/** A gzip stream stopped by a limit says so before the limit's words: `gzip.limit.ratio`… */
-const gzipLimits: Messages = Object.fromEntries(
-  Object.entries(limits).map(([code, words]) => [`gzip.${code}`, (p: Params) => `gzip: ${words(p)}`]),
+/** A compressed stream stopped by a limit says so before the limit's words: `gzip.limit.ratio`… */
+const streamLimits: Messages = Object.fromEntries(
+  ['gzip', 'bzip2', 'xz'].flatMap((format) =>
+    Object.entries(limits).map(([code, words]) => [
+      `${format}.${code}`,
+      (p: Params) => `${format}: ${words(p)}`,
+    ]),
+  ),
 );
 
 /** Names of the zip compression methods Crible does not read, by method number. */
@@ -40,8 +45,19 @@ const TAR_SPECIAL: Record<string, string> = {
 
 export const enContainers: Messages = {
   ...limits,
-  ...gzipLimits,
+  ...streamLimits,
   'gzip.corrupt': (p) => `corrupt gzip after ${p.produced} decompressed bytes: ${p.error}`,
+  'bzip2.corrupt': (p) => `corrupt bzip2 after ${p.produced} decompressed bytes: ${p.error}`,
+  'xz.corrupt': (p) => `corrupt xz after ${p.produced} decompressed bytes: ${p.error}`,
+
+  'archive.limit.expanded-bytes': (p) =>
+    `archive expands to more than maxExpandedBytes (${p.limit}); stopped after ${p.produced} bytes: the members after were not read`,
+  'archive.limit.ratio': (p) =>
+    `archive of ${p.compressed} bytes expands more than maxRatio (${p.ratio}) times; stopped after ${p.produced} bytes (possible decompression bomb): the members after were not read`,
+  'archive.tool-stalled': (p) =>
+    `the archive reader gave nothing for ${p.seconds} s and was stopped after ${p.produced} bytes: the members after were not read`,
+  'format.tool-missing': (p) =>
+    `${p.format} archive not read: the ${p.tool} program is missing (install the Debian package ${p.package}); its files are not in the case`,
 
   'mbox.message-too-large': (p) =>
     `message of ${p.size} bytes is larger than maxEntryBytes (${p.limit}); kept as a byte range, not read`,
