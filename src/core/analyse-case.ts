@@ -4,6 +4,7 @@
 import type { AnalyseOptions, Analyser } from '../analysers/analyser.ts';
 import { analysers as registered } from '../analysers/index.ts';
 import type { Store } from '../store/store.ts';
+import { updateSearchIndex } from './search.ts';
 
 export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
@@ -38,6 +39,8 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
   const chosen = options.only ? all.filter((a) => options.only!.includes(a.id)) : all;
   const runs: AnalyserRun[] = [];
   for (const analyser of chosen) runs.push(await runAnalyser(store, analyser, options));
+  // The search index follows the change feed: what ingest and the analysers changed (ingest runs this too).
+  await updateSearchIndex(store);
   return runs;
 }
 

@@ -2,6 +2,7 @@ import type { DisclosedKey } from '../keys/disclosed.ts';
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
 import type { Coded } from '../report/catalogue.ts';
+import type { SearchIndex } from './search.ts';
 
 // The only door to a case: items, occurrences, messages and participants, analyses and findings,
 // keys, blobs and custody. Everything above it (ingest, analysers, the CLI, the web server to come)
@@ -295,6 +296,8 @@ export interface StoreWriter {
 export interface Store {
   readonly blobs: BlobStore;
   readonly custody: CustodyLog;
+  /** Full-text search, facets, threads and correspondents (store/search.ts). */
+  readonly search: SearchIndex;
 
   /** Runs `work` as one unit of work: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T>;

@@ -30,6 +30,7 @@ import {
   type StoreWriter,
 } from '../store.ts';
 import { migrations } from './migrations.ts';
+import { SqliteSearch } from './sqlite-search.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   readonly dir: string;
   readonly blobs: FileBlobStore;
   readonly custody: FileCustodyLog;
+  readonly search: SqliteSearch;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private writer: SqliteWriter | null = null;
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
     this.db.exec('PRAGMA foreign_keys = ON');
     this.blobs = new FileBlobStore(join(dir, 'blobs'));
     this.custody = new FileCustodyLog(join(dir, 'custody.jsonl'));
+    this.search = new SqliteSearch(this.db, () => this.writer !== null);
   }
 
   private get schemaVersion(): number {

@@ -1,0 +1,180 @@
+// Search as the faces call it: keep the index current from the change feed (after ingest and
+// `crible analyse`), run a query with its page, snippets and facets, and run a batch of queries.
+import { indexedText } from '../search/document.ts';
+import { threadMessages } from '../search/jwz.ts';
+import { type Highlight, planQuery } from '../search/plan.ts';
+import { QueryError } from '../search/query.ts';
+import { type SnippetPart, snippet } from '../search/snippet.ts';
+import type { Facets, IndexSource, SearchPlan } from '../store/search.ts';
+import type { Store } from '../store/store.ts';
+import { VERDICTS } from '../verify/types.ts';
+
+export { QueryError };
+
+/**
+ * Where the text of a document comes from once a document analyser extracts it: one function per
+ * source, given the item; the first that answers wins. Its analysis touching the item puts the item
+ * on the change feed, so the index picks the text up on its next run.
+ */
+export type DocumentText = (
+  store: Store,
+  source: IndexSource,
+) => Promise<{ text: string | null; author: string | null } | null>;
+export const documentTexts: DocumentText[] = [];
+
+export interface IndexRun {
+  /** Items whose text was (re)indexed. */
+  indexed: number;
+  /** Whether the threads were rebuilt (a message changed). */
+  threaded: boolean;
+  revision: number;
+}
+
+/** Items per unit of work while indexing: a run cut off keeps what its committed units did. */
+const INDEX_BATCH = 2000;
+
+/**
+ * Brings the index up to the case's last revision: every item changed since the indexed revision
+ * (the change feed) is re-indexed, in units of work that record how far they got, so a killed run
+ * resumes and a re-run gives the same index. Threads are rebuilt when a message changed.
+ */
+export async function updateSearchIndex(
+  store: Store,
+  options: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<IndexRun> {
+  const index = store.search;
+  const start = await index.progress();
+  const target = await store.revision();
+  const resuming = start.cursor > 0;
+  const changes = (await store.changesSince(start.revision)).filter(
+    (c) => !resuming || c.itemId > start.cursor || c.revision > start.target,
+  );
+  const batch = options.batch ?? INDEX_BATCH;
+  let messages = resuming;
+  for (let from = 0; from < changes.length; from += batch) {
+    const ids = changes.slice(from, from + batch).map((c) => c.itemId);
+    await store.transaction(async () => {
+      const sources = await index.sources(ids);
+      const texts = [];
+      for (const source of sources) {
+        if (source.type === 'message') messages = true;
+        let document: Awaited<ReturnType<DocumentText>> = null;
+        for (const extract of documentTexts) {
+          document = await extract(store, source);
+          if (document) break;
+        }
+        texts.push(
+          indexedText({
+            ...source,
+            text: source.text ?? document?.text ?? null,
+            author: document?.author ?? null,
+          }),
+        );
+      }
+      const found = new Set(sources.map((s) => s.itemId));
+      await index.put(
+        texts,
+        ids.filter((id) => !found.has(id)),
+        { revision: start.revision, cursor: ids[ids.length - 1]!, target },
+      );
+    });
+    options.onProgress?.(Math.min(from + batch, changes.length), changes.length);
+  }
+  if (changes.length === 0 && !resuming && start.revision === target)
+    return { indexed: 0, threaded: false, revision: target };
+  await store.transaction(async () => {
+    if (messages) await index.replaceThreads(threadMessages(await index.threadingInputs()));
+    await index.put([], [], { revision: target, cursor: 0, target: 0 });
+  });
+  return { indexed: changes.length, threaded: messages, revision: target };
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  sort?: 'relevance' | 'date';
+  facets?: boolean;
+  /** Values per facet (default 10). */
+  facetSize?: number;
+}
+
+export interface SearchHit {
+  id: number;
+  type: string;
+  /** The message's subject, or the file name of an attachment or document. */
+  subject: string | null;
+  from: string | null;
+  date: string | null;
+  verdict: string | null;
+  snippet: SnippetPart[];
+}
+
+export interface SearchResult {
+  query: string;
+  total: number;
+  hits: SearchHit[];
+  facets: Facets | null;
+}
+
+/** Parses and plans a query (a QueryError names the position of what is wrong). */
+export function planSearch(query: string): { plan: SearchPlan; highlight: Highlight } {
+  return planQuery(query, { verdicts: VERDICTS });
+}
+
+export async function searchCase(
+  store: Store,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
+  const { plan, highlight } = planSearch(query);
+  const page = { limit: options.limit ?? 20, offset: options.offset ?? 0, sort: options.sort ?? 'relevance' };
+  const { total, ids } = await store.search.search(plan, page);
+  const rows = await store.search.hitRows(ids);
+  const hits = rows.map((r) => ({
+    id: r.id,
+    type: r.type === 'message' ? 'email' : r.format,
+    subject: r.type === 'message' ? r.subject : (r.filename ?? r.subject),
+    from: r.from,
+    date: r.date,
+    verdict: r.verdict,
+    snippet: snippet(r.text ?? r.filename ?? '', highlight),
+  }));
+  const facets = options.facets ? await store.search.facets(plan, options.facetSize ?? 10) : null;
+  return { query, total, hits, facets };
+}
+
+export interface BatchLine {
+  /** 1-based line of the batch file. */
+  line: number;
+  query: string;
+  total: number | null;
+  ids: number[];
+  /** Why the query could not run (its position in the line). */
+  error: QueryError | null;
+}
+
+/** One query per line (blank lines and lines starting with # skipped): totals and top hit ids. */
+export async function batchSearch(
+  store: Store,
+  text: string,
+  options: { top?: number } = {},
+): Promise<BatchLine[]> {
+  const out: BatchLine[] = [];
+  for (const [n, raw] of text.split(/\r?\n/).entries()) {
+    const query = raw.trim();
+    if (query === '' || query.startsWith('#')) continue;
+    try {
+      const { plan } = planSearch(query);
+      const { total, ids } = await store.search.search(plan, {
+        limit: options.top ?? 10,
+        offset: 0,
+        sort: 'relevance',
+      });
+      out.push({ line: n + 1, query, total, ids, error: null });
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      out.push({ line: n + 1, query, total: null, ids: [], error: err });
+    }
+  }
+  return out;
+}

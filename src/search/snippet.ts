@@ -1,0 +1,70 @@
+// A short passage of a hit's text around its first matching word, the matching words marked, for a
+// list of results: a terminal paints the marks, JSON gives them as <mark> in escaped HTML.
+import { fold, stemsOf } from './fold.ts';
+import type { Highlight } from './plan.ts';
+
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+const wordsOf = () => /[\p{L}\p{N}]+/gu;
+
+function matcher(h: Highlight): (word: string) => boolean {
+  const exact = new Set(h.words);
+  const stems = new Set(h.stems);
+  return (original) => {
+    const word = fold(original);
+    if (exact.has(word)) return true;
+    if (stems.size && stemsOf(word).some((s) => stems.has(s))) return true;
+    if (h.prefixes.some((p) => word.startsWith(p))) return true;
+    return h.substrings.some((s) => word.includes(s));
+  };
+}
+
+/** About `width` characters of `text` around its first match (its start when nothing matches). */
+export function snippet(text: string, highlight: Highlight, width = 160): SnippetPart[] {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat === '') return [];
+  const isMatch = matcher(highlight);
+  const limit = Math.min(flat.length, 200_000);
+  let first = -1;
+  const scan = wordsOf();
+  for (let m = scan.exec(flat); m && m.index < limit; m = scan.exec(flat)) {
+    if (isMatch(m[0])) {
+      first = m.index;
+      break;
+    }
+  }
+  let start = first < 0 ? 0 : Math.max(0, first - Math.floor(width / 3));
+  if (start > 0) {
+    const space = flat.indexOf(' ', start);
+    start = space >= 0 && space < first ? space + 1 : start;
+  }
+  let end = Math.min(flat.length, start + width);
+  if (end < flat.length) {
+    const space = flat.lastIndexOf(' ', end);
+    if (space > start + width / 2) end = space;
+  }
+  const window = flat.slice(start, end);
+  const parts: SnippetPart[] = [];
+  if (start > 0) parts.push({ text: '…', match: false });
+  let at = 0;
+  for (const m of window.matchAll(wordsOf())) {
+    if (!isMatch(m[0])) continue;
+    if (m.index > at) parts.push({ text: window.slice(at, m.index), match: false });
+    parts.push({ text: m[0], match: true });
+    at = m.index + m[0].length;
+  }
+  if (at < window.length) parts.push({ text: window.slice(at), match: false });
+  if (end < flat.length) parts.push({ text: '…', match: false });
+  return parts;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A snippet as escaped HTML, its matches in <mark>: safe to insert in a page as it is. */
+export function snippetHtml(parts: SnippetPart[]): string {
+  return parts.map((p) => (p.match ? `<mark>${escapeHtml(p.text)}</mark>` : escapeHtml(p.text))).join('');
+}

@@ -1,0 +1,503 @@
+// The search interface on SQLite: one contentless FTS5 table of folded words and stems (bm25 ranks
+// on it), one of trigrams for substrings, and the structured leaves of a plan (verdict, dates,
+// participants, findings…) answered in SQL over the case's own tables, joined with the text match.
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import {
+  type CorrespondentRow,
+  FACETS,
+  type FacetName,
+  type Facets,
+  type FieldLeaf,
+  type IndexedText,
+  type IndexProgress,
+  type IndexSource,
+  type SearchHitRow,
+  type SearchIndex,
+  type SearchPage,
+  type SearchPlan,
+  type TextLeaf,
+  type ThreadingInput,
+  type ThreadLink,
+  type ThreadMessage,
+} from '../search.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+interface Sql {
+  text: string;
+  params: SQLInputValue[];
+}
+
+const quote = (word: string) => `"${word.replace(/"/g, '""')}"`;
+const columns = (names: readonly string[]) => `{${names.join(' ')}}`;
+
+/** A text leaf as an FTS5 expression over search_text (not for substrings). */
+function leafExpression(leaf: Exclude<TextLeaf, { kind: 'substring' }>): string {
+  switch (leaf.kind) {
+    case 'word': {
+      const parts: string[] = [];
+      if (leaf.exact.length) parts.push(`${columns(leaf.exact)} : ${quote(leaf.word)}`);
+      if (leaf.stemmed.length)
+        parts.push(`${columns(leaf.stemmed)} : (${leaf.stems.map(quote).join(' OR ')})`);
+      return `(${parts.join(' OR ')})`;
+    }
+    case 'phrase':
+      return `(${columns(leaf.exact)} : ${quote(leaf.words.join(' '))})`;
+    case 'prefix':
+      return `(${columns(leaf.exact)} : ${quote(leaf.prefix)}*)`;
+  }
+}
+
+/** Whether a plan is answered by search_text alone (so bm25 can rank it). */
+function isText(plan: SearchPlan): boolean {
+  switch (plan.kind) {
+    case 'text':
+      return plan.leaf.kind !== 'substring';
+    case 'or':
+      return plan.parts.every(isText);
+    case 'and':
+      return (
+        plan.parts.some((p) => p.kind !== 'not' && isText(p)) &&
+        plan.parts.every((p) => isText(p.kind === 'not' ? p.part : p))
+      );
+    default:
+      return false;
+  }
+}
+
+function textExpression(plan: SearchPlan): string {
+  switch (plan.kind) {
+    case 'text':
+      return leafExpression(plan.leaf as Exclude<TextLeaf, { kind: 'substring' }>);
+    case 'or':
+      return `(${plan.parts.map(textExpression).join(' OR ')})`;
+    case 'and': {
+      const positive = plan.parts.filter((p) => p.kind !== 'not').map(textExpression);
+      let expression = `(${positive.join(' AND ')})`;
+      for (const p of plan.parts)
+        if (p.kind === 'not') expression = `(${expression} NOT ${textExpression(p.part)})`;
+      return expression;
+    }
+    default:
+      throw new Error(`not a text plan: ${plan.kind}`);
+  }
+}
+
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+const likePrefix = (value: string) => `${value.replace(/[\\%_]/g, '\\$&')}%`;
+
+function fieldSql(leaf: FieldLeaf): Sql {
+  const roles = (list: string[] | null): Sql =>
+    list ? { text: ` AND role IN (${placeholders(list)})`, params: list } : { text: '', params: [] };
+  switch (leaf.kind) {
+    case 'participant': {
+      const r = roles(leaf.roles);
+      return {
+        text: `i.id IN (SELECT item_id FROM participants WHERE address = ?${r.text})`,
+        params: [leaf.address, ...r.params],
+      };
+    }
+    case 'domain': {
+      const r = roles(leaf.roles);
+      return {
+        text: `i.id IN (SELECT item_id FROM participants WHERE (domain = ? OR domain LIKE ? ESCAPE '\\')${r.text})`,
+        params: [leaf.domain, `%.${leaf.domain.replace(/[\\%_]/g, '\\$&')}`, ...r.params],
+      };
+    }
+    case 'date': {
+      const clauses: string[] = ['date IS NOT NULL'];
+      const params: SQLInputValue[] = [];
+      if (leaf.range.from !== null) {
+        clauses.push('date >= ?');
+        params.push(leaf.range.from);
+      }
+      if (leaf.range.until !== null) {
+        clauses.push('date < ?');
+        params.push(leaf.range.until);
+      }
+      return { text: `i.id IN (SELECT item_id FROM messages WHERE ${clauses.join(' AND ')})`, params };
+    }
+    case 'has-attachment':
+      return {
+        text: `EXISTS (SELECT 1 FROM occurrences o JOIN items c ON c.id = o.item_id WHERE o.parent_id = i.id AND c.type = 'attachment')`,
+        params: [],
+      };
+    case 'item-type':
+      return { text: `i.type IN (${placeholders(leaf.types)})`, params: leaf.types };
+    case 'format':
+      return { text: `i.format IN (${placeholders(leaf.formats)})`, params: leaf.formats };
+    case 'verdict':
+      return {
+        text: `i.id IN (SELECT item_id FROM analyses WHERE analyser = 'dkim' AND summary = ?)`,
+        params: [leaf.verdict],
+      };
+    case 'flag': {
+      // A flag is name[:value]: flag:name finds every value.
+      const match = `(f.value = ? OR f.value LIKE ? ESCAPE '\\')`;
+      const params = [leaf.flag, `${leaf.flag.replace(/[\\%_]/g, '\\$&')}:%`];
+      return {
+        text: `(EXISTS (SELECT 1 FROM messages m, json_each(m.flags) f WHERE m.item_id = i.id AND ${match})
+          OR EXISTS (SELECT 1 FROM occurrences o, json_each(o.flags) f WHERE o.item_id = i.id AND ${match}))`,
+        params: [...params, ...params],
+      };
+    }
+    case 'finding':
+      // finding:dkim finds dkim.*: a code and the codes under it.
+      return {
+        text: `i.id IN (SELECT item_id FROM findings WHERE code = ? OR (code >= ? AND code < ?))`,
+        params: [leaf.code, `${leaf.code}.`, `${leaf.code}/`],
+      };
+    case 'mailbox': {
+      const prefix = likePrefix(leaf.prefix);
+      return {
+        text: `EXISTS (SELECT 1 FROM occurrences o JOIN sources s ON s.id = o.source_id
+            LEFT JOIN occurrences po ON po.item_id = o.parent_id
+          WHERE o.item_id = i.id AND (o.path LIKE ?1 ESCAPE '\\' OR s.path || '/' || o.path LIKE ?1 ESCAPE '\\'
+            OR po.path LIKE ?1 ESCAPE '\\' OR s.path || '/' || po.path LIKE ?1 ESCAPE '\\'))`.replaceAll(
+          '?1',
+          '?',
+        ),
+        params: [prefix, prefix, prefix, prefix],
+      };
+    }
+    case 'thread':
+      return { text: 'i.id IN (SELECT item_id FROM threads WHERE thread_id = ?)', params: [leaf.threadId] };
+  }
+}
+
+function planSql(plan: SearchPlan): Sql {
+  switch (plan.kind) {
+    case 'all':
+      return { text: '1', params: [] };
+    case 'text':
+      return plan.leaf.kind === 'substring'
+        ? {
+            text: 'i.id IN (SELECT rowid FROM search_substring WHERE search_substring MATCH ?)',
+            params: [`${columns(plan.leaf.columns)} : ${quote(plan.leaf.text)}`],
+          }
+        : {
+            text: 'i.id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)',
+            params: [leafExpression(plan.leaf)],
+          };
+    case 'field':
+      return fieldSql(plan.leaf);
+    case 'not': {
+      const inner = planSql(plan.part);
+      return { text: `NOT (${inner.text})`, params: inner.params };
+    }
+    case 'and':
+    case 'or': {
+      const parts = plan.parts.map((p) => (isText(p) ? textInSql(p) : planSql(p)));
+      return {
+        text: `(${parts.map((p) => p.text).join(plan.kind === 'and' ? ' AND ' : ' OR ')})`,
+        params: parts.flatMap((p) => p.params),
+      };
+    }
+  }
+}
+
+function textInSql(plan: SearchPlan): Sql {
+  return {
+    text: 'i.id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)',
+    params: [textExpression(plan)],
+  };
+}
+
+/** The plan split into what the text index ranks (null when nothing) and what SQL filters. */
+function split(plan: SearchPlan): { match: string | null; where: Sql } {
+  if (isText(plan)) return { match: textExpression(plan), where: { text: '1', params: [] } };
+  if (plan.kind === 'and') {
+    const text = plan.parts.filter((p) => p.kind !== 'not' && isText(p));
+    if (text.length) {
+      const rest = plan.parts.filter((p) => !text.includes(p));
+      const negatedText = rest.filter((p) => p.kind === 'not' && isText(p.part));
+      const others = rest.filter((p) => !negatedText.includes(p));
+      const where = others.map(planSql);
+      return {
+        match: textExpression({ kind: 'and', parts: [...text, ...negatedText] }),
+        where: {
+          text: where.length ? where.map((w) => w.text).join(' AND ') : '1',
+          params: where.flatMap((w) => w.params),
+        },
+      };
+    }
+  }
+  return { match: null, where: planSql(plan) };
+}
+
+const DATE_ORDER =
+  '(SELECT date FROM messages WHERE item_id = i.id) IS NULL, (SELECT date FROM messages WHERE item_id = i.id) DESC, i.id';
+
+export class SqliteSearch implements SearchIndex {
+  private readonly db: DatabaseSync;
+  private readonly inUnitOfWork: () => boolean;
+
+  constructor(db: DatabaseSync, inUnitOfWork: () => boolean) {
+    this.db = db;
+    this.inUnitOfWork = inUnitOfWork;
+  }
+
+  private all(sql: string, params: SQLInputValue[]): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  private mustWrite(): void {
+    if (!this.inUnitOfWork()) throw new Error('search index writes belong inside Store.transaction');
+  }
+
+  async progress(): Promise<IndexProgress> {
+    const rows = this.all('SELECT key, value FROM search_progress', []);
+    const value = (key: string) => Number(rows.find((r) => r.key === key)?.value ?? 0);
+    return { revision: value('revision'), cursor: value('cursor'), target: value('target') };
+  }
+
+  async put(texts: IndexedText[], removed: number[], progress: IndexProgress): Promise<void> {
+    this.mustWrite();
+    const dropText = this.db.prepare('DELETE FROM search_text WHERE rowid = ?');
+    const dropSubstring = this.db.prepare('DELETE FROM search_substring WHERE rowid = ?');
+    const addText = this.db.prepare(
+      `INSERT INTO search_text (rowid, subject, body, from_people, to_people, cc_people, other_people,
+         filename, author, subject_stem, body_stem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const addSubstring = this.db.prepare(
+      'INSERT INTO search_substring (rowid, subject, people, filename, identifiers) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const id of [...removed, ...texts.map((t) => t.itemId)]) {
+      dropText.run(id);
+      dropSubstring.run(id);
+    }
+    for (const t of texts) {
+      addText.run(
+        t.itemId,
+        t.subject,
+        t.body,
+        t.fromPeople,
+        t.toPeople,
+        t.ccPeople,
+        t.otherPeople,
+        t.filename,
+        t.author,
+        t.subjectStem,
+        t.bodyStem,
+      );
+      const s = t.substring;
+      if (s.subject || s.people || s.filename || s.identifiers)
+        addSubstring.run(t.itemId, s.subject, s.people, s.filename, s.identifiers);
+    }
+    const set = this.db.prepare('UPDATE search_progress SET value = ? WHERE key = ?');
+    set.run(progress.revision, 'revision');
+    set.run(progress.cursor, 'cursor');
+    set.run(progress.target, 'target');
+  }
+
+  async replaceThreads(links: ThreadLink[]): Promise<void> {
+    this.mustWrite();
+    this.db.exec('DELETE FROM threads');
+    const insert = this.db.prepare(
+      'INSERT INTO threads (item_id, thread_id, parent_item_id, depth) VALUES (?, ?, ?, ?)',
+    );
+    for (const l of links) insert.run(l.itemId, l.threadId, l.parentItemId, l.depth);
+  }
+
+  async threadingInputs(): Promise<ThreadingInput[]> {
+    return this.all(
+      'SELECT item_id, message_id, in_reply_to, refs, subject, date FROM messages ORDER BY item_id',
+      [],
+    ).map((r) => ({
+      itemId: Number(r.item_id),
+      messageId: str(r.message_id),
+      inReplyTo: str(r.in_reply_to),
+      references: JSON.parse(String(r.refs)) as string[],
+      subject: str(r.subject),
+      date: str(r.date),
+    }));
+  }
+
+  async sources(ids: number[]): Promise<IndexSource[]> {
+    const item = this.db.prepare(
+      'SELECT i.type, m.subject, m.text_body FROM items i LEFT JOIN messages m ON m.item_id = i.id WHERE i.id = ?',
+    );
+    const people = this.db.prepare(
+      'SELECT role, name, address FROM participants WHERE item_id = ? ORDER BY position',
+    );
+    const names = this.db.prepare(
+      'SELECT DISTINCT filename FROM occurrences WHERE (item_id = ? OR parent_id = ?) AND filename IS NOT NULL',
+    );
+    return ids.flatMap((id) => {
+      const r = item.get(id) as Row | undefined;
+      if (!r) return [];
+      return [
+        {
+          itemId: id,
+          type: String(r.type),
+          subject: str(r.subject),
+          text: str(r.text_body),
+          participants: (people.all(id) as Row[]).map((p) => ({
+            role: String(p.role),
+            name: String(p.name),
+            address: String(p.address),
+          })),
+          filenames: (names.all(id, id) as Row[]).map((n) => String(n.filename)),
+        },
+      ];
+    });
+  }
+
+  async search(plan: SearchPlan, page: SearchPage): Promise<{ total: number; ids: number[] }> {
+    const { match, where } = split(plan);
+    const window = [page.limit, page.offset];
+    if (match !== null) {
+      const filtered = where.text !== '1';
+      const from = 'FROM search_text JOIN items i ON i.id = search_text.rowid WHERE search_text MATCH ?';
+      const total = Number(
+        (filtered
+          ? this.all(`SELECT count(*) AS n ${from} AND ${where.text}`, [match, ...where.params])
+          : this.all('SELECT count(*) AS n FROM search_text WHERE search_text MATCH ?', [match]))[0]!.n,
+      );
+      const order = page.sort === 'date' ? DATE_ORDER : 'search_text.rank, i.id';
+      const ids = this.all(`SELECT i.id ${from} AND ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+        match,
+        ...where.params,
+        ...window,
+      ]).map((r) => Number(r.id));
+      return { total, ids };
+    }
+    const total = Number(
+      this.all(`SELECT count(*) AS n FROM items i WHERE ${where.text}`, where.params)[0]!.n,
+    );
+    const ids = this.all(
+      `SELECT i.id FROM items i WHERE ${where.text} ORDER BY ${DATE_ORDER} LIMIT ? OFFSET ?`,
+      [...where.params, ...window],
+    ).map((r) => Number(r.id));
+    return { total, ids };
+  }
+
+  /** Fills temp.search_hits with every hit of the plan. */
+  private collect(plan: SearchPlan): void {
+    const { match, where } = split(plan);
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)');
+    this.db.exec('DELETE FROM temp.search_hits');
+    if (match !== null)
+      this.db
+        .prepare(
+          `INSERT INTO temp.search_hits SELECT i.id FROM search_text JOIN items i ON i.id = search_text.rowid
+           WHERE search_text MATCH ? AND ${where.text}`,
+        )
+        .run(match, ...where.params);
+    else
+      this.db
+        .prepare(`INSERT INTO temp.search_hits SELECT i.id FROM items i WHERE ${where.text}`)
+        .run(...where.params);
+  }
+
+  async facets(plan: SearchPlan, top: number): Promise<Facets> {
+    this.collect(plan);
+    const queries: Record<FacetName, string> = {
+      verdict: `SELECT a.summary AS k, count(*) AS n FROM temp.search_hits h
+        JOIN analyses a ON a.item_id = h.id AND a.analyser = 'dkim' WHERE a.summary IS NOT NULL GROUP BY k`,
+      domain: `SELECT p.domain AS k, count(DISTINCT h.id) AS n FROM temp.search_hits h
+        JOIN participants p ON p.item_id = h.id AND p.role = 'from' WHERE p.domain <> '' GROUP BY k`,
+      participant: `SELECT p.address AS k, count(DISTINCT h.id) AS n FROM temp.search_hits h
+        JOIN participants p ON p.item_id = h.id WHERE p.address <> '' GROUP BY k`,
+      year: `SELECT substr(m.date, 1, 4) AS k, count(*) AS n FROM temp.search_hits h
+        JOIN messages m ON m.item_id = h.id WHERE m.date IS NOT NULL GROUP BY k`,
+      month: `SELECT substr(m.date, 1, 7) AS k, count(*) AS n FROM temp.search_hits h
+        JOIN messages m ON m.item_id = h.id WHERE m.date IS NOT NULL GROUP BY k`,
+      type: `SELECT CASE WHEN i.type = 'message' THEN 'email' ELSE i.format END AS k, count(*) AS n
+        FROM temp.search_hits h JOIN items i ON i.id = h.id GROUP BY k`,
+      flag: `SELECT f.value AS k, count(DISTINCT h.id) AS n FROM temp.search_hits h
+        JOIN messages m ON m.item_id = h.id, json_each(m.flags) f GROUP BY k`,
+      finding: `SELECT f.code AS k, count(DISTINCT h.id) AS n FROM temp.search_hits h
+        JOIN findings f ON f.item_id = h.id GROUP BY k`,
+    };
+    const facets = {} as Facets;
+    for (const name of FACETS) {
+      // Dates read best in their order; everything else most frequent first.
+      const order = name === 'year' || name === 'month' ? 'k' : 'n DESC, k';
+      facets[name] = this.all(`${queries[name]} ORDER BY ${order} LIMIT ?`, [top]).map((r) => ({
+        value: String(r.k),
+        count: Number(r.n),
+      }));
+    }
+    return facets;
+  }
+
+  async hitRows(ids: number[]): Promise<SearchHitRow[]> {
+    const statement = this.db.prepare(
+      `SELECT i.id, i.type, i.format, m.subject, m.date, m.text_body,
+         (SELECT address FROM participants WHERE item_id = i.id AND role = 'from' ORDER BY position LIMIT 1) AS sender,
+         (SELECT summary FROM analyses WHERE item_id = i.id AND analyser = 'dkim') AS verdict,
+         (SELECT filename FROM occurrences WHERE item_id = i.id AND filename IS NOT NULL ORDER BY id LIMIT 1) AS filename
+       FROM items i LEFT JOIN messages m ON m.item_id = i.id WHERE i.id = ?`,
+    );
+    return ids.flatMap((id) => {
+      const r = statement.get(id) as Row | undefined;
+      if (!r) return [];
+      return [
+        {
+          id,
+          type: String(r.type),
+          format: String(r.format),
+          subject: str(r.subject),
+          from: str(r.sender),
+          date: str(r.date),
+          verdict: str(r.verdict),
+          text: str(r.text_body),
+          filename: str(r.filename),
+        },
+      ];
+    });
+  }
+
+  async correspondents(plan: SearchPlan | null): Promise<CorrespondentRow[]> {
+    if (plan) this.collect(plan);
+    const only = plan ? 'AND f.item_id IN (SELECT id FROM temp.search_hits)' : '';
+    return this.all(
+      `SELECT f.address AS from_addr, max(f.name) AS from_name, r.address AS to_addr, max(r.name) AS to_name,
+         count(DISTINCT f.item_id) AS n, min(m.date) AS first, max(m.date) AS last
+       FROM participants f
+         JOIN participants r ON r.item_id = f.item_id AND r.role IN ('to', 'cc', 'bcc') AND r.address <> ''
+         JOIN messages m ON m.item_id = f.item_id
+       WHERE f.role = 'from' AND f.address <> '' ${only}
+       GROUP BY f.address, r.address ORDER BY n DESC, from_addr, to_addr`,
+      [],
+    ).map((r) => ({
+      from: String(r.from_addr),
+      fromName: String(r.from_name),
+      to: String(r.to_addr),
+      toName: String(r.to_name),
+      count: Number(r.n),
+      first: str(r.first),
+      last: str(r.last),
+    }));
+  }
+
+  async thread(threadId: number): Promise<ThreadMessage[]> {
+    return this.all(
+      `SELECT t.item_id, t.thread_id, t.parent_item_id, t.depth, m.subject, m.date,
+         (SELECT address FROM participants WHERE item_id = t.item_id AND role = 'from' ORDER BY position LIMIT 1) AS sender,
+         (SELECT summary FROM analyses WHERE item_id = t.item_id AND analyser = 'dkim') AS verdict
+       FROM threads t JOIN messages m ON m.item_id = t.item_id WHERE t.thread_id = ?
+       ORDER BY m.date IS NULL, m.date, t.item_id`,
+      [threadId],
+    ).map((r) => ({
+      itemId: Number(r.item_id),
+      threadId: Number(r.thread_id),
+      parentItemId: r.parent_item_id === null ? null : Number(r.parent_item_id),
+      depth: Number(r.depth),
+      subject: str(r.subject),
+      from: str(r.sender),
+      date: str(r.date),
+      verdict: str(r.verdict),
+    }));
+  }
+
+  async threadOf(itemId: number): Promise<number | null> {
+    const row = this.all('SELECT thread_id FROM threads WHERE item_id = ?', [itemId])[0];
+    return row ? Number(row.thread_id) : null;
+  }
+}
+
+function str(value: SQLInputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
