@@ -22,6 +22,9 @@ const COMMAND_MODULES: Record<string, () => Promise<RegisterCommand>> = {
   use: async () => (await import('./commands/use.ts')).registerUse,
   export: async () => (await import('./commands/export.ts')).registerExport,
   attachments: async () => (await import('./commands/attachments.ts')).registerAttachments,
+  search: async () => (await import('./commands/search.ts')).registerSearch,
+  thread: async () => (await import('./commands/thread.ts')).registerThread,
+  correspondents: async () => (await import('./commands/correspondents.ts')).registerCorrespondents,
 };
 
 const program = new Command();

@@ -4,12 +4,12 @@ import { indexedText } from '../search/document.ts';
 import { threadMessages } from '../search/jwz.ts';
 import { type Highlight, planQuery } from '../search/plan.ts';
 import { QueryError } from '../search/query.ts';
-import { type SnippetPart, snippet } from '../search/snippet.ts';
+import { type SnippetPart, snippet, snippetHtml } from '../search/snippet.ts';
 import type { Facets, IndexSource, SearchPlan } from '../store/search.ts';
 import type { Store } from '../store/store.ts';
 import { VERDICTS } from '../verify/types.ts';
 
-export { QueryError };
+export { QueryError, snippetHtml };
 
 /**
  * Where the text of a document comes from once a document analyser extracts it: one function per

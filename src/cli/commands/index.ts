@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { registerAnalyse } from './analyse.ts';
 import { registerAttachments } from './attachments.ts';
+import { registerCorrespondents } from './correspondents.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
 import { registerKeys } from './keys.ts';
 import { registerProof } from './proof.ts';
+import { registerSearch } from './search.ts';
+import { registerThread } from './thread.ts';
 import { registerVerify } from './verify.ts';
 
 /** Each command module exports one function that adds its command to the program. */
@@ -22,4 +25,7 @@ export const commands: RegisterCommand[] = [
   registerAnalyse,
   registerKeys,
   registerProof,
+  registerSearch,
+  registerThread,
+  registerCorrespondents,
 ];
