@@ -48,7 +48,8 @@ export function hasZipMagic(head: Buffer): boolean {
 
 /** The members of the zip the probe holds, or null when it is not a zip. Computed once per probe. */
 export const zipListing = perProbe((probe): ZipListing | null => {
-  if (!hasZipMagic(probe.head)) return null;
+  // A program with a zip after it (a self-extractor) is a zip when its directory is found.
+  if (!hasZipMagic(probe.head)) return hasMagic(probe.head, 'MZ') ? centralDirectory(probe) : null;
   let listing: ZipListing | null = null;
   try {
     listing = centralDirectory(probe);
@@ -67,8 +68,16 @@ function u64(buf: Buffer, at: number): number {
   return Number(buf.readBigUInt64LE(at));
 }
 
-/** The central directory's size, offset and entry count, from the end records; null when absent. */
-function endRecord(probe: Probe): { size: number; offset: number; entries: number; at: number } | null {
+/** Bounded random access to an archive's bytes (a Probe, or zip.ts's view of the archive). */
+export type RandomBytes = Pick<Probe, 'size' | 'read'>;
+
+/**
+ * The central directory's size, offset (as recorded) and entry count, from the end records, and
+ * where the end record is; null when absent.
+ */
+export function endRecord(
+  probe: RandomBytes,
+): { size: number; offset: number; entries: number; at: number } | null {
   const tailLength = Math.min(probe.size, END_BYTES + 0xffff);
   const tailStart = probe.size - tailLength;
   const tail = probe.read(tailStart, tailLength);
@@ -119,16 +128,34 @@ function zip64Values(extra: Buffer, wanted: { size: boolean; compressed: boolean
   return { compressed: null, offset: null };
 }
 
+/**
+ * Where the central directory really starts, and how many bytes were prepended to the archive (a
+ * self-extractor's program): its recorded offsets are then short by that much, and the directory
+ * ends right before the end record. Null when there is no end record or no directory where it says.
+ */
+export function directoryLayout(
+  probe: RandomBytes,
+): { start: number; size: number; entries: number; prefix: number; endAt: number } | null {
+  const end = endRecord(probe);
+  if (end === null) return null;
+  const isDirectory = (at: number) => {
+    const first = probe.read(at, 4);
+    return first.length === 4 && first.readUInt32LE(0) === CENTRAL;
+  };
+  if (end.entries === 0) return { start: end.offset, size: end.size, entries: 0, prefix: 0, endAt: end.at };
+  let start = end.offset;
+  if (!isDirectory(start)) start = end.at - end.size;
+  if (start < 0 || !isDirectory(start)) return null;
+  return { start, size: end.size, entries: end.entries, prefix: start - end.offset, endAt: end.at };
+}
+
 function centralDirectory(probe: Probe): ZipListing | null {
   const end = endRecord(probe);
   if (end === null) return null;
   const length = Math.min(end.size, MAX_DIRECTORY_BYTES);
-  let start = end.offset;
-  // Data prepended to the archive (a self-extractor) shifts every offset: the directory then
-  // ends right before the end record.
-  const first = probe.read(start, 4);
-  if (first.length < 4 || first.readUInt32LE(0) !== CENTRAL) start = end.at - end.size;
-  if (start < 0) return null;
+  const layout = directoryLayout(probe);
+  if (layout === null) return null;
+  const start = layout.start;
   const directory = probe.read(start, length);
   const members: ZipMember[] = [];
   let at = 0;

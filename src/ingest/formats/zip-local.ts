@@ -31,13 +31,13 @@ const LOCAL_HEADER_BYTES = 30;
 const MAX_DEFLATE_OVERHEAD = 1.01;
 
 /** Random access to the archive's bytes, from memory or from the file. */
-interface ByteSource {
+export interface ByteSource {
   size: number;
   read(position: number, length: number): Buffer;
   close(): void;
 }
 
-function byteSource(input: ContainerInput): ByteSource {
+export function byteSource(input: ContainerInput): ByteSource {
   if (input.kind === 'buffer') {
     const data = input.data;
     return {
@@ -68,6 +68,19 @@ export interface LocalWalkEnd {
   recovered: number;
   stoppedAt: number;
   why: string;
+  /** Bytes the members read expanded to. */
+  expanded: number;
+}
+
+export interface LocalWalk {
+  /** Where the first local header is. */
+  start: number;
+  /** Whether the walk stops before a header at this position (one the directory lists). */
+  stopBefore?: (position: number) => boolean;
+  /** Bytes already expanded from this archive (charged against maxExpandedBytes). */
+  expandedSoFar?: number;
+  /** Members already listed from this archive (charged against maxEntries). */
+  listedSoFar?: number;
 }
 
 type MemberData =
@@ -150,90 +163,106 @@ function memberData(
  * ended (the caller turns that into the container's reason).
  */
 export async function* localEntries(
-  input: ContainerInput,
+  source: ByteSource,
   limits: Limits,
+  walk: LocalWalk,
 ): AsyncGenerator<ContainerEvent, LocalWalkEnd> {
-  const source = byteSource(input);
-  let position = 0;
-  let members = 0;
+  let position = walk.start;
+  let members = walk.listedSoFar ?? 0;
   let recovered = 0;
-  let expanded = 0;
-  const end = (why: string): LocalWalkEnd => ({ recovered, stoppedAt: position, why });
-  try {
-    for (;;) {
-      const header = source.read(position, LOCAL_HEADER_BYTES);
-      if (header.length < LOCAL_HEADER_BYTES) return end('the data ends there');
-      if (header.readUInt32LE(0) !== LOCAL_HEADER) return end('no further member header there');
-      const flags = header.readUInt16LE(6);
-      const method = header.readUInt16LE(8);
-      const compressedSize = header.readUInt32LE(18);
-      const nameLength = header.readUInt16LE(26);
-      const extraLength = header.readUInt16LE(28);
-      const name = source.read(position + LOCAL_HEADER_BYTES, nameLength);
-      if (name.length < nameLength) return end('the data ends inside a member header');
-      // As zip.ts reads names (kept as recorded, `..\\x` included); the local extra field is not parsed.
-      const path = yauzl.getFileNameLowLevel(flags, name, [], true);
-      const dataStart = position + LOCAL_HEADER_BYTES + nameLength + extraLength;
-      const sizesFollow = (flags & 0x08) !== 0;
-      if (++members > limits.maxEntries) {
-        yield memberProblem('', 'limited', coded('zip.local.too-many-members', { limit: limits.maxEntries }));
-        return end('the entry limit');
-      }
-      if (compressedSize === 0xffffffff || header.readUInt32LE(22) === 0xffffffff) {
-        yield memberProblem(path, 'failed', coded('zip.local.zip64'));
-        return end('a zip64 member');
-      }
-      const unreadable =
-        method !== 0 && method !== 8
-          ? coded('zip.unsupported-method', { method })
-          : flags & 0x01
-            ? coded('zip.encrypted')
-            : null;
-      if (unreadable) {
-        yield memberProblem(path, 'failed', unreadable);
-        if (sizesFollow) return end('a member of unknown size');
-        position = dataStart + compressedSize;
-        continue;
-      }
-      const budget = Math.min(limits.maxEntryBytes, Math.max(0, limits.maxExpandedBytes - expanded));
-      const data = memberData(source, dataStart, method, compressedSize, sizesFollow, budget);
-      if ('reason' in data) {
-        yield memberProblem(path, data.status, data.reason);
-        // With its size in the header, the next member can still be found past this one.
-        if (sizesFollow || dataStart + compressedSize > source.size) return end(data.stop);
-        position = dataStart + compressedSize;
-        continue;
-      }
-      const { bytes, consumed } = data;
-      if (bytes.length > RATIO_FLOOR_BYTES && bytes.length > consumed * limits.maxRatio) {
-        yield memberProblem(path, 'limited', coded('zip.local.ratio', { ratio: limits.maxRatio }));
-        return end('a member over the ratio limit');
-      }
-      expanded += bytes.length;
-      let expectedCrc = header.readUInt32LE(14);
-      let expectedSize = header.readUInt32LE(22);
-      position = dataStart + consumed;
-      if (sizesFollow) {
-        const descriptor = source.read(position, 16);
-        const signed = descriptor.length >= 4 && descriptor.readUInt32LE(0) === DATA_DESCRIPTOR;
-        const fields = signed ? descriptor.subarray(4) : descriptor;
-        if (fields.length < 12) {
-          yield memberProblem(path, 'failed', coded('zip.local.cut-short-sizes'));
-          return end('the data ends inside a member');
-        }
-        expectedCrc = fields.readUInt32LE(0);
-        expectedSize = fields.readUInt32LE(8);
-        position += signed ? 16 : 12;
-      }
-      if (bytes.length !== expectedSize || crc32(bytes) !== expectedCrc) {
-        yield memberProblem(path, 'failed', coded('zip.local.crc-mismatch'));
-        continue;
-      }
-      if (path.endsWith('/') && bytes.length === 0) continue; // a directory
-      recovered++;
-      yield wholeEntry(path, bytes);
+  const before = walk.expandedSoFar ?? 0;
+  let expanded = before;
+  const end = (why: string): LocalWalkEnd => ({
+    recovered,
+    stoppedAt: position,
+    why,
+    expanded: expanded - before,
+  });
+  for (;;) {
+    if (position !== walk.start && walk.stopBefore?.(position)) return end('a member the directory lists');
+    const header = source.read(position, LOCAL_HEADER_BYTES);
+    if (header.length < LOCAL_HEADER_BYTES) return end('the data ends there');
+    if (header.readUInt32LE(0) !== LOCAL_HEADER) return end('no further member header there');
+    const flags = header.readUInt16LE(6);
+    const method = header.readUInt16LE(8);
+    const compressedSize = header.readUInt32LE(18);
+    const nameLength = header.readUInt16LE(26);
+    const extraLength = header.readUInt16LE(28);
+    const name = source.read(position + LOCAL_HEADER_BYTES, nameLength);
+    if (name.length < nameLength) return end('the data ends inside a member header');
+    // As zip.ts reads names (kept as recorded, `..\\x` included); the local extra field is not parsed.
+    const path = yauzl.getFileNameLowLevel(flags, name, [], true);
+    const dataStart = position + LOCAL_HEADER_BYTES + nameLength + extraLength;
+    const sizesFollow = (flags & 0x08) !== 0;
+    if (++members > limits.maxEntries) {
+      yield memberProblem('', 'limited', coded('zip.local.too-many-members', { limit: limits.maxEntries }));
+      return end('the entry limit');
     }
-  } finally {
-    source.close();
+    if (compressedSize === 0xffffffff || header.readUInt32LE(22) === 0xffffffff) {
+      yield memberProblem(path, 'failed', coded('zip.local.zip64'));
+      return end('a zip64 member');
+    }
+    const unreadable =
+      method !== 0 && method !== 8
+        ? coded('zip.unsupported-method', { method })
+        : flags & 0x01
+          ? coded('zip.encrypted')
+          : null;
+    if (unreadable) {
+      yield memberProblem(path, 'failed', unreadable);
+      if (sizesFollow) return end('a member of unknown size');
+      position = dataStart + compressedSize;
+      continue;
+    }
+    const budget = Math.min(limits.maxEntryBytes, Math.max(0, limits.maxExpandedBytes - expanded));
+    const data = memberData(source, dataStart, method, compressedSize, sizesFollow, budget);
+    if ('reason' in data) {
+      yield memberProblem(path, data.status, data.reason);
+      // With its size in the header, the next member can still be found past this one.
+      if (sizesFollow || dataStart + compressedSize > source.size) return end(data.stop);
+      position = dataStart + compressedSize;
+      continue;
+    }
+    const { bytes, consumed } = data;
+    if (bytes.length > RATIO_FLOOR_BYTES && bytes.length > consumed * limits.maxRatio) {
+      yield memberProblem(path, 'limited', coded('zip.local.ratio', { ratio: limits.maxRatio }));
+      return end('a member over the ratio limit');
+    }
+    expanded += bytes.length;
+    let expectedCrc = header.readUInt32LE(14);
+    let expectedSize = header.readUInt32LE(22);
+    position = dataStart + consumed;
+    if (sizesFollow) {
+      const descriptor = source.read(position, 16);
+      const signed = descriptor.length >= 4 && descriptor.readUInt32LE(0) === DATA_DESCRIPTOR;
+      const fields = signed ? descriptor.subarray(4) : descriptor;
+      if (fields.length < 12) {
+        yield memberProblem(path, 'failed', coded('zip.local.cut-short-sizes'));
+        return end('the data ends inside a member');
+      }
+      expectedCrc = fields.readUInt32LE(0);
+      expectedSize = fields.readUInt32LE(8);
+      position += signed ? 16 : 12;
+    }
+    if (bytes.length !== expectedSize || crc32(bytes) !== expectedCrc) {
+      yield memberProblem(path, 'failed', coded('zip.local.crc-mismatch'));
+      continue;
+    }
+    if (path.endsWith('/') && bytes.length === 0) continue; // a directory
+    recovered++;
+    yield wholeEntry(path, bytes);
   }
+}
+
+/** Where the first local header signature is at or after `from` and before `to`, or -1. */
+export function findLocalHeader(source: ByteSource, from: number, to: number): number {
+  const signature = Buffer.from('PK\x03\x04', 'latin1');
+  const window = 1024 ** 2;
+  for (let at = from; at < to; at += window - 3) {
+    const bytes = source.read(at, Math.min(window, to - at));
+    const i = bytes.indexOf(signature);
+    if (i >= 0 && at + i < to) return at + i;
+    if (bytes.length < 4) break;
+  }
+  return -1;
 }

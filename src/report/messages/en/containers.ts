@@ -84,6 +84,8 @@ export const enContainers: Messages = {
   'zip.too-many-entries': (p) =>
     `archive lists ${p.count} entries, more than maxEntries (${p.limit}); entries after the ${p.limit}th were not read`,
   'zip.encrypted': () => 'encrypted entry',
+  'zip.overlapping-entry': (p) =>
+    `entry's bytes overlap those of ${p.with} (an overlapping-entry zip bomb, or a damaged directory); not read`,
   'zip.unsupported-method': (p) => {
     const name = ZIP_METHODS[String(p.method)];
     return `unsupported compression method ${p.method}${name ? ` (${name})` : ''}`;
