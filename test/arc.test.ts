@@ -8,13 +8,27 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Coded, render } from '../src/report/catalogue.ts';
-import { DkimVerifier, arc as mailauthArc, tools } from '../src/verify/arc/mailauth.ts';
+import { tools } from '../src/verify/arc/mailauth.ts';
 import { type ArcResult, verifyArc } from '../src/verify/arc.ts';
 import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 import { resolverFromKeyMap } from './helpers/keys.ts';
 
 const require = createRequire(import.meta.url);
 const YAML = require('yaml') as { parseAllDocuments(text: string): { toJS(): unknown }[] };
+// mailauth's own ARC validation, used here only to show what Crible's chain verdict does differently.
+type Resolver = (name: string) => Promise<string[][]>;
+const { DkimVerifier } = require('mailauth/lib/dkim/dkim-verifier') as {
+  DkimVerifier: new (o: {
+    resolver: Resolver;
+    strict: boolean;
+    curTime: Date;
+  }) => NodeJS.WritableStream & {
+    arc: unknown;
+  };
+};
+const { arc: mailauthArc } = require('mailauth/lib/arc') as {
+  arc: (data: unknown, o: { resolver: Resolver; strict: boolean }) => Promise<{ status: { result: string } }>;
+};
 
 const dkimDir = corpusLocation('dkim');
 const suiteFile = path.join(dkimDir, 'arc_test_suite/arc-draft-validation-tests.yml');
@@ -99,9 +113,16 @@ describeCorpus('ARC validation suite (ValiMail arc_test_suite, 171 scenarios)', 
     expect([count('pass'), count('fail'), count('none')]).toEqual([54, 112, 5]);
   });
 
+  // The suite says fail where the key is missing; for an archive that is not evidence of a broken
+  // chain: Crible says key-unavailable, as it does for DKIM.
+  const KEY_UNAVAILABLE = new Set(['public_key_na']);
   for (const c of cases) {
     it(`${c.scenario} / ${c.name}: cv=${c.cv} (${c.description})`, async () => {
       const result = await verifyArc(toMessage(c.message), resolverFrom(c.keys, 'arc-suite'), SUITE_TIME);
+      if (KEY_UNAVAILABLE.has(c.name)) {
+        expect(result.result, words(result.reason)).toBe('key-unavailable');
+        return;
+      }
       expect(result.result, words(result.reason)).toBe(c.cv);
       if (c.cv === 'none') expect(result.hops).toEqual([]);
       if (c.cv === 'pass') {
@@ -298,7 +319,7 @@ describeCorpus('ARC on real messages, per hop', () => {
     const raw = readMsg('rspamd/messages/arcbad.eml');
     const r = await verifyArc(raw, resolverFrom(readKeys('rspamd/keys.json')), judgeTime(raw));
     expect(r.result).toBe('fail');
-    expect(words(r.reason)).toMatch(/multiple arc-message-signature/);
+    expect(words(r.reason)).toMatch(/more than one arc-(seal|message-signature) with i=1/);
     expect(words(r.hops[0]?.seal.reasons)).toMatch(/more than one arc-seal with i=1/);
   });
 });
@@ -314,34 +335,38 @@ describeCorpus('ARC and the key archive', () => {
     const rotated = { ...keys, [googleName]: [kernel, ...google] };
     const r = await verifyArc(raw, resolverFrom(rotated, 'rotated'), judgeTime(raw));
     expect(r.result).toBe('pass');
-    expect(words(r.notes)).toMatch(/alternative archived records for arc-20160816\._domainkey\.google\.com/);
     expect(r.hops[0]?.seal.result).toBe('pass');
     expect(words(r.hops[0]?.seal.reasons)).toMatch(/verified with archived record/);
   });
 
-  it('a revoked seal key (empty p=) fails the chain and is reported as revoked, not forged', async () => {
+  it('a revoked seal key (empty p=) leaves the chain key-unavailable, reported as revoked, not forged', async () => {
     const raw = readMsg('blaze/002.eml');
     const r = await verifyArc(raw, resolverFrom({ [googleName]: ['v=DKIM1; k=rsa; p='] }), judgeTime(raw));
-    expect(r.result).toBe('fail');
+    expect(r.result).toBe('key-unavailable');
+    expect(words(r.hops[0]?.seal.reasons)).toContain(
+      'was revoked (published empty) — revoked later, not proof of forgery',
+    );
     expect(r.hops[0]?.seal.result).toBe('key-revoked');
     expect(r.hops[0]?.ams.result).toBe('key-revoked');
   });
 
-  it('no archived key → fail, hop says no-key; a DNS failure is a temporary error', async () => {
+  it('no archived key → key-unavailable in the words DKIM uses, not fail; a DNS failure is a temporary error', async () => {
     const raw = readMsg('blaze/002.eml');
     const none = await verifyArc(raw, resolverFrom({}), judgeTime(raw));
-    expect(none.result).toBe('fail');
+    expect(none.result).toBe('key-unavailable');
     expect(none.hops[0]?.seal).toMatchObject({
       result: 'no-key',
       domain: 'google.com',
       selector: 'arc-20160816',
     });
+    expect(words(none.hops[0]?.seal.reasons)).toBe(`no key for ${googleName} in the key archive`);
+    expect(words(none.reason)).toContain(`no key for ${googleName} in the key archive`);
     const timeout = await verifyArc(
       raw,
       resolverFrom({ [googleName]: { error: 'ETIMEOUT' } }),
       judgeTime(raw),
     );
-    expect(timeout.result).toBe('fail');
+    expect(timeout.result).toBe('key-unavailable');
     expect(timeout.hops[0]?.seal.result).toBe('temperror');
   });
 
@@ -352,8 +377,9 @@ describeCorpus('ARC and the key archive', () => {
       resolverFrom(readKeys('blaze/keys.json')),
       new Date('2000-01-01T00:00:00Z'),
     );
-    expect(words(r.hops[0]?.seal.reasons)).toMatch(/after the verification time/);
-    const later = await verifyArc(raw, resolverFrom(readKeys('blaze/keys.json')), judgeTime(raw));
-    expect(words(later.hops[0]?.seal.reasons)).not.toMatch(/after the verification time/);
+    expect(words(r.hops[0]?.seal.reasons)).toMatch(/after the time you gave/);
+    // Judged at the message's own time, a seal made seconds after it (as every hop's is) says nothing.
+    const own = await verifyArc(raw, resolverFrom(readKeys('blaze/keys.json')), judgeTime(raw), false);
+    expect(words(own.hops[0]?.seal.reasons)).not.toMatch(/after/);
   });
 });

@@ -220,7 +220,15 @@ const isCoded = (v: unknown): boolean =>
 
 /** Strings of a report that are data from the message or the archive, free text by nature. */
 // Header values quoted from the message are data, not sentences of ours.
-const DATA_FIELDS = new Set(['value', 'source', 'unsignedText', 'authResults', 'identity', 'shown', 'signed']);
+const DATA_FIELDS = new Set([
+  'value',
+  'source',
+  'unsignedText',
+  'authResults',
+  'identity',
+  'shown',
+  'signed',
+]);
 
 /** Strings outside any code's parameters that contain a space: a sentence somewhere in the report. */
 function sentencesIn(value: unknown, path = '$', out: string[] = []): string[] {
@@ -315,7 +323,7 @@ describe('verification reports hold codes, with words in the catalogue', () => {
       'flag.not-aligned',
       'arc.chain-valid',
       'arc.ams-body-changed',
-      'arc.no-key',
+      'arc.key-unavailable',
       'arc.key-weak',
       'arc.hop-cv-fail',
       'arc.undated',

@@ -1,19 +1,16 @@
 // ARC (RFC 8617) chain validation, offline, against the key archive and at a given time.
 //
-// The chain verdict is mailauth's strict ARC validation (lib/arc + the DKIM verifier it uses for
-// the newest ARC-Message-Signature), wrapped so that:
-//  - keys come from our archive, and every archived record of a selector is tried (mailauth only
-//    reads the first TXT record: the chain is re-validated with the alternatives);
-//  - time-dependent checks (AMS x=) are judged at the message's time, not today;
-//  - two AMS rules where mailauth's strict mode is stricter than RFC 8617 and the ARC validation
-//    suite are relaxed, inside mailauth's own AMS verification (see ArcAmsVerifier);
-//  - every hop is reported on its own (checkHops), since mailauth stops at the first problem.
+// Every hop is checked on its own (arc/hops.ts, on mailauth's canonicalisation primitives: one
+// adapter, arc/mailauth.ts), every archived record of a selector is tried, time-dependent checks
+// (AMS x=) are judged at the message's time, and the chain verdict is derived here from those
+// results by RFC 8617's rules, never from another library's messages. Two AMS rules follow RFC
+// 8617 and the ARC validation suite rather than DKIM's: an AMS without c= is tried as simple then
+// relaxed, and an AMS need not sign From.
 import type { KeyResolver } from '../keys/types.ts';
 import { type Coded, coded } from '../report/catalogue.ts';
-import { checkHops, scanArc } from './arc/hops.ts';
-import { cachedLookup, type KeyLookupFn, MIN_KEY_BITS, mailauthResolver } from './arc/keys.ts';
-import { type ArcVerdict, arc, DkimVerifier, type PreparedSignature, tools } from './arc/mailauth.ts';
-import { nestList } from './codes.ts';
+import { checkHops, type ScannedMessage, scanArc, tagListProblem } from './arc/hops.ts';
+import { cachedLookup } from './arc/keys.ts';
+import { nest, nestList } from './codes.ts';
 
 export interface ArcHop {
   instance: number;
@@ -47,9 +44,12 @@ export interface ArcHop {
 }
 
 export interface ArcResult {
-  /** Chain validation per RFC 8617: none (no ARC sets), pass or fail. */
-  result: 'none' | 'pass' | 'fail';
-  /** Why (an arc.* code); mailauth's own comment, in English, is kept as a parameter. */
+  /**
+   * Chain validation per RFC 8617: none (no ARC sets), pass or fail; key-unavailable when a seal
+   * or the newest AMS cannot be checked for want of its key and nothing else breaks the chain.
+   */
+  result: 'none' | 'pass' | 'fail' | 'key-unavailable';
+  /** Why (an arc.* code). */
   reason: Coded | null;
   hops: ArcHop[];
   /** The instance where the chain broke, when it can be named. */
@@ -58,166 +58,105 @@ export interface ArcResult {
   notes?: Coded[];
 }
 
-const FROM_NOT_SIGNED = 'From field not signed';
+/** What a hop's result means for the chain: it holds, it is broken, or a key to judge it is missing. */
+function standing(result: string): 'holds' | 'broken' | 'unavailable' {
+  if (result === 'pass') return 'holds';
+  return result === 'no-key' || result === 'key-revoked' || result === 'temperror' ? 'unavailable' : 'broken';
+}
 
 /**
- * mailauth's DKIM verifier, used for the newest ARC-Message-Signature only (DKIM-Signatures are
- * skipped: they are the DKIM verifier's business). Two strict-mode rules are relaxed for the AMS:
- *  - no c= tag: strict mailauth uses simple/simple only (RFC 6376 default). The ARC drafts, dkimpy
- *    and the ARC test suite (ams_fields_c_na) use relaxed/relaxed: both are tried, simple first,
- *    as mailauth's lenient mode does.
- *  - h= without From: RFC 6376 6.1.1 makes a DKIM-Signature that does not sign From a PERMFAIL;
- *    RFC 8617 does not require From in the AMS (it seals for integrity, not authorship), and the
- *    ARC test suite expects h= empty to pass (ams_fields_h_empty). The AMS is verified anyway.
+ * The chain verdict, RFC 8617 section 5.2, from the hops checked one by one (so every archived key
+ * is tried and nothing depends on another library's wording): the sets must be complete and
+ * numbered 1..N; the newest must not say cv=fail; cv must be none at 1 and pass after; the newest
+ * AMS and every seal must verify. A check that needs a key the archive does not have leaves the
+ * chain key-unavailable, as DKIM does, unless something else breaks it.
  */
-class ArcAmsVerifier extends DkimVerifier {
-  override prepareSignature(signatureHeader: PreparedSignature): void {
-    if (signatureHeader.type === 'DKIM') {
-      signatureHeader.skip = 'not verified by the ARC module';
-      return;
-    }
-    super.prepareSignature(signatureHeader);
-    if (signatureHeader.skip) return;
-    if (!signatureHeader.parsed?.c) {
-      signatureHeader.fallbackCanonicalization = 'relaxed/relaxed';
-    }
-    if (signatureHeader.invalid === FROM_NOT_SIGNED) {
-      delete signatureHeader.invalid;
-      signatureHeader.warnings = [...(signatureHeader.warnings ?? []), 'ams-from-not-signed'];
-    }
+function chainVerdict(scanned: ScannedMessage, hops: ArcHop[]): Omit<ArcResult, 'hops'> {
+  const fail = (reason: Coded, failedAt: number | null) => ({
+    result: 'fail' as const,
+    reason,
+    failedAt,
+    notes: [],
+  });
+  const domain = (h: ArcHop) => h.seal.domain || null;
+  if (scanned.unreadable) return fail(coded('arc.unreadable-field', { count: scanned.unreadable }), null);
+  for (const [i, set] of scanned.sets.entries()) {
+    if (set.instance !== i + 1) return fail(coded('arc.instance-gap', { missing: i + 1 }), i + 1);
+    if (set.duplicates.length)
+      return fail(
+        coded('arc.duplicate-field', { field: set.duplicates[0]!, instance: set.instance }),
+        set.instance,
+      );
+    if (!set['arc-seal'] || !set['arc-message-signature'] || !set['arc-authentication-results'])
+      return fail(coded('arc.set-incomplete', { instance: set.instance }), set.instance);
+    const malformed =
+      tagListProblem(set['arc-seal'], 'arc-seal') ??
+      tagListProblem(set['arc-message-signature'], 'arc-message-signature');
+    if (malformed)
+      return fail(
+        coded('arc.set-malformed', { instance: set.instance, ...nest('problem', malformed) }),
+        set.instance,
+      );
   }
-}
-
-interface MailauthRun {
-  verdict: ArcVerdict;
-  /** Records per queried key name. */
-  seen: Map<string, number>;
-}
-
-async function runMailauth(
-  raw: Buffer,
-  lookup: KeyLookupFn,
-  choice: ReadonlyMap<string, number>,
-  at: Date,
-): Promise<MailauthRun> {
-  const seen = new Map<string, number>();
-  const resolver = mailauthResolver(lookup, choice, seen);
-  const verifier = new ArcAmsVerifier({ resolver, strict: true, curTime: at, minBitLength: MIN_KEY_BITS });
-  await tools.writeToStream(verifier, raw);
-  const verdict = await arc(verifier.arc, { resolver, strict: true, minBitLength: MIN_KEY_BITS });
-  return { verdict, seen };
-}
-
-/** At most this many alternative record combinations are tried for one message. */
-const MAX_KEY_COMBINATIONS = 64;
-
-function* alternatives(seen: Map<string, number>): Generator<Map<string, number>> {
-  const names = [...seen].filter(([, n]) => n > 1);
-  if (!names.length) return;
-  const idx = names.map(() => 0);
-  let produced = 0;
-  for (;;) {
-    let k = 0;
-    while (k < idx.length) {
-      idx[k] = (idx[k]! + 1) % names[k]![1];
-      if (idx[k] !== 0) break;
-      k++;
-    }
-    if (k === idx.length) return;
-    if (++produced > MAX_KEY_COMBINATIONS) return;
-    yield new Map(names.map(([name], i) => [name, idx[i]!]));
+  const newest = hops.at(-1)!;
+  if (newest.seal.cv === 'fail')
+    return fail(
+      coded('arc.hop-cv-fail', { instance: newest.instance, domain: domain(newest) }),
+      newest.instance,
+    );
+  for (const hop of hops) {
+    const expected = hop.instance === 1 ? 'none' : 'pass';
+    if (hop.seal.cv !== expected)
+      return fail(
+        coded('arc.hop-cv-unexpected', { instance: hop.instance, domain: domain(hop), cv: hop.seal.cv }),
+        hop.instance,
+      );
   }
-}
-
-/** mailauth's comment turned into a code (the comment kept as a parameter), and the instance it blames. */
-function explain(verdict: ArcVerdict, hops: ArcHop[]): { reason: Coded | null; failedAt: number | null } {
-  const status = verdict.status;
-  if (status.result === 'none') return { reason: coded('arc.none'), failedAt: null };
-  const comment = status.comment || null;
-  const domain = (i: number) => hops.find((h) => h.instance === i)?.seal.domain || null;
-  if (status.result === 'pass') {
-    return { reason: coded('arc.chain-valid', { hops: verdict.i ?? null, comment }), failedAt: null };
-  }
-  let m = /^i=(\d+) cv=(\S*)/.exec(comment ?? '');
-  if (m) {
-    const instance = Number(m[1]);
-    return {
-      reason:
-        m[2] === 'fail'
-          ? coded('arc.hop-cv-fail', { instance, domain: domain(instance) })
-          : coded('arc.hop-cv-unexpected', { instance, domain: domain(instance), cv: m[2] ?? '' }),
-      failedAt: instance,
-    };
-  }
-  m = /^i=(\d+) seal signature validation failed/.exec(comment ?? '');
-  if (m) {
-    const instance = Number(m[1]);
-    return { reason: coded('arc.seal-fails', { instance, domain: domain(instance) }), failedAt: instance };
-  }
-  m = /^i=(\d+) no valid signature/.exec(comment ?? '');
-  if (m) {
-    const instance = Number(m[1]);
-    const ams = hops.find((h) => h.instance === instance)?.ams;
-    const amsComment = (verdict.signature || null)?.status.comment || null;
-    return {
-      reason: coded('arc.ams-fails', { instance, domain: ams?.domain || null, comment: amsComment }),
-      failedAt: instance,
-    };
-  }
-  // Otherwise (key problems, structure): blame the first hop whose seal does not verify, or the
-  // newest hop when only its AMS fails.
-  const newest = hops.at(-1);
-  const broken =
-    hops.find((h) => h.seal.result !== 'pass') ??
-    (newest && newest.ams.result !== 'pass' ? newest : undefined);
+  const checks = [
+    { hop: newest, part: 'ams' as const },
+    ...[...hops].reverse().map((hop) => ({ hop, part: 'seal' as const })),
+  ];
+  const broken = checks.find((c) => standing(c.hop[c.part].result) === 'broken');
   if (broken) {
-    const part = broken.seal.result !== 'pass' ? broken.seal : broken.ams;
-    return {
-      reason: coded('arc.invalid', {
-        comment,
-        hop: broken.instance,
-        result: part.result,
-        ...nestList('notes', part.reasons),
-      }),
-      failedAt: broken.instance,
+    const { hop, part } = broken;
+    const params = {
+      instance: hop.instance,
+      domain: hop[part].domain || null,
+      ...nestList('notes', hop[part].reasons),
     };
+    return fail(coded(part === 'ams' ? 'arc.ams-fails' : 'arc.seal-fails', params), hop.instance);
   }
-  return { reason: coded('arc.invalid', { comment, hop: null }), failedAt: null };
+  const missing = checks.find((c) => standing(c.hop[c.part].result) === 'unavailable');
+  if (missing) {
+    const { hop, part } = missing;
+    const reason = coded('arc.key-unavailable', {
+      instance: hop.instance,
+      part,
+      domain: hop[part].domain || null,
+      ...nestList('notes', hop[part].reasons),
+    });
+    return { result: 'key-unavailable', reason, failedAt: hop.instance, notes: [] };
+  }
+  const notes: Coded[] = [];
+  const codes = new Set(newest.ams.reasons.map((r) => r.code));
+  if (codes.has('arc.ams-canonicalization-default')) notes.push(coded('arc.ams-no-c'));
+  if (codes.has('arc.ams-from-unsigned')) notes.push(coded('arc.ams-no-from'));
+  return { result: 'pass', reason: coded('arc.chain-valid', { hops: hops.length }), failedAt: null, notes };
 }
 
-/** Validates every ARC set of a message at the given time. */
-export async function verifyArc(raw: Buffer, keys: KeyResolver, at: Date): Promise<ArcResult> {
-  const lookup = cachedLookup(keys);
-  const notes: Coded[] = [];
-
-  let run = await runMailauth(raw, lookup, new Map(), at);
-  if (run.verdict.status.result === 'fail') {
-    for (const choice of alternatives(run.seen)) {
-      const alt = await runMailauth(raw, lookup, choice, at);
-      if (alt.verdict.status.result === 'pass') {
-        notes.push(
-          coded('arc.alternative-records', {
-            names: [...choice].filter(([, i]) => i > 0).map(([name]) => name),
-          }),
-        );
-        run = alt;
-        break;
-      }
-    }
-  }
-  const verdict = run.verdict;
-  const ams = verdict.signature || null;
-  if (verdict.status.result === 'pass' && ams) {
-    const warnings = ams.status.warnings ?? [];
-    if (warnings.includes('ams-c-default')) {
-      notes.push(coded('arc.ams-no-c'));
-    }
-    if (warnings.includes('ams-from-not-signed')) {
-      notes.push(coded('arc.ams-no-from'));
-    }
-  }
-
-  const hops = verdict.status.result === 'none' ? [] : await checkHops(await scanArc(raw), lookup, at);
-  const { reason, failedAt } = explain(verdict, hops);
-  return { result: verdict.status.result, reason, hops, failedAt, notes };
+/**
+ * Validates every ARC set of a message at the given time. `atGiven`: the time is one the user
+ * gave (exact), not the message's own (seals are made after it, by every hop).
+ */
+export async function verifyArc(
+  raw: Buffer,
+  keys: KeyResolver,
+  at: Date,
+  atGiven = true,
+): Promise<ArcResult> {
+  const scanned = await scanArc(raw);
+  if (!scanned.sets.length && !scanned.unreadable)
+    return { result: 'none', reason: coded('arc.none'), hops: [], failedAt: null, notes: [] };
+  const hops = await checkHops(scanned, cachedLookup(keys), { at, given: atGiven });
+  return { ...chainVerdict(scanned, hops), hops };
 }

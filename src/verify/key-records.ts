@@ -39,9 +39,9 @@ const KEY_ERRORS: Record<string, string> = {
   EINVALIDSERVICE: 'key.not-for-email',
 };
 
-/** True when the record publishes an empty p= (revoked key), or no p= at all (withdrawn). */
+/** True when the record publishes an empty p= (revoked key). A record with no p= is malformed. */
 export function isRevokedRecord(value: string): boolean {
-  return !publicKeyOf(value.trim());
+  return publicKeyOf(value.trim()) === '';
 }
 
 /**

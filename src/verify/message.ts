@@ -145,7 +145,7 @@ async function verifyFrom(
 
   const hasArc = pm.headers.some((h) => h.key === 'arc-seal');
   const arc = hasArc
-    ? await runArc(raw, opts.keys, time.at)
+    ? await runArc(raw, opts.keys, time.at, time.source === 'given')
     : { result: 'none' as const, reason: null, hops: [] };
   const at = time.at ? time.at.toISOString() : null;
   const { verdict, reasons } = decideVerdict(signatures, {
@@ -171,10 +171,10 @@ async function verifyFrom(
   return { ...verification, uncheckedSignatures: unchecked };
 }
 
-async function runArc(raw: Buffer, keys: KeyResolver, at: Date | null): Promise<ArcResult> {
+async function runArc(raw: Buffer, keys: KeyResolver, at: Date | null, given: boolean): Promise<ArcResult> {
   try {
     // Without any date in the message, ARC expiry can only be judged today: said in the reason.
-    const result = await verifyArc(raw, keys, at ?? new Date());
+    const result = await verifyArc(raw, keys, at ?? new Date(), given);
     if (at) return result;
     return { ...result, reason: coded('arc.undated', nest('reason', result.reason)) };
   } catch (err) {

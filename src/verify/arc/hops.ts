@@ -5,7 +5,9 @@
 import crypto from 'node:crypto';
 import { type Coded, coded } from '../../report/catalogue.ts';
 import type { ArcHop } from '../arc.ts';
+import { SIGNED_AFTER_RECEIPT_TOLERANCE_S } from '../flags.ts';
 import { signatureKeyName } from '../signature-header.ts';
+import { receivedDates } from '../time.ts';
 import { type KeyLookupFn, type KeyTrial, tryKeys, weakKeyNote } from './keys.ts';
 import {
   type BodyHasher,
@@ -14,6 +16,7 @@ import {
   type HeaderRow,
   MessageParser,
   type ParsedHeaderValue,
+  syntax,
   type TagMap,
   tagString,
   tools,
@@ -22,7 +25,7 @@ import {
 const ARC_KEYS = ['arc-seal', 'arc-message-signature', 'arc-authentication-results'] as const;
 type ArcKey = (typeof ARC_KEYS)[number];
 
-interface ArcField {
+export interface ArcField {
   row: HeaderRow;
   value: ParsedHeaderValue;
 }
@@ -54,6 +57,8 @@ export function arcInstance(key: string, row: HeaderRow, value: ParsedHeaderValu
 /** Splits a message once: header rows, ARC sets by instance, and every body hash the AMSs need. */
 class ArcScanner extends MessageParser {
   sets = new Map<number, ArcSetFields>();
+  /** ARC fields that cannot be read (tag syntax, no valid instance): they break the chain. */
+  unreadable = 0;
   rows: HeaderRow[] = [];
   hashers = new Map<string, BodyHasher>();
   hashes = new Map<string, string>();
@@ -67,10 +72,14 @@ class ArcScanner extends MessageParser {
       try {
         value = tools.parseDkimHeaders(row.line, { strict: true });
       } catch {
+        this.unreadable++;
         continue;
       }
       const instance = arcInstance(key, row, value);
-      if (instance === null) continue;
+      if (instance === null) {
+        this.unreadable++;
+        continue;
+      }
       let set = this.sets.get(instance);
       if (!set) {
         set = { instance, duplicates: [] };
@@ -124,8 +133,16 @@ function amsCanonicalizations(tags: TagMap): string[] {
 
 export interface ScannedMessage {
   sets: ArcSetFields[];
+  /** ARC fields that could not be read. */
+  unreadable: number;
   rows: HeaderRow[];
   bodyHashes: Map<string, string>;
+}
+
+/** The time a message is judged at, and whether the user gave it (exact) or it is the message's own. */
+export interface JudgedAt {
+  at: Date;
+  given: boolean;
 }
 
 export async function scanArc(raw: Buffer): Promise<ScannedMessage> {
@@ -133,9 +150,57 @@ export async function scanArc(raw: Buffer): Promise<ScannedMessage> {
   await tools.writeToStream(scanner, raw);
   return {
     sets: [...scanner.sets.values()].sort((a, b) => a.instance - b.instance),
+    unreadable: scanner.unreadable,
     rows: scanner.rows,
     bodyHashes: scanner.hashes,
   };
+}
+
+const REQUIRED_TAGS = {
+  'arc-seal': ['a', 'b', 'cv', 'd', 's'],
+  'arc-message-signature': ['a', 'b', 'bh', 'd', 'h', 's'],
+};
+const NUMERIC_TAGS: Record<'arc-seal' | 'arc-message-signature', [string, RegExp][]> = {
+  'arc-seal': [['t', syntax.TIMESTAMP]],
+  'arc-message-signature': [
+    ['t', syntax.TIMESTAMP],
+    ['x', syntax.TIMESTAMP],
+    ['l', syntax.BODY_LENGTH],
+  ],
+};
+
+/**
+ * What is wrong with an ARC-Seal's or AMS's tag-list (RFC 8617 4.1, RFC 6376 3.2): a syntax error,
+ * a tag twice, a required tag missing or empty, a number or name out of grammar, an h= on a seal.
+ * Null when it is well formed. A malformed set breaks the chain whatever its signature says.
+ */
+export function tagListProblem(
+  field: ArcField | undefined,
+  key: 'arc-seal' | 'arc-message-signature',
+): Coded | null {
+  if (!field) return null;
+  const value = field.value;
+  const bad = (problem: string, tag?: string) =>
+    coded('arc.tags-invalid', { problem, ...(tag ? { tag } : {}) });
+  if (value.syntaxErrors?.length) return bad('syntax');
+  const names = (value.tags ?? []).map((t) => t.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) return bad('duplicate', twice);
+  const tags = value.parsed;
+  // h= may be empty on an AMS (RFC 8617 does not require From there; the ARC suite passes h= empty).
+  const empty = REQUIRED_TAGS[key].find((t) => (t === 'h' ? !names.includes(t) : !tagString(tags, t)));
+  if (empty) return bad('missing', empty);
+  const raw = (t: string) => value.tags?.find((x) => x.name === t)?.value?.trim();
+  for (const [t, format] of NUMERIC_TAGS[key]) {
+    const v = raw(t);
+    if (v !== undefined && !format.test(v)) return bad('number', t);
+  }
+  if (!syntax.DOMAIN_NAME.test(tools.toALabel(tagString(tags, 'd')))) return bad('name', 'd');
+  if (!syntax.SELECTOR.test(tools.toALabel(tagString(tags, 's')))) return bad('name', 's');
+  if (key === 'arc-seal' && names.includes('h')) return bad('seal-h');
+  if (key === 'arc-message-signature' && names.includes('c') && !tagString(tags, 'c'))
+    return bad('missing', 'c');
+  return null;
 }
 
 function signAlgoOf(tags: TagMap | undefined): 'rsa' | 'ed25519' | null {
@@ -147,11 +212,11 @@ function signAlgoOf(tags: TagMap | undefined): 'rsa' | 'ed25519' | null {
 
 function verifier(signAlgo: 'rsa' | 'ed25519', data: Buffer, b: string) {
   const signature = Buffer.from(b.replace(/\s+/g, ''), 'base64');
-  return (key: { publicKey: string | Buffer }) =>
+  return (key: crypto.KeyObject) =>
     crypto.verify(
       signAlgo === 'rsa' ? 'sha256' : null,
       signAlgo === 'rsa' ? data : crypto.createHash('sha256').update(data).digest(),
-      key.publicKey,
+      key,
       signature,
     );
 }
@@ -191,11 +256,12 @@ function sealData(sets: ArcSetFields[], upTo: number, ownSetOnly: boolean): Buff
 }
 
 async function checkSeal(
-  sets: ArcSetFields[],
+  scanned: ScannedMessage,
   set: ArcSetFields,
   lookup: KeyLookupFn,
-  at: Date,
+  judged: JudgedAt,
 ): Promise<ArcHop['seal']> {
+  const sets = scanned.sets;
   const tags = set['arc-seal']?.value.parsed;
   const cv = tagString(tags, 'cv').toLowerCase();
   const out: ArcHop['seal'] = {
@@ -216,12 +282,9 @@ async function checkSeal(
     out.time = new Date(t * 1000).toISOString();
   }
   const signAlgo = signAlgoOf(tags);
-  if (!signAlgo || !out.domain || !out.selector || !tagString(tags, 'b')) {
-    out.reasons = [
-      !signAlgo
-        ? coded('arc.seal-unsupported-algorithm', { algorithm: tagString(tags, 'a') })
-        : coded('arc.seal-tags-missing'),
-    ];
+  const malformed = tagListProblem(set['arc-seal'], 'arc-seal');
+  if (!signAlgo || malformed) {
+    out.reasons = [malformed ?? coded('arc.seal-unsupported-algorithm', { algorithm: tagString(tags, 'a') })];
     return out;
   }
   const ownOnly = cv === 'fail';
@@ -255,10 +318,28 @@ async function checkSeal(
       trial.reason.code === 'arc.signature-fails' ? coded('arc.seal-signature-fails') : trial.reason,
     );
   if (trial.status === 'pass' && cv === 'fail') notes.push(coded('arc.seal-reports-broken'));
-  if (typeof t === 'number' && t * 1000 > at.getTime()) notes.push(coded('arc.seal-time-after'));
+  const late = typeof t === 'number' ? sealTooLate(t, scanned, judged) : null;
+  if (late) notes.push(late);
   notes.push(...describeKey(trial));
   out.reasons = notes;
   return out;
+}
+
+/**
+ * A seal time that matters: after the exact time the user gave, or (judged at the message's own
+ * time, which every hop seals after) later than the message's last receipt by more than clock skew.
+ */
+function sealTooLate(t: number, scanned: ScannedMessage, judged: JudgedAt): Coded | null {
+  if (judged.given)
+    return t * 1000 > judged.at.getTime()
+      ? coded('arc.seal-time-after', { against: 'given', at: judged.at.toISOString() })
+      : null;
+  const received = receivedDates(scanned.rows).map((r) => r.date.getTime());
+  if (!received.length) return null;
+  const last = Math.max(...received);
+  return t * 1000 > last + SIGNED_AFTER_RECEIPT_TOLERANCE_S * 1000
+    ? coded('arc.seal-time-after', { against: 'received', at: new Date(last).toISOString() })
+    : null;
 }
 
 async function checkAms(
@@ -282,13 +363,9 @@ async function checkAms(
     return out;
   }
   const signAlgo = signAlgoOf(tags);
-  const missing = ['a', 'b', 'bh', 'd', 'h', 's'].filter((k) => !tags[k]);
-  if (!signAlgo || missing.length) {
-    out.reasons = [
-      !signAlgo
-        ? coded('arc.ams-unsupported-algorithm', { algorithm: tagString(tags, 'a') })
-        : coded('arc.ams-tags-missing', { tags: missing }),
-    ];
+  const malformed = tagListProblem(field, 'arc-message-signature');
+  if (!signAlgo || malformed) {
+    out.reasons = [malformed ?? coded('arc.ams-unsupported-algorithm', { algorithm: tagString(tags, 'a') })];
     return out;
   }
   const canonicalizations = amsCanonicalizations(tags);
@@ -397,13 +474,17 @@ function authResults(set: ArcSetFields): { authservId: string | null; authResult
   return { authservId, authResults: payload };
 }
 
-/** Every ARC set of the message, checked hop by hop (informational; the chain verdict is mailauth's). */
-export async function checkHops(scanned: ScannedMessage, lookup: KeyLookupFn, at: Date): Promise<ArcHop[]> {
+/** Every ARC set of the message, checked hop by hop: what the chain verdict (arc.ts) is made from. */
+export async function checkHops(
+  scanned: ScannedMessage,
+  lookup: KeyLookupFn,
+  judged: JudgedAt,
+): Promise<ArcHop[]> {
   const hops: ArcHop[] = [];
   for (const set of scanned.sets) {
     const [ams, seal] = await Promise.all([
-      checkAms(scanned, set, lookup, at),
-      checkSeal(scanned.sets, set, lookup, at),
+      checkAms(scanned, set, lookup, judged.at),
+      checkSeal(scanned, set, lookup, judged),
     ]);
     for (const dup of set.duplicates) {
       const note = coded('arc.duplicate-field', { field: dup, instance: set.instance });

@@ -1,13 +1,15 @@
-// Key archive access for the ARC wrapper: mailauth resolvers built from our KeyResolver, and a
-// helper that tries every archived record of a selector for one signature.
+// Key archive access for ARC: every archived record of a selector is tried for one seal or AMS,
+// each parsed as DKIM keys are (key-records.ts), and a missing key is said in DKIM's words.
+import type { KeyObject } from 'node:crypto';
 import type { KeyLookup, KeyRecord, KeyResolver } from '../../keys/types.ts';
 import { type Coded, coded } from '../../report/catalogue.ts';
-import { type MailauthResolver, type PublicKeyInfo, tools } from './mailauth.ts';
+import { nestList } from '../codes.ts';
+import { parseKeyRecordOf } from '../key-records.ts';
 
 /**
- * RFC 8301 section 3.2: keys under 1024 bits MUST NOT be considered valid. The chain verdict uses
- * this minimum (as mailauth does by default); the per-hop check still verifies shorter keys so it
- * can say "verifies, but with a 512-bit key (forgeable)" instead of "no key" (status weak-key).
+ * RFC 8301 section 3.2: keys under 1024 bits MUST NOT be considered valid: such a hop breaks the
+ * chain. The hop still verifies shorter keys so it can say "verifies, but with a 512-bit key
+ * (forgeable)" instead of "no key" (status weak-key).
  */
 export const MIN_KEY_BITS = 1024;
 
@@ -24,33 +26,6 @@ export function cachedLookup(keys: KeyResolver): KeyLookupFn {
       cache.set(key, hit);
     }
     return hit;
-  };
-}
-
-/** The error mailauth expects from a resolver: ENOTFOUND/ENODATA mean "no key", others are temporary. */
-export function dnsError(code: string, name: string): Error & { code: string } {
-  return Object.assign(new Error(`${code} ${name}`), { code });
-}
-
-/**
- * A mailauth resolver over the archive. mailauth only reads the first TXT record of a name, so
- * the record served for each name is chosen by `choice` (index into the archived records, 0 by
- * default); `seen` collects how many records each queried name has, to enumerate alternatives.
- */
-export function mailauthResolver(
-  lookup: KeyLookupFn,
-  choice: ReadonlyMap<string, number>,
-  seen: Map<string, number>,
-): MailauthResolver {
-  return async (name) => {
-    const key = name.toLowerCase().replace(/\.$/, '');
-    const found = await lookup(key);
-    seen.set(key, found.records.length);
-    const record = found.records[choice.get(key) ?? 0] ?? found.records[0];
-    if (!record) {
-      throw dnsError(found.failure ?? 'ENOTFOUND', key);
-    }
-    return [[record.value]];
   };
 }
 
@@ -94,17 +69,17 @@ export async function tryKeys(
   lookup: KeyLookupFn,
   name: string,
   signAlgo: 'rsa' | 'ed25519',
-  verify: (key: PublicKeyInfo) => boolean,
+  verify: (key: KeyObject) => boolean,
 ): Promise<KeyTrial> {
   const found = await lookup(name);
   if (!found.records.length) {
     const failure = found.failure;
+    const temporary = failure !== null && failure !== undefined && failure !== 'ENOTFOUND';
     return {
-      status: failure && failure !== 'ENOTFOUND' ? 'temperror' : 'no-key',
-      reason:
-        failure && failure !== 'ENOTFOUND'
-          ? coded('arc.key-lookup-failed', { name, failure })
-          : coded('arc.no-key', { name }),
+      status: temporary ? 'temperror' : 'no-key',
+      reason: failure
+        ? coded('signature.no-key-dns', { name, failure })
+        : coded('signature.no-key', { name }),
       record: null,
       keyType: null,
       keyBits: null,
@@ -129,51 +104,38 @@ async function tryOne(
   name: string,
   record: KeyRecord,
   signAlgo: 'rsa' | 'ed25519',
-  verify: (key: PublicKeyInfo) => boolean,
+  verify: (key: KeyObject) => boolean,
 ): Promise<KeyTrial> {
   const base = { record, tried: 1 };
-  let key: PublicKeyInfo;
-  try {
-    key = await tools.getPublicKey('AS', name, 1, async () => [[record.value]], {
-      strict: true,
-      hashAlgo: 'sha256',
-    });
-  } catch (err) {
-    const e = err as Error & { code?: string; rr?: string };
-    if (e.message === 'Missing key value' && /(^|;)\s*p\s*=\s*(;|$)/.test(record.value)) {
-      return {
-        ...base,
-        status: 'key-revoked',
-        reason: coded('arc.key-revoked', { name }),
-        keyType: null,
-        keyBits: null,
-      };
-    }
+  const key = await parseKeyRecordOf(record, 'sha256');
+  if (!key.ok) {
     return {
       ...base,
-      status: 'invalid-key',
-      reason: coded('arc.key-unusable', { name, error: e.message }),
+      status: key.revoked ? 'key-revoked' : 'invalid-key',
+      reason: key.revoked
+        ? coded('signature.key-revoked', { name })
+        : coded('signature.no-usable-key', nestList('problems', [key.reason])),
       keyType: null,
       keyBits: null,
     };
   }
-  const keyBits = key.keyType === 'ed25519' ? 256 : (key.modulusLength ?? null);
-  if (key.keyType !== signAlgo) {
+  const keyBits = key.bits;
+  if (key.type !== signAlgo) {
     return {
       ...base,
       status: 'invalid-key',
-      reason: coded('arc.key-type-mismatch', { name, keyType: key.keyType, signAlgo }),
-      keyType: key.keyType,
+      reason: coded('arc.key-type-mismatch', { name, keyType: key.type, signAlgo }),
+      keyType: key.type,
       keyBits,
     };
   }
   let ok = false;
   try {
-    ok = verify(key);
+    ok = verify(key.keyObject);
   } catch {
     ok = false;
   }
-  const weak = ok && key.keyType === 'rsa' && keyBits !== null && keyBits < MIN_KEY_BITS;
+  const weak = ok && key.type === 'rsa' && keyBits < MIN_KEY_BITS;
   return {
     ...base,
     status: weak ? 'weak-key' : ok ? 'pass' : 'fail',
@@ -182,7 +144,7 @@ async function tryOne(
       : ok
         ? null
         : coded('arc.signature-fails'),
-    keyType: key.keyType,
+    keyType: key.type,
     keyBits,
   };
 }

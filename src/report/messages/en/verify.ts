@@ -205,18 +205,32 @@ const who = (p: Params): string => (p.domain ? ` (${p.domain})` : '');
 
 const arc: Messages = {
   'arc.none': () => 'no ARC sets',
-  'arc.chain-valid': (p) => `chain of ${p.hops} hop(s) validates; ${p.comment ?? ''}`.trim(),
+  'arc.chain-valid': (p) => `the chain of ${p.hops} hop${Number(p.hops) === 1 ? '' : 's'} validates`,
   'arc.hop-cv-fail': (p) =>
     `hop ${p.instance}${who(p)} sealed with cv=fail: it found the chain already broken when it received the message`,
   'arc.hop-cv-unexpected': (p) =>
     `hop ${p.instance}${who(p)} has cv=${p.cv || '(empty)'}, expected ${p.instance === 1 ? 'none' : 'pass'}`,
-  'arc.seal-fails': (p) => `the ARC-Seal of hop ${p.instance}${who(p)} does not verify`,
+  'arc.seal-fails': (p) =>
+    `the ARC-Seal of hop ${p.instance}${who(p)} does not verify${joined(p, 'notes') ? `: ${joined(p, 'notes')}` : ''}`,
   'arc.ams-fails': (p) =>
-    `the newest ARC-Message-Signature (hop ${p.instance}${p.domain ? `, ${p.domain}` : ''}) does not verify${p.comment ? `: ${p.comment}` : ''}`,
-  'arc.invalid': (p) => {
-    const what = p.comment ? `invalid ARC chain: ${p.comment}` : 'invalid ARC chain';
-    if (p.hop === null || p.hop === undefined) return what;
-    return `${what} (hop ${p.hop}: ${joined(p, 'notes') || p.result})`;
+    `the newest ARC-Message-Signature (hop ${p.instance}${p.domain ? `, ${p.domain}` : ''}) does not verify${joined(p, 'notes') ? `: ${joined(p, 'notes')}` : ''}`,
+  'arc.key-unavailable': (p) =>
+    `the ${p.part === 'ams' ? 'ARC-Message-Signature' : 'ARC-Seal'} of hop ${p.instance}${who(p)} cannot be checked: ${joined(p, 'notes')}. Not evidence either way: import the key and verify again`,
+  'arc.unreadable-field': (p) =>
+    `${p.count} ARC header field${Number(p.count) === 1 ? '' : 's'} cannot be read (broken tag syntax or instance), which breaks the chain`,
+  'arc.instance-gap': (p) => `the ARC sets are not numbered 1, 2, 3…: instance ${p.missing} is missing`,
+  'arc.set-malformed': (p) => `the ARC set of hop ${p.instance} is malformed: ${words(nested(p, 'problem'))}`,
+  'arc.tags-invalid': (p) => {
+    const tag = p.tag ? `${p.tag}=` : '';
+    const problems: Record<string, string> = {
+      syntax: 'its tag list is not well formed',
+      duplicate: `it has ${tag} twice`,
+      missing: `${tag} is missing or empty`,
+      number: `${tag} is not a number of the allowed size`,
+      name: `${tag} is not a valid domain or selector name`,
+      'seal-h': 'an ARC-Seal must not carry h=',
+    };
+    return problems[String(p.problem)] ?? String(p.problem);
   },
   'arc.undated': (p) => {
     const note = 'judged at the current time: the message carries no date';
@@ -225,16 +239,10 @@ const arc: Messages = {
   },
   'arc.error': (p) => `ARC not checked: ${p.error}`,
   // notes on the chain verdict
-  'arc.alternative-records': (p) =>
-    `validated with alternative archived records for ${list(p.names).join(', ')}`,
   'arc.ams-no-c': () =>
     'newest AMS has no c=: verified as relaxed/relaxed (ARC drafts), not simple/simple (RFC 6376)',
   'arc.ams-no-from': () => 'newest AMS does not sign From: it vouches for message integrity only',
   // keys of seals and AMSs
-  'arc.key-lookup-failed': (p) => `key lookup for ${p.name} failed (${p.failure})`,
-  'arc.no-key': (p) => `no key archived for ${p.name}`,
-  'arc.key-revoked': (p) => `key ${p.name} revoked (empty p=)`,
-  'arc.key-unusable': (p) => `key record ${p.name} unusable: ${p.error}`,
   'arc.key-type-mismatch': (p) => `key ${p.name} is ${p.keyType}, the signature is ${p.signAlgo}`,
   'arc.weak-key-verifies': (p) =>
     `signature verifies, but with a ${p.bits}-bit key (under ${p.min} bits: not valid, RFC 8301)`,
@@ -246,17 +254,18 @@ const arc: Messages = {
   // a hop's ARC-Seal
   'arc.seal-missing': (p) => `no ARC-Seal for instance ${p.instance}`,
   'arc.seal-unsupported-algorithm': (p) => `unsupported seal algorithm a=${p.algorithm}`,
-  'arc.seal-tags-missing': () => 'seal lacks d=, s= or b=',
   'arc.set-incomplete': (p) => `an ARC set up to instance ${p.instance} is incomplete`,
   'arc.seal-signs-whole-chain': () =>
     'cv=fail seal signs the whole chain, not only its own set (RFC 8617 5.1.2)',
   'arc.seal-signature-fails': () => 'seal signature does not verify',
   'arc.seal-reports-broken': () => 'this hop reports the chain it received as broken (cv=fail)',
-  'arc.seal-time-after': () => 'seal time t= is after the verification time',
+  'arc.seal-time-after': (p) =>
+    p.against === 'given'
+      ? `the seal says it was made (t=) after the time you gave (${when(p.at)})`
+      : `the seal says it was made (t=) more than 15 minutes after the message's last receipt (${when(p.at)})`,
   // a hop's ARC-Message-Signature
   'arc.ams-missing': (p) => `no ARC-Message-Signature for instance ${p.instance}`,
   'arc.ams-unsupported-algorithm': (p) => `unsupported algorithm a=${p.algorithm}`,
-  'arc.ams-tags-missing': (p) => `missing ${list(p.tags).join(', ')}`,
   'arc.ams-unknown-canonicalization': (p) => `unknown canonicalization c=${p.canonicalization}`,
   'arc.ams-signs-seal': () => 'h= lists ARC-Seal, which an AMS must not sign (RFC 8617 4.1.2)',
   'arc.ams-from-unsigned': () => 'From is not signed (allowed for an AMS, not for DKIM)',
