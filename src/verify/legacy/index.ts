@@ -1,0 +1,30 @@
+// Signatures from before RFC 6376 that mailauth does not verify: DomainKeys (RFC 4870,
+// DomainKey-Signature) and DKIM draft-00 (a DKIM-Signature without bh=). Archived mail from
+// 2004-2012 carries them; Mail::DKIM verifies both, and its rules are followed here.
+
+import { prepareMessage } from '../prepared.ts';
+import type { SignatureReport } from '../types.ts';
+import { checkLegacySignature, type LegacyOptions, messageHeaders } from './check.ts';
+import { draftSignatures } from './dkim-draft.ts';
+import { domainKeySignatures } from './domainkeys.ts';
+
+export type { LegacyOptions } from './check.ts';
+export { isDraftSignature } from './dkim-draft.ts';
+
+/**
+ * One report per DomainKey-Signature field (flag `domainkeys`; index = position among the
+ * DomainKey-Signature fields), then one per draft-00 DKIM-Signature field (flag `dkim-draft:00`;
+ * index = position among the DKIM-Signature fields, as verifyMessage numbers them). At most
+ * MAX_CHECKED_SIGNATURES of each kind are checked. Results: pass, fail-header (these signatures
+ * hash headers and body together: "the signed headers or the body were changed"), no-key,
+ * key-revoked, invalid. The bytes are checked as given (CRLF line ends expected; no repair tried).
+ */
+export async function verifyLegacySignatures(raw: Buffer, opts: LegacyOptions): Promise<SignatureReport[]> {
+  const pm = prepareMessage(raw);
+  const message = messageHeaders(pm.headers);
+  const reports: SignatureReport[] = [];
+  for (const legacy of [...domainKeySignatures(pm), ...draftSignatures(pm)]) {
+    reports.push(await checkLegacySignature(legacy, message, opts));
+  }
+  return reports;
+}
