@@ -9,6 +9,21 @@ import type { SearchIndex } from './search.ts';
 // talks to this interface, never to a path of the case, so a PostgreSQL store can replace the
 // embedded one without touching them. Only types flow down into this file.
 
+/** A key name the case's messages need and its archive lacks: the key hunt's list. */
+export interface MissingKey {
+  /** `<selector>._domainkey.<domain>`, lower-case. */
+  name: string;
+  /** Messages whose verification read this key name. */
+  messages: number;
+  /** Of those, messages whose verdict is key-unavailable (no other signature settled them). */
+  unavailable: number;
+  /** Earliest and latest Date of those messages (ISO 8601), null when none is dated. */
+  first: string | null;
+  last: string | null;
+  /** DNS failures recorded for the name (ENOTFOUND…), from key imports or earlier --dns runs. */
+  failures: string[];
+}
+
 /** The analysis input under which a key's changes re-run the analyses that read that key name. */
 export function keyInput(name: string): string {
   return `dkim-key:${name.toLowerCase()}`;
@@ -335,6 +350,8 @@ export interface Store {
   findingCounts(): Promise<Record<string, number>>;
 
   listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;
+  /** Key names analyses read that the archive holds no record for, most messages first. */
+  missingKeys(): Promise<MissingKey[]>;
   listDisclosedKeys(): Promise<DisclosedKey[]>;
 
   close(): Promise<void>;

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import type { KeyHunt, MissingKeyRow } from '../../core/key-hunt.ts';
 import { keyName } from '../../keys/formats/types.ts';
 import { type Coded, coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
 import type { DisclosedImport, KeyImport } from '../../verify/case-verification.ts';
-import { printError, printJson, printLines, readOptionFile, table } from '../output.ts';
+import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
+import { paint } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
 export function registerKeys(program: Command): void {
@@ -40,6 +43,7 @@ export function registerKeys(program: Command): void {
     changes: 'disclosures',
   });
 
+  registerMissing(keys);
   keys
     .command('list')
     .description(
@@ -84,6 +88,124 @@ export function registerKeys(program: Command): void {
         ]);
       });
     });
+}
+
+function registerMissing(keys: Command): void {
+  keys
+    .command('missing')
+    .description(
+      'The key hunt: every signing key (domain and selector) the messages need and the archive lacks, with how many messages wait on it, their dates, and what to do',
+    )
+    .addOption(caseOption())
+    .option(
+      '--dns',
+      'ask DNS now whether each key is still published (today’s key may not be the one used then)',
+    )
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV (one row per key)')
+    .action(async (opts: { case?: string; dns?: boolean; json?: boolean; csv?: boolean }) => {
+      if (opts.json && opts.csv) throw new UsageError('choose one of --json and --csv');
+      await withCase(opts.case, async (kase) => {
+        const { keyHunt } = await import('../../core/key-hunt.ts');
+        const hunt = await keyHunt(kase.store, { dns: opts.dns ?? false });
+        if (opts.json) return printJson(hunt);
+        if (opts.csv) return process.stdout.write(missingCsv(hunt.keys));
+        printLines(missingText(hunt, opts.case ?? '<dir>'), styleMissing);
+      });
+    });
+}
+
+const day = (iso: string | null) => iso?.slice(0, 10) ?? '?';
+const dates = (k: MissingKeyRow) =>
+  k.first === null
+    ? '(undated)'
+    : k.first.slice(0, 10) === day(k.last)
+      ? day(k.first)
+      : `${day(k.first)} … ${day(k.last)}`;
+
+/** What DNS said, in a few words for the table. */
+function dnsWords(k: MissingKeyRow): string {
+  const recorded = k.failures.length ? `archive: ${k.failures.join(', ')}` : '';
+  const today =
+    k.dns.status === 'not-asked'
+      ? 'not asked (--dns)'
+      : k.dns.status === 'published'
+        ? 'still published'
+        : k.dns.status === 'absent'
+          ? 'gone from DNS'
+          : `lookup failed (${k.dns.failure})`;
+  return recorded ? `${today}; ${recorded}` : today;
+}
+
+function missingText(hunt: KeyHunt, caseDir: string): string[] {
+  const { keys } = hunt;
+  if (!keys.length) return ['No key is missing: every signature of the case has its key in the archive.'];
+  const count = (n: number) => n.toLocaleString('en-US');
+  const published = keys.filter((k) => k.dns.status === 'published').length;
+  return [
+    `${count(keys.length)} signing key${keys.length === 1 ? ' is' : 's are'} missing from the archive; ${count(hunt.messagesWaiting)} message${hunt.messagesWaiting === 1 ? '' : 's'} cannot be checked until ${keys.length === 1 ? 'it is' : 'they are'} found (verdict key-unavailable).`,
+    '',
+    ...table([
+      ['domain', 'selector', 'messages', 'waiting', 'dates', 'DNS'],
+      ...keys.map((k) => [
+        k.domain,
+        k.selector,
+        count(k.messages),
+        count(k.unavailable),
+        dates(k),
+        dnsWords(k),
+      ]),
+    ]),
+    '',
+    'What to do:',
+    '  1. Find these keys in a key archive (an archive of past DKIM records, a colleague’s case, the',
+    '     sender’s mail admins). Save what you find as CSV with the header',
+    '       domain,selector,value,first_seen,last_seen,source',
+    '     (value is the TXT record, "v=DKIM1; k=rsa; p=…"; the dates may be empty) and import it:',
+    `       crible keys import keys.csv --case ${caseDir}`,
+    `  2. Check the messages again: crible verify --case ${caseDir}`,
+    ...(published
+      ? [
+          `  ${published} key${published === 1 ? ' is' : 's are'} still in DNS: \`crible verify --case ${caseDir} --dns\` fetches them and keeps them in the archive.`,
+          '     Today’s key may not be the one used then: a key that does not verify proves nothing either way.',
+        ]
+      : []),
+    'A missing key is not evidence of forgery: keys rotate out of DNS within months.',
+  ];
+}
+
+function styleMissing(line: string): string {
+  return line.startsWith('What to do:') ? paint('bold', line) : line;
+}
+
+function missingCsv(keys: MissingKeyRow[]): string {
+  return stringify(
+    keys.map((k) => ({
+      domain: k.domain,
+      selector: k.selector,
+      messages: k.messages,
+      key_unavailable: k.unavailable,
+      first_message: k.first ?? '',
+      last_message: k.last ?? '',
+      dns: k.dns.status,
+      dns_failure: 'failure' in k.dns ? k.dns.failure : '',
+      archive_failures: k.failures.join(' '),
+    })),
+    {
+      header: true,
+      columns: [
+        'domain',
+        'selector',
+        'messages',
+        'key_unavailable',
+        'first_message',
+        'last_message',
+        'dns',
+        'dns_failure',
+        'archive_failures',
+      ],
+    },
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type ItemStatus,
   keyInput,
   type MessageFields,
+  type MissingKey,
   type MessageRecord,
   type NewItem,
   type OccurrenceRecord,
@@ -487,6 +488,33 @@ export class SqliteStore implements Store {
       this.sql('SELECT name, failure FROM dkim_key_failures ORDER BY name').all() as Row[]
     ).map((row) => ({ name: String(row.name), failure: String(row.failure) as KeyFailure['failure'] }));
     return { records, failures };
+  }
+
+  async missingKeys(): Promise<MissingKey[]> {
+    const rows = this.sql(
+      `WITH known AS (SELECT DISTINCT 'dkim-key:' || lower(name) AS input FROM dkim_keys),
+            needed AS (
+              SELECT ai.input, COUNT(*) AS messages, SUM(a.summary = 'key-unavailable') AS unavailable,
+                     MIN(m.date) AS first, MAX(m.date) AS last
+              FROM analysis_inputs ai
+              JOIN analyses a ON a.item_id = ai.item_id AND a.analyser = ai.analyser
+              LEFT JOIN messages m ON m.item_id = ai.item_id
+              WHERE ai.analyser = 'dkim' AND ai.input LIKE 'dkim-key:%'
+              GROUP BY ai.input)
+       SELECT needed.*, (SELECT group_concat(DISTINCT f.failure) FROM dkim_key_failures f
+                         WHERE 'dkim-key:' || lower(f.name) = needed.input) AS failures
+       FROM needed LEFT JOIN known USING (input)
+       WHERE known.input IS NULL
+       ORDER BY needed.messages DESC, needed.input`,
+    ).all() as Row[];
+    return rows.map((row) => ({
+      name: String(row.input).slice('dkim-key:'.length),
+      messages: Number(row.messages),
+      unavailable: Number(row.unavailable ?? 0),
+      first: str(row.first),
+      last: str(row.last),
+      failures: row.failures ? String(row.failures).split(',') : [],
+    }));
   }
 
   async listDisclosedKeys(): Promise<DisclosedKey[]> {
