@@ -151,7 +151,7 @@ function signDk(o: DkCase): { message: string; headers: string[]; body: string }
   const headers = o.headers ?? HEADERS;
   const body = o.body ?? BODY;
   const signed = o.h
-    ? o.h.map((name) => headers.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))!)
+    ? o.h.flatMap((name) => headers.filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`)))
     : headers;
   const strip = (s: string) => (o.c === 'nofws' ? s.replace(/[ \t\r\n]/g, '') : s);
   const signedBody = o.signedBody ?? (o.c === 'nofws' ? `\r\n${body.replace(/[ \t]/g, '')}` : `\r\n${body}`);
@@ -337,6 +337,22 @@ describe('DomainKeys signed at test time', () => {
     expect(r.key?.disclosure).toEqual({ disclosed: '2012-10-24', source: 'test' });
   });
 
+  it('a hostile h= (100,000 names of absent fields) is read in linear time', async () => {
+    const h = ['From', 'To', 'Subject', ...Array(100_000).fill('X-Absent')];
+    const r = await one(signDk({ c: 'simple', key, h }).message, keys);
+    expect(r.result).toBe('pass');
+    expect(r.signedHeaders).toEqual(['from', 'to', 'subject']);
+  });
+
+  it('bare LF line ends are made CRLF before checking, and a pass says so', async () => {
+    const { message } = signDk({ c: 'simple', key });
+    const r = await one(message.replace(/\r\n/g, '\n'), keys);
+    expect(r.result).toBe('pass');
+    expect(r.repairs).toEqual(['lf-to-crlf']);
+    expect(r.reason).toMatchObject({ code: 'signature.pass-repaired', params: { repairs: ['lf-to-crlf'] } });
+    expect((await one(message, keys)).repairs).toEqual([]);
+  });
+
   it(`10,000 DomainKey-Signature fields: the first ${MAX_CHECKED_SIGNATURES} are checked`, async () => {
     const { message } = signDk({ c: 'simple', key });
     const field = message.slice(0, message.indexOf('\r\nFrom:') + 2);
@@ -479,5 +495,12 @@ describe('legacy words', () => {
       expect(isKnownCode(code), code).toBe(true);
     expect(describeFlag('domainkeys')).toContain('DomainKeys');
     expect(describeFlag('dkim-draft:00')).toContain('draft-00');
+    const verdict = {
+      code: 'verdict.legacy-changed',
+      params: { index: 0, domain: DOMAIN, selector: SELECTOR, kind: 'domainkeys' },
+    };
+    expect(render(verdict)).toMatch(
+      /^DomainKeys signature #1 \(archive\.example, selector dk2006\): the signed headers or the body were changed/,
+    );
   });
 });

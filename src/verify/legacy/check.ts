@@ -38,10 +38,12 @@ export interface LegacySignature {
 export interface MessageHeaders {
   headers: ParsedHeader[];
   fromDomain: string | null;
+  /** The repairs made to the bytes before checking (repairs.ts: bare LFs made CRLF), reported on a pass. */
+  repairs: string[];
 }
 
-export function messageHeaders(headers: ParsedHeader[]): MessageHeaders {
-  return { headers, fromDomain: fromDomainOf(headers) };
+export function messageHeaders(headers: ParsedHeader[], repairs: string[]): MessageHeaders {
+  return { headers, fromDomain: fromDomainOf(headers), repairs };
 }
 
 /** The fields a report copies from the signature as read. */
@@ -142,11 +144,14 @@ export async function checkLegacySignature(
   }
   report.flags = flagsFor(shown?.parsed ?? null, !!disclosure);
   if (matched) {
+    const { repairs } = message;
     report.result = 'pass';
-    report.reason = coded('signature.pass', {
+    report.repairs = repairs;
+    report.reason = coded(repairs.length ? 'signature.pass-repaired' : 'signature.pass', {
       domain: sig.domain,
       record: matched.recordIndex + 1,
       records: records.length,
+      ...(repairs.length ? { repairs } : {}),
       ...(disclosure ? { disclosed: disclosure.disclosed, disclosureSource: disclosure.source } : {}),
     });
   } else {

@@ -3,6 +3,7 @@
 // 2004-2012 carries them; Mail::DKIM verifies both, and its rules are followed here.
 
 import { prepareMessage } from '../prepared.ts';
+import { baseRepairs } from '../repairs.ts';
 import type { SignatureReport } from '../types.ts';
 import { checkLegacySignature, type LegacyOptions, messageHeaders } from './check.ts';
 import { draftSignatures } from './dkim-draft.ts';
@@ -17,11 +18,15 @@ export { isDraftSignature } from './dkim-draft.ts';
  * index = position among the DKIM-Signature fields, as verifyMessage numbers them). At most
  * MAX_CHECKED_SIGNATURES of each kind are checked. Results: pass, fail-header (these signatures
  * hash headers and body together: "the signed headers or the body were changed"), no-key,
- * key-revoked, invalid. The bytes are checked as given (CRLF line ends expected; no repair tried).
+ * key-revoked, invalid. Bare LFs are made CRLF first (repair `lf-to-crlf`, named in a pass);
+ * no other repair is tried.
  */
 export async function verifyLegacySignatures(raw: Buffer, opts: LegacyOptions): Promise<SignatureReport[]> {
-  const pm = prepareMessage(raw);
-  const message = messageHeaders(pm.headers);
+  // A bare LF is never read as a line end silently (mailauth's header parser would): the message
+  // is checked as a CRLF copy, and a pass names the repair, as verifyMessage does.
+  const base = baseRepairs(raw);
+  const pm = prepareMessage(base.bytes);
+  const message = messageHeaders(pm.headers, base.names);
   const reports: SignatureReport[] = [];
   for (const legacy of [...domainKeySignatures(pm), ...draftSignatures(pm)]) {
     reports.push(await checkLegacySignature(legacy, message, opts));
