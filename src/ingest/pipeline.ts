@@ -18,7 +18,7 @@ import { MESSAGE_NAMES } from './formats/eml.ts';
 import { nameHas } from './formats/signature.ts';
 import { defaultLimits, type Limits } from './limits.ts';
 import { identify, identifyFile, probeBuffer } from './registry.ts';
-import { type SourceFile, sourceBytes, unreadable, walkSource } from './walk.ts';
+import { checkRegular, readRegular, type SourceFile, sourceBytes, unreadable, walkSource } from './walk.ts';
 
 export interface IngestProgress {
   items: number;
@@ -116,6 +116,12 @@ class IngestRun {
   private added = 0;
   private bytesDone = 0;
   private bytesTotal = 0;
+  /**
+   * Bytes expanded out of the current leaf file's containers, at every nesting level: a container
+   * inside a container gets what is left of one budget (maxExpandedBytes), not a budget of its own.
+   * A member that is itself a container is not charged (its members are), so bytes are charged once.
+   */
+  private expandedInFile = 0;
 
   private readonly analyser: MessageAnalyser;
   /** Message analyses started ahead of their turn, by the very buffer they read; taken when its turn comes. */
@@ -237,6 +243,7 @@ class IngestRun {
     file: SourceFile,
   ): Promise<{ sha256: string | null; alreadyDone: boolean }> {
     const store = this.store;
+    this.expandedInFile = 0;
     const at = this.place(sourceId, null, file.relative, file.relativeRaw, {
       filename: basename(file.relative),
     });
@@ -259,7 +266,10 @@ class IngestRun {
       }
     };
     if (file.size > SMALL_FILE_BYTES) {
-      const identified = read(() => identifyFile(file.absolute, file.size, file.relative, context.isMessage));
+      const identified = read(() => {
+        checkRegular(file.absolute);
+        return identifyFile(file.absolute, file.size, file.relative, context.isMessage);
+      });
       if ('failed' in identified) return unreadableFile(identified.failed);
       if (this.staysOnDisk(identified.module, file.size)) {
         // Large or container files are streamed, never held whole in memory.
@@ -364,6 +374,8 @@ class IngestRun {
     try {
       const { module: format } = identifyFile(event.file, event.size, event.path, context.isMessage);
       if (this.staysOnDisk(format, event.size)) {
+        // Read from memory, ingestBytes charges it; from disk, here.
+        if (format.kind !== 'container') this.expandedInFile += event.size;
         const sha256 = await sha256File(event.file);
         // Moved into the blob store (not copied: it can be gigabytes) and read from there.
         const stored = this.store.blobs.adopt(sha256, event.file);
@@ -388,6 +400,8 @@ class IngestRun {
   ): Promise<void> {
     const name = at.filename ?? at.path;
     const format = this.formatOf(bytes, name, context.isMessage);
+    if (context.parentType === 'container' && format.kind !== 'container')
+      this.expandedInFile += bytes.length;
     if (format.kind === 'container') {
       const input: ContainerInput = { kind: 'buffer', data: bytes, name };
       await this.ingestContainer(format, input, known ?? sha256Hex(bytes), bytes.length, at, context);
@@ -514,8 +528,12 @@ class IngestRun {
     if (tooDeep) return;
     let entries = 0;
     try {
+      const budget = {
+        ...this.limits,
+        maxExpandedBytes: Math.max(0, this.limits.maxExpandedBytes - this.expandedInFile),
+      };
       const events = readAhead(
-        format.entries(input, this.limits, () => this.store.blobs.spoolPath()),
+        format.entries(input, budget, () => this.store.blobs.spoolPath()),
         (event) => {
           if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
           const name = basename(event.path);
@@ -600,7 +618,7 @@ class IngestRun {
       if (this.prepared.has(key)) continue;
       let bytes: Buffer;
       try {
-        bytes = readFileSync(file.absolute);
+        bytes = readRegular(file.absolute);
       } catch {
         continue; // met again, and reported, when the file's turn comes
       }
@@ -615,7 +633,7 @@ class IngestRun {
 
   private takePrepared(file: SourceFile): Buffer {
     const key = file.absolute.toString('latin1');
-    const bytes = this.prepared.get(key) ?? readFileSync(file.absolute);
+    const bytes = this.prepared.get(key) ?? readRegular(file.absolute);
     this.prepared.delete(key);
     return bytes;
   }

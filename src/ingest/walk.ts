@@ -1,4 +1,13 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+} from 'node:fs';
 import { basename } from 'node:path';
 import { type Coded, coded } from '../report/catalogue.ts';
 import { nameOf } from './names.ts';
@@ -60,9 +69,24 @@ export function walkSource(root: string): WalkedSource {
 }
 
 function* visit(dir: Buffer, relativeDir: Buffer, inMaildir: boolean): Generator<SourceFile> {
-  const entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }).sort((a, b) =>
-    Buffer.compare(a.name, b.name),
-  );
+  let listed: Dirent<Buffer>[];
+  try {
+    listed = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+  } catch (err) {
+    // Removed or made unreadable since its parent was listed: recorded as such, the run goes on.
+    if (relativeDir.length === 0) throw err;
+    const name = nameOf(relativeDir);
+    yield {
+      absolute: dir,
+      relative: name.text,
+      relativeRaw: name.raw,
+      size: 0,
+      inMaildir,
+      problem: unreadable(err),
+    };
+    return;
+  }
+  const entries = listed.sort((a, b) => Buffer.compare(a.name, b.name));
   const isMaildir = MAILDIR_PARTS.every((part) =>
     entries.some((e) => e.isDirectory() && e.name.toString('latin1') === part),
   );
@@ -94,8 +118,49 @@ function* visit(dir: Buffer, relativeDir: Buffer, inMaildir: boolean): Generator
   }
 }
 
+/** A path that was a regular file when listed and is something else (a FIFO, a socket, a device) when opened. */
+export class NotRegularFile extends Error {}
+
+/**
+ * Opens a file that must be a regular file without ever blocking: O_NONBLOCK (opening a FIFO with
+ * no writer would wait forever), then the type of what was opened is checked (a file swapped for a
+ * FIFO, socket or device since it was listed throws NotRegularFile). Returns the descriptor and size.
+ */
+export function openRegular(path: string | Buffer): { fd: number; size: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw new NotRegularFile('not a regular file');
+  }
+  return { fd, size: stat.size };
+}
+
+/** A regular file's bytes, read whole (see openRegular). */
+export function readRegular(path: string | Buffer): Buffer {
+  const { fd, size } = openRegular(path);
+  try {
+    const buffer = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, buffer, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buffer.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Checks that a path is (still) a regular file, without blocking (see openRegular). */
+export function checkRegular(path: string | Buffer): void {
+  closeSync(openRegular(path).fd);
+}
+
 /** Why a file could not be read, as a code with the system's error code. */
 export function unreadable(err: unknown): Coded {
+  if (err instanceof NotRegularFile) return coded('item.special-file');
   return coded('item.unreadable', {
     error: (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err)),
   });
