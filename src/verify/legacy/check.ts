@@ -22,11 +22,13 @@ export interface LegacyOptions {
   disclosedKeys?: DisclosedKey[];
 }
 
+/** The flag each kind of legacy report carries (the words are flag.domainkeys, flag.dkim-draft). */
+export const LEGACY_FLAGS = { domainkeys: 'domainkeys', 'dkim-draft': 'dkim-draft:00' } as const;
+
 export interface LegacySignature {
   /** The signature's fields as flags.ts reads them (DomainKeys ones filled in by domainkeys.ts). */
   sig: SignatureInfo;
-  /** `domainkeys` or `dkim-draft:00`. */
-  kindFlag: string;
+  kindFlag: (typeof LEGACY_FLAGS)[keyof typeof LEGACY_FLAGS];
   /** DomainKeys: an empty key g= allows every sender (RFC 4870 §3.2), in DKIM drafts it allows none. */
   emptyGranularityAllowsAll: boolean;
   /** The exact bytes the signer hashed; only built once a usable key is found. */

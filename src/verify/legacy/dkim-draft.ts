@@ -12,7 +12,7 @@ import type { PreparedMessage } from '../prepared.ts';
 import { parseSignature, type SignatureInfo } from '../signature-header.ts';
 import { MAX_CHECKED_SIGNATURES } from '../types.ts';
 import { draftBody, fieldValue, oncePerCanonicalization, parseTagList } from './canonical.ts';
-import type { LegacySignature } from './check.ts';
+import { LEGACY_FLAGS, type LegacySignature } from './check.ts';
 
 /**
  * A DKIM-Signature value (with or without its `DKIM-Signature:` name) made to draft-00: a b= but
@@ -40,7 +40,7 @@ export function draftSignatures(pm: PreparedMessage): LegacySignature[] {
     const body = () => bodyOf(sig.bodyCanon);
     out.push({
       sig,
-      kindFlag: 'dkim-draft:00',
+      kindFlag: LEGACY_FLAGS['dkim-draft'],
       emptyGranularityAllowsAll: false,
       signedData: () => signedData(pm, sig, body()),
       unsignedTail: () => (sig.bodyLength === null ? 0 : Math.max(0, body().length - sig.bodyLength)),

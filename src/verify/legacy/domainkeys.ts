@@ -25,7 +25,7 @@ import {
   oncePerCanonicalization,
   parseTagList,
 } from './canonical.ts';
-import type { LegacySignature } from './check.ts';
+import { LEGACY_FLAGS, type LegacySignature } from './check.ts';
 
 const CANONICALIZATIONS = ['simple', 'nofws'];
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
@@ -44,7 +44,7 @@ export function domainKeySignatures(pm: PreparedMessage): LegacySignature[] {
     const { sig, covered } = parseDomainKeySignature(header, out.length, pm.headers.slice(position + 1));
     out.push({
       sig,
-      kindFlag: 'domainkeys',
+      kindFlag: LEGACY_FLAGS.domainkeys,
       emptyGranularityAllowsAll: true,
       unsignedTail: () => 0,
       signedData: () =>

@@ -5,11 +5,17 @@
 import { prepareMessage } from '../prepared.ts';
 import { baseRepairs } from '../repairs.ts';
 import type { SignatureReport } from '../types.ts';
-import { checkLegacySignature, type LegacyOptions, messageHeaders } from './check.ts';
+import { checkLegacySignature, LEGACY_FLAGS, type LegacyOptions, messageHeaders } from './check.ts';
 import { draftSignatures } from './dkim-draft.ts';
 import { domainKeySignatures } from './domainkeys.ts';
 
-export type { LegacyOptions } from './check.ts';
+export { LEGACY_FLAGS, type LegacyOptions } from './check.ts';
+
+/** Which kind of legacy signature a report is, read from its flag; null for an RFC 6376 one. */
+export function legacyKind(report: Pick<SignatureReport, 'flags'>): keyof typeof LEGACY_FLAGS | null {
+  if (report.flags.includes(LEGACY_FLAGS.domainkeys)) return 'domainkeys';
+  return report.flags.includes(LEGACY_FLAGS['dkim-draft']) ? 'dkim-draft' : null;
+}
 export { isDraftSignature } from './dkim-draft.ts';
 
 /**
