@@ -20,7 +20,9 @@ export async function threadView(store: Store, id: number): Promise<ThreadView |
   const ids = new Set(messages.map((m) => m.itemId));
   for (const m of messages) {
     const parent = m.parentItemId !== null && ids.has(m.parentItemId) ? m.parentItemId : null;
-    children.set(parent, [...(children.get(parent) ?? []), m]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(m);
+    else children.set(parent, [m]);
   }
   // Depth first without recursion; messages come from the store in date order.
   const ordered: ThreadMessage[] = [];

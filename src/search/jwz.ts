@@ -39,8 +39,13 @@ export function normaliseSubject(subject: string | null): { base: string; reply:
 
 const cleanId = (id: string) => id.trim().replace(/^<|>$/g, '').trim();
 
+/** Replies deeper than this start a tree of their own (a hostile chain can be as long as the dump). */
+const MAX_DEPTH = 10_000;
+
+/** Whether `maybe` is `of` or above it; a chain deeper than MAX_DEPTH counts as one (no link is made). */
 function isAncestor(maybe: Container, of: Container): boolean {
-  for (let c: Container | null = of, n = 0; c && n < 10_000; c = c.parent, n++) if (c === maybe) return true;
+  let n = 0;
+  for (let c: Container | null = of; c; c = c.parent) if (c === maybe || ++n > MAX_DEPTH) return true;
   return false;
 }
 
@@ -154,8 +159,9 @@ function* descendants(
   }
 }
 
+/** Links never make a cycle nor a chain deeper than MAX_DEPTH (isAncestor), so this ends. */
 function rootOf(c: Container): Container {
   let r = c;
-  for (let n = 0; r.parent && n < 10_000; n++) r = r.parent;
+  while (r.parent) r = r.parent;
   return r;
 }
