@@ -31,7 +31,7 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   {
     verdict: 'key-unavailable',
     meaning:
-      'Signed, but the key to check it is not in the case’s archive (keys rotate and leave DNS), or it was revoked later. Not evidence either way: import older keys (crible keys import) and run crible verify --case again.',
+      'Signed, but the key to check it is not in the case’s archive (keys rotate and leave DNS), or it was revoked later. Not evidence either way: crible keys missing lists the keys to find; import them (crible keys import) and run crible verify --case again.',
   },
   {
     verdict: 'unverifiable',
