@@ -2,8 +2,9 @@
 // (a) Mail::DKIM's own corpus (t/corpus, read in place through helpers/corpus.ts) with the outcome
 //     t/verifier.t states for each file; (b) messages signed here with throwaway keys, as
 //     DomainKeys simple and nofws and as draft-00, and their tampered variants.
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
@@ -14,6 +15,7 @@ import { isDraftSignature, legacyKind, verifyLegacySignatures } from '../src/ver
 import { MAX_CHECKED_SIGNATURES, type SignatureReport } from '../src/verify/types.ts';
 import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 import { resolverFromKeyMap } from './helpers/keys.ts';
+import { tempDir } from './helpers/mail.ts';
 
 // ---------------------------------------------------------------------------------------------
 // (a) Mail::DKIM's corpus
@@ -482,6 +484,112 @@ describe('DKIM draft-00 signed at test time', () => {
   it('a hostile h= (100,000 names) selects what it selects, in bounded time', async () => {
     const h = `From:To:Subject:Date${':Subject'.repeat(100_000)}`;
     expect((await one(signDraft({ c: 'simple', key, h }), keys)).result).toBe('pass');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (c) Against Mail::DKIM itself (Debian libmail-dkim-perl), when installed: it signs DomainKeys
+// messages with awkward spacing, empty lines and folding; we must pass them, and agree with its
+// verifier on every tampered copy.
+
+const PEER = `use strict; use warnings; use JSON::PP; use MIME::Base64;
+use Mail::DKIM::Signer; use Mail::DKIM::Verifier; use Mail::DKIM::DkSignature;
+my $in = decode_json(do { local $/; <STDIN> });
+my $txt = $in->{txt};
+{ no warnings 'redefine'; *Mail::DKIM::DNS::query = sub { my $v = $txt; return (bless \\$v, 'FakeRecord') }; }
+package FakeRecord { sub type { 'TXT' } sub char_str_list { \${ $_[0] } } sub txtdata { \${ $_[0] } } }
+package main;
+my @out;
+for my $c (@{ $in->{cases} }) {
+  my $msg = decode_base64($c->{message});
+  if (my $s = $c->{sign}) {
+    my $dkim = Mail::DKIM::Signer->new(KeyFile => $in->{keyFile}, Policy => sub {
+      shift->add_signature(Mail::DKIM::DkSignature->new(Algorithm => 'rsa-sha1', Method => $s->{method},
+        Domain => $s->{domain}, Selector => $s->{selector}, Query => 'dns',
+        (defined $s->{headers} ? (Headers => $s->{headers}) : ())));
+      return;
+    });
+    $dkim->PRINT($msg); $dkim->CLOSE;
+    push @out, encode_base64($dkim->signature->as_string . "\\015\\012" . $msg, '');
+  } else {
+    my $dkim = Mail::DKIM::Verifier->new(); $dkim->PRINT($msg); $dkim->CLOSE;
+    push @out, $dkim->result;
+  }
+}
+print encode_json(\\@out);
+`;
+
+const mailDkim = spawnSync('perl', ['-MMail::DKIM', '-e', '1']).status === 0;
+if (!mailDkim)
+  console.warn('[verify-legacy] Mail::DKIM (libmail-dkim-perl) not installed: cross-check skipped');
+
+describe.skipIf(!mailDkim)('DomainKeys against Mail::DKIM', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const txt = `k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  const dir = tempDir('crible-legacy-');
+  const keyFile = path.join(dir, 'key.pem');
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs1', format: 'pem' }));
+  writeFileSync(path.join(dir, 'peer.pl'), PEER);
+  const peer = (cases: { message: string; sign?: object }[]): string[] => {
+    const input = JSON.stringify({
+      txt,
+      keyFile,
+      cases: cases.map((c) => ({ ...c, message: Buffer.from(c.message, 'latin1').toString('base64') })),
+    });
+    const run = spawnSync('perl', [path.join(dir, 'peer.pl')], { input, maxBuffer: 1 << 26 });
+    expect(run.status, run.stderr.toString()).toBe(0);
+    return JSON.parse(run.stdout.toString()) as string[];
+  };
+
+  const messages = [
+    'From: Alice <alice@archive.example>\r\nTo: b@x.example\r\nSubject: hi  there\r\n\r\nHello \t world\r\n\r\n\r\n',
+    'From: alice@archive.example\r\nSubject: folded\r\n  subject \t line\r\nTo: b@x.example\r\nTo: c@x.example\r\n\r\n',
+    'Sender: list@lists.archive.example\r\nFrom: someone@elsewhere.example\r\nSubject: list\r\n\r\n\r\n\r\nafter empty lines\r\n \r\n\t\r\n',
+    'From: alice@archive.example\r\nSubject: bare\r\n\r\nno final line end',
+  ];
+  const signings = messages.flatMap((message) =>
+    (['simple', 'nofws'] as const).flatMap((method) =>
+      [null, 'sender:from:subject:to'].map((headers) => ({
+        message,
+        sign: { method, headers, domain: DOMAIN, selector: SELECTOR },
+      })),
+    ),
+  );
+  const signed = peer(signings).map((b64) => Buffer.from(b64, 'base64').toString('latin1'));
+  const keys = resolver(txt);
+
+  it('every message Mail::DKIM signs passes', async () => {
+    for (const [i, message] of signed.entries()) {
+      const r = await one(message, keys);
+      expect(r.result, `${JSON.stringify(signings[i]!.sign)}\n${message}\n${render(r.reason)}`).toBe('pass');
+    }
+  });
+
+  it('on tampered copies, our result agrees with Mail::DKIM', async () => {
+    const tamper = [
+      (m: string) => m.replace('\r\n\r\n', '\r\nX-Added: below\r\n\r\n'),
+      (m: string) => m.replace(/Subject: /, 'Subject:  '),
+      (m: string) => m.replace(/(Subject:[^\r]*)\r\n/, '$1\r\n  '),
+      (m: string) => `${m}\r\n\r\n`,
+      (m: string) => `${m} \r\n`,
+      (m: string) => `${m}appended\r\n`,
+      (m: string) => m.replace(/e/g, 'E'),
+      (m: string) => m.replace('From:', 'FROM:'),
+      (m: string) => m.replace(/\r\n\r\n/, '\r\n\r\n\r'),
+      (m: string) => m.replace(/\r\n([^\r]*)$/, '\r\n\t$1'),
+      (m: string) => `Received: from relay.example\r\n${m}`,
+    ];
+    const copies = signed.flatMap((m) => tamper.map((t) => t(m)));
+    const theirs = peer(copies.map((message) => ({ message })));
+    const ours = await Promise.all(copies.map(async (m) => (await one(m, keys)).result));
+    const disagreements = copies.flatMap((m, i) =>
+      (ours[i] === 'pass') === (theirs[i] === 'pass')
+        ? []
+        : [`ours ${ours[i]}, Mail::DKIM ${theirs[i]}:\n${m}`],
+    );
+    expect(disagreements).toEqual([]);
+    expect(theirs.filter((t) => t === 'pass').length).toBeGreaterThan(0);
+    expect(theirs.filter((t) => t !== 'pass').length).toBeGreaterThan(0);
   });
 });
 
