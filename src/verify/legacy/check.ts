@@ -29,7 +29,7 @@ export interface LegacySignature {
   /** The signature's fields as flags.ts reads them (DomainKeys ones filled in by domainkeys.ts). */
   sig: SignatureInfo;
   kindFlag: (typeof LEGACY_FLAGS)[keyof typeof LEGACY_FLAGS];
-  /** DomainKeys: an empty key g= allows every sender (RFC 4870 §3.2), in DKIM drafts it allows none. */
+  /** DomainKeys: an empty key g= allows every sender (RFC 4870), in DKIM drafts it allows none. */
   emptyGranularityAllowsAll: boolean;
   /** The exact bytes the signer hashed; only built once a usable key is found. */
   signedData: () => Buffer;
@@ -37,14 +37,14 @@ export interface LegacySignature {
   unsignedTail: () => number;
 }
 
-export interface MessageHeaders {
+export interface LegacyMessage {
   headers: ParsedHeader[];
   fromDomain: string | null;
   /** The repairs made to the bytes before checking (repairs.ts: bare LFs made CRLF), reported on a pass. */
   repairs: string[];
 }
 
-export function messageHeaders(headers: ParsedHeader[], repairs: string[]): MessageHeaders {
+export function legacyMessage(headers: ParsedHeader[], repairs: string[]): LegacyMessage {
   return { headers, fromDomain: fromDomainOf(headers), repairs };
 }
 
@@ -78,7 +78,7 @@ interface UsableKey {
 
 export async function checkLegacySignature(
   legacy: LegacySignature,
-  message: MessageHeaders,
+  message: LegacyMessage,
   opts: LegacyOptions,
 ): Promise<SignatureReport> {
   const { sig } = legacy;

@@ -5,7 +5,7 @@
 import { prepareMessage } from '../prepared.ts';
 import { baseRepairs } from '../repairs.ts';
 import type { SignatureReport } from '../types.ts';
-import { checkLegacySignature, LEGACY_FLAGS, type LegacyOptions, messageHeaders } from './check.ts';
+import { checkLegacySignature, LEGACY_FLAGS, type LegacyOptions, legacyMessage } from './check.ts';
 import { draftSignatures } from './dkim-draft.ts';
 import { domainKeySignatures } from './domainkeys.ts';
 
@@ -32,7 +32,7 @@ export async function verifyLegacySignatures(raw: Buffer, opts: LegacyOptions): 
   // is checked as a CRLF copy, and a pass names the repair, as verifyMessage does.
   const base = baseRepairs(raw);
   const pm = prepareMessage(base.bytes);
-  const message = messageHeaders(pm.headers, base.names);
+  const message = legacyMessage(pm.headers, base.names);
   const reports: SignatureReport[] = [];
   for (const legacy of [...domainKeySignatures(pm), ...draftSignatures(pm)]) {
     reports.push(await checkLegacySignature(legacy, message, opts));
