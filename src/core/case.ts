@@ -1,3 +1,4 @@
+import { type Coded, coded } from '../report/catalogue.ts';
 import { SqliteStore, StoreError } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,8 +15,11 @@ export function caseExists(dir: string): boolean {
   return SqliteStore.exists(dir);
 }
 
-/** Opens the embedded store of a case directory (created with `create`). */
-export function openCase(dir: string, options: { create: boolean }): Case {
+/**
+ * Opens the embedded store of a case directory (created with `create`). `exclusive`: the case is
+ * written by this process alone (an ingest): a second one is refused at once, naming the first.
+ */
+export function openCase(dir: string, options: { create: boolean; exclusive?: boolean }): Case {
   try {
     const store = SqliteStore.open(dir, options);
     return { dir: store.dir, store };
@@ -23,4 +27,13 @@ export function openCase(dir: string, options: { create: boolean }): Case {
     if (err instanceof StoreError) throw new CaseError(err.message);
     throw err;
   }
+}
+
+/**
+ * What is wrong with the case's own records that a user should hear of: lines of the custody log
+ * torn by a power loss or a full disk (kept as they are; the log goes on after them).
+ */
+export function caseProblems(kase: Case): Coded[] {
+  if (!(kase.store instanceof SqliteStore)) return [];
+  return kase.store.custody.tornLines().map(({ line, bytes }) => coded('custody.torn-line', { line, bytes }));
 }

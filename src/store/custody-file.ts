@@ -13,19 +13,32 @@ export class FileCustodyLog implements CustodyLog {
     this.path = path;
   }
 
-  /** Every whole line; a torn one is skipped. */
+  /** Every whole line; a torn one is skipped (tornLines says which). */
   read(): CustodyLine[] {
+    return this.parse().lines;
+  }
+
+  /**
+   * The lines that are not whole (line numbers from 1, and their length in bytes): torn by a power
+   * loss or a full disk, kept in the file as they are, and not read.
+   */
+  tornLines(): { line: number; bytes: number }[] {
+    return this.parse().torn;
+  }
+
+  private parse(): { lines: CustodyLine[]; torn: { line: number; bytes: number }[] } {
     const lines: CustodyLine[] = [];
-    if (!existsSync(this.path)) return lines;
-    for (const text of readFileSync(this.path, 'utf8').split('\n')) {
+    const torn: { line: number; bytes: number }[] = [];
+    if (!existsSync(this.path)) return { lines, torn };
+    for (const [index, text] of readFileSync(this.path, 'utf8').split('\n').entries()) {
       if (text.trim() === '') continue;
       try {
         lines.push(JSON.parse(text) as CustodyLine);
       } catch {
-        // torn by a power loss or a full disk: kept in the file as it is, not read
+        torn.push({ line: index + 1, bytes: Buffer.byteLength(text) });
       }
     }
-    return lines;
+    return { lines, torn };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
 import type { CaseIngestSummary } from '../../core/ingest-case.ts';
 import type { IngestProgress } from '../../ingest/pipeline.ts';
@@ -46,14 +46,14 @@ export function registerIngest(program: Command): void {
       '\nExit codes: 0 all items read; 3 finished with failed or limited items; 2 usage error; 1 fatal error;\n130 interrupted (Ctrl-C): what was recorded is kept, and the same command resumes.',
     )
     .action(async (paths: string[], opts) => {
-      for (const path of paths)
-        if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
+      // Every path is checked before the case is created: a usage error leaves no empty case behind.
+      for (const path of paths) checkSourcePath(path);
       // Key files are read before the case is created, so a wrong name changes nothing.
       for (const file of [...(opts.keys ?? []), ...(opts.disclosed ?? [])]) readOptionFile('file', file);
       const caseDir = resolveCase(opts.case);
-      const { openCase } = await import('../../core/case.ts');
+      const { caseProblems, openCase } = await import('../../core/case.ts');
       const { ingestIntoCase } = await import('../../core/ingest-case.ts');
-      const kase = openCase(caseDir, { create: true });
+      const kase = openCase(caseDir, { create: true, exclusive: true });
       const before = (await kase.store.stats()).items;
       const tty = process.stderr.isTTY === true;
       const progress = new Progress(tty);
@@ -94,8 +94,9 @@ export function registerIngest(program: Command): void {
           },
         });
         progress.clear();
-        if (opts.json) printJson(summary);
-        else printLines(describeSummary(summary));
+        const problems = caseProblems(kase);
+        if (opts.json) printJson({ ...summary, caseProblems: problems });
+        else printLines([...describeSummary(summary), ...problems.map((p) => `Note: ${render(p)}`)]);
         process.exitCode = summary.problems > 0 ? 3 : 0;
       } catch (err) {
         progress.clear();
@@ -111,6 +112,21 @@ export function registerIngest(program: Command): void {
         await kase.store.close();
       }
     });
+}
+
+/** A path to ingest: a file or a folder that is there (a link is not followed, even at the top). */
+function checkSourcePath(path: string): void {
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    throw new UsageError(`no such file or directory: ${path}`);
+  }
+  if (stat.isSymbolicLink())
+    throw new UsageError(
+      `${path} is a symbolic link${existsSync(path) ? '' : ' to nothing'}: give the file or folder it points to (links are recorded, never followed)`,
+    );
+  if (!stat.isFile() && !stat.isDirectory()) throw new UsageError(`${path} is neither a file nor a folder`);
 }
 
 function toInt(text: string): number {

@@ -1,6 +1,16 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { pathToFileURL } from 'node:url';
 import type { DisclosedKey } from '../../keys/disclosed.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord } from '../../keys/types.ts';
@@ -18,8 +28,8 @@ import {
   type ItemStatus,
   keyInput,
   type MessageFields,
-  type MissingKey,
   type MessageRecord,
+  type MissingKey,
   type NewItem,
   type OccurrenceRecord,
   type Participant,
@@ -36,6 +46,54 @@ import { SqliteSearch } from './sqlite-search.ts';
 type Row = Record<string, SQLInputValue>;
 
 export class StoreError extends Error {}
+
+/** Whether the folder can be written (false on a read-only mount). */
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process with this PID is running (EPERM: running, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The case's writer lock: `ingest.lock` holding the PID of the ingest that writes, created
+ * exclusively. A lock whose process is gone (killed) is taken over. Returns its release.
+ */
+function takeWriterLock(root: string): () => void {
+  const path = join(root, 'ingest.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let pid = Number.NaN;
+    try {
+      pid = Number(readFileSync(path, 'utf8').trim());
+    } catch {
+      // removed by its ingest in the meantime: try again
+    }
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && running(pid))
+      throw new StoreError(
+        `another crible ingest (PID ${pid}) is writing to the case at ${root}: wait for it to finish, or stop it`,
+      );
+    rmSync(path, { force: true }); // its process is gone
+  }
+  throw new StoreError(`could not take the writer lock of the case at ${root}`);
+}
 
 /** What identifies an item that has no bytes: the place it was found at. */
 export function placeKey(at: Placement): string {
@@ -60,8 +118,12 @@ export class SqliteStore implements Store {
     return existsSync(join(resolve(dir), 'case.db'));
   }
 
-  /** Opens the case in `dir`; with `create`, makes it when there is none. */
-  static open(dir: string, options: { create: boolean }): SqliteStore {
+  /**
+   * Opens the case in `dir`; with `create`, makes it when there is none. With `exclusive` (an
+   * ingest), takes the case's writer lock or says at once which process holds it. A case whose
+   * folder cannot be written (a read-only mount) is opened read-only, for the reading commands.
+   */
+  static open(dir: string, options: { create: boolean; exclusive?: boolean }): SqliteStore {
     const root = resolve(dir);
     const dbPath = join(root, 'case.db');
     if (!existsSync(dbPath)) {
@@ -70,26 +132,52 @@ export class SqliteStore implements Store {
         throw new StoreError(`${root} is not a directory`);
       mkdirSync(root, { recursive: true });
     }
-    return new SqliteStore(root);
+    const readOnly = !writable(root);
+    if (readOnly && options.exclusive)
+      throw new StoreError(
+        `the case at ${root} cannot be written (a read-only folder or mount): it can only be read`,
+      );
+    const lock = options.exclusive ? takeWriterLock(root) : null;
+    try {
+      return new SqliteStore(root, readOnly, lock);
+    } catch (err) {
+      lock?.();
+      throw err;
+    }
   }
 
-  private constructor(dir: string) {
+  /** Removes the writer lock this store holds, if any. */
+  private readonly releaseLock: (() => void) | null;
+
+  private constructor(dir: string, readOnly: boolean, releaseLock: (() => void) | null) {
     this.dir = dir;
-    this.db = new DatabaseSync(join(dir, 'case.db'));
-    // 16 KB pages: message bodies of tens of KB span fewer overflow pages (~35% faster inserts).
-    // Only takes effect when the database is created.
-    this.db.exec('PRAGMA page_size = 16384');
-    this.db.exec('PRAGMA journal_mode = WAL');
-    // A 2 MB cache (the default) spills dirty pages to the WAL in the middle of an ingest batch:
-    // SHA-256 keys land on random index pages. 64 MB keeps a batch in memory until it commits.
-    this.db.exec('PRAGMA cache_size = -65536');
-    // Statement journals (OR IGNORE / OR REPLACE inside a batch) stay in memory instead of temp files.
-    this.db.exec('PRAGMA temp_store = MEMORY');
-    // NORMAL in WAL mode survives a killed process; only a power loss may drop the last commits.
-    this.db.exec('PRAGMA synchronous = NORMAL');
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.migrate();
-    this.db.exec('PRAGMA foreign_keys = ON');
+    this.releaseLock = releaseLock;
+    if (readOnly) {
+      // Nothing can be written beside the database either (its WAL index): read as immutable.
+      this.db = new DatabaseSync(new URL(`${pathToFileURL(join(dir, 'case.db')).href}?immutable=1`), {
+        readOnly: true,
+      });
+      if (this.schemaVersion !== migrations.length)
+        throw new StoreError(
+          `the case at ${dir} is read-only and written by another version of crible (schema ${this.schemaVersion}, this one reads ${migrations.length})`,
+        );
+    } else {
+      this.db = new DatabaseSync(join(dir, 'case.db'));
+      // 16 KB pages: message bodies of tens of KB span fewer overflow pages (~35% faster inserts).
+      // Only takes effect when the database is created.
+      this.db.exec('PRAGMA page_size = 16384');
+      this.db.exec('PRAGMA journal_mode = WAL');
+      // A 2 MB cache (the default) spills dirty pages to the WAL in the middle of an ingest batch:
+      // SHA-256 keys land on random index pages. 64 MB keeps a batch in memory until it commits.
+      this.db.exec('PRAGMA cache_size = -65536');
+      // Statement journals (OR IGNORE / OR REPLACE inside a batch) stay in memory instead of temp files.
+      this.db.exec('PRAGMA temp_store = MEMORY');
+      // NORMAL in WAL mode survives a killed process; only a power loss may drop the last commits.
+      this.db.exec('PRAGMA synchronous = NORMAL');
+      this.db.exec('PRAGMA busy_timeout = 5000');
+      this.migrate();
+      this.db.exec('PRAGMA foreign_keys = ON');
+    }
     this.blobs = new FileBlobStore(join(dir, 'blobs'));
     this.custody = new FileCustodyLog(join(dir, 'custody.jsonl'));
     this.search = new SqliteSearch(this.db, () => this.writer !== null);
@@ -530,6 +618,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+    this.releaseLock?.();
   }
 }
 

@@ -23,5 +23,7 @@ export const enIngest: Messages = {
   'message.too-many-parts': (p) =>
     `${p.parts} MIME parts exceed the limit of ${p.limit}; headers read, parts not extracted`,
   'message.unreadable': (p) => `could not be read: ${p.error}`,
+  'custody.torn-line': (p) =>
+    `line ${p.line} of the custody log (${p.bytes} bytes) is torn, as a power loss or a full disk leaves a line: kept as it is and not read; the lines after it are whole`,
   'container.unreadable-after': (p) => `${p.format} unreadable after ${p.entries} entries: ${p.error}`,
 };
