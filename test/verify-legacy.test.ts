@@ -278,6 +278,12 @@ describe('DomainKeys signed at test time', () => {
     expect(render(cut.reason)).toContain('not the size of this 1024-bit key');
   });
 
+  it('a b= of 300,000 spaces and one bad character is read in linear time', async () => {
+    const { message } = signDk({ c: 'simple', key });
+    const r = await one(message.replace(/ b=[^;]*;/, ` b=${' '.repeat(300_000)}!;`), keys);
+    expect(r.reason).toEqual({ code: 'signature.malformed-tag', params: { tag: 'b' } });
+  });
+
   it('malformed fields are invalid with their reason', async () => {
     const { message } = signDk({ c: 'simple', key });
     const cases: [string, string, unknown][] = [

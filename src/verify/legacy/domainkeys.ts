@@ -28,7 +28,9 @@ import {
 import { LEGACY_FLAGS, type LegacySignature } from './check.ts';
 
 const CANONICALIZATIONS = ['simple', 'nofws'];
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+// Padding and folding whitespace may interleave; written so that no two parts can match the same
+// whitespace (the form `[…\s]*={0,2}\s*$` backtracks in the square of a hostile b=).
+const BASE64 = /^[A-Za-z0-9+/\s]*(?:=\s*){0,2}$/;
 const NAME = /^[\p{L}\p{N}_.-]+$/u;
 
 /**
