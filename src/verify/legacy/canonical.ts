@@ -66,15 +66,18 @@ export function draftBody(body: Buffer, canonicalization: string): string {
   return isBlank(kept) ? '' : endsLine(kept);
 }
 
-/** A body canonicaliser computed at most once per canonicalisation (signatures share bodies). */
+/**
+ * A body canonicaliser run at most once per canonicalisation, its result kept as bytes: the
+ * signatures of a message share it, and it is hashed in place, never copied per signature.
+ */
 export function oncePerCanonicalization(
   canonicalize: (body: Buffer, canonicalization: string) => string,
   body: Buffer,
-): (canonicalization: string) => string {
-  const done = new Map<string, string>();
+): (canonicalization: string) => Buffer {
+  const done = new Map<string, Buffer>();
   return (canonicalization) => {
-    const text = done.get(canonicalization) ?? canonicalize(body, canonicalization);
-    done.set(canonicalization, text);
-    return text;
+    const bytes = done.get(canonicalization) ?? Buffer.from(canonicalize(body, canonicalization), 'latin1');
+    done.set(canonicalization, bytes);
+    return bytes;
   };
 }

@@ -2,7 +2,7 @@
 // over headers and body together, checked against every archived key record of the selector.
 // Neither can tell a changed body from a changed header, so a failure is `fail-header` with a
 // reason that says "headers or body", and headersAuthentic stays null.
-import { verify } from 'node:crypto';
+import { createVerify } from 'node:crypto';
 import { type DisclosedKey, findDisclosure } from '../../keys/disclosed.ts';
 import type { KeyLookup, KeyRecord, KeyResolver } from '../../keys/types.ts';
 import { type Coded, coded } from '../../report/catalogue.ts';
@@ -31,8 +31,8 @@ export interface LegacySignature {
   kindFlag: (typeof LEGACY_FLAGS)[keyof typeof LEGACY_FLAGS];
   /** DomainKeys: an empty key g= allows every sender (RFC 4870), in DKIM drafts it allows none. */
   emptyGranularityAllowsAll: boolean;
-  /** The exact bytes the signer hashed; only built once a usable key is found. */
-  signedData: () => Buffer;
+  /** The exact bytes the signer hashed, in pieces; only built once a usable key is found. */
+  signedData: () => Buffer[];
   /** Canonical body bytes after the l= prefix, which anyone could have appended (0 without l=). */
   unsignedTail: () => number;
 }
@@ -211,9 +211,11 @@ function keyProblem(legacy: LegacySignature, key: UsableKey['parsed']): Coded | 
   return null;
 }
 
-function verifies(hashAlgo: string, data: Buffer, key: UsableKey, signature: Buffer): boolean {
+function verifies(hashAlgo: string, data: Buffer[], key: UsableKey, signature: Buffer): boolean {
   try {
-    return verify(hashAlgo, data, key.parsed.keyObject, signature);
+    const verifier = createVerify(hashAlgo);
+    for (const piece of data) verifier.update(piece);
+    return verifier.verify(key.parsed.keyObject, signature);
   } catch {
     return false;
   }

@@ -70,16 +70,14 @@ export function parseDraftSignature(header: ParsedHeader, index: number): Signat
   return { ...parseSignature({ ...header, line }, index), header, bh: '' };
 }
 
-function signedData(pm: PreparedMessage, sig: SignatureInfo, canonicalBody: string): Buffer {
+const CRLF = Buffer.from('\r\n');
+
+function signedData(pm: PreparedMessage, sig: SignatureInfo, canonicalBody: Buffer): Buffer[] {
   const options = { signatureHeaderLine: sig.header.line, canonicalization: sig.canonicalization };
   const withHeaders = canonicalHeaderData(pm, { ...sig, h: presentNames(sig.signedHeaders, pm.headers) });
   const field = generateCanonicalizedHeader('DKIM', { keys: '', headers: [] }, options).canonicalizedHeader;
-  const body = sig.bodyLength === null ? canonicalBody : canonicalBody.slice(0, sig.bodyLength);
-  return Buffer.concat([
-    withHeaders.subarray(0, withHeaders.length - field.length),
-    Buffer.from(`\r\n${body}\r\n`, 'latin1'),
-    field,
-  ]);
+  const body = sig.bodyLength === null ? canonicalBody : canonicalBody.subarray(0, sig.bodyLength);
+  return [withHeaders.subarray(0, withHeaders.length - field.length), CRLF, body, CRLF, field];
 }
 
 /**

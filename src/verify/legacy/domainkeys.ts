@@ -49,12 +49,10 @@ export function domainKeySignatures(pm: PreparedMessage): LegacySignature[] {
       kindFlag: LEGACY_FLAGS.domainkeys,
       emptyGranularityAllowsAll: true,
       unsignedTail: () => 0,
-      signedData: () =>
-        Buffer.from(
-          covered.map((h) => canonicalHeader(h.line, sig.canonicalization)).join('') +
-            bodyOf(sig.canonicalization),
-          'latin1',
-        ),
+      signedData: () => [
+        Buffer.from(covered.map((h) => canonicalHeader(h.line, sig.canonicalization)).join(''), 'latin1'),
+        bodyOf(sig.canonicalization),
+      ],
     });
   }
   return out;
