@@ -40,7 +40,7 @@ const PEOPLE: TextColumn[] = ['from_people', 'to_people', 'cc_people', 'other_pe
 const ANYWHERE: Columns = {
   exact: ['subject', 'body', ...PEOPLE, 'filename', 'author'],
   stemmed: ['subject_stem', 'body_stem'],
-  substring: ['subject', 'people', 'filename', 'identifiers'],
+  substring: ['subject', 'filename', 'identifiers'],
 };
 const TEXT_FIELDS: Record<string, Columns> = {
   subject: { exact: ['subject'], stemmed: ['subject_stem'], substring: ['subject'] },
@@ -105,7 +105,7 @@ function planTerm(term: QueryTerm, options: PlanOptions, highlight: Highlight | 
       return field({ kind: 'participant', roles: person.roles, address: v });
     if (v.startsWith('@') || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(v))
       return field({ kind: 'domain', roles: person.roles, domain: v.replace(/^@/, '') });
-    return words_(term, { exact: person.columns, stemmed: [], substring: ['people'] }, highlight);
+    return words_(term, { exact: person.columns, stemmed: [], substring: [] }, highlight);
   }
   const v = value.trim();
   const lower = v.toLowerCase();

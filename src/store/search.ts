@@ -6,7 +6,7 @@
 /** The text of one item as the index takes it: folded words and stems are made by src/search/document.ts. */
 export interface IndexedText {
   itemId: number;
-  /** Exact columns: accent-folded words joined by spaces. */
+  /** Exact columns: accent-folded text (the index splits it into words). */
   subject: string;
   body: string;
   fromPeople: string;
@@ -17,7 +17,7 @@ export interface IndexedText {
   filename: string;
   /** Document metadata (author, creator), when a document analyser hands it in. */
   author: string;
-  /** Stems (French and English) of the subject and body words. */
+  /** The distinct stems (French and English) of the subject and body words. */
   subjectStem: string;
   bodyStem: string;
   /** Raw (folded) text for substring search through trigrams. */

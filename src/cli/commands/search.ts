@@ -11,6 +11,7 @@ import { paint, paintVerdict } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
 export const QUERY_HELP = `
+Hits are ranked by relevance (bm25; past 20,000 hits, the 20,000 most recently indexed are ranked).
 Query language (a term is matched accent-folded, and by its French and English stems: "élections"
 finds "election", "facture" finds "factures", "tresorier" finds "trésorier"):
   budget campagne          both words (AND is implied; AND may also be written)
@@ -19,8 +20,8 @@ finds "election", "facture" finds "factures", "tresorier" finds "trésorier"):
   facture OR devis         either
   (facture OR devis) 2017  parentheses group
   trésor*                  words starting with "trésor"
-  *3456789*                part of a word, of at least 3 characters, in subjects, names,
-                           addresses, file names and words with digits (IBANs, references)
+  *3456789*                part of a word, of at least 3 characters, in subjects, file names
+                           and words with digits (IBANs, references)
 Fields:
   from: to: cc: participant:  an address (exact), a domain (with its subdomains), or a name
   domain:example.fr           any participant at this domain or a subdomain

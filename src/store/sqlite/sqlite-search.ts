@@ -225,6 +225,9 @@ function split(plan: SearchPlan): { match: string | null; where: Sql } {
   return { match: null, where: planSql(plan) };
 }
 
+/** Hits ranked by bm25 at most (see search). */
+export const RANKED_HITS = 20_000;
+
 const DATE_ORDER =
   '(SELECT date FROM messages WHERE item_id = i.id) IS NULL, (SELECT date FROM messages WHERE item_id = i.id) DESC, i.id';
 
@@ -354,12 +357,25 @@ export class SqliteSearch implements SearchIndex {
           ? this.all(`SELECT count(*) AS n ${from} AND ${where.text}`, [match, ...where.params])
           : this.all('SELECT count(*) AS n FROM search_text WHERE search_text MATCH ?', [match]))[0]!.n,
       );
+      // bm25 scores every hit before it can sort: past RANKED_HITS hits (a common word in a large case)
+      // only the most recently indexed RANKED_HITS are ranked, so a query stays fast at any size.
+      let recent = '';
+      const recentParams: SQLInputValue[] = [];
+      if (page.sort === 'relevance' && total > RANKED_HITS && !filtered) {
+        const cutoff = this.all(
+          'SELECT rowid FROM search_text WHERE search_text MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
+          [match, RANKED_HITS - 1],
+        )[0];
+        if (cutoff) {
+          recent = ' AND search_text.rowid >= ?';
+          recentParams.push(Number(cutoff.rowid));
+        }
+      }
       const order = page.sort === 'date' ? DATE_ORDER : 'search_text.rank, i.id';
-      const ids = this.all(`SELECT i.id ${from} AND ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-        match,
-        ...where.params,
-        ...window,
-      ]).map((r) => Number(r.id));
+      const ids = this.all(
+        `SELECT i.id ${from}${recent} AND ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        [match, ...recentParams, ...where.params, ...window],
+      ).map((r) => Number(r.id));
       return { total, ids };
     }
     const total = Number(
