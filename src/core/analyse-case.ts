@@ -1,10 +1,12 @@
 // Runs the registered analysers on what they have not seen, what an older version of them saw, and
 // what changed inputs (newly imported keys or disclosures) can change: `crible analyse`, the
 // re-verification of `crible verify --case`, and the analysers that do not run during ingest.
-import type { AnalyseOptions, Analyser } from '../analysers/analyser.ts';
+import { availableParallelism } from 'node:os';
+import type { AnalyseOptions, Analyser, AnalysisInput, AnalysisOutput } from '../analysers/analyser.ts';
 import { analysers as registered } from '../analysers/index.ts';
-import type { Store } from '../store/store.ts';
+import type { AnalysisRecord, Store } from '../store/store.ts';
 import { updateSearchIndex } from './search.ts';
+import { WorkerPool } from './worker-pool.ts';
 
 export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
@@ -15,6 +17,8 @@ export interface AnalyseCaseOptions extends AnalyseOptions {
   analysers?: Analyser[];
   /** Items per unit of work. */
   batch?: number;
+  /** Worker threads for analysers that can run in one (default: one per core). */
+  workers?: number;
   onProgress?: (progress: { analyser: string; done: number; total: number }) => void;
 }
 
@@ -63,48 +67,92 @@ async function runAnalyser(
     changed: [],
   };
   if (ids.length === 0) return run;
-  const analyse = analyser.start(await analyser.setup(store, options));
+  const setup = await analyser.setup(store, options);
+  // Analysers that can run in a worker do so when there is enough to do: the main thread reads
+  // the items and records results while the workers analyse (one per core: the recording is light).
+  const pool =
+    analyser.module && ids.length >= POOL_MIN_ITEMS
+      ? new WorkerPool<AnalysisInput, AnalysisOutput>(
+          new URL('./reanalysis-worker.ts', import.meta.url),
+          { module: analyser.module, setup },
+          options.workers ?? availableParallelism(),
+        )
+      : null;
+  const inProcess = pool ? null : analyser.start(setup);
+  const analyse = (input: AnalysisInput) => (pool ? pool.run(input) : inProcess!(input));
   const batch = options.batch ?? 200;
-  for (let start = 0; start < ids.length; start += batch) {
-    await store.transaction(async (writer) => {
-      for (const itemId of ids.slice(start, start + batch)) {
-        const item = await store.getItem(itemId);
-        if (!item?.sha256) continue;
-        const before = await store.getAnalysis(itemId, analyser.id);
-        let output: Awaited<ReturnType<typeof analyse>>;
-        try {
-          output = await analyse({
-            bytes: store.blobs.read(item.sha256),
-            type: item.type,
-            format: item.format,
-            transformations: item.first.transformations,
-            flags: item.first.flags,
-            message: item.type === 'message' ? await store.getMessage(itemId) : null,
-          });
-        } catch (err) {
-          // One item's failure is that item's result; the run goes on.
-          const error = err instanceof Error ? err.message : String(err);
-          output = {
-            status: 'failed',
-            summary: null,
-            resultJson: JSON.stringify({ error }),
-            inputs: [],
-            findings: [],
-          };
-          run.failed++;
+  // The next batch is read and sent to the workers before the current one is recorded.
+  const started = (from: number) => startBatch(store, analyser, ids.slice(from, from + batch), analyse);
+  try {
+    let next: Promise<Started[]> | null = started(0);
+    for (let start = 0; next; start += batch) {
+      const current: Started[] = await next;
+      next = start + batch < ids.length ? started(start + batch) : null;
+      await store.transaction(async (writer) => {
+        for (const { itemId, before, output } of current) {
+          const result = await output;
+          if (result.status === 'failed') run.failed++;
+          if (result.learntKeys) writer.putKeys(result.learntKeys.records, result.learntKeys.failures);
+          writer.putAnalysis({ ...result, itemId, analyser: analyser.id, version: analyser.version });
+          run.checked++;
+          if (before && before.summary !== result.summary)
+            run.changed.push({ itemId, from: before.summary, to: result.summary });
         }
-        if (output.learntKeys) writer.putKeys(output.learntKeys.records, output.learntKeys.failures);
-        writer.putAnalysis({ ...output, itemId, analyser: analyser.id, version: analyser.version });
-        run.checked++;
-        if (before && before.summary !== output.summary)
-          run.changed.push({ itemId, from: before.summary, to: output.summary });
-      }
-    });
-    options.onProgress?.({
-      analyser: analyser.id,
-      done: Math.min(start + batch, ids.length),
-      total: ids.length,
-    });
+      });
+      options.onProgress?.({
+        analyser: analyser.id,
+        done: Math.min(start + batch, ids.length),
+        total: ids.length,
+      });
+    }
+  } finally {
+    await pool?.close();
   }
   return run;
+}
+
+/** Below this many items, starting worker threads costs more than it saves. */
+const POOL_MIN_ITEMS = 64;
+
+interface Started {
+  itemId: number;
+  before: AnalysisRecord | null;
+  /** Never rejects: an item that cannot be analysed has a failed output. */
+  output: Promise<AnalysisOutput>;
+}
+
+async function startBatch(
+  store: Store,
+  analyser: Analyser,
+  ids: number[],
+  analyse: (input: AnalysisInput) => Promise<AnalysisOutput>,
+): Promise<Started[]> {
+  const out: Started[] = [];
+  for (const itemId of ids) {
+    const item = await store.getItem(itemId);
+    if (!item?.sha256) continue;
+    const before = await store.getAnalysis(itemId, analyser.id);
+    const input: AnalysisInput = {
+      bytes: store.blobs.read(item.sha256),
+      type: item.type,
+      format: item.format,
+      transformations: item.first.transformations,
+      flags: item.first.flags,
+      message: item.type === 'message' ? await store.getMessage(itemId) : null,
+    };
+    // One item's failure is that item's result; the run goes on.
+    const output = Promise.resolve()
+      .then(() => analyse(input))
+      .catch(
+        (err): AnalysisOutput => ({
+          status: 'failed',
+          summary: null,
+          resultJson: JSON.stringify({ error: err instanceof Error ? err.message : String(err) }),
+          inputs: [],
+          findings: [],
+        }),
+      );
+    out.push({ itemId, before, output });
+  }
+  return out;
 }
