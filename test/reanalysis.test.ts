@@ -69,7 +69,7 @@ describe('re-analysis in worker threads', () => {
       await ingestIntoCase(kase, [join(root, 'plain')]);
       const [run] = await analyseCase(kase.store, { analysers: [toy], workers: 2 });
       expect(run).toMatchObject({ checked: 100, failed: 1 });
-      const items = await kase.store.listItems({ types: ['message'] });
+      const items = await kase.store.listItems({ type: 'message' });
       const failed = [];
       for (const item of items) {
         const a = await kase.store.getAnalysis(item.id, 'toy');
@@ -89,7 +89,7 @@ async function resultsOf(
   store: import('../src/store/store.ts').Store,
 ): Promise<Record<number, string | undefined>> {
   const out: Record<number, string | undefined> = {};
-  for (const item of await store.listItems({ types: ['message'] }))
+  for (const item of await store.listItems({ type: 'message' }))
     out[item.id] = JSON.stringify((await store.getAnalysis(item.id, 'dkim'))?.result);
   return out;
 }
