@@ -1,19 +1,29 @@
 // Damaged and hostile zips, built at test time: a forged end record that hides every member, a zip
 // behind a program (a self-extractor), directory entries that point at the same or overlapping
 // bytes (overlapping-entry bombs), and the expansion budget shared across nesting levels.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ContainerInput, Entry, EntryProblem } from '../src/ingest/format.ts';
+import type { ContainerEvent, ContainerInput, Entry, EntryProblem } from '../src/ingest/format.ts';
 import { zipFormat } from '../src/ingest/formats/zip.ts';
 import { defaultLimits, type Limits } from '../src/ingest/limits.ts';
 import { identify, probeBuffer } from '../src/ingest/registry.ts';
 import { render } from '../src/report/catalogue.ts';
 import { zip } from './helpers/archives.ts';
-import { collect } from './helpers/containers.ts';
-import { message } from './helpers/mail.ts';
+import { collect as collectAll } from './helpers/containers.ts';
+import { crible, message, tempDir } from './helpers/mail.ts';
+
+/** Members and problems, without what a container says it holds (its `expected` counts). */
+async function collect(events: AsyncIterable<ContainerEvent>) {
+  const { events: all, error } = await collectAll(events);
+  return { events: all.filter((e) => e.kind !== 'expected'), error };
+}
 
 const limits = (over: Partial<Limits> = {}): Limits => ({ ...defaultLimits, ...over });
 const buf = (data: Buffer, name: string | null = null): ContainerInput => ({ kind: 'buffer', data, name });
-const paths = (events: { kind: string; path: string }[]) => events.map((e) => [e.kind, e.path]);
+/** Members and problems in order, without what the container says it holds (its `expected` count). */
+const paths = (events: ContainerEvent[]) => members(events).map((e) => [e.kind, e.path]);
+const members = (events: ContainerEvent[]) => events.filter((e) => e.kind !== 'expected');
 
 /** A zip's parts: everything before the directory, the directory's records, the end record. */
 function split(archive: Buffer) {
@@ -138,5 +148,49 @@ describe('hostile zips', () => {
       reason: { code: 'zip.overlapping-entry', params: { with: 'm1.eml' } },
     });
     expect(render((problem as EntryProblem).reason)).toMatch(/overlap those of m1\.eml/);
+  });
+});
+
+describe('completeness accounting', () => {
+  it('names a container that holds fewer members than it says, in stats and the ingest summary', async () => {
+    const { data, records } = split(await three());
+    // The end record says five entries; the directory holds three records.
+    const short = assemble(data, records);
+    const end = short.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+    short.writeUInt16LE(5, end + 8);
+    short.writeUInt16LE(5, end + 10);
+    const root = tempDir('crible-complete-');
+    const dump = join(root, 'dump');
+    mkdirSync(dump);
+    writeFileSync(join(dump, 'short.zip'), short);
+    writeFileSync(join(dump, 'whole.zip'), await three());
+    const caseDir = join(root, 'case');
+    const ingest = await crible(['ingest', dump, '--case', caseDir], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(ingest.code).toBe(3);
+    const lines = ingest.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      /^NOT EVERYTHING WAS READ: 2 member\(s\) that containers list were never found; 1 item\(s\) could not be read/,
+    );
+    expect(ingest.stdout).toMatch(/short\.zip \(zip, failed\) +5 +3 +3 +0 +0 +2/);
+    expect(ingest.stdout).toMatch(/whole\.zip \(zip\) +3 +3 +3 +0 +0 *\n/);
+    const stats = JSON.parse((await crible(['stats', '--case', caseDir, '--json'])).stdout);
+    expect(stats.completeness).toMatchObject({ missing: 2, failed: 1 });
+    expect(stats.completeness.containers).toEqual([
+      expect.objectContaining({
+        path: 'short.zip',
+        format: 'zip',
+        expected: 5,
+        ok: 3,
+        failed: 0,
+        limited: 0,
+      }),
+      expect.objectContaining({ path: 'whole.zip', expected: 3, ok: 3 }),
+    ]);
+    const text = await crible(['stats', '--case', caseDir], { env: { ...process.env, FORCE_COLOR: '1' } });
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^\x1b\[31m\x1b\[1mNOT EVERYTHING WAS READ: 2 member/,
+    );
   });
 });

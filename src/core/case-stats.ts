@@ -1,5 +1,5 @@
 // Counts about the case's verification, for summaries (ingest, stats, verify --case).
-import type { Store } from '../store/store.ts';
+import type { ContainerCounts, Store } from '../store/store.ts';
 
 export interface VerificationStats {
   /** Messages per verdict. */
@@ -12,5 +12,28 @@ export async function verificationStats(store: Store): Promise<VerificationStats
   return {
     verdicts: await store.summaryCounts('dkim'),
     signatures: await store.resultTally('dkim', 'signatures', 'result'),
+  };
+}
+
+/** Whether everything found was read: per container, what it says it holds and what became of it. */
+export interface Completeness {
+  /** Every container (archives, compressed files, mail stores), in item order. */
+  containers: ContainerCounts[];
+  /** Members that containers say they hold and that were never found (not even as a failure). */
+  missing: number;
+  /** Items that could not be read, or were read only in part (limits, formats not read). */
+  failed: number;
+  limited: number;
+}
+
+export async function completeness(store: Store): Promise<Completeness> {
+  const containers = await store.containerCounts();
+  const stats = await store.stats();
+  const found = (c: ContainerCounts) => c.ok + c.failed + c.limited;
+  return {
+    containers,
+    missing: containers.reduce((sum, c) => sum + Math.max(0, (c.expected ?? 0) - found(c)), 0),
+    failed: stats.byStatus.failed ?? 0,
+    limited: stats.byStatus.limited ?? 0,
   };
 }

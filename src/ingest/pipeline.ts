@@ -547,7 +547,10 @@ class IngestRun {
         },
       );
       for await (const event of events) {
-        if (event.kind === 'expected') continue;
+        if (event.kind === 'expected') {
+          this.w.putExpectedCount(id, event.path, event.count);
+          continue;
+        }
         entries++;
         const place = this.place(at.sourceId, id, event.path, null, {
           byteStart: event.byteStart,

@@ -236,6 +236,26 @@ export interface CaseStats {
   duplicateMessageIds: { messageId: string; itemIds: number[] }[];
 }
 
+/** A container's members: what it says it holds (null when it does not say), and what became of them. */
+export interface MemberCounts {
+  expected: number | null;
+  /** Members read (status ok), failed, limited: every member found, whatever became of it. */
+  ok: number;
+  failed: number;
+  limited: number;
+}
+
+export interface ContainerCounts extends MemberCounts {
+  itemId: number;
+  format: string;
+  /** The container's own status (failed when it could not be read to its end). */
+  status: ItemStatus;
+  /** Where it was first found (displayable). */
+  path: string;
+  /** Per folder, when the container counts its folders (a mail store). */
+  folders: ({ path: string } & MemberCounts)[];
+}
+
 /** Work waiting for one analyser: items it never ran on, ran on at another version, or whose inputs changed. */
 export interface PendingQuery {
   analyser: string;
@@ -300,6 +320,8 @@ export interface StoreWriter {
   openSource(path: string, kind: 'file' | 'directory'): SourceRecord;
   completeSource(sourceId: number, size: number, sha256: string): void;
   markFileDone(sourceId: number, path: string, size: number, sha256: string): void;
+  /** How many members a container says it holds, in all (`path` '') or in one folder (a prefix of their paths). */
+  putExpectedCount(itemId: number, path: string, count: number): void;
 
   /** Adds archived key records and recorded DNS failures; returns how many were new. */
   putKeys(records: KeyRecord[], failures: KeyFailure[]): number;
@@ -323,6 +345,8 @@ export interface Store {
   /** The SHA-256 recorded for a file already done at this path with this size, if any. */
   doneFileSha(sourceId: number, path: string, size: number): Promise<string | null>;
   sourceCounts(sourceId: number): Promise<SourceCounts>;
+  /** Every container with what it says it holds and what was extracted from it, in item order. */
+  containerCounts(): Promise<ContainerCounts[]>;
   listSources(): Promise<SourceRecord[]>;
   /** Sources whose last ingest did not complete. */
   unfinishedSources(): Promise<SourceRecord[]>;

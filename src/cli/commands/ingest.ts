@@ -7,6 +7,7 @@ import { formatBytes } from '../../report/size.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 import { caseOption, resolveCase } from '../with-case.ts';
 import { byUrgency } from './help.ts';
+import { completenessAlert, describeContainers, styleStatsLine } from './stats.ts';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
@@ -53,6 +54,7 @@ export function registerIngest(program: Command): void {
       const caseDir = resolveCase(opts.case);
       const { caseProblems, openCase } = await import('../../core/case.ts');
       const { ingestIntoCase } = await import('../../core/ingest-case.ts');
+      const { completeness } = await import('../../core/case-stats.ts');
       const kase = openCase(caseDir, { create: true, exclusive: true });
       const before = (await kase.store.stats()).items;
       const tty = process.stderr.isTTY === true;
@@ -95,8 +97,19 @@ export function registerIngest(program: Command): void {
         });
         progress.clear();
         const problems = caseProblems(kase);
-        if (opts.json) printJson({ ...summary, caseProblems: problems });
-        else printLines([...describeSummary(summary), ...problems.map((p) => `Note: ${render(p)}`)]);
+        const counts = await completeness(kase.store);
+        if (opts.json) printJson({ ...summary, completeness: counts, caseProblems: problems });
+        else
+          printLines(
+            [
+              ...describeSummary(summary),
+              ...describeContainers(counts),
+              ...problems.map((p) => `Note: ${render(p)}`),
+              // Last, where the prompt comes back: the line a user cannot miss.
+              ...completenessAlert(counts),
+            ],
+            styleStatsLine,
+          );
         process.exitCode = summary.problems > 0 ? 3 : 0;
       } catch (err) {
         progress.clear();

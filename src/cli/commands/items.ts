@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
-import { verificationStats } from '../../core/case-stats.ts';
+import { completeness, verificationStats } from '../../core/case-stats.ts';
 import { describeItem, type ProvenanceStep } from '../../core/describe.ts';
 import {
   addressText,
@@ -19,9 +19,9 @@ import { formatBytes } from '../../report/size.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
-import { paintVerdict, styleVerdictCount } from '../style.ts';
+import { paintVerdict } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
-import { describeStats } from './stats.ts';
+import { describeStats, styleStatsLine } from './stats.ts';
 import { describeVerification } from './verify.ts';
 
 const LIST_TYPES = ['message', 'document', 'attachment', 'container', 'all'];
@@ -247,6 +247,7 @@ export function registerItemCommands(program: Command): void {
       await withCase(opts.case, async (kase) => {
         const stats = {
           ...(await kase.store.stats()),
+          completeness: await completeness(kase.store),
           ...(await verificationStats(kase.store)),
           findings: await kase.store.findingCounts(),
           unfinishedSources: (await kase.store.unfinishedSources()).map((s) => s.path),
@@ -255,7 +256,7 @@ export function registerItemCommands(program: Command): void {
           return printJson({
             ...stats,
           });
-        printLines(describeStats(stats), styleVerdictCount);
+        printLines(describeStats(stats), styleStatsLine);
       });
     });
 }

@@ -199,6 +199,9 @@ async function* directoryEntries(
     listed.push({ entry: e, path: entryName(e), start, end, overlaps: null, sameAs: null });
   }
   markOverlaps(listed);
+  // What the end record says the archive holds, directories aside (compared with what is found).
+  const directories = listed.filter((item) => isDirectory(item.entry, item.path)).length;
+  yield { kind: 'expected', path: '', count: Math.max(0, zip.entryCount - directories) };
 
   let expanded = 0;
   // The bytes of entries read, by their start, while another entry may point at the same bytes.

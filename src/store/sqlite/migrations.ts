@@ -302,4 +302,15 @@ export const migrations: Migration[] = [
   CREATE INDEX threads_thread ON threads(thread_id);
   CREATE INDEX messages_date ON messages(date, item_id);
   `,
+  // 8: completeness. How many members each container says it holds, in all (path '') or per folder
+  // (a path prefix of its members), as its format read it: compared with what was extracted.
+  `
+  CREATE TABLE expected_counts (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    path TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (item_id, path)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -22,11 +22,13 @@ import {
   type AnalysisRecord,
   type AnalysisToStore,
   type CaseStats,
+  type ContainerCounts,
   type FindingRecord,
   type ItemFilter,
   type ItemRecord,
   type ItemStatus,
   keyInput,
+  type MemberCounts,
   type MessageFields,
   type MessageRecord,
   type MissingKey,
@@ -292,6 +294,46 @@ export class SqliteStore implements Store {
       if (reason) counts.reasons.push({ reason, count: n });
     }
     return counts;
+  }
+
+  async containerCounts(): Promise<ContainerCounts[]> {
+    const members = (parent: number, prefix: string | null) =>
+      this.sql(
+        `SELECT i.status AS status, count(*) AS n FROM occurrences o JOIN items i ON i.id = o.item_id
+         WHERE o.parent_id = ? AND (? IS NULL OR substr(o.path, 1, length(?) + 1) = ? || '/') GROUP BY i.status`,
+      ).all(parent, prefix, prefix, prefix) as Row[];
+    const tally = (rows: Row[], expected: number | null): MemberCounts => {
+      const counts: MemberCounts = { expected, ok: 0, failed: 0, limited: 0 };
+      for (const row of rows) counts[String(row.status) as ItemStatus] += Number(row.n);
+      return counts;
+    };
+    const containers = this.sql(
+      `SELECT i.id AS id, i.format AS format, i.status AS status,
+              (SELECT o.path FROM occurrences o WHERE o.item_id = i.id ORDER BY o.id LIMIT 1) AS path
+       FROM items i WHERE i.type = 'container' ORDER BY i.id`,
+    ).all() as Row[];
+    const expected = this.sql('SELECT path, count FROM expected_counts WHERE item_id = ? ORDER BY path');
+    return containers.map((row) => {
+      const id = Number(row.id);
+      const counts = expected.all(id) as Row[];
+      const whole = counts.find((c) => c.path === '');
+      const folders = counts
+        .filter((c) => c.path !== '')
+        .map((c) => ({ path: String(c.path), ...tally(members(id, String(c.path)), Number(c.count)) }));
+      const total = whole
+        ? Number(whole.count)
+        : folders.length > 0
+          ? folders.reduce((sum, f) => sum + (f.expected ?? 0), 0)
+          : null;
+      return {
+        itemId: id,
+        format: String(row.format),
+        status: String(row.status) as ItemStatus,
+        path: String(row.path ?? ''),
+        ...tally(members(id, null), total),
+        folders,
+      };
+    });
   }
 
   async listSources(): Promise<SourceRecord[]> {
@@ -802,6 +844,12 @@ class SqliteWriter implements StoreWriter {
          completed_at = CASE WHEN completed_at IS NOT NULL AND sha256 IS ? THEN completed_at ELSE ? END
        WHERE id = ?`,
     ).run(size, sha256, sha256, new Date().toISOString(), sourceId);
+  }
+
+  putExpectedCount(itemId: number, path: string, count: number): void {
+    this.store
+      .sql('INSERT OR REPLACE INTO expected_counts (item_id, path, count, revision) VALUES (?, ?, ?, ?)')
+      .run(itemId, path, count, this.revision);
   }
 
   markFileDone(sourceId: number, path: string, size: number, sha256: string): void {
