@@ -5,6 +5,7 @@ import { enContainers } from './messages/en/containers.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
+import { enOutlook } from './messages/en/outlook.ts';
 import { enVerify } from './messages/en/verify.ts';
 
 export type Param = string | number | boolean | null;
@@ -22,7 +23,7 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enVerify },
+  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enOutlook, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {
