@@ -1,4 +1,4 @@
-// Ingest benchmark: `npm run bench:ingest -- --count 20000 [--mbox] [--signed 0.3] [--scale 10] [--json]`
+// Ingest benchmark: `npm run bench:ingest -- --count 20000 [--mbox] [--signed 0.3] [--scale 10] [--runs 3] [--json]`
 //
 // Generates (or reuses from .cache/bench, keyed by count, seed and signed fraction) a synthetic
 // Maildir of --count messages and an mbox of the same messages, then runs
@@ -8,6 +8,12 @@
 // `mu index` on the same Maildir. --scale N repeats the Maildir ingest on a dump N times larger
 // to show whether memory stays flat. With --signed, dkimpy (python3-dkim) verifies 2,000 of the same
 // messages in the same run, as the peer the verification targets are set against.
+//
+// With signed messages, each of --runs rounds also times, in the same round: the workflow users
+// run (ingest without keys, `keys import`, `verify --case`), a floor (`cp -r` of the Maildir and
+// `sha256sum` of every file) and dkimpy again; it prints the ratios the verification targets are
+// stated in (ingest with keys vs mu index, the workflow vs dkimpy's verification alone, ingest over
+// the floor), per round, with their median and spread.
 
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -33,6 +39,17 @@ import {
 } from '../src/sample/synth.ts';
 import { dkimpyPython, dkimpyRate } from './dkimpy.ts';
 
+/** Columns padded to the widest cell. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 const repo = resolve(import.meta.dirname, '..');
 const bin = join(repo, 'bin', 'crible.js');
 
@@ -47,6 +64,7 @@ const { values } = parseArgs({
     'cache-dir': { type: 'string' },
     'no-mu': { type: 'boolean', default: false },
     'keep-cases': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
   },
 });
 
@@ -54,6 +72,8 @@ const count = Number(values.count);
 const seed = Number(values.seed);
 const signed = Number(values.signed);
 const scale = values.scale ? Number(values.scale) : null;
+const rounds = Number(values.runs);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--runs must be a positive integer');
 if (!Number.isInteger(count) || count <= 0) throw new Error('--count must be a positive integer');
 if (!(signed >= 0 && signed <= 1)) throw new Error('--signed must be a fraction between 0 and 1');
 if (scale !== null && !(Number.isInteger(scale) && scale >= 2))
@@ -451,6 +471,110 @@ function runDkimpy(ds: Dataset): {
   };
 }
 
+/** Wall time of a command, or null when it failed (the failure is logged). */
+async function timed(what: string, cmd: string, args: string[]): Promise<number | null> {
+  log(`running: ${what}`);
+  const m = await measure(cmd, args);
+  if (m.exitCode === 0 || m.exitCode === 3) return m.wallSeconds;
+  log(
+    `  ${what} failed (exit ${m.exitCode ?? m.signal}): ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+  );
+  return null;
+}
+
+/** The workflow users run: ingest without keys, then import the keys, then re-verify the case. */
+async function runWorkflow(data: Dataset, round: number) {
+  const caseDir = join(caseRoot, `workflow-${round}`);
+  const cli = (args: string[]) => [bin, ...args, '--case', caseDir];
+  const ingest = await timed(
+    'ingest without keys',
+    process.execPath,
+    cli(['ingest', data.maildir, '--json']),
+  );
+  const keys = await timed('keys import', process.execPath, cli(['keys', 'import', data.keysFile!]));
+  const verify = await timed('verify --case', process.execPath, cli(['verify', '--json']));
+  const total = ingest !== null && keys !== null && verify !== null ? ingest + keys + verify : null;
+  return { ingest, keys, verify, total };
+}
+
+/** The floor: copying the Maildir and hashing every file, what any tool that keeps the originals pays. */
+function runFloor(data: Dataset, round: number): Promise<number | null> {
+  const target = join(caseRoot, `floor-${round}`);
+  const script = 'cp -r "$1" "$2" && find "$2" -type f -print0 | xargs -0 sha256sum > /dev/null';
+  return timed('cp -r + sha256sum (floor)', 'sh', ['-c', script, 'sh', data.maildir, target]);
+}
+
+interface Round {
+  ingestWithKeys: number | null;
+  muIndex: number | null;
+  workflow: Awaited<ReturnType<typeof runWorkflow>>;
+  floor: number | null;
+  dkimpyPerSecond: number | null;
+  /** mu index time / ingest-with-keys time (target ≥ 4). */
+  versusMu: number | null;
+  /** dkimpy's time to verify the signed messages / the workflow's time (target ≥ 3). */
+  workflowVersusDkimpy: number | null;
+  /** ingest-with-keys time / floor time (should fall toward 2). */
+  overFloor: number | null;
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+
+/** One round of the measurements the ratios come from, one after the other on a quiet machine. */
+async function ratioRound(
+  data: Dataset,
+  round: number,
+  first: { ingest: Run; mu: Run | null } | null,
+): Promise<Round> {
+  const ingestRun =
+    first?.ingest ??
+    (await runIngest(`Maildir (round ${round})`, data.maildir, data.count, data.maildirBytes, data.keysFile));
+  const muRun = first ? first.mu : (await runMu(data)).run;
+  const workflow = await runWorkflow(data, round);
+  const floor = await runFloor(data, round);
+  const dkimpy = runDkimpy(data);
+  const ingestWithKeys = ingestRun.status === 'ok' ? ingestRun.wallSeconds : null;
+  const muIndex = muRun?.status === 'ok' ? muRun.wallSeconds : null;
+  const dkimpySeconds = dkimpy.messagesPerSecond ? signedMessages(data) / dkimpy.messagesPerSecond : null;
+  return {
+    ingestWithKeys,
+    muIndex,
+    workflow,
+    floor,
+    dkimpyPerSecond: dkimpy.messagesPerSecond,
+    versusMu: ratio(muIndex, ingestWithKeys),
+    workflowVersusDkimpy: ratio(dkimpySeconds, workflow.total),
+    overFloor: ratio(ingestWithKeys, floor),
+  };
+}
+
+const signedCounts = new Map<string, number>();
+
+/** How many messages of the Maildir carry a DKIM-Signature (what dkimpy would have to verify). */
+function signedMessages(data: Dataset): number {
+  const known = signedCounts.get(data.maildir);
+  if (known !== undefined) return known;
+  let n = 0;
+  for (const sub of ['cur', 'new'])
+    for (const name of existsSync(join(data.maildir, sub)) ? readdirSync(join(data.maildir, sub)) : []) {
+      const head = readFileSync(join(data.maildir, sub, name))
+        .subarray(0, 64 * 1024)
+        .toString('latin1');
+      if (/^dkim-signature:/im.test(head.slice(0, head.indexOf('\r\n\r\n') + 1 || undefined))) n++;
+    }
+  signedCounts.set(data.maildir, n);
+  return n;
+}
+
+/** Median, smallest and largest of the values measured. */
+function spread(values: (number | null)[]): { median: number; min: number; max: number } | null {
+  const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = v.length >> 1;
+  return { median: v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2, min: v[0]!, max: v.at(-1)! };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ds = await dataset(count);
@@ -470,6 +594,20 @@ try {
   }
   if (mu.run) runs.push(mu.run);
   const dkimpy = ds.keysFile ? runDkimpy(ds) : null;
+  const ratioRounds: Round[] = [];
+  if (ds.keysFile) {
+    const maildirRun = runs.find((r) => r.name === 'Maildir')!;
+    for (let round = 1; round <= rounds; round++)
+      ratioRounds.push(await ratioRound(ds, round, round === 1 ? { ingest: maildirRun, mu: mu.run } : null));
+  }
+  const ratios = ratioRounds.length
+    ? {
+        rounds: ratioRounds,
+        versusMu: spread(ratioRounds.map((r) => r.versusMu)),
+        workflowVersusDkimpy: spread(ratioRounds.map((r) => r.workflowVersusDkimpy)),
+        overFloor: spread(ratioRounds.map((r) => r.overFloor)),
+      }
+    : null;
 
   const mb = (b: number | null) => (b === null ? '—' : (b / 1e6).toFixed(1));
   const mib = (b: number | null) => (b === null ? '—' : (b / 1048576).toFixed(0));
@@ -509,6 +647,7 @@ try {
     dkimpy,
     memory,
     runs,
+    ratios,
   };
 
   if (values.json) {
@@ -550,6 +689,43 @@ try {
               (ours
                 ? `\n  crible ingest of the Maildir (read, store, parse, verify, record) = ${(ours / dkimpy.messagesPerSecond).toFixed(2)}× dkimpy's verification alone`
                 : ''),
+      );
+    }
+    if (ratios) {
+      const f = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}×`);
+      const s = (x: ReturnType<typeof spread>) =>
+        x ? `median ${x.median.toFixed(2)}× (${x.min.toFixed(2)}–${x.max.toFixed(2)})` : '—';
+      out.push(
+        '',
+        `ratios, ${ratioRounds.length} round(s), each measured in the same round:`,
+        ...table([
+          [
+            'round',
+            'ingest+keys s',
+            'mu index s',
+            'workflow s (ingest / import / verify)',
+            'floor s',
+            'dkimpy msg/s',
+            'vs mu',
+            'workflow vs dkimpy',
+            'over floor',
+          ],
+          ...ratioRounds.map((r, i) => [
+            String(i + 1),
+            num(r.ingestWithKeys, 2),
+            num(r.muIndex, 2),
+            `${num(r.workflow.total, 2)} (${num(r.workflow.ingest, 2)} / ${num(r.workflow.keys, 2)} / ${num(r.workflow.verify, 2)})`,
+            num(r.floor, 2),
+            num(r.dkimpyPerSecond, 0),
+            f(r.versusMu),
+            f(r.workflowVersusDkimpy),
+            f(r.overFloor),
+          ]),
+        ]).map((l) => `  ${l}`),
+        `  ingest with keys vs mu index (faster by; target ≥ 4×): ${s(ratios.versusMu)}`,
+        `  ingest without keys + keys import + verify --case vs dkimpy verifying the signed messages (target ≥ 3×): ${s(ratios.workflowVersusDkimpy)}`,
+        `  ingest with keys over the floor, cp -r + sha256sum (toward 2×): ${s(ratios.overFloor)}`,
+        `  dkimpy's time is its rate on ${dkimpy?.sample ?? 0} of the messages, over the ${signedMessages(ds)} signed messages of the Maildir`,
       );
     }
     if (memory) {
