@@ -33,9 +33,15 @@ export function receivedDate(h: ParsedHeader): Date | null {
   return semi >= 0 ? instantOf(v.slice(semi + 1)) : null;
 }
 
+const dateCache = new WeakMap<ParsedHeader[], Date | null>();
+
+/** The instant of the Date header, read once per header list (the flags and the verdict both ask). */
 export function dateHeader(headers: ParsedHeader[]): Date | null {
+  if (dateCache.has(headers)) return dateCache.get(headers)!;
   const h = headers.find((x) => x.key === 'date');
-  return h ? instantOf(headerValue(h)) : null;
+  const date = h ? instantOf(headerValue(h)) : null;
+  dateCache.set(headers, date);
+  return date;
 }
 
 const receivedCache = new WeakMap<ParsedHeader[], { position: number; date: Date }[]>();
