@@ -30,7 +30,7 @@ import {
   odsFormat,
   odtFormat,
 } from './formats/open-document.ts';
-import { msgFormat } from './formats/outlook-msg.ts';
+import { msgFormat } from './formats/msg.ts';
 import { ostFormat, pstFormat } from './formats/pst.ts';
 import { pdfFormat } from './formats/pdf.ts';
 import { tarFormat } from './formats/tar.ts';

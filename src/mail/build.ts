@@ -124,11 +124,9 @@ function transportLines(headers: string): string[] {
       if (!dropping && kept.length > 0) kept.push(line);
       continue;
     }
-    const name = line
-      .slice(0, Math.max(0, line.indexOf(':')))
-      .trim()
-      .toLowerCase();
-    dropping = MIME_FIELDS.has(name);
+    // A line that is no field (Outlook's "Microsoft Mail Internet Headers Version 2.0") is not kept.
+    const field = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:/.exec(line);
+    dropping = !field || MIME_FIELDS.has((field[1] ?? '').toLowerCase());
     if (!dropping) kept.push(line);
   }
   return kept;
