@@ -5,6 +5,7 @@ import { enContainers } from './messages/en/containers.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
+import { enLegacy } from './messages/en/legacy.ts';
 import { enOutlook } from './messages/en/outlook.ts';
 import { enVerify } from './messages/en/verify.ts';
 
@@ -23,7 +24,7 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enOutlook, ...enVerify },
+  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enLegacy, ...enOutlook, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {
