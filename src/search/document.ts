@@ -2,7 +2,7 @@
 // folded and stemmed (fold.ts). Document text extracted later by a document analyser comes in as
 // `text` (and its metadata as `author`) through the same function.
 import type { IndexedText, IndexSource } from '../store/search.ts';
-import { fold, foldedText, identifiers, stemmedWords, wordsOfFolded } from './fold.ts';
+import { fold, foldedText, textTerms } from './fold.ts';
 
 /** Characters of a body indexed: a body longer than this (a pasted log, a bomb) is indexed in part. */
 export const MAX_INDEXED_TEXT = 1_000_000;
@@ -16,10 +16,8 @@ const person = (p: Person) => `${p.name} ${p.address}`;
 const OTHER_ROLES = new Set(['sender', 'bcc', 'reply-to']);
 
 export function indexedText(source: TextSource): IndexedText {
-  const subject = fold(source.subject ?? '');
-  // The body is folded once; the exact column takes the folded text as it is (the index's tokenizer
-  // splits it into the same words as wordsOfFolded).
-  const body = fold((source.text ?? '').slice(0, MAX_INDEXED_TEXT));
+  const subject = textTerms(source.subject ?? '');
+  const body = textTerms((source.text ?? '').slice(0, MAX_INDEXED_TEXT));
   const people = (roles: (role: string) => boolean) =>
     foldedText(
       source.participants
@@ -30,18 +28,23 @@ export function indexedText(source: TextSource): IndexedText {
   const filenames = fold([...new Set(source.filenames)].join(' '));
   return {
     itemId: source.itemId,
-    subject,
-    body,
+    subject: subject.exact,
+    body: body.exact,
     fromPeople: people((r) => r === 'from'),
     toPeople: people((r) => r === 'to'),
     ccPeople: people((r) => r === 'cc'),
     otherPeople: people((r) => OTHER_ROLES.has(r)),
     filename: filenames,
     author: foldedText(source.author ?? ''),
-    subjectStem: stemmedWords(wordsOfFolded(subject)),
-    bodyStem: stemmedWords(wordsOfFolded(body)),
+    subjectStem: subject.stems,
+    bodyStem: body.stems,
     // Names and addresses are found by word and prefix (and from:, domain:); trigrams, the costliest
     // part of indexing, are kept for subjects, file names and identifiers.
-    substring: { subject, people: '', filename: filenames, identifiers: identifiers(body) },
+    substring: {
+      subject: fold(source.subject ?? ''),
+      people: '',
+      filename: filenames,
+      identifiers: body.identifiers,
+    },
   };
 }

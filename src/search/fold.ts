@@ -54,24 +54,43 @@ export function stemsOf(word: string): string[] {
 }
 
 /**
- * What a stem column holds: the distinct stems of the words, once each. Phrases are matched on the
- * exact words, so stems need no positions, and once each is a third fewer tokens to index.
+ * Letters, digits and combining marks, without a Unicode property escape (several times slower over
+ * a whole body): ASCII letters and digits, Latin-1 letters, and everything from U+00F8 to U+1FFF
+ * (Latin Extended, Greek, Cyrillic… and combining marks), letterlike ranges beyond punctuation.
  */
-export function stemmedWords(folded: string[]): string {
-  const out = new Set<string>();
-  for (const word of folded) for (const stem of stemsOf(word)) out.add(stem);
-  return [...out].join(' ');
+const RAW_WORD =
+  /[0-9a-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u1fff\u2c00-\u2dff\u3040-\ud7ff\uf900-\ufdff\ufe70-\ufefe\uff10-\uffdc]+/g;
+
+// Stems by word as written (lower-cased), so a word is folded and stemmed once, not at every use.
+const rawStemCache = new Map<string, string[]>();
+
+function rawStems(word: string): string[] {
+  let stems = rawStemCache.get(word);
+  if (!stems) {
+    stems = [];
+    for (const folded of wordsOfFolded(fold(word))) stems.push(...stemsOf(folded));
+    if (rawStemCache.size >= STEM_CACHE_LIMIT) rawStemCache.clear();
+    rawStemCache.set(word, stems);
+  }
+  return stems;
 }
 
-/** The words of a folded text that hold a digit (account numbers, IBANs, references), once each, in order. */
-export function identifiers(folded: string): string {
-  const seen = new Set<string>();
-  // Split on spaces and trimmed of punctuation: a regular expression over the whole text cost twice
-  // the rest of the indexing of a message.
-  for (const chunk of folded.split(/\s+/)) {
-    if (!/\d/.test(chunk)) continue;
-    const token = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-    if (token) seen.add(token);
-  }
-  return [...seen].join(' ');
+/**
+ * A text as the index takes it, in one pass: `exact`, lower-cased with ligatures spelled out (the
+ * index's tokenizer folds the accents, as fold does), the distinct stems of its words, and its
+ * identifiers (the words with a digit).
+ */
+export function textTerms(text: string): { exact: string; stems: string; identifiers: string } {
+  let lower = text.toLowerCase();
+  if (/[œæßﬁﬂĳ]/.test(lower)) lower = lower.replace(/[œæßﬁﬂĳ]/g, (c) => LIGATURES[c]!);
+  const stems = new Set<string>();
+  const ids = new Set<string>();
+  for (const word of new Set(lower.match(RAW_WORD))) for (const stem of rawStems(word)) stems.add(stem);
+  if (/\d/.test(lower))
+    for (const chunk of lower.split(/\s+/)) {
+      if (!/\d/.test(chunk)) continue;
+      const token = fold(chunk).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+      if (token) ids.add(token);
+    }
+  return { exact: lower, stems: [...stems].join(' '), identifiers: [...ids].join(' ') };
 }
