@@ -7,6 +7,7 @@ import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
 import { enLegacy } from './messages/en/legacy.ts';
 import { enOutlook } from './messages/en/outlook.ts';
+import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
 
 export type Param = string | number | boolean | null;
@@ -24,7 +25,7 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enLegacy, ...enOutlook, ...enVerify },
+  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enLegacy, ...enOutlook, ...enSearch, ...enVerify },
 };
 
 export function coded(code: string, params?: Params): Coded {
