@@ -25,7 +25,16 @@ export type Lang = 'en';
 export type Messages = Record<string, (params: Params) => string>;
 
 const catalogues: Record<Lang, Messages> = {
-  en: { ...enContainers, ...enFormats, ...enIngest, ...enKeys, ...enLegacy, ...enOutlook, ...enSearch, ...enVerify },
+  en: {
+    ...enContainers,
+    ...enFormats,
+    ...enIngest,
+    ...enKeys,
+    ...enLegacy,
+    ...enOutlook,
+    ...enSearch,
+    ...enVerify,
+  },
 };
 
 export function coded(code: string, params?: Params): Coded {
