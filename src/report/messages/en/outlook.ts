@@ -33,5 +33,7 @@ export const enOutlook: Messages = {
     `attachment ${p.name} is a link to ${p.target}; its file is not in the store`,
   'pst.attachment-too-large': (p) =>
     `attachment of ${p.size} bytes is larger than maxEntryBytes (${p.limit}); not read`,
+  'emlx.count-exceeds-file': (p) =>
+    `the message's byte count (${p.count}) runs past the end of the file (${p.available} bytes there); kept as it is, not read as a message`,
   'pst.embedded-too-deep': (p) => `embedded messages nested deeper than maxDepth (${p.limit}); not read`,
 };
