@@ -12,6 +12,7 @@ import type { KeyRecord } from '../src/keys/types.ts';
 import { isKnownCode, render } from '../src/report/catalogue.ts';
 import { describeFlag } from '../src/verify/flags.ts';
 import { isDraftSignature, legacyKind, verifyLegacySignatures } from '../src/verify/legacy/index.ts';
+import { verifyMessage } from '../src/verify/message.ts';
 import { MAX_CHECKED_SIGNATURES, type SignatureReport } from '../src/verify/types.ts';
 import { corpusLocation, requireCorpus } from './helpers/corpus.ts';
 import { resolverFromKeyMap } from './helpers/keys.ts';
@@ -628,5 +629,37 @@ describe('legacy words', () => {
     expect(render(verdict)).toMatch(
       /^DomainKeys signature #1 \(archive\.example, selector dk2006\): the signed headers or the body were changed/,
     );
+  });
+});
+
+describe('legacy signatures in the verdict (verifyMessage)', () => {
+  const key = rsaKey(2048);
+  const keys = resolver(key.txt);
+  const verdictOf = (message: string, k = keys) => verifyMessage(Buffer.from(message, 'latin1'), { keys: k });
+
+  it('a DomainKeys-only message is signed, checked and passes (rsa-sha1 is a caveat)', async () => {
+    const v = await verdictOf(signDk({ c: 'nofws', key }).message);
+    expect(v.signatures.map((s) => [s.result, s.flags.includes('domainkeys')])).toEqual([['pass', true]]);
+    expect(v.verdict).toBe('authentic-with-caveats');
+    expect(render(v.reasons[0]!)).toMatch(
+      /^DomainKeys signature #1 \(archive\.example, selector dk2006\) is valid/,
+    );
+  });
+
+  it('a changed DomainKeys message is altered, in words that do not claim which part changed', async () => {
+    const v = await verdictOf(signDk({ c: 'simple', key }).message.replace('voici', 'voilà'));
+    expect(v.verdict).toBe('altered');
+    const words = v.reasons.map((r) => render(r)).join(' ');
+    expect(words).toContain(
+      'DomainKeys signature #1 (archive.example, selector dk2006): the signed headers or the body were changed',
+    );
+    expect(words).not.toContain('No known export damage');
+  });
+
+  it('no key for a DomainKeys signature: key-unavailable, and the key hunt sees its name', async () => {
+    const v = await verdictOf(signDk({ c: 'simple', key }).message, new MemoryKeyResolver([]));
+    expect(v.verdict).toBe('key-unavailable');
+    const { keyInputs } = await import('../src/analysers/dkim.ts');
+    expect(keyInputs(v)).toEqual([`dkim-key:${KEY_NAME}`]);
   });
 });

@@ -9,6 +9,7 @@ import { type CheckOutcome, checkSignature, signatureAt, type UsableKey } from '
 import { nest, nestList } from './codes.ts';
 import { computeFlags, fromDomainOf, shownHeaderMismatches } from './flags.ts';
 import { granularityAllows, type ParsedKey, parseKeyRecordOf } from './key-records.ts';
+import { isDraftSignature, verifyLegacySignatures } from './legacy/index.ts';
 import { parseHeaders } from './mailauth-internals.ts';
 import { canonicalBodyAfter, type PreparedMessage, prepareMessage } from './prepared.ts';
 import { baseRepairs, hasBareLf, type RepairedCopy, repairedCopies } from './repairs.ts';
@@ -67,7 +68,7 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<M
   return verifyFrom(raw, { bytes: raw, names: [] }, opts, true);
 }
 
-const SIGNED_FIELD = /^(?:dkim-signature|arc-seal)[ \t]*:/im;
+const SIGNED_FIELD = /^(?:dkim-signature|domainkey-signature|arc-seal)[ \t]*:/im;
 
 /**
  * Header lines read at most. mailauth's header parser takes time in the square of the number of
@@ -124,7 +125,10 @@ async function verifyFrom(
   const pm = prepareMessage(base.bytes);
   const fields = pm.headers.filter((h) => h.key === 'dkim-signature');
   const sigs = fields.slice(0, MAX_CHECKED_SIGNATURES).map((h, index) => parseSignature(h, index));
-  const unchecked = fields.length - sigs.length;
+  // DomainKeys and DKIM draft-00 (no bh=) are checked by verify/legacy, by Mail::DKIM's rules.
+  const drafts = sigs.filter((s) => isDraftSignature(s.header.line.toString('latin1')));
+  const domainKeys = pm.headers.filter((h) => h.key === 'domainkey-signature').length;
+  const unchecked = fields.length - sigs.length + Math.max(0, domainKeys - MAX_CHECKED_SIGNATURES);
   const time = resolveTime(pm.headers, sigs, opts.at);
   const ctx: MessageContext = {
     base,
@@ -138,7 +142,16 @@ async function verifyFrom(
   };
 
   const signatures: SignatureReport[] = [];
-  for (const sig of sigs) signatures.push(await verifySignature(sig, ctx));
+  for (const sig of sigs) if (!drafts.includes(sig)) signatures.push(await verifySignature(sig, ctx));
+  if (drafts.length || domainKeys) {
+    const legacy = await verifyLegacySignatures(raw, {
+      keys: opts.keys,
+      at: time.at,
+      atSource: time.source,
+      ...(opts.disclosedKeys ? { disclosedKeys: opts.disclosedKeys } : {}),
+    });
+    signatures.push(...legacy);
+  }
   if (bodyUnscanned && (pm.usedCanonicaliser || ctx.copies.length) && hasBareLf(pm.body)) {
     return verifyFrom(raw, baseRepairs(raw), opts, false);
   }
@@ -166,7 +179,10 @@ async function verifyFrom(
   };
   if (unchecked <= 0) return verification;
   reasons.push(
-    coded('verdict.too-many-signatures', { count: fields.length, checked: MAX_CHECKED_SIGNATURES }),
+    coded('verdict.too-many-signatures', {
+      count: fields.length + domainKeys,
+      checked: fields.length + domainKeys - unchecked,
+    }),
   );
   return { ...verification, uncheckedSignatures: unchecked };
 }

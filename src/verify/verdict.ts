@@ -22,6 +22,7 @@ import { type Coded, coded, type Params } from '../report/catalogue.ts';
 import type { ArcResult } from './arc.ts';
 import { nest } from './codes.ts';
 import { flagCoded } from './flags.ts';
+import { legacyKind } from './legacy/index.ts';
 import { isCaveatRepair } from './repairs.ts';
 import type { AtSource, SignatureReport, Verdict } from './types.ts';
 
@@ -61,9 +62,13 @@ export function isForgeablePass(report: SignatureReport): boolean {
   );
 }
 
-/** The parameters that name a signature in a reason ("signature #1 (example.com, selector s)"). */
+/**
+ * The parameters that name a signature in a reason ("signature #1 (example.com, selector s)"; a
+ * DomainKeys or draft signature by its kind, numbered among the fields of its kind).
+ */
 function named(r: SignatureReport): Params {
-  return { index: r.index, domain: r.domain, selector: r.selector };
+  const kind = legacyKind(r);
+  return { index: r.index, domain: r.domain, selector: r.selector, ...(kind ? { kind } : {}) };
 }
 
 /** A signature named with its result and reason ("…: no-key — no key for … in the key archive"). */
@@ -183,6 +188,8 @@ export function decideVerdict(
             ? 'verdict.body-altered-forgeable-key'
             : 'verdict.body-and-headers-fail';
         reasons.push(coded(code, named(r)));
+      } else if (legacyKind(r)) {
+        reasons.push(coded('verdict.legacy-changed', named(r)));
       } else {
         reasons.push(coded('verdict.header-changed', { ...named(r), signedHeaders: r.signedHeaders }));
       }
@@ -190,7 +197,8 @@ export function decideVerdict(
     if (ctx.arc.result === 'pass') reasons.push(coded('verdict.arc-explains-change'));
     for (const r of reports.filter((x) => !contentFailures.includes(x)))
       reasons.push(coded('verdict.also', summary(r)));
-    reasons.push(coded('verdict.no-known-damage'));
+    // Only line endings are undone for legacy signatures: the sentence would overstate it for them.
+    if (contentFailures.some((r) => !legacyKind(r))) reasons.push(coded('verdict.no-known-damage'));
     return { verdict: 'altered', reasons };
   }
 

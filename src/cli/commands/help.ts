@@ -41,7 +41,7 @@ export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
   {
     verdict: 'unsigned',
     meaning:
-      'No DKIM signature at all: nothing confirms who sent it or that it is unchanged. Common for internal mail and older mail; not a sign of forgery by itself.',
+      'No DKIM or DomainKeys signature at all: nothing confirms who sent it or that it is unchanged. Common for internal mail and older mail; not a sign of forgery by itself.',
   },
 ];
 

@@ -23,8 +23,12 @@ const joined = (p: Params, key: string): string => nestedList(p, key).map(words)
 // A signature named in a message's reasons: index (0-based), domain, selector; with result and
 // reason (nested) when the reason quotes the signature's own result.
 
+const KINDS: Record<string, string> = {
+  domainkeys: 'DomainKeys signature',
+  'dkim-draft': 'draft DKIM signature',
+};
 const label = (p: Params): string =>
-  `signature #${Number(p.index) + 1} (${p.domain || '?'}, selector ${p.selector || '?'})`;
+  `${KINDS[String(p.kind)] ?? 'signature'} #${Number(p.index) + 1} (${p.domain || '?'}, selector ${p.selector || '?'})`;
 const signatureSummary = (p: Params): string => `${label(p)}: ${p.result} — ${words(nested(p, 'reason'))}`;
 
 const repairText = (name: Param | Param[] | undefined): string =>
@@ -52,7 +56,7 @@ const AT_SOURCES: Record<string, string> = {
 
 const verdicts: Messages = {
   'verdict.unsigned': () =>
-    'The message carries no DKIM signature: nothing can confirm who sent it or that it is unchanged.',
+    'The message carries no DKIM (or DomainKeys) signature: nothing can confirm who sent it or that it is unchanged.',
   'verdict.valid': (p) =>
     `${cap(label(p))} is valid: ${p.domain} signed these headers and ${p.partial ? 'the start of this body' : 'this body'} (${p.bits ? `${p.bits}-bit ${p.keyType} key` : 'archived key'} from ${p.keySource ?? 'the key archive'}).`,
   'verdict.repair-caveat': (p) => `Export damage was undone before it passed: ${repairText(p.repair)}.`,
