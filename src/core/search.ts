@@ -1,13 +1,14 @@
 // Search as the faces call it: keep the index current from the change feed (after ingest and
 // `crible analyse`), run a query with its page, snippets and facets, and run a batch of queries.
-import { indexedText } from '../search/document.ts';
+import { indexedText, type TextSource } from '../search/document.ts';
 import { threadMessages } from '../search/jwz.ts';
 import { type Highlight, planQuery } from '../search/plan.ts';
 import { QueryError } from '../search/query.ts';
 import { type SnippetPart, snippet, snippetHtml } from '../search/snippet.ts';
-import type { Facets, IndexSource, SearchPlan } from '../store/search.ts';
+import type { Facets, IndexedText, IndexSource, SearchPlan } from '../store/search.ts';
 import type { Store } from '../store/store.ts';
 import { VERDICTS } from '../verify/types.ts';
+import { WorkerPool } from './worker-pool.ts';
 
 export { QueryError, snippetHtml };
 
@@ -32,11 +33,14 @@ export interface IndexRun {
 
 /** Items per unit of work while indexing: a run cut off keeps what its committed units did. */
 const INDEX_BATCH = 2000;
+/** Below this many changed items the texts are made on the main thread (a worker costs its start-up). */
+const WORKER_THRESHOLD = 1000;
 
 /**
  * Brings the index up to the case's last revision: every item changed since the indexed revision
  * (the change feed) is re-indexed, in units of work that record how far they got, so a killed run
- * resumes and a re-run gives the same index. Threads are rebuilt when a message changed.
+ * resumes and a re-run gives the same index. Threads are rebuilt when a message changed. The texts
+ * of the next batch are folded and stemmed in a worker thread while the current one is written.
  */
 export async function updateSearchIndex(
   store: Store,
@@ -49,39 +53,55 @@ export async function updateSearchIndex(
   const changes = (await store.changesSince(start.revision)).filter(
     (c) => !resuming || c.itemId > start.cursor || c.revision > start.target,
   );
-  const batch = options.batch ?? INDEX_BATCH;
-  let messages = resuming;
-  for (let from = 0; from < changes.length; from += batch) {
-    const ids = changes.slice(from, from + batch).map((c) => c.itemId);
-    await store.transaction(async () => {
-      const sources = await index.sources(ids);
-      const texts = [];
-      for (const source of sources) {
-        if (source.type === 'message') messages = true;
-        let document: Awaited<ReturnType<DocumentText>> = null;
-        for (const extract of documentTexts) {
-          document = await extract(store, source);
-          if (document) break;
-        }
-        texts.push(
-          indexedText({
-            ...source,
-            text: source.text ?? document?.text ?? null,
-            author: document?.author ?? null,
-          }),
-        );
-      }
-      const found = new Set(sources.map((s) => s.itemId));
-      await index.put(
-        texts,
-        ids.filter((id) => !found.has(id)),
-        { revision: start.revision, cursor: ids[ids.length - 1]!, target },
-      );
-    });
-    options.onProgress?.(Math.min(from + batch, changes.length), changes.length);
-  }
   if (changes.length === 0 && !resuming && start.revision === target)
     return { indexed: 0, threaded: false, revision: target };
+  const batch = options.batch ?? INDEX_BATCH;
+  const pool =
+    changes.length >= WORKER_THRESHOLD
+      ? new WorkerPool<TextSource[], IndexedText[]>(
+          new URL('../search/text-worker.ts', import.meta.url),
+          null,
+          1,
+        )
+      : null;
+  let messages = resuming;
+  const prepare = async (from: number) => {
+    const ids = changes.slice(from, from + batch).map((c) => c.itemId);
+    const sources: TextSource[] = [];
+    for (const source of await index.sources(ids)) {
+      if (source.type === 'message') messages = true;
+      let document: Awaited<ReturnType<DocumentText>> = null;
+      for (const extract of documentTexts) {
+        document = await extract(store, source);
+        if (document) break;
+      }
+      sources.push({
+        ...source,
+        text: source.text ?? document?.text ?? null,
+        author: document?.author ?? null,
+      });
+    }
+    const found = new Set(sources.map((s) => s.itemId));
+    return {
+      ids,
+      removed: ids.filter((id) => !found.has(id)),
+      texts: pool ? pool.run(sources) : Promise.resolve(sources.map(indexedText)),
+    };
+  };
+  try {
+    let next = changes.length ? await prepare(0) : null;
+    for (let from = 0; next; from += batch) {
+      const current = next;
+      next = from + batch < changes.length ? await prepare(from + batch) : null;
+      const texts = await current.texts;
+      await store.transaction(() =>
+        index.put(texts, current.removed, { revision: start.revision, cursor: current.ids.at(-1)!, target }),
+      );
+      options.onProgress?.(Math.min(from + batch, changes.length), changes.length);
+    }
+  } finally {
+    await pool?.close();
+  }
   await store.transaction(async () => {
     if (messages) await index.replaceThreads(threadMessages(await index.threadingInputs()));
     await index.put([], [], { revision: target, cursor: 0, target: 0 });
