@@ -19,6 +19,7 @@ import { gzipFormat } from './formats/gzip.ts';
 import { gifFormat, jpegFormat, pngFormat, tiffFormat, webpFormat } from './formats/images.ts';
 import { htmlFormat, rtfFormat, xmlFormat } from './formats/markup.ts';
 import { mboxFormat } from './formats/mbox.ts';
+import { msgFormat } from './formats/msg.ts';
 import { docxFormat, pptxFormat, xlsxFormat } from './formats/office-open.ts';
 import { docFormat, oleFormat, pptFormat, xlsFormat } from './formats/ole2-documents.ts';
 import { olmFormat } from './formats/olm.ts';
@@ -30,9 +31,8 @@ import {
   odsFormat,
   odtFormat,
 } from './formats/open-document.ts';
-import { msgFormat } from './formats/msg.ts';
-import { ostFormat, pstFormat } from './formats/pst.ts';
 import { pdfFormat } from './formats/pdf.ts';
+import { ostFormat, pstFormat } from './formats/pst.ts';
 import { tarFormat } from './formats/tar.ts';
 import { csvFormat, textFormat, unknownFormat } from './formats/text.ts';
 import { xzFormat } from './formats/xz.ts';
