@@ -28,6 +28,7 @@ import {
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { table } from '../src/cli/output.ts';
 import {
   createMboxWriter,
   type DkimKey,
@@ -38,17 +39,6 @@ import {
   writeMaildir,
 } from '../src/sample/synth.ts';
 import { dkimpyPython, dkimpyRate } from './dkimpy.ts';
-
-/** Columns padded to the widest cell. */
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 const repo = resolve(import.meta.dirname, '..');
 const bin = join(repo, 'bin', 'crible.js');

@@ -855,7 +855,7 @@ describe('verifyMessage: what a reader sees', () => {
     expect(v.verdict).toBe('authentic-with-caveats');
   });
 
-  it('an unsigned duplicate below the shown one (over-signing covers the top) stays a caveat', async () => {
+  it('h= naming Subject once leaves the top Subject (the one shown) unsigned; naming it twice covers both', async () => {
     // h= lists subject twice: both instances are signed; a third, added at the bottom, is not shown.
     const msg = message(['Subject: Budget meeting (draft)']);
     const signed = signWith(msg, { key: k2048, h: ['from', 'to', 'subject', 'date', 'message-id'] });

@@ -1,10 +1,7 @@
 // English words for the signatures from before RFC 6376 (codes emitted by verify/legacy/):
 // DomainKeys (RFC 4870) and DKIM draft-00, whose single hash covers headers and body together.
-import type { Messages, Params } from '../../catalogue.ts';
-
-/** `DomainKeys signature #1 (example.com, selector s1024)`: numbered among the fields of its kind. */
-const label = (p: Params): string =>
-  `${p.kind === 'domainkeys' ? 'DomainKeys signature' : 'Draft DKIM signature'} #${Number(p.index) + 1} (${p.domain || '?'}, selector ${p.selector || '?'})`;
+import type { Messages } from '../../catalogue.ts';
+import { cap, label } from './verify.ts';
 
 export const enLegacy: Messages = {
   'signature.legacy-changed': (p) =>
@@ -15,7 +12,7 @@ export const enLegacy: Messages = {
     `the DomainKeys signature is by ${p.domain}, but the sender it covers (${p.header === 'sender' ? 'Sender' : 'From'}: ${p.identity}) is not in that domain, so it does not vouch for this sender`,
   // For the verdict: params index, domain, selector, kind (`domainkeys` or `dkim-draft`).
   'verdict.legacy-changed': (p) =>
-    `${label(p)}: the signed headers or the body were changed — this kind of signature hashes them together, so it cannot tell which — or the archived key is not the one used then.`,
+    `${cap(label(p))}: the signed headers or the body were changed — this kind of signature hashes them together, so it cannot tell which — or the archived key is not the one used then.`,
   'flag.domainkeys': () =>
     'a DomainKeys signature (RFC 4870, used from about 2004 to 2012, before DKIM): it hashes headers and body together with SHA-1',
   'flag.dkim-draft': (p) =>

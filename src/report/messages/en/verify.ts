@@ -6,7 +6,7 @@
 import { nested, nestedList } from '../../../verify/codes.ts';
 import type { Coded, Messages, Param, Params } from '../../catalogue.ts';
 
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+export const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const list = (v: Param | Param[] | undefined): Param[] => (Array.isArray(v) ? v : []);
 
 /** The words for a code quoted inside another; an unknown code is shown as render shows it. */
@@ -27,7 +27,7 @@ const KINDS: Record<string, string> = {
   domainkeys: 'DomainKeys signature',
   'dkim-draft': 'draft DKIM signature',
 };
-const label = (p: Params): string =>
+export const label = (p: Params): string =>
   `${KINDS[String(p.kind)] ?? 'signature'} #${Number(p.index) + 1} (${p.domain || '?'}, selector ${p.selector || '?'})`;
 const signatureSummary = (p: Params): string => `${label(p)}: ${p.result} — ${words(nested(p, 'reason'))}`;
 
