@@ -276,9 +276,18 @@ describe('interruptions and evidence', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    // Interrupted once the case exists and files are being recorded: a fixed delay lands after the
+    // pipeline on a fast machine (6,000 small files take under 3 s there).
     const code = await new Promise<number | null>((resolve) => {
-      setTimeout(() => child.kill('SIGINT'), 3000);
-      child.on('close', resolve);
+      const started = setInterval(() => {
+        if (!existsSync(join(kase, 'case.db'))) return;
+        clearInterval(started);
+        setTimeout(() => child.kill('SIGINT'), 300);
+      }, 20);
+      child.on('close', (c) => {
+        clearInterval(started);
+        resolve(c);
+      });
     });
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(
