@@ -3,7 +3,7 @@
 // (index.ts): adding one is adding a module and a line there, never touching the pipeline.
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
-import type { AnalysisStatus, Finding, ItemType, MessageFields, Store } from '../store/store.ts';
+import type { AnalysisStatus, Finding, ItemText, ItemType, MessageFields, Store } from '../store/store.ts';
 
 export interface AnalysisInput {
   /** The exact stored bytes. */
@@ -27,6 +27,8 @@ export interface AnalysisOutput {
   /** What the result depends on beyond the bytes (`dkim-key:<name>`): a change to one re-runs it. */
   inputs: string[];
   findings: Finding[];
+  /** Text read from the item (a document's), for the search index and `crible show`. */
+  text?: ItemText | null;
   /** Keys learnt while analysing (live DNS answers), to keep in the case's archive. */
   learntKeys?: { records: KeyRecord[]; failures: KeyFailure[] };
 }
@@ -34,6 +36,21 @@ export interface AnalysisOutput {
 export interface AnalyseOptions {
   /** Ask live DNS for keys the archive lacks. */
   dns?: boolean;
+  /** Read scans and images with OCR (tesseract), when it is installed. */
+  ocr?: boolean;
+  /**
+   * The time the dump was taken (ISO 8601): documents dated after it are flagged. Kept in the case
+   * once given (default: the latest authentic email).
+   */
+  cutoff?: string;
+}
+
+/** Limits for an analyser that reads hostile files with libraries: each item in a worker of its own. */
+export interface Isolation {
+  /** Wall-clock limit per item: past it the worker is stopped and the item fails with the reason. */
+  timeoutMs: number;
+  /** Heap limit of the worker: an item that needs more fails alone. */
+  memoryMb: number;
 }
 
 /** One run's analysis function, built from a setup (in a worker thread, or on the main thread). */
@@ -51,6 +68,14 @@ export interface Analyser<Setup = unknown> {
    * threads beside the message parser (a URL string). Analysers without one run after ingest.
    */
   readonly module?: string;
+  /** Run each item in a worker under these limits (always off the main thread, even for one item). */
+  readonly isolation?: Isolation;
+  /**
+   * Analysers whose results across the whole case this one reads (the forensic rules read every
+   * document's extraction and every message's verdict): when any of them, or the items, changed since
+   * this one last ran, it runs again on everything it accepts.
+   */
+  readonly dependsOn?: readonly string[];
   /** What a run needs from the case, read once on the main thread; structured-cloneable (it crosses to workers). */
   setup(store: Store, options: AnalyseOptions): Promise<Setup>;
   /** The analysis function for a run. */

@@ -177,6 +177,11 @@ export interface MessageModule extends FormatModule {
 /** A document: stored whole with its detected format, not opened. */
 export interface DocumentModule extends FormatModule {
   readonly kind: 'document';
+  /**
+   * Objects embedded in the document (an OLE object or image inside a docx, a file attached to a PDF):
+   * read like a container's members, they become child items of the document, which stays a document.
+   */
+  members?(input: ContainerInput, limits: Limits): AsyncIterable<ContainerEvent>;
 }
 
 /**

@@ -182,6 +182,16 @@ export interface AnalysisToStore {
   /** What the result depends on beyond the item's bytes (key names…): a change to one re-runs it. */
   inputs: string[];
   findings: Finding[];
+  /** Text read from the item: replaces what this analyser read before (null or absent: none). */
+  text?: ItemText | null;
+}
+
+/** Text read from an item by an analyser (a document's text layer, or OCR of its images). */
+export interface ItemText {
+  source: 'document' | 'ocr';
+  text: string;
+  /** Names the document gives as its authors (indexed for `author:`). */
+  people?: string[];
 }
 
 export interface AnalysisRecord {
@@ -323,6 +333,9 @@ export interface StoreWriter {
   /** How many members a container says it holds, in all (`path` '') or in one folder (a prefix of their paths). */
   putExpectedCount(itemId: number, path: string, count: number): void;
 
+  /** A setting of the case (`forensics.cutoff`…), kept until replaced; null removes it. */
+  putSetting(key: string, value: string | null): void;
+
   /** Adds archived key records and recorded DNS failures; returns how many were new. */
   putKeys(records: KeyRecord[], failures: KeyFailure[]): number;
   /** Records disclosed keys (those already listed are kept); returns how many are new. */
@@ -371,6 +384,13 @@ export interface Store {
   /** Items an analyser must (re-)run on, in id order. */
   pendingAnalysis(query: PendingQuery): Promise<number[]>;
   findingsOf(itemId: number): Promise<FindingRecord[]>;
+  /** One analyser's results, in item id order, a page at a time (a case-wide analyser's setup reads them). */
+  analysisResults(analyser: string, afterId?: number, limit?: number): Promise<AnalysisRecord[]>;
+  /** The latest revision at which this analyser recorded a result, or 0. */
+  latestAnalysisRevision(analyser: string): Promise<number>;
+  /** The text an analyser read from the item, if any. */
+  getText(itemId: number): Promise<ItemText | null>;
+  setting(key: string): Promise<string | null>;
   findingCounts(): Promise<Record<string, number>>;
 
   listKeys(): Promise<{ records: KeyRecord[]; failures: KeyFailure[] }>;

@@ -313,4 +313,18 @@ export const migrations: Migration[] = [
     PRIMARY KEY (item_id, path)
   ) WITHOUT ROWID;
   `,
+  // 9: documents. The text an analyser read from an item (a document's text layer, or OCR), for the
+  // search index and `crible show`; and the case's settings (the forensic cut-off once given).
+  `
+  CREATE TABLE item_texts (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    analyser TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('document', 'ocr')),
+    text TEXT NOT NULL,
+    people TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (item_id, analyser)
+  ) WITHOUT ROWID;
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, revision INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];

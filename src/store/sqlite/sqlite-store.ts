@@ -27,6 +27,7 @@ import {
   type ItemFilter,
   type ItemRecord,
   type ItemStatus,
+  type ItemText,
   keyInput,
   type MemberCounts,
   type MessageFields,
@@ -540,17 +541,37 @@ export class SqliteStore implements Store {
     const row = this.sql('SELECT * FROM analyses WHERE item_id = ? AND analyser = ?').get(itemId, analyser) as
       | Row
       | undefined;
+    return row ? analysisRecord(row) : null;
+  }
+
+  async analysisResults(analyser: string, afterId = 0, limit = -1): Promise<AnalysisRecord[]> {
+    const rows = this.sql(
+      'SELECT * FROM analyses WHERE analyser = ? AND item_id > ? ORDER BY item_id LIMIT ?',
+    ).all(analyser, afterId, limit) as Row[];
+    return rows.map((row) => analysisRecord(row));
+  }
+
+  async latestAnalysisRevision(analyser: string): Promise<number> {
+    const row = this.sql('SELECT max(revision) AS r FROM analyses WHERE analyser = ?').get(analyser) as Row;
+    return Number(row.r ?? 0);
+  }
+
+  async getText(itemId: number): Promise<ItemText | null> {
+    // One text per item in practice; when two analysers read one, OCR comes after the document's own.
+    const row = this.sql(
+      "SELECT source, text, people FROM item_texts WHERE item_id = ? ORDER BY source = 'ocr', analyser LIMIT 1",
+    ).get(itemId) as Row | undefined;
     if (!row) return null;
     return {
-      itemId,
-      analyser,
-      version: String(row.version),
-      status: String(row.status) as AnalysisRecord['status'],
-      summary: str(row.summary),
-      result: JSON.parse(String(row.result)),
-      revision: Number(row.revision),
-      analysedAt: String(row.analysed_at),
+      source: String(row.source) as ItemText['source'],
+      text: String(row.text),
+      people: JSON.parse(String(row.people)) as string[],
     };
+  }
+
+  async setting(key: string): Promise<string | null> {
+    const row = this.sql('SELECT value FROM settings WHERE key = ?').get(key) as Row | undefined;
+    return row ? String(row.value) : null;
   }
 
   async summaryCounts(analyser: string): Promise<Record<string, number>> {
@@ -815,6 +836,19 @@ class SqliteWriter implements StoreWriter {
         a.itemId,
         a.analyser,
       );
+    if (!fresh)
+      this.sql('DELETE FROM item_texts WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    if (a.text)
+      this.sql(
+        'INSERT INTO item_texts (item_id, analyser, source, text, people, revision) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(
+        a.itemId,
+        a.analyser,
+        a.text.source,
+        a.text.text,
+        JSON.stringify(a.text.people ?? []),
+        this.revision,
+      );
     if (!fresh) this.sql('DELETE FROM findings WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
     for (const f of a.findings)
       this.sql(
@@ -859,6 +893,14 @@ class SqliteWriter implements StoreWriter {
       size,
       sha256,
     );
+  }
+
+  putSetting(key: string, value: string | null): void {
+    if (value === null) this.sql('DELETE FROM settings WHERE key = ?').run(key);
+    else
+      this.sql(
+        'INSERT INTO settings (key, value, revision) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, revision = excluded.revision',
+      ).run(key, value, this.revision);
   }
 
   /** A new key (or failure) for a name re-runs the analyses that used that name. */
@@ -980,5 +1022,18 @@ function toSource(row: Row): SourceRecord {
     sha256: str(row.sha256),
     startedAt: String(row.started_at),
     completedAt: str(row.completed_at),
+  };
+}
+
+function analysisRecord(row: Row): AnalysisRecord {
+  return {
+    itemId: Number(row.item_id),
+    analyser: String(row.analyser),
+    version: String(row.version),
+    status: String(row.status) as AnalysisRecord['status'],
+    summary: str(row.summary),
+    result: JSON.parse(String(row.result)),
+    revision: Number(row.revision),
+    analysedAt: String(row.analysed_at),
   };
 }

@@ -1,0 +1,9 @@
+// The extractors, one per format family. Adding one is adding its module in formats/ and a line here.
+import type { Extractor } from './types.ts';
+
+export const extractors: readonly Extractor[] = [];
+
+/** The extractor for an item's format, or undefined when none reads it yet. */
+export function extractorFor(format: string): Extractor | undefined {
+  return extractors.find((e) => e.formats.includes(format));
+}
