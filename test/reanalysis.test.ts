@@ -77,7 +77,10 @@ describe('re-analysis in worker threads', () => {
         else expect(a?.summary).toBe(String(item.size));
       }
       expect(failed).toEqual([
-        { path: 'cur/37.eml', result: { error: expect.stringContaining('worker stopped') } },
+        {
+          path: 'cur/37.eml',
+          result: { error: { code: 'worker.crashed', params: { error: expect.any(String) } } },
+        },
       ]);
     } finally {
       await kase.store.close();

@@ -6,7 +6,7 @@ import type { AnalyseOptions, Analyser, AnalysisInput, AnalysisOutput } from '..
 import { analysers as registered } from '../analysers/index.ts';
 import type { AnalysisRecord, Store } from '../store/store.ts';
 import { updateSearchIndex } from './search.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { WorkerFailure, WorkerPool } from './worker-pool.ts';
 
 export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
@@ -53,11 +53,13 @@ async function runAnalyser(
   analyser: Analyser,
   options: AnalyseCaseOptions,
 ): Promise<AnalyserRun> {
+  // A case-wide analyser whose sources changed since it last ran sees a new case: everything again.
+  const caseChanged = await sourcesChanged(store, analyser);
   const ids = await store.pendingAnalysis({
     analyser: analyser.id,
     version: analyser.version,
     types: analyser.types,
-    all: options.all ?? false,
+    all: (options.all ?? false) || caseChanged,
   });
   const run: AnalyserRun = {
     analyser: analyser.id,
@@ -70,12 +72,21 @@ async function runAnalyser(
   const setup = await analyser.setup(store, options);
   // Analysers that can run in a worker do so when there is enough to do: the main thread reads
   // the items and records results while the workers analyse (one per core: the recording is light).
+  // An isolated analyser always runs in workers, one item at a time each, under its limits.
+  const isolation = analyser.isolation;
   const pool =
-    analyser.module && ids.length >= POOL_MIN_ITEMS
+    analyser.module && (isolation || ids.length >= POOL_MIN_ITEMS)
       ? new WorkerPool<AnalysisInput, AnalysisOutput>(
           new URL('./reanalysis-worker.ts', import.meta.url),
           { module: analyser.module, setup },
           options.workers ?? availableParallelism(),
+          isolation
+            ? {
+                inFlight: 1,
+                timeoutMs: isolation.timeoutMs,
+                resourceLimits: { maxOldGenerationSizeMb: isolation.memoryMb },
+              }
+            : {},
         )
       : null;
   const inProcess = pool ? null : analyser.start(setup);
@@ -92,6 +103,11 @@ async function runAnalyser(
         for (const { itemId, before, output } of current) {
           const result = await output;
           if (result.status === 'failed') run.failed++;
+          // A case-wide re-run leaves what it found again untouched (no change feed entry, no re-index).
+          if (caseChanged && before && (await unchanged(store, analyser, before, result))) {
+            run.checked++;
+            continue;
+          }
           if (result.learntKeys) writer.putKeys(result.learntKeys.records, result.learntKeys.failures);
           writer.putAnalysis({ ...result, itemId, analyser: analyser.id, version: analyser.version });
           run.checked++;
@@ -109,6 +125,34 @@ async function runAnalyser(
     await pool?.close();
   }
   return run;
+}
+
+/** Whether an analyser that reads other analysers' results across the case has older results than they do. */
+async function sourcesChanged(store: Store, analyser: Analyser): Promise<boolean> {
+  if (!analyser.dependsOn?.length) return false;
+  const own = await store.latestAnalysisRevision(analyser.id);
+  for (const source of analyser.dependsOn)
+    if ((await store.latestAnalysisRevision(source)) > own) return true;
+  return false;
+}
+
+async function unchanged(
+  store: Store,
+  analyser: Analyser,
+  before: AnalysisRecord,
+  result: AnalysisOutput,
+): Promise<boolean> {
+  if (
+    before.version !== analyser.version ||
+    before.status !== result.status ||
+    before.summary !== result.summary
+  )
+    return false;
+  if (JSON.stringify(before.result) !== JSON.stringify(JSON.parse(result.resultJson))) return false;
+  const findings = (await store.findingsOf(before.itemId))
+    .filter((f) => f.analyser === analyser.id)
+    .map(({ code, severity, params, evidence }) => ({ code, severity, params, evidence }));
+  return JSON.stringify(findings) === JSON.stringify(result.findings);
 }
 
 /** Below this many items, starting worker threads costs more than it saves. */
@@ -147,7 +191,10 @@ async function startBatch(
         (err): AnalysisOutput => ({
           status: 'failed',
           summary: null,
-          resultJson: JSON.stringify({ error: err instanceof Error ? err.message : String(err) }),
+          resultJson: JSON.stringify({
+            error:
+              err instanceof WorkerFailure ? err.reason : err instanceof Error ? err.message : String(err),
+          }),
           inputs: [],
           findings: [],
         }),

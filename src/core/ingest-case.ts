@@ -63,6 +63,8 @@ export async function ingestIntoCase(
   }
   const analysed = await analyseCase(store, {
     dns: options.dns ?? false,
+    ocr: options.ocr ?? false,
+    ...(options.cutoff ? { cutoff: options.cutoff } : {}),
     only: analysers.filter((a) => !inline.includes(a)).map((a) => a.id),
   });
   return { ...summary, ...(await verificationStats(store)), keyImports, disclosedImports, analysed };

@@ -1,6 +1,6 @@
 // Search as the faces call it: keep the index current from the change feed (after ingest and
 // `crible analyse`), run a query with its page, snippets and facets, and run a batch of queries.
-import { indexedText, type TextSource } from '../search/document.ts';
+import { indexedText } from '../search/document.ts';
 import { threadMessages } from '../search/jwz.ts';
 import { type Highlight, planQuery } from '../search/plan.ts';
 import { QueryError } from '../search/query.ts';
@@ -11,17 +11,6 @@ import { VERDICTS } from '../verify/types.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export { QueryError, snippetHtml };
-
-/**
- * Where the text of a document comes from once a document analyser extracts it: one function per
- * source, given the item; the first that answers wins. Its analysis touching the item puts the item
- * on the change feed, so the index picks the text up on its next run.
- */
-export type DocumentText = (
-  store: Store,
-  source: IndexSource,
-) => Promise<{ text: string | null; author: string | null } | null>;
-export const documentTexts: DocumentText[] = [];
 
 export interface IndexRun {
   /** Items whose text was (re)indexed. */
@@ -58,7 +47,7 @@ export async function updateSearchIndex(
   const batch = options.batch ?? INDEX_BATCH;
   const pool =
     changes.length >= WORKER_THRESHOLD
-      ? new WorkerPool<TextSource[], IndexedText[]>(
+      ? new WorkerPool<IndexSource[], IndexedText[]>(
           new URL('../search/text-worker.ts', import.meta.url),
           null,
           1,
@@ -67,20 +56,8 @@ export async function updateSearchIndex(
   let messages = resuming;
   const prepare = async (from: number) => {
     const ids = changes.slice(from, from + batch).map((c) => c.itemId);
-    const sources: TextSource[] = [];
-    for (const source of await index.sources(ids)) {
-      if (source.type === 'message') messages = true;
-      let document: Awaited<ReturnType<DocumentText>> = null;
-      for (const extract of documentTexts) {
-        document = await extract(store, source);
-        if (document) break;
-      }
-      sources.push({
-        ...source,
-        text: source.text ?? document?.text ?? null,
-        author: document?.author ?? null,
-      });
-    }
+    const sources = await index.sources(ids);
+    if (sources.some((source) => source.type === 'message')) messages = true;
     const found = new Set(sources.map((s) => s.itemId));
     return {
       ids,

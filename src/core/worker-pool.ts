@@ -1,13 +1,35 @@
 // A pool of worker threads, each running one entry module, answering requests by id. Each worker
 // holds a few requests at a time; the rest wait in the pool. A worker that dies (out of memory on
 // a hostile message…) is replaced and the requests it held are sent again once: a request that was
-// held by two workers that died is the culprit, and fails alone.
-import { Worker } from 'node:worker_threads';
+// held by two workers that died, or alone by one, is the culprit, and fails alone. An isolated pool
+// (hostile documents read by libraries) holds one request per worker, under a heap limit and a time
+// limit: past the time the worker is stopped and replaced, and that request fails.
+import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { type Coded, coded, render } from '../report/catalogue.ts';
+
+/** Why a request failed in the pool, as a code (words in report/messages/en/ingest.ts). */
+export class WorkerFailure extends Error {
+  readonly reason: Coded;
+  constructor(reason: Coded) {
+    super(render(reason));
+    this.reason = reason;
+  }
+}
+
+export interface PoolOptions {
+  /** Requests a worker holds at once (default IN_FLIGHT_PER_WORKER). */
+  inFlight?: number;
+  /** Wall-clock limit per request, counted from when its worker receives it. */
+  timeoutMs?: number;
+  /** Heap limits of each worker. */
+  resourceLimits?: ResourceLimits;
+}
 
 interface Pending<Request, Result> {
   request: Request;
   /** Workers that died while holding it. */
   crashes: number;
+  timer?: NodeJS.Timeout;
   resolve: (result: Result) => void;
   reject: (err: Error) => void;
 }
@@ -26,45 +48,60 @@ export type WorkerReply<Result> = { id: number; result: Result } | { id: number;
 export class WorkerPool<Request, Result> {
   readonly #entry: URL;
   readonly #workerData: unknown;
+  readonly #options: PoolOptions;
   readonly #workers: PooledWorker<Request, Result>[] = [];
   readonly #queue: Pending<Request, Result>[] = [];
   #nextId = 0;
   #closing = false;
 
-  constructor(entry: URL, workerData: unknown, count: number) {
+  constructor(entry: URL, workerData: unknown, count: number, options: PoolOptions = {}) {
     this.#entry = entry;
     this.#workerData = workerData;
+    this.#options = options;
     for (let i = 0; i < Math.max(1, count); i++) this.#workers.push(this.#spawn());
   }
 
   #spawn(): PooledWorker<Request, Result> {
     const pooled: PooledWorker<Request, Result> = {
-      worker: new Worker(this.#entry, { workerData: this.#workerData }),
+      worker: new Worker(this.#entry, {
+        workerData: this.#workerData,
+        ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
+      }),
       pending: new Map(),
     };
     pooled.worker.on('message', (reply: WorkerReply<Result>) => {
       const pending = pooled.pending.get(reply.id);
       if (!pending) return;
       pooled.pending.delete(reply.id);
+      clearTimeout(pending.timer);
       if ('error' in reply) pending.reject(new Error(reply.error));
       else pending.resolve(reply.result);
       this.#dispatch();
     });
-    const fail = (reason: string) => {
+    const fail = (reason: Coded) => {
       const index = this.#workers.indexOf(pooled);
       if (index === -1 || this.#closing) return;
       this.#workers[index] = this.#spawn();
       const held = [...pooled.pending.values()];
       pooled.pending.clear();
       for (const pending of held) {
-        if (++pending.crashes > 1) pending.reject(new Error(`worker stopped: ${reason}`));
+        clearTimeout(pending.timer);
+        if (++pending.crashes > 1 || held.length === 1) pending.reject(new WorkerFailure(reason));
         else this.#queue.unshift(pending);
       }
       this.#dispatch();
     };
-    pooled.worker.on('error', (err) => fail(err.message));
+    pooled.worker.on('error', (err) =>
+      fail(
+        (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? coded('worker.out-of-memory', {
+              limitMb: this.#options.resourceLimits?.maxOldGenerationSizeMb ?? null,
+            })
+          : coded('worker.crashed', { error: err.message }),
+      ),
+    );
     pooled.worker.on('exit', (code) => {
-      if (!this.#closing) fail(`exit code ${code}`);
+      if (!this.#closing) fail(coded('worker.crashed', { error: `exit code ${code}` }));
     });
     return pooled;
   }
@@ -80,12 +117,32 @@ export class WorkerPool<Request, Result> {
   #dispatch(): void {
     while (this.#queue.length) {
       const pooled = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      if (pooled.pending.size >= IN_FLIGHT_PER_WORKER) return;
+      if (pooled.pending.size >= (this.#options.inFlight ?? IN_FLIGHT_PER_WORKER)) return;
       const pending = this.#queue.shift()!;
       const id = this.#nextId++;
       pooled.pending.set(id, pending);
+      const timeoutMs = this.#options.timeoutMs;
+      if (timeoutMs) pending.timer = setTimeout(() => this.#timeout(pooled, id, timeoutMs), timeoutMs);
       pooled.worker.postMessage({ id, request: pending.request });
     }
+  }
+
+  /** A request past its time: it fails, its worker is stopped (replaced on exit), the others it held go again. */
+  #timeout(pooled: PooledWorker<Request, Result>, id: number, timeoutMs: number): void {
+    const pending = pooled.pending.get(id);
+    if (!pending) return;
+    pooled.pending.delete(id);
+    pending.reject(new WorkerFailure(coded('worker.timeout', { seconds: timeoutMs / 1000 })));
+    // Replaced before it is stopped, so its exit is not taken for a crash of the requests it held.
+    const index = this.#workers.indexOf(pooled);
+    if (index !== -1) this.#workers[index] = this.#spawn();
+    for (const other of pooled.pending.values()) {
+      clearTimeout(other.timer);
+      this.#queue.unshift(other);
+    }
+    pooled.pending.clear();
+    void pooled.worker.terminate();
+    this.#dispatch();
   }
 
   async close(): Promise<void> {

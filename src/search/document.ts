@@ -1,21 +1,17 @@
 // The text of an item as the index takes it: what a message, an attachment or a document says,
-// folded and stemmed (fold.ts). Document text extracted later by a document analyser comes in as
-// `text` (and its metadata as `author`) through the same function.
+// folded and stemmed (fold.ts). A document's text read by the extract analyser comes in as `text`,
+// the authors its metadata names as `author`.
 import type { IndexedText, IndexSource } from '../store/search.ts';
 import { fold, foldedText, textTerms } from './fold.ts';
 
 /** Characters of a body indexed: a body longer than this (a pasted log, a bomb) is indexed in part. */
 export const MAX_INDEXED_TEXT = 1_000_000;
 
-export interface TextSource extends IndexSource {
-  author: string | null;
-}
-
 type Person = IndexSource['participants'][number];
 const person = (p: Person) => `${p.name} ${p.address}`;
 const OTHER_ROLES = new Set(['sender', 'bcc', 'reply-to']);
 
-export function indexedText(source: TextSource): IndexedText {
+export function indexedText(source: IndexSource): IndexedText {
   const subject = textTerms(source.subject ?? '');
   const body = textTerms((source.text ?? '').slice(0, MAX_INDEXED_TEXT));
   const people = (roles: (role: string) => boolean) =>

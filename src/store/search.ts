@@ -24,12 +24,15 @@ export interface IndexedText {
   substring: { subject: string; people: string; filename: string; identifiers: string };
 }
 
-/** What the store holds of an item that the index reads (a document's extracted text comes from core). */
+/** What the store holds of an item that the index reads. */
 export interface IndexSource {
   itemId: number;
   type: string;
   subject: string | null;
+  /** A message's text body, or the text read from a document. */
   text: string | null;
+  /** The authors a document's metadata names. */
+  author: string | null;
   participants: { role: string; name: string; address: string }[];
   /** Names of its copies, and of the items found inside it (a message's attachments). */
   filenames: string[];

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
 import { analyseCase, UnknownAnalyserError } from '../../core/analyse-case.ts';
+import { addDocumentOptions, documentOptions } from '../document-options.ts';
 import { changeKinds, printJson, printLines, UsageError } from '../output.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
 export function registerAnalyse(program: Command): void {
-  program
+  const command = program
     .command('analyse')
     .alias('analyze')
     .description(
@@ -16,41 +17,45 @@ export function registerAnalyse(program: Command): void {
     .option('--all', 'run on every item each analyser reads, changed or not')
     .option('--dns', 'let verification also ask live DNS for keys the archive lacks')
     .option('--verbose', 'one line per item whose result changed')
-    .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        case?: string;
-        only?: string[];
-        all?: boolean;
-        dns?: boolean;
-        json?: boolean;
-        verbose?: boolean;
-      }) => {
-        await withCase(opts.case, async (kase) => {
-          let runs: Awaited<ReturnType<typeof analyseCase>>;
-          try {
-            runs = await analyseCase(kase.store, {
-              ...(opts.only ? { only: opts.only } : {}),
-              all: opts.all ?? false,
-              dns: opts.dns ?? false,
-            });
-          } catch (err) {
-            if (err instanceof UnknownAnalyserError) throw new UsageError(err.message);
-            throw err;
-          }
-          if (opts.json) return printJson(runs);
-          const lines: string[] = [];
-          for (const run of runs) {
-            lines.push(
-              `${run.analyser} (version ${run.version}): ${run.checked} item(s) analysed, ${run.changed.length} result(s) changed${run.failed ? `, ${run.failed} failed` : ''}.`,
-            );
-            for (const [kind, n] of changeKinds(run.changed)) lines.push(`  ${kind}: ${n}`);
-            if (opts.verbose)
-              for (const c of run.changed)
-                lines.push(`    item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);
-          }
-          printLines(lines);
-        });
-      },
-    );
+    .option('--json', 'print JSON');
+  addDocumentOptions(command).action(
+    async (opts: {
+      case?: string;
+      only?: string[];
+      all?: boolean;
+      dns?: boolean;
+      json?: boolean;
+      verbose?: boolean;
+      ocr?: boolean;
+      cutoff?: string;
+    }) => {
+      const documents = documentOptions(opts);
+      await withCase(opts.case, async (kase) => {
+        let runs: Awaited<ReturnType<typeof analyseCase>>;
+        try {
+          runs = await analyseCase(kase.store, {
+            ...(opts.only ? { only: opts.only } : {}),
+            all: opts.all ?? false,
+            dns: opts.dns ?? false,
+            ...documents,
+          });
+        } catch (err) {
+          if (err instanceof UnknownAnalyserError) throw new UsageError(err.message);
+          throw err;
+        }
+        if (opts.json) return printJson(runs);
+        const lines: string[] = [];
+        for (const run of runs) {
+          lines.push(
+            `${run.analyser} (version ${run.version}): ${run.checked} item(s) analysed, ${run.changed.length} result(s) changed${run.failed ? `, ${run.failed} failed` : ''}.`,
+          );
+          for (const [kind, n] of changeKinds(run.changed)) lines.push(`  ${kind}: ${n}`);
+          if (opts.verbose)
+            for (const c of run.changed)
+              lines.push(`    item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);
+        }
+        printLines(lines);
+      });
+    },
+  );
 }

@@ -4,6 +4,7 @@ import type { CaseIngestSummary } from '../../core/ingest-case.ts';
 import type { IngestProgress } from '../../ingest/pipeline.ts';
 import { render } from '../../report/catalogue.ts';
 import { formatBytes } from '../../report/size.ts';
+import { addDocumentOptions, documentOptions } from '../document-options.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 import { caseOption, resolveCase } from '../with-case.ts';
 import { byUrgency } from './help.ts';
@@ -16,7 +17,7 @@ const INTERRUPTED = 130;
 class Interrupted extends Error {}
 
 export function registerIngest(program: Command): void {
-  program
+  const command = program
     .command('ingest')
     .description('Ingest dumps (EML, mbox, Maildir, zip, tar, loose files) into a case, losing nothing')
     .argument('<path...>', 'files or directories to ingest')
@@ -41,7 +42,8 @@ export function registerIngest(program: Command): void {
       '--batch <files>',
       'files recorded per transaction (a killed run resumes from the last one)',
       toInt,
-    )
+    );
+  addDocumentOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 all items read; 3 finished with failed or limited items; 2 usage error; 1 fatal error;\n130 interrupted (Ctrl-C): what was recorded is kept, and the same command resumes.',
@@ -49,6 +51,7 @@ export function registerIngest(program: Command): void {
     .action(async (paths: string[], opts) => {
       // Every path is checked before the case is created: a usage error leaves no empty case behind.
       for (const path of paths) checkSourcePath(path);
+      const documents = documentOptions(opts);
       // Key files are read before the case is created, so a wrong name changes nothing.
       for (const file of [...(opts.keys ?? []), ...(opts.disclosed ?? [])]) readOptionFile('file', file);
       const caseDir = resolveCase(opts.case);
@@ -81,6 +84,7 @@ export function registerIngest(program: Command): void {
           keyFiles: opts.keys ?? [],
           disclosedFiles: opts.disclosed ?? [],
           dns: opts.dns ?? false,
+          ...documents,
           limits: {
             ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }),
             ...(opts.maxExpanded === undefined ? {} : { maxExpandedBytes: opts.maxExpanded }),

@@ -21,6 +21,10 @@ import {
   type ThreadMessage,
 } from '../search.ts';
 
+/** A document's text as the extract analyser read it (its own text layer before OCR). */
+const DOCUMENT_TEXT =
+  "(SELECT text FROM item_texts t WHERE t.item_id = i.id ORDER BY t.source = 'ocr' LIMIT 1)";
+
 type Row = Record<string, SQLInputValue>;
 
 interface Sql {
@@ -318,7 +322,9 @@ export class SqliteSearch implements SearchIndex {
 
   async sources(ids: number[]): Promise<IndexSource[]> {
     const item = this.db.prepare(
-      'SELECT i.type, m.subject, m.text_body FROM items i LEFT JOIN messages m ON m.item_id = i.id WHERE i.id = ?',
+      `SELECT i.type, m.subject, coalesce(m.text_body, ${DOCUMENT_TEXT}) AS text_body,
+         (SELECT people FROM item_texts t WHERE t.item_id = i.id ORDER BY t.source = 'ocr' LIMIT 1) AS people
+       FROM items i LEFT JOIN messages m ON m.item_id = i.id WHERE i.id = ?`,
     );
     const people = this.db.prepare(
       'SELECT role, name, address FROM participants WHERE item_id = ? ORDER BY position',
@@ -335,6 +341,7 @@ export class SqliteSearch implements SearchIndex {
           type: String(r.type),
           subject: str(r.subject),
           text: str(r.text_body),
+          author: r.people ? (JSON.parse(String(r.people)) as string[]).join(' ') : null,
           participants: (people.all(id) as Row[]).map((p) => ({
             role: String(p.role),
             name: String(p.name),
@@ -440,7 +447,7 @@ export class SqliteSearch implements SearchIndex {
 
   async hitRows(ids: number[]): Promise<SearchHitRow[]> {
     const statement = this.db.prepare(
-      `SELECT i.id, i.type, i.format, m.subject, m.date, m.text_body,
+      `SELECT i.id, i.type, i.format, m.subject, m.date, coalesce(m.text_body, ${DOCUMENT_TEXT}) AS text_body,
          (SELECT address FROM participants WHERE item_id = i.id AND role = 'from' ORDER BY position LIMIT 1) AS sender,
          (SELECT summary FROM analyses WHERE item_id = i.id AND analyser = 'dkim') AS verdict,
          (SELECT filename FROM occurrences WHERE item_id = i.id AND filename IS NOT NULL ORDER BY id LIMIT 1) AS filename

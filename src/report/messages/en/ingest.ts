@@ -25,5 +25,10 @@ export const enIngest: Messages = {
   'message.unreadable': (p) => `could not be read: ${p.error}`,
   'custody.torn-line': (p) =>
     `line ${p.line} of the custody log (${p.bytes} bytes) is torn, as a power loss or a full disk leaves a line: kept as it is and not read; the lines after it are whole`,
+  'worker.timeout': (p) =>
+    `reading it took more than ${p.seconds} s and was stopped (a file made to hang readers, or a very large one)`,
+  'worker.out-of-memory': (p) =>
+    `reading it needed more than ${p.limitMb === null ? 'the memory allowed' : `${p.limitMb} MB of memory`} and was stopped (a file made to exhaust memory, or a very large one)`,
+  'worker.crashed': (p) => `the reader stopped while reading it (${p.error})`,
   'container.unreadable-after': (p) => `${p.format} unreadable after ${p.entries} entries: ${p.error}`,
 };
