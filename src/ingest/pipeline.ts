@@ -9,6 +9,7 @@ import {
   type ContainerEvent,
   type ContainerInput,
   type ContainerModule,
+  type DocumentModule,
   type Format,
   heldBytes,
   type SpooledEntry,
@@ -17,7 +18,7 @@ import {
 import { MESSAGE_NAMES } from './formats/eml.ts';
 import { nameHas } from './formats/signature.ts';
 import { defaultLimits, type Limits } from './limits.ts';
-import { identify, identifyFile, probeBuffer } from './registry.ts';
+import { identify, listFormats, probeBuffer, probeFile } from './registry.ts';
 import { checkRegular, readRegular, type SourceFile, sourceBytes, unreadable, walkSource } from './walk.ts';
 
 export interface IngestProgress {
@@ -37,6 +38,8 @@ export interface IngestOptions {
   analyser: MessageAnalyser;
   /** The code that runs the ingest (`crible <version>`), recorded in the custody log. */
   producer: string;
+  /** The formats items are identified among (default: the registry's); a test plugs its own in. */
+  formats?: readonly Format[];
 }
 
 export interface SourceSummary {
@@ -80,6 +83,8 @@ interface Context {
   /** The container says it is a message (mbox member, Maildir file, message/rfc822 part). */
   isMessage: boolean;
   parentType: ItemType | null;
+  /** A member of a container or a document: its bytes count against the file's expansion budget. */
+  extracted: boolean;
 }
 
 /**
@@ -129,13 +134,15 @@ class IngestRun {
   /** Small files read ahead of their turn. */
   private readonly prepared = new Map<string, Buffer>();
   /** The format found for bytes in memory, so read-ahead and recording identify them once. */
-  private readonly formats = new WeakMap<Buffer, Format>();
+  private readonly formatCache = new WeakMap<Buffer, Format>();
+  private readonly formats: readonly Format[];
 
   constructor(store: Store, limits: Limits, options: IngestOptions) {
     this.store = store;
     this.limits = limits;
     this.options = options;
     this.analyser = options.analyser;
+    this.formats = options.formats ?? listFormats();
   }
 
   async run(paths: string[]): Promise<IngestSummary> {
@@ -247,7 +254,7 @@ class IngestRun {
     const at = this.place(sourceId, null, file.relative, file.relativeRaw, {
       filename: basename(file.relative),
     });
-    const context: Context = { depth: 0, isMessage: file.inMaildir, parentType: null };
+    const context: Context = { depth: 0, isMessage: file.inMaildir, parentType: null, extracted: false };
     // Links and special files, or a file gone or unreadable since it was listed: nothing to read,
     // but the place is recorded with the reason and the run goes on.
     const unreadableFile = (problem: Coded) => {
@@ -268,15 +275,15 @@ class IngestRun {
     if (file.size > SMALL_FILE_BYTES) {
       const identified = read(() => {
         checkRegular(file.absolute);
-        return identifyFile(file.absolute, file.size, file.relative, context.isMessage);
+        return this.identifyFile(file.absolute, file.size, file.relative, context.isMessage);
       });
       if ('failed' in identified) return unreadableFile(identified.failed);
-      if (this.staysOnDisk(identified.module, file.size)) {
+      if (this.staysOnDisk(identified, file.size)) {
         // Large or container files are streamed, never held whole in memory.
         const sha256 = await sha256File(file.absolute);
         if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
           return { sha256, alreadyDone: true };
-        await this.recordOnDisk(file.absolute, file.size, sha256, identified.module, at, context);
+        await this.recordOnDisk(file.absolute, file.size, sha256, identified, at, context);
         this.finishFile(sourceId, file, sha256);
         return { sha256, alreadyDone: false };
       }
@@ -372,7 +379,7 @@ class IngestRun {
   /** A member a format spooled to a temporary file: read from there like a file of the dump, then removed. */
   private async ingestSpooled(event: SpooledEntry, at: Placement, context: Context): Promise<void> {
     try {
-      const { module: format } = identifyFile(event.file, event.size, event.path, context.isMessage);
+      const format = this.identifyFile(event.file, event.size, event.path, context.isMessage);
       if (this.staysOnDisk(format, event.size)) {
         // Read from memory, ingestBytes charges it; from disk, here.
         if (format.kind !== 'container') this.expandedInFile += event.size;
@@ -400,8 +407,7 @@ class IngestRun {
   ): Promise<void> {
     const name = at.filename ?? at.path;
     const format = this.formatOf(bytes, name, context.isMessage);
-    if (context.parentType === 'container' && format.kind !== 'container')
-      this.expandedInFile += bytes.length;
+    if (context.extracted && format.kind !== 'container') this.expandedInFile += bytes.length;
     if (format.kind === 'container') {
       const input: ContainerInput = { kind: 'buffer', data: bytes, name };
       await this.ingestContainer(format, input, known ?? sha256Hex(bytes), bytes.length, at, context);
@@ -460,18 +466,46 @@ class IngestRun {
             declaredType: part.declaredType,
             flags: part.transferEncoding ? [`encoded-range:${part.transferEncoding}`] : [],
           }),
-          { depth: context.depth + 1, isMessage: part.isMessage, parentType: 'message' },
+          { depth: context.depth + 1, isMessage: part.isMessage, parentType: 'message', extracted: false },
         );
       }
       return;
     }
     const sha256 = known ?? sha256Hex(bytes);
+    if (format.kind === 'document' && format.members) {
+      await this.ingestDocumentWithMembers(format, format.members, bytes, sha256, at, context);
+      return;
+    }
     const { isNew } = this.w.putItem(
       this.newItem(sha256, bytes.length, this.typeFor(context), format.name, 'ok', null),
       at,
     );
     if (isNew) this.store.blobs.put(sha256, bytes);
     this.count(isNew);
+  }
+
+  /**
+   * A document holding embedded objects (an image or OLE object inside a docx): recorded as a
+   * document (an attachment under a message), then its members as its children, read like a
+   * container's. Too deep to open, it is stored limited with its members unread.
+   */
+  private async ingestDocumentWithMembers(
+    format: DocumentModule,
+    members: NonNullable<DocumentModule['members']>,
+    bytes: Buffer,
+    sha256: string,
+    at: Placement,
+    context: Context,
+  ): Promise<void> {
+    const type = this.typeFor(context);
+    const parentItem = { type, format: format.name, sha256, size: bytes.length };
+    const { id, isNew, tooDeep } = this.putParent(parentItem, 'document.too-deep', at, context);
+    if (!isNew) return; // its members were recorded when this content was first seen
+    this.store.blobs.put(sha256, bytes);
+    if (tooDeep) return;
+    const input: ContainerInput = { kind: 'buffer', data: bytes, name: at.filename ?? at.path };
+    const parent = { id, type, format: format.name };
+    await this.ingestMembers((limits) => members.call(format, input, limits), parent, at, context);
   }
 
   /** A format recognised but not read yet (a PST, a 7z…): stored, limited, with the reason; returns whether new. */
@@ -493,12 +527,22 @@ class IngestRun {
 
   /** The format of bytes in memory, by the registry's highest score (found once per buffer). */
   private formatOf(bytes: Buffer, name: string, isMessage: boolean): Format {
-    let format = this.formats.get(bytes);
+    let format = this.formatCache.get(bytes);
     if (!format) {
-      format = identify(probeBuffer(bytes, name, isMessage)).module;
-      this.formats.set(bytes, format);
+      format = identify(probeBuffer(bytes, name, isMessage), this.formats).module;
+      this.formatCache.set(bytes, format);
     }
     return format;
+  }
+
+  /** The format of a file on disk, from its head and bounded reads of the rest. */
+  private identifyFile(path: string | Buffer, size: number, name: string, isMessage: boolean): Format {
+    const probe = probeFile(path, size, name, isMessage);
+    try {
+      return identify(probe, this.formats).module;
+    } finally {
+      probe.close();
+    }
   }
 
   private async ingestContainer(
@@ -509,50 +553,69 @@ class IngestRun {
     at: Placement,
     context: Context,
   ): Promise<void> {
-    const tooDeep = context.depth >= this.limits.maxDepth;
-    const { id, isNew } = this.w.putItem(
-      this.newItem(
-        sha256,
-        size,
-        'container',
-        format.name,
-        tooDeep ? 'limited' : 'ok',
-        tooDeep ? coded('container.too-deep', { limit: this.limits.maxDepth }) : null,
-      ),
-      at,
-    );
-    this.count(isNew);
+    const parentItem = { type: 'container' as const, format: format.name, sha256, size };
+    const { id, isNew, tooDeep } = this.putParent(parentItem, 'container.too-deep', at, context);
     if (!isNew) return; // its contents were recorded when this content was first seen
     if (input.kind === 'file') await this.store.blobs.putFile(sha256, input.path);
     else this.store.blobs.put(sha256, input.data);
     if (tooDeep) return;
+    const spool = () => this.store.blobs.spoolPath();
+    const parent = { id, type: 'container' as const, format: format.name };
+    await this.ingestMembers((limits) => format.entries(input, limits, spool), parent, at, context);
+  }
+
+  /** A container or a document with members: recorded, and limited when too deep to be opened. */
+  private putParent(
+    item: { type: ItemType; format: string; sha256: string; size: number },
+    tooDeepCode: 'container.too-deep' | 'document.too-deep',
+    at: Placement,
+    context: Context,
+  ): { id: number; isNew: boolean; tooDeep: boolean } {
+    const tooDeep = context.depth >= this.limits.maxDepth;
+    const reason = tooDeep ? coded(tooDeepCode, { limit: this.limits.maxDepth }) : null;
+    const { id, isNew } = this.w.putItem(
+      this.newItem(item.sha256, item.size, item.type, item.format, tooDeep ? 'limited' : 'ok', reason),
+      at,
+    );
+    this.count(isNew);
+    return { id, isNew, tooDeep };
+  }
+
+  /**
+   * The members of a container or of a document with embedded objects, each back through
+   * identification one level deeper, under what is left of the file's expansion budget. A failure
+   * of the reader keeps the members read before it and is the parent's status.
+   */
+  private async ingestMembers(
+    read: (limits: Limits) => AsyncIterable<ContainerEvent>,
+    parent: { id: number; type: ItemType; format: string },
+    at: Placement,
+    context: Context,
+  ): Promise<void> {
     let entries = 0;
     try {
       const budget = {
         ...this.limits,
         maxExpandedBytes: Math.max(0, this.limits.maxExpandedBytes - this.expandedInFile),
       };
-      const events = readAhead(
-        format.entries(input, budget, () => this.store.blobs.spoolPath()),
-        (event) => {
-          if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
-          const name = basename(event.path);
-          if (this.formatOf(event.bytes, name, event.isMessage).kind !== 'message') return;
-          const claimed = event.isMessage || namedAsMessage(name);
-          this.analyseAhead(
-            event.bytes,
-            { transformations: event.transformations, flags: event.flags ?? [] },
-            claimed,
-          );
-        },
-      );
+      const events = readAhead(read(budget), (event) => {
+        if (event.kind !== 'entry' || event.bytes.length > SMALL_FILE_BYTES) return;
+        const name = basename(event.path);
+        if (this.formatOf(event.bytes, name, event.isMessage).kind !== 'message') return;
+        const claimed = event.isMessage || namedAsMessage(name);
+        this.analyseAhead(
+          event.bytes,
+          { transformations: event.transformations, flags: event.flags ?? [] },
+          claimed,
+        );
+      });
       for await (const event of events) {
         if (event.kind === 'expected') {
-          this.w.putExpectedCount(id, event.path, event.count);
+          this.w.putExpectedCount(parent.id, event.path, event.count);
           continue;
         }
         entries++;
-        const place = this.place(at.sourceId, id, event.path, null, {
+        const place = this.place(at.sourceId, parent.id, event.path, null, {
           byteStart: event.byteStart,
           byteEnd: event.byteEnd,
           filename: basename(event.path),
@@ -567,22 +630,21 @@ class IngestRun {
         const member: Context = {
           depth: context.depth + 1,
           isMessage: event.kind === 'entry' && event.isMessage,
-          parentType: 'container',
+          parentType: parent.type,
+          extracted: true,
         };
         if (event.kind === 'spooled') await this.ingestSpooled(event, place, member);
         else await this.ingestBytes(event.bytes, null, place, member);
         if (this.options.onProgress) this.progress(event.path);
       }
     } catch (err) {
-      // Only the container's own failure is its status; a failure to record (disk full, database
-      // error) ends the run, which rolls the file back.
+      // Only the reader's own failure is the parent's status; a failure to record (disk full,
+      // database error) ends the run, which rolls the file back.
       if (!(err instanceof ContainerFailure)) throw err;
       const error = err.cause instanceof Error ? err.cause.message : String(err.cause);
-      this.w.setItemStatus(
-        id,
-        'failed',
-        coded('container.unreadable-after', { format: format.name, entries, error }),
-      );
+      const code =
+        parent.type === 'container' ? 'container.unreadable-after' : 'document.members-unreadable-after';
+      this.w.setItemStatus(parent.id, 'failed', coded(code, { format: parent.format, entries, error }));
     }
   }
 

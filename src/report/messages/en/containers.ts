@@ -59,6 +59,11 @@ export const enContainers: Messages = {
   'format.tool-missing': (p) =>
     `${p.format} archive not read: the ${p.tool} program is missing (install the Debian package ${p.package}); its files are not in the case`,
 
+  'document.too-deep': (p) =>
+    `document nested more than ${p.limit} levels deep; stored, the objects embedded in it not read`,
+  'document.members-unreadable-after': (p) =>
+    `${p.format} document: its embedded objects could not be read after the first ${p.entries}: ${p.error}; the document itself is kept`,
+
   'mbox.message-too-large': (p) =>
     `message of ${p.size} bytes is larger than maxEntryBytes (${p.limit}); kept as a byte range, not read`,
   'mbox.preamble-too-large': (p) =>
