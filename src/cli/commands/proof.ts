@@ -43,21 +43,22 @@ export function registerProof(program: Command): void {
     .option('--force', 'write into a folder that is not empty: the proof files already there are replaced')
     .action(async (idText: string, opts: { case?: string; out: string; force?: boolean }) => {
       const id = parseItemId(idText);
-      const { caseKeys } = await import('../../verify/case-verification.ts');
-      const { keysUsed, verifyMessage } = await import('../../verify/message.ts');
-      const { writeProof } = await import('../../verify/proof.ts');
+      const { NoProofError, writeItemProof } = await import('../../core/proof.ts');
       await withCase(opts.case, async (kase) => {
         const item = await kase.store.getItem(id);
-        if (item?.type !== 'message') throw new UsageError(`item ${id} is not a message of this case`);
-        if (!item.sha256)
+        if (item?.type === 'message' && !item.sha256)
           throw new UsageError(`item ${id} has no stored bytes: ${item.reason ? render(item.reason) : ''}`);
+        if (item?.type !== 'message') throw new UsageError(`item ${id} is not a message of this case`);
         const others = prepareProofDir(opts.out, opts.force ?? false);
-        const raw = kase.store.blobs.read(item.sha256);
-        // Verified afresh from the stored bytes and the case's archive, so the proof shows the checks it describes.
-        const verification = await verifyMessage(raw, await caseKeys(kase.store));
-        const written = await writeProof(opts.out, raw, verification, keysUsed(verification));
+        let written: Awaited<ReturnType<typeof writeItemProof>>;
+        try {
+          written = await writeItemProof(kase.store, id, opts.out);
+        } catch (err) {
+          if (err instanceof NoProofError) throw new UsageError(err.message);
+          throw err;
+        }
         printLines([
-          `Verdict: ${verification.verdict}`,
+          `Verdict: ${written.verdict}`,
           `Proof written to ${written.dir}:`,
           ...written.files.map((f) => `  ${f}`),
           ...(others.length ? [`Left as they were (not proof files): ${others.join(', ')}`] : []),
