@@ -1,7 +1,8 @@
 // The extractors, one per format family. Adding one is adding its module in formats/ and a line here.
+import { imageExtractor } from './formats/image.ts';
 import type { Extractor } from './types.ts';
 
-export const extractors: readonly Extractor[] = [];
+export const extractors: readonly Extractor[] = [imageExtractor];
 
 /** The extractor for an item's format, or undefined when none reads it yet. */
 export function extractorFor(format: string): Extractor | undefined {

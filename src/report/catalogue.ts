@@ -2,6 +2,7 @@
 // stable code with parameters, and turned into words only at the edge (CLI, report, web) from one
 // message catalogue per language. A French catalogue is one more folder beside messages/en.
 import { enContainers } from './messages/en/containers.ts';
+import { enImage } from './messages/en/extract-image.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
@@ -27,6 +28,7 @@ export type Messages = Record<string, (params: Params) => string>;
 const catalogues: Record<Lang, Messages> = {
   en: {
     ...enContainers,
+    ...enImage,
     ...enFormats,
     ...enIngest,
     ...enKeys,

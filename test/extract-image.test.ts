@@ -1,0 +1,560 @@
+// The image extractor on the corpus images (the values PROVENANCE.md lists), on images built here
+// (TIFF, WebP, GIF, PNG text chunks), under two process time zones, and on hostile images: each gives
+// a clear problem, the rest is kept, nothing hangs.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { imageExtractor, readXmp } from '../src/extract/formats/image.ts';
+import { extractorFor } from '../src/extract/index.ts';
+import type { Extraction } from '../src/extract/types.ts';
+import { isKnownCode } from '../src/report/catalogue.ts';
+import { requireCorpus } from './helpers/corpus.ts';
+
+const OPTIONS = { maxTextChars: 100_000, ocr: false };
+const extract = (bytes: Buffer) => imageExtractor.extract(bytes, OPTIONS);
+const codes = (r: Extraction) => r.problems.map((p) => p.code);
+const field = (r: Extraction, group: string, name: string) =>
+  r.fields.find((f) => f.group === group && f.name === name)?.value;
+
+// --- builders --------------------------------------------------------------------------------------
+
+interface Entry {
+  tag: number;
+  type: 2 | 3 | 4 | 5 | 7;
+  value: string | number[] | Buffer;
+}
+
+function encode(entry: Entry): { count: number; data: Buffer } {
+  const { type, value } = entry;
+  if (type === 2)
+    return { count: Buffer.byteLength(`${value}\0`), data: Buffer.from(`${value}\0`, 'latin1') };
+  if (type === 7) return { count: (value as Buffer).length, data: value as Buffer };
+  const numbers = value as number[];
+  const size = type === 3 ? 2 : 4;
+  const data = Buffer.alloc(numbers.length * size);
+  for (const [i, n] of numbers.entries()) {
+    if (size === 2) data.writeUInt16LE(n, i * 2);
+    else data.writeUInt32LE(n, i * 4);
+  }
+  return { count: type === 5 ? numbers.length / 2 : numbers.length, data };
+}
+
+/** A little-endian TIFF with IFD0 and optional EXIF and GPS IFDs. */
+function tiff(ifd0: Entry[], exif: Entry[] = [], gps: Entry[] = []): Buffer {
+  const ifds = [ifd0, exif, gps].filter((ifd, i) => i === 0 || ifd.length > 0);
+  const sizes = ifds.map((ifd, i) => 2 + 12 * (ifd.length + (i === 0 ? ifds.length - 1 : 0)) + 4);
+  const starts = sizes.map((_, i) => 8 + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  let dataAt = 8 + sizes.reduce((a, b) => a + b, 0);
+  const out: Buffer[] = [Buffer.from('II*\0\x08\0\0\0', 'latin1')];
+  const data: Buffer[] = [];
+  ifds.forEach((ifd, i) => {
+    const entries = [...ifd];
+    if (i === 0) {
+      if (exif.length) entries.push({ tag: 0x8769, type: 4, value: [starts[1]!] });
+      if (gps.length) entries.push({ tag: 0x8825, type: 4, value: [starts[exif.length ? 2 : 1]!] });
+    }
+    entries.sort((a, b) => a.tag - b.tag);
+    const block = Buffer.alloc(sizes[i]!);
+    block.writeUInt16LE(entries.length, 0);
+    entries.forEach((entry, j) => {
+      const { count, data: bytes } = encode(entry);
+      const at = 2 + 12 * j;
+      block.writeUInt16LE(entry.tag, at);
+      block.writeUInt16LE(entry.type, at + 2);
+      block.writeUInt32LE(count, at + 4);
+      if (bytes.length <= 4) bytes.copy(block, at + 8);
+      else {
+        block.writeUInt32LE(dataAt, at + 8);
+        const padded = bytes.length % 2 ? Buffer.concat([bytes, Buffer.alloc(1)]) : bytes;
+        data.push(padded);
+        dataAt += padded.length;
+      }
+    });
+    out.push(block);
+  });
+  return Buffer.concat([...out, ...data]);
+}
+
+function segment(marker: number, body: Buffer): Buffer {
+  const head = Buffer.from([0xff, marker, 0, 0]);
+  head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([head, body]);
+}
+
+/** A JPEG with the given segments, a 16×8 frame header and an empty scan. */
+function jpeg(...segments: Buffer[]): Buffer {
+  const frame = segment(0xc0, Buffer.from([8, 0, 8, 0, 16, 1, 1, 0x11, 0]));
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    ...segments,
+    frame,
+    Buffer.from([0xff, 0xda, 0, 2, 0xff, 0xd9]),
+  ]);
+}
+
+const exifSegment = (block: Buffer) =>
+  segment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), block]));
+const xmpSegment = (xml: string) =>
+  segment(0xe1, Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), Buffer.from(xml)]));
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+function png(...chunks: Buffer[]): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(3, 0);
+  ihdr.writeUInt32BE(2, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    chunk('IHDR', ihdr),
+    ...chunks,
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const XMP = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.6-c140">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:xap="http://ns.adobe.com/xap/1.0/" xmlns:mm="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:evt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xap:CreatorTool="Adobe Photoshop CC 2019 (Windows)" xap:CreateDate="2019-03-04T10:11:12+01:00">
+   <xap:ModifyDate>2019-03-05T08:00:00+01:00</xap:ModifyDate>
+   <dc:creator><rdf:Seq><rdf:li>Jean Dupont</rdf:li><rdf:li>A &amp; B</rdf:li></rdf:Seq></dc:creator>
+   <mm:History>
+    <rdf:Seq>
+     <rdf:li evt:action="created" evt:when="2019-03-04T10:11:12+01:00" evt:softwareAgent="Adobe Photoshop CC 2019 (Windows)"/>
+     <rdf:li rdf:parseType="Resource">
+      <evt:action>saved</evt:action><evt:when>2019-03-05T08:00:00+01:00</evt:when><evt:changed>/</evt:changed>
+     </rdf:li>
+    </rdf:Seq>
+   </mm:History>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>`;
+
+// --- corpus ----------------------------------------------------------------------------------------
+
+const corpus = requireCorpus('docs', 'extract-image');
+
+describe.skipIf(!corpus)('corpus images (PROVENANCE.md)', () => {
+  const read = (name: string) => extract(readFileSync(join(corpus!, name)));
+
+  it('tika testJPEG_EXIF: Canon EOS 40D, serial 730552258, Photoshop CS3, capture 2009-08-11 09:09:45 with no zone, modified later, XMP from Lightroom', async () => {
+    const r = await read('tika__testJPEG_EXIF.jpg');
+    const image = r.facts.image!;
+    expect([image.make, image.model, image.serial]).toEqual(['Canon', 'Canon EOS 40D', '730552258']);
+    expect(image.software).toBe('Adobe Photoshop CS3 Macintosh');
+    expect(image.original).toEqual({
+      written: '2009:08:11 09:09:45',
+      local: '2009-08-11T09:09:45',
+      offset: null,
+    });
+    expect(image.modified?.local).toBe('2009-10-02T23:02:49');
+    expect(image.gps).toBeNull();
+    expect(field(r, 'XMP', 'xmp:CreatorTool')).toBe('Adobe Photoshop Lightroom');
+    expect(field(r, 'XMP', 'dc:rights[1]')).toBe('(c) Максим Валянский');
+    expect(r.ocrCandidate).toBe(true);
+    expect(r.text).toBeNull();
+    expect(r.problems).toEqual([]);
+  });
+
+  it('tika testJPEG_GEO: the same camera, at 12.5432 N 54.1234 W', async () => {
+    const image = (await read('tika__testJPEG_GEO.jpg')).facts.image!;
+    expect(image.model).toBe('Canon EOS 40D');
+    expect(image.gps!.latitude).toBeCloseTo(12.5432, 4);
+    expect(image.gps!.longitude).toBeCloseTo(-54.1234, 4);
+  });
+
+  it('tika testPNG: tIME 2008-05-06 06:18:47 (UTC by the PNG standard) and the tEXt comment', async () => {
+    const r = await read('tika__testPNG.png');
+    expect(r.facts.modified).toMatchObject({ local: '2008-05-06T06:18:47', offset: '+00:00' });
+    expect(field(r, 'PNG text', 'Comment')).toMatch(/^Licensed to the Apache Software Foundation/);
+    expect([r.facts.image!.width, r.facts.image!.height]).toEqual([100, 75]);
+  });
+
+  it('exiftool ExifTool.jpg: Photoshop 7.0, three dates, Phil Harvey, and the stale IPTC digest as a trace (its Canon PowerShot A5 and 1998 date are in a CIFF block, not read)', async () => {
+    const r = await read('exiftool__ExifTool.jpg');
+    const image = r.facts.image!;
+    expect(image.software).toBe('Adobe Photoshop 7.0');
+    expect(image.make).toBe('FUJIFILM'); // the EXIF IFD0 value; ExifTool prefers the CIFF block's Canon
+    expect(image.original?.local).toBe('2001-05-19T18:36:41');
+    expect(image.digitized?.local).toBe('2001-05-19T18:36:41');
+    expect(image.modified?.local).toBe('2004-02-26T09:36:46');
+    expect(r.facts.authors).toEqual(['Phil Harvey']);
+    expect(image.traces).toEqual([
+      {
+        code: 'extract.image.iptc-digest-stale',
+        params: { stored: '05ad1770b1a95f1f9788ac995fa647da', actual: '6895be53ef9a287520f400aa17242c09' },
+      },
+    ]);
+    // its XMP packet is UTF-16 big-endian
+    expect(field(r, 'XMP', 'dc:description[1]')).toBe('UTF-16 (big-endian) encoded XMP');
+    expect(field(r, 'IPTC', 'ObjectName')).toBe('Test IPTC picture');
+  });
+
+  it('exiftool GPS.jpg: FUJIFILM FinePixS1Pro, Photoshop 7.0, 54.99 N 1.91 W, local 15:58:28 against GPS 14:58:24 UTC gives a derived +01:00', async () => {
+    const image = (await read('exiftool__GPS.jpg')).facts.image!;
+    expect([image.make, image.model, image.software]).toEqual([
+      'FUJIFILM',
+      'FinePixS1Pro',
+      'Adobe Photoshop 7.0',
+    ]);
+    expect(image.original).toEqual({
+      written: '2002:07:13 15:58:28',
+      local: '2002-07-13T15:58:28',
+      offset: null,
+      derivedOffset: '+01:00',
+    });
+    expect(image.gps!.latitude).toBeCloseTo(54.99, 2);
+    expect(image.gps!.longitude).toBeCloseTo(-1.91, 2);
+    expect(image.gps!.when).toBeNull(); // a time without a GPS date
+  });
+
+  it('exifr Pixel photo: HDR+ software, DTO 16:34:23 without OffsetTime, GPS 2018-07-25 14:34:23 UTC, derived +02:00, in Czechia', async () => {
+    const image = (await read('exifr__IMG_20180725_163423-tiny.jpg')).facts.image!;
+    expect([image.make, image.model, image.software]).toEqual(['Google', 'Pixel', 'HDR+ 1.0.199571065z']);
+    expect(image.original).toMatchObject({
+      local: '2018-07-25T16:34:23',
+      offset: null,
+      derivedOffset: '+02:00',
+    });
+    expect(image.gps!.when).toEqual({
+      written: '2018:07:25 14:34:23',
+      local: '2018-07-25T14:34:23',
+      offset: '+00:00',
+    });
+    expect(image.gps!.latitude).toBeCloseTo(50.2996, 4);
+    expect(image.gps!.longitude).toBeCloseTo(14.8203, 4);
+  });
+
+  it('exifr spliced PNG: Canon PowerShot S40 with HDR+ software, DTO 2003-12-14 from the eXIf chunk after IDAT, GPS dated 2018, no offset derived across 15 years', async () => {
+    const r = await read('exifr__png_with_exif_and_gps.png');
+    const image = r.facts.image!;
+    expect([image.make, image.model, image.software]).toEqual([
+      'Canon',
+      'Canon PowerShot S40',
+      'HDR+ 1.0.199571065z',
+    ]);
+    expect(image.original).toEqual({
+      written: '2003:12:14 12:01:44',
+      local: '2003-12-14T12:01:44',
+      offset: null,
+    });
+    expect(image.gps!.when?.local).toBe('2018-07-25T14:34:23');
+    expect(image.traces).toEqual([
+      { code: 'extract.image.png-metadata-after-data', params: { chunks: ['eXIf'] } },
+    ]);
+    expect(field(r, 'XMP', 'exif:GPSTimeStamp')).toBe('2018-07-25T14:34:23Z');
+  });
+
+  it('exifr img_1771: straight from a Canon PowerShot S40, three equal dates, no Software', async () => {
+    const r = await read('exifr__img_1771.jpg');
+    const image = r.facts.image!;
+    expect(image.model).toBe('Canon PowerShot S40');
+    expect(image.software).toBeNull();
+    expect(r.facts.application).toBeNull();
+    for (const d of [image.original, image.digitized, image.modified])
+      expect(d?.local).toBe('2003-12-14T12:01:44');
+    expect(image.traces).toEqual([]);
+  });
+
+  it('exifr heic-single: ingest names no heic format, so no extractor reads it (and the image extractor refuses it)', async () => {
+    expect(extractorFor('heic')).toBeUndefined();
+    await expect(read('exifr__heic-single.heic')).rejects.toThrow(/not a JPEG/);
+  });
+
+  it('dates come out the same under two process time zones', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { imageExtractor } from ${JSON.stringify(new URL('../src/extract/formats/image.ts', import.meta.url).pathname)};
+      const out = [];
+      for (const name of ['tika__testJPEG_EXIF.jpg', 'exifr__IMG_20180725_163423-tiny.jpg', 'tika__testPNG.png']) {
+        const r = await imageExtractor.extract(readFileSync(${JSON.stringify(corpus)} + '/' + name), { maxTextChars: 1000, ocr: false });
+        out.push([r.facts.created, r.facts.modified, r.facts.image.gps]);
+      }
+      console.log(JSON.stringify(out));`;
+    const run = (tz: string) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
+    const kiritimati = run('Pacific/Kiritimati');
+    expect(run('America/Los_Angeles')).toBe(kiritimati);
+    expect(JSON.parse(kiritimati)[0][0].local).toBe('2009-08-11T09:09:45');
+  });
+});
+
+// --- built here ------------------------------------------------------------------------------------
+
+describe('images built here', () => {
+  it('a TIFF: EXIF, GPS with date and OffsetTimeOriginal, XMP in ApplicationNotes', async () => {
+    const bytes = tiff(
+      [
+        { tag: 0x0100, type: 3, value: [640] },
+        { tag: 0x0101, type: 3, value: [480] },
+        { tag: 0x010f, type: 2, value: 'NIKON CORPORATION' },
+        { tag: 0x0110, type: 2, value: 'NIKON D750' },
+        { tag: 0x0131, type: 2, value: 'GIMP 2.10' },
+        { tag: 0x0132, type: 2, value: '2020:01:02 03:04:05' },
+        { tag: 0x02bc, type: 7, value: Buffer.from(XMP) },
+      ],
+      [
+        { tag: 0x9003, type: 2, value: '2020:01:01 23:30:00' },
+        { tag: 0x9011, type: 2, value: '+05:30' },
+        { tag: 0xa431, type: 2, value: '6012345' },
+      ],
+      [
+        { tag: 0x0001, type: 2, value: 'S' },
+        { tag: 0x0002, type: 5, value: [33, 1, 52, 1, 0, 1] },
+        { tag: 0x0003, type: 2, value: 'E' },
+        { tag: 0x0004, type: 5, value: [151, 1, 12, 1, 36, 1] },
+        { tag: 0x0007, type: 5, value: [18, 1, 0, 1, 0, 1] },
+        { tag: 0x001d, type: 2, value: '2020:01:01' },
+      ],
+    );
+    const r = await extract(bytes);
+    const image = r.facts.image!;
+    expect([image.make, image.model, image.serial, image.software]).toEqual([
+      'NIKON CORPORATION',
+      'NIKON D750',
+      '6012345',
+      'GIMP 2.10',
+    ]);
+    expect([image.width, image.height]).toEqual([640, 480]);
+    // The camera gave its zone, so none is derived (GPS 18:00 UTC agrees with +05:30 anyway).
+    expect(image.original).toEqual({
+      written: '2020:01:01 23:30:00 +05:30',
+      local: '2020-01-01T23:30:00',
+      offset: '+05:30',
+    });
+    expect(image.gps!.latitude).toBeCloseTo(-33.8667, 3);
+    expect(image.gps!.longitude).toBeCloseTo(151.21, 2);
+    expect(image.gps!.when).toMatchObject({ local: '2020-01-01T18:00:00', offset: '+00:00' });
+    expect(field(r, 'XMP', 'xmp:CreatorTool')).toBe('Adobe Photoshop CC 2019 (Windows)');
+    expect(r.facts.authors).toEqual(['Jean Dupont', 'A & B']);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('XMP: toolkit, dates, creators and history, whatever prefixes the packet declares', () => {
+    const { packet } = readXmp(XMP, 42);
+    expect(packet).toEqual({
+      offset: 42,
+      toolkit: 'Adobe XMP Core 5.6-c140',
+      creatorTool: 'Adobe Photoshop CC 2019 (Windows)',
+      producer: null,
+      created: { written: '2019-03-04T10:11:12+01:00', local: '2019-03-04T10:11:12', offset: '+01:00' },
+      modified: { written: '2019-03-05T08:00:00+01:00', local: '2019-03-05T08:00:00', offset: '+01:00' },
+      metadataDate: null,
+      creators: ['Jean Dupont', 'A & B'],
+      history: [
+        {
+          action: 'created',
+          when: { written: '2019-03-04T10:11:12+01:00', local: '2019-03-04T10:11:12', offset: '+01:00' },
+          softwareAgent: 'Adobe Photoshop CC 2019 (Windows)',
+          changed: null,
+        },
+        {
+          action: 'saved',
+          when: { written: '2019-03-05T08:00:00+01:00', local: '2019-03-05T08:00:00', offset: '+01:00' },
+          softwareAgent: null,
+          changed: '/',
+        },
+      ],
+    });
+  });
+
+  it('a JPEG with EXIF and XMP: the frame size, the fields grouped, no zone invented without GPS', async () => {
+    const block = tiff(
+      [{ tag: 0x010f, type: 2, value: 'Apple' }],
+      [{ tag: 0x9003, type: 2, value: '2021:06:01 12:00:00' }],
+    );
+    const r = await extract(jpeg(exifSegment(block), xmpSegment(XMP), segment(0xfe, Buffer.from('scanné'))));
+    expect([r.facts.image!.width, r.facts.image!.height]).toEqual([16, 8]);
+    expect(r.facts.image!.original).toEqual({
+      written: '2021:06:01 12:00:00',
+      local: '2021-06-01T12:00:00',
+      offset: null,
+    });
+    expect(field(r, 'EXIF', 'Make')).toBe('Apple');
+    expect(field(r, 'JPEG', 'Comment')).toBe('scanné');
+    expect(r.facts.modified?.local).toBe('2019-03-05T08:00:00'); // from XMP: no EXIF ModifyDate
+  });
+
+  it('PNG text chunks: tEXt, zTXt and iTXt (with XMP), and metadata after IDAT as a trace', async () => {
+    const itxt = (keyword: string, text: string) =>
+      chunk('iTXt', Buffer.concat([Buffer.from(`${keyword}\0\0\0fr\0\0`, 'latin1'), Buffer.from(text)]));
+    const r = await extract(
+      png(
+        chunk('tEXt', Buffer.from('Author\0Jean Dupont', 'latin1')),
+        chunk('zTXt', Buffer.concat([Buffer.from('Description\0\0', 'latin1'), deflateSync('un résumé')])),
+        chunk('IDAT', deflateSync(Buffer.alloc(12))),
+        itxt('Title', 'Été'),
+        itxt('XML:com.adobe.xmp', XMP),
+      ),
+    );
+    expect(field(r, 'PNG text', 'Author')).toBe('Jean Dupont');
+    expect(field(r, 'PNG text', 'Description')).toBe(Buffer.from('un résumé').toString('latin1')); // zTXt is Latin-1
+    expect(field(r, 'PNG text', 'Title')).toBe('Été');
+    expect(r.facts.title).toBe('Été');
+    expect(r.facts.authors).toEqual(['Jean Dupont', 'A & B']);
+    expect(r.facts.application).toBe('Adobe Photoshop CC 2019 (Windows)');
+    expect(r.facts.image!.traces).toEqual([
+      { code: 'extract.image.png-metadata-after-data', params: { chunks: ['iTXt'] } },
+    ]);
+  });
+
+  it('WebP and GIF: sizes, EXIF/XMP chunks, the GIF comment and XMP extension', async () => {
+    const riff = (...chunks: [string, Buffer][]) => {
+      const body = Buffer.concat(
+        chunks.map(([type, data]) => {
+          const head = Buffer.alloc(8);
+          head.write(type, 0, 'latin1');
+          head.writeUInt32LE(data.length, 4);
+          return Buffer.concat([head, data, Buffer.alloc(data.length & 1)]);
+        }),
+      );
+      const head = Buffer.from('RIFF\0\0\0\0WEBP', 'latin1');
+      head.writeUInt32LE(body.length + 4, 4);
+      return Buffer.concat([head, body]);
+    };
+    const vp8x = Buffer.alloc(10);
+    vp8x.writeUIntLE(199, 4, 3);
+    vp8x.writeUIntLE(99, 7, 3);
+    const webp = await extract(
+      riff(
+        ['VP8X', vp8x],
+        ['EXIF', tiff([{ tag: 0x0131, type: 2, value: 'Snapseed' }])],
+        ['XMP ', Buffer.from(XMP)],
+      ),
+    );
+    expect([webp.facts.image!.width, webp.facts.image!.height]).toEqual([200, 100]);
+    expect(webp.facts.image!.software).toBe('Snapseed');
+    expect(field(webp, 'XMP', 'xmp:CreatorTool')).toBe('Adobe Photoshop CC 2019 (Windows)');
+
+    const gif = Buffer.concat([
+      Buffer.from('GIF89a', 'latin1'),
+      Buffer.from([5, 0, 3, 0, 0, 0, 0]),
+      Buffer.from([0x21, 0xfe, 5]),
+      Buffer.from('hello'),
+      Buffer.from([0]),
+      Buffer.from([0x21, 0xff, 11]),
+      Buffer.from('XMP DataXMP', 'latin1'),
+      Buffer.from(XMP),
+      Buffer.from([1, 0xff, 0]), // the start of the magic trailer, cut short
+      Buffer.from([0x2c, 0, 0, 0, 0, 5, 0, 3, 0, 0, 2, 2, 0x4c, 0x01, 0]),
+      Buffer.from([0x3b]),
+    ]);
+    const g = await extract(gif);
+    expect([g.facts.image!.width, g.facts.image!.height]).toEqual([5, 3]);
+    expect(field(g, 'GIF', 'Comment')).toBe('hello');
+    expect(g.facts.authors).toEqual(['Jean Dupont', 'A & B']);
+    expect(g.problems).toEqual([]);
+  });
+});
+
+// --- hostile ---------------------------------------------------------------------------------------
+
+describe('hostile images', () => {
+  const expectKnown = (r: Extraction) => {
+    for (const p of [...r.problems, ...(r.facts.image?.traces ?? [])]) expect(isKnownCode(p.code)).toBe(true);
+  };
+
+  it('an EXIF block cut short: a problem, the frame size still read', async () => {
+    const block = tiff([{ tag: 0x010f, type: 2, value: 'A long camera maker name' }]);
+    const r = await extract(jpeg(exifSegment(block.subarray(0, 20))));
+    expect(codes(r)).toContain('extract.image.exif-damaged');
+    expect(r.facts.image!.width).toBe(16);
+    expectKnown(r);
+  });
+
+  it('IFDs pointing at themselves and a count of 2^31 values end, with problems', async () => {
+    const loop = Buffer.alloc(8 + 2 + 12 * 2 + 4);
+    loop.write('II*\0', 0, 'latin1');
+    loop.writeUInt32LE(8, 4);
+    loop.writeUInt16LE(2, 8);
+    // Make: 2^31 ASCII characters at offset 8
+    loop.writeUInt16LE(0x010f, 10);
+    loop.writeUInt16LE(2, 12);
+    loop.writeUInt32LE(0x80000000, 14);
+    loop.writeUInt32LE(8, 18);
+    // ExifIFD pointer back to IFD0, and IFD0's next IFD itself
+    loop.writeUInt16LE(0x8769, 22);
+    loop.writeUInt16LE(4, 24);
+    loop.writeUInt32LE(1, 26);
+    loop.writeUInt32LE(8, 30);
+    loop.writeUInt32LE(8, 34);
+    const r = await extract(jpeg(exifSegment(loop)));
+    expect(r.facts.image!.make).toBeNull();
+    expect(r.facts.image!.width).toBe(16);
+    expectKnown(r);
+  });
+
+  it('a JPEG segment longer than the file, and a PNG chunk longer than the file: truncated, the rest kept', async () => {
+    const cut = jpeg(xmpSegment(XMP)).subarray(0, 200);
+    const r = await extract(cut);
+    expect(codes(r)).toEqual(['extract.image.truncated']);
+    const p = png(chunk('tEXt', Buffer.from('Author\0X', 'latin1')));
+    const head = p.subarray(0, p.length - 12);
+    const broken = Buffer.concat([
+      head,
+      Buffer.from([0x7f, 0xff, 0xff, 0xff]),
+      Buffer.from('tEXt', 'latin1'),
+    ]);
+    const q = await extract(broken);
+    expect(codes(q)).toEqual(['extract.image.truncated']);
+    expect(field(q, 'PNG text', 'Author')).toBe('X');
+    expectKnown(q);
+  });
+
+  it('a zTXt bomb (64 MB of zeros in 64 KB) is not unpacked past the limit', async () => {
+    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    const r = await extract(png(chunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), bomb]))));
+    expect(codes(r)).toEqual(['extract.image.text-too-large']);
+    expectKnown(r);
+  });
+
+  it('XMP nested 100,000 deep, or with 100,000 properties, stops at a limit', async () => {
+    const deep = `<x:xmpmeta xmlns:x="adobe:ns:meta/">${'<a:b>'.repeat(100_000)}`;
+    expect(readXmp(deep, 0).limited).toBe('depth');
+    const wide = `<rdf:Description ${Array.from({ length: 100_000 }, (_, i) => `p:k${i}="v"`).join(' ')}/>`;
+    const read = readXmp(wide, 0);
+    expect(read.limited).toBe('properties');
+    expect(read.properties).toHaveLength(5000);
+    const itxt = Buffer.concat([Buffer.from('XML:com.adobe.xmp\0\0\0\0\0', 'latin1'), Buffer.from(deep)]);
+    const r = await extract(png(chunk('iTXt', itxt)));
+    expect(codes(r)).toEqual(['extract.image.xmp-limit']);
+    expectKnown(r);
+  });
+
+  it('GPS outside the Earth is a problem, not a position', async () => {
+    const block = tiff(
+      [{ tag: 0x010f, type: 2, value: 'X' }],
+      [],
+      [
+        { tag: 0x0001, type: 2, value: 'N' },
+        { tag: 0x0002, type: 5, value: [500, 1, 0, 1, 0, 1] },
+        { tag: 0x0003, type: 2, value: 'E' },
+        { tag: 0x0004, type: 5, value: [10, 1, 0, 1, 0, 1] },
+      ],
+    );
+    const r = await extract(jpeg(exifSegment(block)));
+    expect(r.facts.image!.gps).toBeNull();
+    expect(codes(r)).toEqual(['extract.image.gps-invalid']);
+    expectKnown(r);
+  });
+
+  it('a file that is no image at all is refused', async () => {
+    await expect(extract(Buffer.from('hello'))).rejects.toThrow(/not a JPEG/);
+  });
+});
