@@ -1,0 +1,721 @@
+// Office 97–2003 documents and other compound files (doc, xls, ppt, ole): the property sets
+// (SummaryInformation, DocumentSummaryInformation and its user-defined section), the CompObj user
+// type (written in the language of the Office that saved it), PowerPoint's Current User, and the text
+// where its structure is simple enough to read safely: Word's piece table, Excel's shared strings,
+// PowerPoint's text atoms. The compound file is read here from the bytes (no library: the ones there
+// are follow sector chains and sizes as the file claims them); every chain is walked with a visited
+// set, every size is checked against the bytes there are.
+import { type Coded, coded } from '../../report/catalogue.ts';
+import { fileTimeDate } from '../dates.ts';
+import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
+import type { Extraction, ExtractOptions, Extractor, MetadataField } from '../types.ts';
+import {
+  decodeCodePage,
+  type FileTime,
+  FMTID_DOC_SUMMARY,
+  FMTID_SUMMARY,
+  FMTID_USER_DEFINED,
+  lcidTag,
+  type OleValue,
+  type PropertySection,
+  readPropertySets,
+} from './ole-properties.ts';
+
+const MAGIC = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const END_OF_CHAIN = 0xfffffffe;
+const FREE = 0xffffffff;
+const MAX_REGULAR = 0xfffffffa;
+const ENTRY_BYTES = 128;
+
+interface DirectoryEntry {
+  name: string;
+  type: number;
+  left: number;
+  right: number;
+  child: number;
+  start: number;
+  size: number;
+  modified: bigint;
+}
+
+/** A compound file read from memory: its directory and its streams by name, bounded throughout. */
+class CompoundFile {
+  private readonly sectorSize: number;
+  private readonly sectorCount: number;
+  private readonly fat: Uint32Array;
+  private readonly miniCutoff: number;
+  private miniFat: Uint32Array | null = null;
+  private miniStream: Buffer | null = null;
+  readonly entries: DirectoryEntry[];
+  /** The root storage's children, by lower-case name. */
+  readonly root = new Map<string, DirectoryEntry>();
+
+  private readonly bytes: Buffer;
+  private readonly problems: Coded[];
+
+  constructor(bytes: Buffer, problems: Coded[]) {
+    this.bytes = bytes;
+    this.problems = problems;
+    if (bytes.length < 512 || !bytes.subarray(0, 8).equals(MAGIC) || bytes.readUInt16LE(28) !== 0xfffe)
+      throw new Error('extract.ole.not-compound');
+    const shift = bytes.readUInt16LE(30);
+    if (shift !== 9 && shift !== 12) throw new Error('extract.ole.not-compound');
+    this.sectorSize = 1 << shift;
+    this.sectorCount = Math.max(0, Math.ceil((bytes.length - this.sectorSize) / this.sectorSize));
+    this.miniCutoff = bytes.readUInt32LE(56) || 4096;
+    this.fat = this.readFat();
+    this.entries = this.readDirectory(bytes.readUInt32LE(48));
+    const rootEntry = this.entries[0];
+    if (rootEntry === undefined || rootEntry.type !== 5) throw new Error('extract.ole.not-compound');
+    this.walkChildren(rootEntry.child);
+  }
+
+  private sector(n: number): Buffer {
+    const at = (n + 1) * this.sectorSize;
+    return this.bytes.subarray(at, Math.min(at + this.sectorSize, this.bytes.length));
+  }
+
+  private readFat(): Uint32Array {
+    const header = this.bytes;
+    const perSector = this.sectorSize / 4;
+    const declared = header.readUInt32LE(44);
+    const fatCount = Math.min(declared, this.sectorCount);
+    const fatSectors: number[] = [];
+    for (let i = 0; i < 109 && fatSectors.length < fatCount; i++)
+      fatSectors.push(header.readUInt32LE(76 + 4 * i));
+    const seen = new Set<number>();
+    for (let difat = header.readUInt32LE(68); fatSectors.length < fatCount && difat <= MAX_REGULAR; ) {
+      if (seen.has(difat) || difat >= this.sectorCount) {
+        this.problems.push(coded('extract.ole.chain-loop', { stream: 'DIFAT' }));
+        break;
+      }
+      seen.add(difat);
+      const block = this.sector(difat);
+      for (let i = 0; i + 4 <= block.length - 4 && fatSectors.length < fatCount; i += 4)
+        fatSectors.push(block.readUInt32LE(i));
+      difat = block.length === this.sectorSize ? block.readUInt32LE(this.sectorSize - 4) : END_OF_CHAIN;
+    }
+    const fat = new Uint32Array(fatSectors.length * perSector).fill(FREE);
+    fatSectors.forEach((sector, index) => {
+      if (sector >= this.sectorCount) return;
+      const block = this.sector(sector);
+      for (let i = 0; i + 4 <= block.length; i += 4) fat[index * perSector + i / 4] = block.readUInt32LE(i);
+    });
+    return fat;
+  }
+
+  /** The sectors of a chain, stopped at a loop or a link out of range (a problem names the stream). */
+  private chain(start: number, table: Uint32Array, limit: number, stream: string): number[] {
+    const sectors: number[] = [];
+    const seen = new Set<number>();
+    for (let sector = start; sector !== END_OF_CHAIN && sectors.length < limit; sector = table[sector]!) {
+      if (sector >= table.length || sector > MAX_REGULAR) {
+        this.problems.push(coded('extract.ole.chain-broken', { stream }));
+        break;
+      }
+      if (seen.has(sector)) {
+        this.problems.push(coded('extract.ole.chain-loop', { stream }));
+        break;
+      }
+      seen.add(sector);
+      sectors.push(sector);
+    }
+    return sectors;
+  }
+
+  private readDirectory(first: number): DirectoryEntry[] {
+    const entries: DirectoryEntry[] = [];
+    for (const sector of this.chain(first, this.fat, this.sectorCount, 'directory')) {
+      const block = this.sector(sector);
+      for (let at = 0; at + ENTRY_BYTES <= block.length; at += ENTRY_BYTES) {
+        const nameBytes = Math.min(block.readUInt16LE(at + 64), 64);
+        entries.push({
+          name: block.subarray(at, at + Math.max(0, nameBytes - 2)).toString('utf16le'),
+          type: block[at + 66]!,
+          left: block.readUInt32LE(at + 68),
+          right: block.readUInt32LE(at + 72),
+          child: block.readUInt32LE(at + 76),
+          modified: block.readBigUInt64LE(at + 108),
+          start: block.readUInt32LE(at + 116),
+          // Version 3 files may leave garbage in the high half of the size.
+          size:
+            this.sectorSize === 512 ? block.readUInt32LE(at + 120) : Number(block.readBigUInt64LE(at + 120)),
+        });
+      }
+    }
+    return entries;
+  }
+
+  private walkChildren(first: number): void {
+    const visited = new Set<number>();
+    const pending = first === FREE ? [] : [first];
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      const entry = this.entries[id];
+      if (entry === undefined || id === 0 || visited.has(id)) {
+        this.problems.push(coded('extract.ole.directory-damaged'));
+        return;
+      }
+      visited.add(id);
+      if (entry.type === 1 || entry.type === 2) this.root.set(entry.name.toLowerCase(), entry);
+      if (entry.left !== FREE) pending.push(entry.left);
+      if (entry.right !== FREE) pending.push(entry.right);
+    }
+  }
+
+  /** A stream of the root storage by name (any case), or null when there is none. */
+  stream(name: string): Buffer | null {
+    const entry = this.root.get(name.toLowerCase());
+    if (entry === undefined || entry.type !== 2) return null;
+    const label = name.replace(/^[\x01-\x05]/, '');
+    let size = entry.size;
+    if (size > this.bytes.length) {
+      this.problems.push(
+        coded('extract.ole.stream-truncated', { stream: label, size, read: this.bytes.length }),
+      );
+      size = this.bytes.length;
+    }
+    if (size < this.miniCutoff) return this.miniStreamPart(entry.start, size, label);
+    const sectors = this.chain(entry.start, this.fat, Math.ceil(size / this.sectorSize), label);
+    return this.gather(
+      sectors.map((s) => this.sector(s)),
+      size,
+      label,
+    );
+  }
+
+  private gather(blocks: Buffer[], size: number, label: string): Buffer {
+    const joined = Buffer.concat(blocks);
+    if (joined.length < size)
+      this.problems.push(coded('extract.ole.stream-truncated', { stream: label, size, read: joined.length }));
+    return joined.subarray(0, size);
+  }
+
+  private miniStreamPart(start: number, size: number, label: string): Buffer {
+    if (this.miniStream === null || this.miniFat === null) {
+      const root = this.entries[0]!;
+      const miniSectors = this.chain(
+        this.bytes.readUInt32LE(60),
+        this.fat,
+        Math.min(this.bytes.readUInt32LE(64), this.sectorCount),
+        'MiniFAT',
+      );
+      const table = Buffer.concat(miniSectors.map((s) => this.sector(s)));
+      this.miniFat = new Uint32Array(table.length / 4).fill(FREE);
+      for (let i = 0; i + 4 <= table.length; i += 4) this.miniFat[i / 4] = table.readUInt32LE(i);
+      const rootSize = Math.min(root.size, this.bytes.length);
+      const rootSectors = this.chain(
+        root.start,
+        this.fat,
+        Math.ceil(rootSize / this.sectorSize),
+        'mini stream',
+      );
+      this.miniStream = Buffer.concat(rootSectors.map((s) => this.sector(s)));
+    }
+    const mini = this.miniStream;
+    const sectors = this.chain(start, this.miniFat, Math.ceil(size / 64), label);
+    return this.gather(
+      sectors.map((s) => mini.subarray(s * 64, Math.min(s * 64 + 64, mini.length))),
+      size,
+      label,
+    );
+  }
+}
+
+const SUMMARY_NAMES: Record<number, string> = {
+  2: 'Title',
+  3: 'Subject',
+  4: 'Author',
+  5: 'Keywords',
+  6: 'Comments',
+  7: 'Template',
+  8: 'LastAuthor',
+  9: 'RevNumber',
+  10: 'EditTime',
+  11: 'LastPrinted',
+  12: 'CreateDateTime',
+  13: 'LastSaveDateTime',
+  14: 'PageCount',
+  15: 'WordCount',
+  16: 'CharCount',
+  18: 'AppName',
+  19: 'DocSecurity',
+};
+
+const DOC_SUMMARY_NAMES: Record<number, string> = {
+  2: 'Category',
+  3: 'PresentationFormat',
+  4: 'ByteCount',
+  5: 'LineCount',
+  6: 'ParagraphCount',
+  7: 'SlideCount',
+  8: 'NoteCount',
+  9: 'HiddenSlideCount',
+  10: 'MultimediaClipCount',
+  11: 'ScaleCrop',
+  12: 'HeadingPairs',
+  13: 'TitlesOfParts',
+  14: 'Manager',
+  15: 'Company',
+  16: 'LinksUpToDate',
+  17: 'CharCountWithSpaces',
+  19: 'SharedDoc',
+  22: 'HyperlinksChanged',
+  23: 'AppVersion',
+  26: 'ContentType',
+  27: 'ContentStatus',
+  28: 'Language',
+  29: 'DocVersion',
+};
+
+const isFileTime = (value: OleValue): value is FileTime =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An edit-time FILETIME (a duration) in ISO 8601 (`PT4M26S`). */
+function duration(filetime: bigint): string {
+  const seconds = Number(filetime / 10_000_000n);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `PT${h ? `${h}H` : ''}${h || m ? `${m}M` : ''}${seconds % 60}S`;
+}
+
+/** A value as a person reads it in the metadata table. */
+function written(value: OleValue): string | null {
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    const parts = value.map(written).filter((v): v is string => v !== null);
+    return parts.length > 0 ? parts.join(', ') : null;
+  }
+  if (isFileTime(value))
+    return value.filetime === 0n ? null : (fileTimeDate(value.filetime)?.written ?? null);
+  return String(value);
+}
+
+const text = (value: OleValue | undefined): string | null =>
+  typeof value === 'string' && value.trim() ? value.trim() : null;
+
+const date = (value: OleValue | undefined) =>
+  value !== undefined && isFileTime(value) && value.filetime !== 0n ? fileTimeDate(value.filetime) : null;
+
+/** AppVersion's DWORD as app.xml writes it: major in the high word, build in the low (`11.8132`). */
+const appVersion = (value: number) => `${value >>> 16}.${String(value & 0xffff).padStart(4, '0')}`;
+
+function readSummary(section: PropertySection, out: Extraction): void {
+  const { facts, fields } = out;
+  const p = section.properties;
+  const group = 'SummaryInformation';
+  if (section.codePage !== null) {
+    facts.codePage = section.codePage;
+    addField(fields, group, 'CodePage', section.codePage);
+  }
+  for (const [id, value] of p) {
+    if (id === 1) continue;
+    const name = SUMMARY_NAMES[id] ?? `Property ${id}`;
+    if (id === 10 && isFileTime(value)) addField(fields, group, name, duration(value.filetime));
+    else addField(fields, group, name, written(value));
+  }
+  facts.title = text(p.get(2));
+  facts.subject = text(p.get(3));
+  facts.authors = splitAuthors(text(p.get(4)));
+  facts.template = text(p.get(7));
+  facts.lastModifiedBy = text(p.get(8));
+  facts.revision = text(p.get(9));
+  const edit = p.get(10);
+  if (edit !== undefined && isFileTime(edit))
+    facts.editMinutes = Math.round(Number(edit.filetime) / 6e6) / 100;
+  facts.printed = date(p.get(11));
+  facts.created = date(p.get(12));
+  facts.modified = date(p.get(13));
+  facts.application = text(p.get(18));
+}
+
+function readDocSummary(section: PropertySection, out: Extraction): { headings: OleValue; parts: OleValue } {
+  const { facts, fields } = out;
+  const p = section.properties;
+  const group = 'DocumentSummaryInformation';
+  if (section.codePage !== null) {
+    facts.codePage ??= section.codePage;
+    addField(fields, group, 'CodePage', section.codePage);
+  }
+  for (const [id, value] of p) {
+    if (id === 1) continue;
+    const name = DOC_SUMMARY_NAMES[id] ?? `Property ${id}`;
+    addField(
+      fields,
+      group,
+      name,
+      id === 23 && typeof value === 'number' ? appVersion(value) : written(value),
+    );
+  }
+  facts.company = text(p.get(15));
+  facts.manager = text(p.get(14));
+  const version = p.get(23);
+  if (typeof version === 'number') facts.appVersion = appVersion(version);
+  return { headings: p.get(12) ?? null, parts: p.get(13) ?? null };
+}
+
+function readUserDefined(section: PropertySection, out: Extraction): void {
+  for (const [id, value] of section.properties) {
+    const name = section.names.get(id);
+    if (id === 1 || name === undefined || name.startsWith('_PID_')) continue;
+    const shown = written(value);
+    if (shown === null) continue;
+    out.facts.custom[name] = shown;
+    addField(out.fields, 'DocumentSummaryInformation (user-defined)', name, shown);
+  }
+}
+
+/** The parts listed under the first heading pair (Excel lists its worksheets first). */
+function firstHeadingParts(headings: OleValue, parts: OleValue): string[] {
+  if (!Array.isArray(headings) || !Array.isArray(parts)) return [];
+  const count = headings[1];
+  return typeof count === 'number'
+    ? parts.slice(0, count).filter((p): p is string => typeof p === 'string')
+    : [];
+}
+
+/** The CompObj stream: the user type (`Feuille de calcul Microsoft Office Excel`), clipboard format, ProgID. */
+function readCompObj(bytes: Buffer, codePage: number | null, out: Extraction): void {
+  let at = 28;
+  const ansi = (): string | null => {
+    if (at + 4 > bytes.length) return null;
+    const length = bytes.readUInt32LE(at);
+    at += 4;
+    if (length > bytes.length - at) return null;
+    const value = decodeCodePage(bytes.subarray(at, at + length), codePage).replace(/\0.*$/s, '');
+    at += length;
+    return value;
+  };
+  const userType = ansi();
+  let clipboard: string | null = null;
+  if (at + 4 <= bytes.length) {
+    const marker = bytes.readUInt32LE(at);
+    if (marker === 0xffffffff || marker === 0xfffffffe) {
+      clipboard = at + 8 <= bytes.length ? `#${bytes.readUInt32LE(at + 4)}` : null;
+      at += 8;
+    } else if (marker !== 0) clipboard = ansi();
+    else at += 4;
+  }
+  const progId = ansi();
+  let unicodeType: string | null = null;
+  if (at + 8 <= bytes.length && bytes.readUInt32LE(at) === 0x71b239f4) {
+    const chars = bytes.readUInt32LE(at + 4);
+    if (chars <= (bytes.length - at - 8) / 2)
+      unicodeType = bytes
+        .subarray(at + 8, at + 8 + 2 * chars)
+        .toString('utf16le')
+        .replace(/\0.*$/s, '');
+  }
+  if (userType === null) out.problems.push(coded('extract.ole.property-set-damaged', { stream: 'CompObj' }));
+  const type = text(unicodeType) ?? text(userType);
+  out.facts.compObjType = type;
+  addField(out.fields, 'CompObj', 'UserType', type);
+  addField(out.fields, 'CompObj', 'ClipboardFormat', clipboard);
+  addField(out.fields, 'CompObj', 'ProgID', progId);
+}
+
+/** PowerPoint's Current User stream: the name of the user who last saved, as that Office knew them. */
+function readCurrentUser(bytes: Buffer, codePage: number | null, out: Extraction): void {
+  if (bytes.length < 28) return;
+  const length = bytes.readUInt16LE(20);
+  if (28 + length > bytes.length) return;
+  const ansi = decodeCodePage(bytes.subarray(28, 28 + length), codePage);
+  const wide = 28 + length + 4;
+  const unicode =
+    wide + 2 * length <= bytes.length ? bytes.subarray(wide, wide + 2 * length).toString('utf16le') : null;
+  addField(out.fields, 'Current User', 'UserName', text(unicode) ?? text(ansi));
+}
+
+/** Collects text up to the caller's limit, saying once when it was cut. */
+class TextSink {
+  private readonly parts: string[] = [];
+  private length = 0;
+  private readonly limit: number;
+  cut = false;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  get full(): boolean {
+    return this.length >= this.limit;
+  }
+  push(part: string): void {
+    if (this.full) {
+      if (part) this.cut = true;
+      return;
+    }
+    const kept = part.length > this.limit - this.length ? part.slice(0, this.limit - this.length) : part;
+    if (kept.length < part.length) this.cut = true;
+    this.parts.push(kept);
+    this.length += kept.length;
+  }
+  result(): string | null {
+    const joined = this.parts.join('').trim();
+    return joined ? joined : null;
+  }
+}
+
+/** Word's main text through the piece table (Word 97 and later), with field codes left out. */
+function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extraction): void {
+  if (word.length < 0x1aa || word.readUInt16LE(0) !== 0xa5ec) {
+    out.problems.push(coded('extract.ole.text-damaged', { stream: 'WordDocument' }));
+    return;
+  }
+  const lid = word.readUInt16LE(6);
+  addField(out.fields, 'WordDocument', 'InstallLanguage', lcidTag(lid) ?? `LCID ${lid}`);
+  const flags = word.readUInt16LE(10);
+  if (flags & 0x0100) {
+    out.problems.push(coded('extract.ole.encrypted', { stream: 'WordDocument' }));
+    return;
+  }
+  const table = file.stream(flags & 0x0200 ? '1Table' : '0Table');
+  const mainChars = Math.max(0, word.readInt32LE(0x4c));
+  const clxAt = word.readUInt32LE(0x1a2);
+  const clxEnd = Math.min(table?.length ?? 0, clxAt + word.readUInt32LE(0x1a6));
+  let at = clxAt;
+  let pieces: Buffer | null = null;
+  while (table && at < clxEnd) {
+    if (table[at] === 1 && at + 3 <= clxEnd) at += 3 + table.readUInt16LE(at + 1);
+    else if (table[at] === 2 && at + 5 <= clxEnd) {
+      pieces = table.subarray(at + 5, Math.min(clxEnd, at + 5 + table.readUInt32LE(at + 1)));
+      break;
+    } else break;
+  }
+  if (pieces === null || pieces.length < 16) {
+    out.problems.push(coded('extract.ole.text-damaged', { stream: 'WordDocument' }));
+    return;
+  }
+  const count = Math.floor((pieces.length - 4) / 12);
+  const cleaner = new WordCleaner();
+  for (let i = 0; i < count && !sink.full; i++) {
+    const from = pieces.readUInt32LE(4 * i);
+    const to = Math.min(pieces.readUInt32LE(4 * (i + 1)), mainChars);
+    if (to <= from) continue;
+    const fc = pieces.readUInt32LE(4 * (count + 1) + 8 * i + 2);
+    const compressed = (fc & 0x40000000) !== 0;
+    const start = compressed ? (fc & 0x3fffffff) / 2 : fc;
+    const chars = to - from;
+    const end = start + (compressed ? chars : 2 * chars);
+    if (end > word.length) {
+      out.problems.push(coded('extract.ole.text-damaged', { stream: 'WordDocument' }));
+      break;
+    }
+    const raw = word.subarray(start, end);
+    sink.push(cleaner.clean(compressed ? decodeCodePage(raw, 1252) : raw.toString('utf16le')));
+  }
+}
+
+/** Word's special characters: field codes (between 0x13 and 0x14) dropped, marks turned into spaces and lines. */
+class WordCleaner {
+  private fields: boolean[] = [];
+  clean(piece: string): string {
+    let result = '';
+    for (const ch of piece) {
+      const code = ch.charCodeAt(0);
+      if (code === 0x13) this.fields.push(true);
+      else if (code === 0x14) {
+        if (this.fields.length > 0) this.fields[this.fields.length - 1] = false;
+      } else if (code === 0x15) this.fields.pop();
+      else if (this.fields.at(-1) === true) continue;
+      else if (code === 0x0d || code === 0x0b || code === 0x0c) result += '\n';
+      else if (code === 0x07) result += '\t';
+      else if (code === 0x1e) result += '-';
+      else if (code >= 0x20 || code === 0x09) result += ch;
+    }
+    return result;
+  }
+}
+
+/** A BIFF record stream's cursor across an SST and its CONTINUE records. */
+class SstCursor {
+  private segment = 0;
+  private at = 0;
+  private readonly segments: Buffer[];
+  constructor(segments: Buffer[]) {
+    this.segments = segments;
+  }
+  private current(): Buffer | undefined {
+    while (this.segment < this.segments.length && this.at >= this.segments[this.segment]!.length) {
+      this.segment++;
+      this.at = 0;
+    }
+    return this.segments[this.segment];
+  }
+  get done(): boolean {
+    return this.current() === undefined;
+  }
+  byte(): number {
+    const block = this.current();
+    if (block === undefined) throw new RangeError('sst');
+    return block[this.at++]!;
+  }
+  u16(): number {
+    return this.byte() | (this.byte() << 8);
+  }
+  u32(): number {
+    return (this.u16() | (this.u16() << 16)) >>> 0;
+  }
+  skip(n: number): void {
+    for (let left = n; left > 0; ) {
+      const block = this.current();
+      if (block === undefined) throw new RangeError('sst');
+      const take = Math.min(left, block.length - this.at);
+      this.at += take;
+      left -= take;
+    }
+  }
+  /** `count` characters; a CONTINUE record in between starts with a new width flag. */
+  chars(count: number, wide: boolean): string {
+    let result = '';
+    let left = count;
+    let isWide = wide;
+    while (left > 0) {
+      let block = this.segments[this.segment];
+      if (block === undefined) throw new RangeError('sst');
+      if (this.at >= block.length) {
+        this.segment++;
+        this.at = 0;
+        block = this.segments[this.segment];
+        if (block === undefined || block.length === 0) throw new RangeError('sst');
+        isWide = (block[this.at++]! & 1) === 1;
+      }
+      const available = block.length - this.at;
+      const take = Math.min(left, isWide ? available >> 1 : available);
+      if (take === 0) throw new RangeError('sst');
+      const raw = block.subarray(this.at, this.at + (isWide ? 2 * take : take));
+      result += isWide ? raw.toString('utf16le') : raw.toString('latin1');
+      this.at += raw.length;
+      left -= take;
+    }
+    return result;
+  }
+}
+
+/** Excel's workbook globals: sheet names (BOUNDSHEET) and, for BIFF8, the shared strings as text. */
+function workbook(book: Buffer, codePage: number | null, sink: TextSink, out: Extraction): string[] {
+  const sheets: string[] = [];
+  let biff8 = false;
+  let bookCodePage = codePage;
+  for (let at = 0; at + 4 <= book.length; ) {
+    const type = book.readUInt16LE(at);
+    const length = book.readUInt16LE(at + 2);
+    const body = book.subarray(at + 4, Math.min(book.length, at + 4 + length));
+    at += 4 + length;
+    if (type === 0x0809 && body.length >= 2) biff8 = body.readUInt16LE(0) === 0x0600;
+    else if (type === 0x000a) break;
+    else if (type === 0x002f) {
+      out.problems.push(coded('extract.ole.encrypted', { stream: 'Workbook' }));
+      return sheets;
+    } else if (type === 0x0042 && body.length >= 2 && !biff8) bookCodePage = body.readUInt16LE(0);
+    else if (type === 0x0085 && body.length >= 8) {
+      const cch = body[6]!;
+      const name = biff8
+        ? body[7]! & 1
+          ? body.subarray(8, 8 + 2 * cch).toString('utf16le')
+          : body.subarray(8, 8 + cch).toString('latin1')
+        : decodeCodePage(body.subarray(7, 7 + cch), bookCodePage);
+      sheets.push(name);
+    } else if (type === 0x00fc && biff8) {
+      const segments = [body];
+      while (at + 4 <= book.length && book.readUInt16LE(at) === 0x003c) {
+        const next = book.readUInt16LE(at + 2);
+        segments.push(book.subarray(at + 4, Math.min(book.length, at + 4 + next)));
+        at += 4 + next;
+      }
+      sharedStrings(segments, sink, out);
+    }
+  }
+  return sheets;
+}
+
+function sharedStrings(segments: Buffer[], sink: TextSink, out: Extraction): void {
+  const cursor = new SstCursor(segments);
+  try {
+    cursor.skip(8);
+    while (!cursor.done && !sink.full) {
+      const cch = cursor.u16();
+      const flags = cursor.byte();
+      const runs = flags & 0x08 ? cursor.u16() : 0;
+      const ext = flags & 0x04 ? cursor.u32() : 0;
+      sink.push(`${cursor.chars(cch, (flags & 1) === 1)}\n`);
+      cursor.skip(4 * runs + ext);
+    }
+  } catch {
+    out.problems.push(coded('extract.ole.text-damaged', { stream: 'Workbook' }));
+  }
+}
+
+/** PowerPoint's text atoms (TextCharsAtom in UTF-16, TextBytesAtom in 8 bits), in stream order. */
+function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
+  for (let at = 0; at + 8 <= deck.length && !sink.full; ) {
+    const container = (deck.readUInt16LE(at) & 0x0f) === 0x0f;
+    const type = deck.readUInt16LE(at + 2);
+    const length = deck.readUInt32LE(at + 4);
+    if (type === 0x2f14) {
+      out.problems.push(coded('extract.ole.encrypted', { stream: 'PowerPoint Document' }));
+      return;
+    }
+    if (container) {
+      at += 8;
+      continue;
+    }
+    if (length > deck.length - at - 8) {
+      out.problems.push(coded('extract.ole.text-damaged', { stream: 'PowerPoint Document' }));
+      return;
+    }
+    const body = deck.subarray(at + 8, at + 8 + length);
+    if (type === 0x0fa0) sink.push(`${body.toString('utf16le').replace(/[\r\v]/g, '\n')}\n`);
+    else if (type === 0x0fa8) sink.push(`${body.toString('latin1').replace(/[\r\v]/g, '\n')}\n`);
+    at += 8 + length;
+  }
+}
+
+async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extraction> {
+  const out = emptyExtraction();
+  const file = new CompoundFile(bytes, out.problems);
+  const sets = (name: string) => {
+    const stream = file.stream(name);
+    return stream ? readPropertySets(stream, name.slice(1), out.problems) : [];
+  };
+  for (const section of sets('\x05SummaryInformation'))
+    if (section.fmtid === FMTID_SUMMARY) readSummary(section, out);
+  let parts: string[] = [];
+  for (const section of sets('\x05DocumentSummaryInformation')) {
+    if (section.fmtid === FMTID_DOC_SUMMARY) {
+      const { headings, parts: titles } = readDocSummary(section, out);
+      parts = firstHeadingParts(headings, titles);
+    } else if (section.fmtid === FMTID_USER_DEFINED) readUserDefined(section, out);
+  }
+  const codePage = out.facts.codePage;
+  const compObj = file.stream('\x01CompObj');
+  if (compObj) readCompObj(compObj, codePage, out);
+  const currentUser = file.stream('Current User');
+  if (currentUser) readCurrentUser(currentUser, codePage, out);
+  rootModified(file, out.fields);
+
+  const sink = new TextSink(options.maxTextChars);
+  const word = file.stream('WordDocument');
+  const book = file.stream('Workbook') ?? file.stream('Book');
+  const deck = file.stream('PowerPoint Document');
+  if (word) wordText(file, word, sink, out);
+  if (book) {
+    const sheets = workbook(book, codePage, sink, out);
+    out.facts.sheetNames = sheets.length > 0 ? sheets : parts;
+  }
+  if (deck) presentationText(deck, sink, out);
+  out.text = sink.result();
+  out.textSource = out.text === null ? null : 'document';
+  if (sink.cut) out.problems.push(coded('extract.ole.text-cut', { limit: options.maxTextChars }));
+  return out;
+}
+
+/** The root storage's modification time, which some writers set on every save. */
+function rootModified(file: CompoundFile, fields: MetadataField[]): void {
+  const modified = file.entries[0]!.modified;
+  if (modified !== 0n) addField(fields, 'Compound file', 'RootModified', fileTimeDate(modified)?.written);
+}
+
+export const ole2Extractor: Extractor = {
+  name: 'ole2',
+  formats: ['doc', 'xls', 'ppt', 'ole'],
+  extract,
+};
