@@ -127,6 +127,14 @@ class IngestRun {
    * A member that is itself a container is not charged (its members are), so bytes are charged once.
    */
   private expandedInFile = 0;
+  /** The current leaf file holds an item limited under this run's limits: its done mark then names them. */
+  private limitedInFile = false;
+  /** This run's limits as a done mark's suffix: a file holding limited items is read again under other limits. */
+  private readonly limitsMark: string;
+  /** Items that hold a limited item somewhere below them, as the case was before this run (found once, when needed). */
+  private limitedBelow: Promise<Set<number>> | null = null;
+  /** Parents already in the case whose members this run has read again. */
+  private readonly readAgainParents = new Set<number>();
 
   private readonly analyser: MessageAnalyser;
   /** Message analyses started ahead of their turn, by the very buffer they read; taken when its turn comes. */
@@ -143,6 +151,7 @@ class IngestRun {
     this.options = options;
     this.analyser = options.analyser;
     this.formats = options.formats ?? listFormats();
+    this.limitsMark = `+limits:${sha256Hex(Buffer.from(JSON.stringify(limits))).slice(0, 16)}`;
   }
 
   async run(paths: string[]): Promise<IngestSummary> {
@@ -249,8 +258,8 @@ class IngestRun {
     sourceId: number,
     file: SourceFile,
   ): Promise<{ sha256: string | null; alreadyDone: boolean }> {
-    const store = this.store;
     this.expandedInFile = 0;
+    this.limitedInFile = false;
     const at = this.place(sourceId, null, file.relative, file.relativeRaw, {
       filename: basename(file.relative),
     });
@@ -281,8 +290,7 @@ class IngestRun {
       if (this.staysOnDisk(identified, file.size)) {
         // Large or container files are streamed, never held whole in memory.
         const sha256 = await sha256File(file.absolute);
-        if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
-          return { sha256, alreadyDone: true };
+        if (await this.isDone(sourceId, file, sha256)) return { sha256, alreadyDone: true };
         await this.recordOnDisk(file.absolute, file.size, sha256, identified, at, context);
         this.finishFile(sourceId, file, sha256);
         return { sha256, alreadyDone: false };
@@ -294,8 +302,7 @@ class IngestRun {
     // A message analysed ahead was hashed by the analyser; anything else is hashed here.
     const ahead = this.ahead.get(bytes);
     const sha256 = (ahead && (await ahead.catch(() => null))?.sha256) || sha256Hex(bytes);
-    if (await store.isFileDone(sourceId, file.relative, file.size, sha256))
-      return { sha256, alreadyDone: true };
+    if (await this.isDone(sourceId, file, sha256)) return { sha256, alreadyDone: true };
     await this.ingestBytes(bytes, sha256, at, context);
     this.finishFile(sourceId, file, sha256);
     return { sha256, alreadyDone: false };
@@ -371,7 +378,7 @@ class IngestRun {
       'limited',
       reason,
     );
-    const { isNew } = this.w.putItem(item, at);
+    const { isNew } = this.putItem(item, at);
     if (isNew) await this.store.blobs.putFile(sha256, path);
     this.count(isNew);
   }
@@ -424,7 +431,7 @@ class IngestRun {
       if (context.depth > this.limits.maxDepth) {
         const sha256 = known ?? sha256Hex(bytes);
         const reason = coded('item.too-deep', { limit: this.limits.maxDepth });
-        const { isNew } = this.w.putItem(
+        const { isNew } = this.putItem(
           this.newItem(sha256, bytes.length, 'message', 'eml', 'limited', reason),
           at,
         );
@@ -435,7 +442,7 @@ class IngestRun {
       const analysis = await this.analysis(bytes, at, claimed);
       const { parsed } = analysis;
       const sha256 = known ?? analysis.sha256;
-      const { id, isNew } = this.w.putItem(
+      const { id, isNew } = this.putItem(
         this.newItem(
           sha256,
           bytes.length,
@@ -447,13 +454,17 @@ class IngestRun {
         at,
       );
       this.count(isNew);
-      if (!isNew) return;
-      this.store.blobs.put(sha256, bytes);
+      // Met again, it is read only when an earlier run's limits cut it or something below it short.
+      const readNow = isNew || (await this.readNowUnlimited(id, parsed.status, parsed.reason));
+      if (!readNow && (parsed.status === 'limited' || !(await this.holdsLimited(id)))) return;
+      if (isNew) this.store.blobs.put(sha256, bytes);
       if (!parsed.message) return;
-      this.w.putMessage(id, parsed.message);
-      for (const output of analysis.analyses) {
-        if (output.learntKeys) this.w.putKeys(output.learntKeys.records, output.learntKeys.failures);
-        this.w.putAnalysis({ ...output, itemId: id });
+      if (readNow) {
+        this.w.putMessage(id, parsed.message);
+        for (const output of analysis.analyses) {
+          if (output.learntKeys) this.w.putKeys(output.learntKeys.records, output.learntKeys.failures);
+          this.w.putAnalysis({ ...output, itemId: id });
+        }
       }
       for (const [index, part] of parsed.parts.entries()) {
         await this.ingestBytes(
@@ -476,11 +487,12 @@ class IngestRun {
       await this.ingestDocumentWithMembers(format, format.members, bytes, sha256, at, context);
       return;
     }
-    const { isNew } = this.w.putItem(
+    const { id, isNew } = this.putItem(
       this.newItem(sha256, bytes.length, this.typeFor(context), format.name, 'ok', null),
       at,
     );
     if (isNew) this.store.blobs.put(sha256, bytes);
+    else await this.readNowUnlimited(id, 'ok', null);
     this.count(isNew);
   }
 
@@ -499,12 +511,13 @@ class IngestRun {
   ): Promise<void> {
     const type = this.typeFor(context);
     const parentItem = { type, format: format.name, sha256, size: bytes.length };
-    const { id, isNew, tooDeep } = this.putParent(parentItem, 'document.too-deep', at, context);
-    if (!isNew) return; // its members were recorded when this content was first seen
-    this.store.blobs.put(sha256, bytes);
-    if (tooDeep) return;
+    const { id, isNew, status, reason } = this.putParent(parentItem, 'document.too-deep', at, context);
+    // Its members were recorded when this content was first seen, unless a limit cut them short.
+    if (!isNew && !(await this.readAgain(id, status, reason))) return;
+    if (isNew) this.store.blobs.put(sha256, bytes);
+    if (status === 'limited') return;
     const input: ContainerInput = { kind: 'buffer', data: bytes, name: at.filename ?? at.path };
-    const parent = { id, type, format: format.name };
+    const parent = { id, type, format: format.name, isNew };
     await this.ingestMembers((limits) => members.call(format, input, limits), parent, at, context);
   }
 
@@ -517,7 +530,7 @@ class IngestRun {
     context: Context,
   ): boolean {
     const type = format.itemType === 'document' ? this.typeFor(context) : format.itemType;
-    const { isNew } = this.w.putItem(
+    const { isNew } = this.putItem(
       this.newItem(sha256, size, type, format.name, 'limited', format.reason),
       at,
     );
@@ -554,13 +567,14 @@ class IngestRun {
     context: Context,
   ): Promise<void> {
     const parentItem = { type: 'container' as const, format: format.name, sha256, size };
-    const { id, isNew, tooDeep } = this.putParent(parentItem, 'container.too-deep', at, context);
-    if (!isNew) return; // its contents were recorded when this content was first seen
-    if (input.kind === 'file') await this.store.blobs.putFile(sha256, input.path);
-    else this.store.blobs.put(sha256, input.data);
-    if (tooDeep) return;
+    const { id, isNew, status, reason } = this.putParent(parentItem, 'container.too-deep', at, context);
+    // Its contents were recorded when this content was first seen, unless a limit cut them short.
+    if (!isNew && !(await this.readAgain(id, status, reason))) return;
+    if (isNew && input.kind === 'file') await this.store.blobs.putFile(sha256, input.path);
+    else if (isNew && input.kind === 'buffer') this.store.blobs.put(sha256, input.data);
+    if (status === 'limited') return;
     const spool = () => this.store.blobs.spoolPath();
-    const parent = { id, type: 'container' as const, format: format.name };
+    const parent = { id, type: 'container' as const, format: format.name, isNew };
     await this.ingestMembers((limits) => format.entries(input, limits, spool), parent, at, context);
   }
 
@@ -570,15 +584,16 @@ class IngestRun {
     tooDeepCode: 'container.too-deep' | 'document.too-deep',
     at: Placement,
     context: Context,
-  ): { id: number; isNew: boolean; tooDeep: boolean } {
+  ): { id: number; isNew: boolean; status: 'ok' | 'limited'; reason: Coded | null } {
     const tooDeep = context.depth >= this.limits.maxDepth;
+    const status = tooDeep ? 'limited' : 'ok';
     const reason = tooDeep ? coded(tooDeepCode, { limit: this.limits.maxDepth }) : null;
-    const { id, isNew } = this.w.putItem(
-      this.newItem(item.sha256, item.size, item.type, item.format, tooDeep ? 'limited' : 'ok', reason),
+    const { id, isNew } = this.putItem(
+      this.newItem(item.sha256, item.size, item.type, item.format, status, reason),
       at,
     );
     this.count(isNew);
-    return { id, isNew, tooDeep };
+    return { id, isNew, status, reason };
   }
 
   /**
@@ -587,6 +602,18 @@ class IngestRun {
    * of the reader keeps the members read before it and is the parent's status.
    */
   private async ingestMembers(
+    read: (limits: Limits) => AsyncIterable<ContainerEvent>,
+    parent: { id: number; type: ItemType; format: string; isNew: boolean },
+    at: Placement,
+    context: Context,
+  ): Promise<void> {
+    // Read again (an earlier run's limits cut members short): what those members were, to say they are superseded.
+    const cutShort = parent.isNew ? [] : await this.limitedMembers(parent.id);
+    await this.readMembers(read, parent, at, context);
+    if (cutShort.length > 0) await this.supersede(parent.id, cutShort);
+  }
+
+  private async readMembers(
     read: (limits: Limits) => AsyncIterable<ContainerEvent>,
     parent: { id: number; type: ItemType; format: string },
     at: Placement,
@@ -690,7 +717,7 @@ class IngestRun {
       this.prepared.set(key, bytes);
       // A file recorded by an earlier run is not analysed again (re-runs stay fast).
       const doneSha = await this.store.doneFileSha(sourceId, file.relative, file.size);
-      if (doneSha !== null && doneSha === sha256Hex(bytes)) continue;
+      if (doneSha !== null && this.doneMarks(sha256Hex(bytes)).includes(doneSha)) continue;
       if (this.formatOf(bytes, basename(file.relative), file.inMaildir).kind === 'message')
         this.analyseAhead(bytes, NO_FACTS, file.inMaildir || namedAsMessage(file.relative));
     }
@@ -712,7 +739,7 @@ class IngestRun {
   ): void {
     // No bytes, or none read before the failure: the item is identified by its place alone.
     const sha256 = bytes && bytes.length > 0 ? sha256Hex(bytes) : null;
-    const { isNew } = this.w.putItem(
+    const { isNew } = this.putItem(
       {
         sha256,
         size: bytes?.length ?? 0,
@@ -747,8 +774,123 @@ class IngestRun {
     if (isNew) this.added++;
   }
 
+  /** The done marks that mean "recorded, nothing to read again under this run's limits". */
+  private doneMarks(sha256: string): string[] {
+    return [sha256, sha256 + this.limitsMark];
+  }
+
+  /**
+   * Whether an earlier run recorded the file with the same content and, when it holds items marked
+   * limited, under the same limits (other limits read it again).
+   */
+  private async isDone(sourceId: number, file: SourceFile, sha256: string): Promise<boolean> {
+    for (const mark of this.doneMarks(sha256))
+      if (await this.store.isFileDone(sourceId, file.relative, file.size, mark)) return true;
+    return false;
+  }
+
+  /** Records an item (insert-or-get), noting whether the file holds one limited under this run's limits. */
+  private putItem(item: NewItem, at: Placement): { id: number; isNew: boolean } {
+    if (item.status === 'limited') this.limitedInFile = true;
+    return this.w.putItem(item, at);
+  }
+
+  /**
+   * An item already in the case that an earlier run marked limited, read now (`status` is not
+   * limited): its status is updated, and it is read as if new. False for anything else.
+   */
+  private async readNowUnlimited(
+    id: number,
+    status: NewItem['status'],
+    reason: Coded | null,
+  ): Promise<boolean> {
+    if (status === 'limited' || this.readAgainParents.has(id)) return false;
+    if ((await this.store.getItem(id))?.status !== 'limited') return false;
+    this.w.setItemStatus(id, status, reason);
+    this.readAgainParents.add(id);
+    return true;
+  }
+
+  /**
+   * An item already in the case, met again: whether its contents are to be read again. They are when
+   * an earlier run marked it limited and this run's limits read it (its status becomes `status`), or
+   * when a limited item lies below it (a member cut short in an archive) and this run has not read
+   * its members again yet.
+   */
+  private async readAgain(id: number, status: NewItem['status'], reason: Coded | null): Promise<boolean> {
+    if (await this.readNowUnlimited(id, status, reason)) return true;
+    return status !== 'limited' && (await this.holdsLimited(id));
+  }
+
+  /** Whether a limited item lies below this one (found once per run, at first need) and this run has not read it again yet. */
+  private async holdsLimited(id: number): Promise<boolean> {
+    if (this.readAgainParents.has(id) || !(await this.itemsWithLimitedBelow()).has(id)) return false;
+    this.readAgainParents.add(id);
+    return true;
+  }
+
+  /** The limited members of a parent, with the place each was found at in it. */
+  private async limitedMembers(parentId: number): Promise<{ id: number; place: string }[]> {
+    const limited = (await this.store.childrenOf(parentId)).filter((item) => item.status === 'limited');
+    return (await this.membersAtPlaces(parentId, limited)).map(([id, place]) => ({ id, place }));
+  }
+
+  /** Each occurrence of these items in the parent, as (item id, place in the parent). */
+  private async membersAtPlaces(parentId: number, items: { id: number }[]): Promise<[number, string][]> {
+    const places: [number, string][] = [];
+    for (const item of items)
+      for (const at of await this.store.occurrencesOf(item.id))
+        if (at.parentId === parentId) places.push([item.id, `${at.byteStart ?? ''}/${at.path}`]);
+    return places;
+  }
+
+  /**
+   * Members an earlier run's limits cut short, now read again as other items at the same places:
+   * each earlier record is kept (nothing is deleted from a case) and says which item superseded it.
+   */
+  private async supersede(parentId: number, cutShort: { id: number; place: string }[]): Promise<void> {
+    const now = await this.membersAtPlaces(parentId, await this.store.childrenOf(parentId));
+    for (const old of cutShort) {
+      const by = now.filter(([id, place]) => place === old.place && id !== old.id).map(([id]) => id);
+      if (by.length === 0 || (await this.store.getItem(old.id))?.status !== 'limited') continue;
+      this.w.setItemStatus(old.id, 'ok', coded('item.read-again', { item: Math.max(...by) }));
+    }
+  }
+
+  /** Every item with a limited item somewhere below it: the parents of limited items, and theirs, up to the files. */
+  private itemsWithLimitedBelow(): Promise<Set<number>> {
+    this.limitedBelow ??= (async () => {
+      const above = new Set<number>();
+      let level: number[] = [];
+      for (let afterId = 0; ; ) {
+        const page = await this.store.listItems({ type: 'all', status: ['limited'], afterId, limit: 1000 });
+        if (page.length === 0) break;
+        level.push(...page.map((item) => item.id));
+        afterId = page[page.length - 1]!.id;
+      }
+      while (level.length > 0) {
+        const next: number[] = [];
+        for (const id of level)
+          for (const { parentId } of await this.store.occurrencesOf(id))
+            if (parentId !== null && !above.has(parentId)) {
+              above.add(parentId);
+              next.push(parentId);
+            }
+        level = next;
+      }
+      return above;
+    })();
+    return this.limitedBelow;
+  }
+
   private finishFile(sourceId: number, file: SourceFile, sha256: string): void {
-    this.w.markFileDone(sourceId, file.relative, file.size, sha256);
+    const readable = !sha256.startsWith('unreadable:');
+    this.w.markFileDone(
+      sourceId,
+      file.relative,
+      file.size,
+      this.limitedInFile && readable ? sha256 + this.limitsMark : sha256,
+    );
     this.bytesDone += file.size;
     this.progress(file.relative);
   }

@@ -64,6 +64,9 @@ export const enContainers: Messages = {
   'document.members-unreadable-after': (p) =>
     `${p.format} document: its embedded objects could not be read after the first ${p.entries}: ${p.error}; the document itself is kept`,
 
+  'item.read-again': (p) =>
+    `cut short by the limits of an earlier run, then read again whole under this run's limits as item ${p.item}; this earlier record is kept as it was`,
+
   'mbox.message-too-large': (p) =>
     `message of ${p.size} bytes is larger than maxEntryBytes (${p.limit}); kept as a byte range, not read`,
   'mbox.preamble-too-large': (p) =>
