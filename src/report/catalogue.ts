@@ -8,6 +8,7 @@ import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
 import { enLegacy } from './messages/en/legacy.ts';
 import { enOutlook } from './messages/en/outlook.ts';
+import { enProvenance } from './messages/en/provenance.ts';
 import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
 
@@ -34,6 +35,7 @@ const catalogues: Record<Lang, Messages> = {
     ...enKeys,
     ...enLegacy,
     ...enOutlook,
+    ...enProvenance,
     ...enSearch,
     ...enVerify,
   },
