@@ -8,9 +8,16 @@ import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
 import { enLegacy } from './messages/en/legacy.ts';
 import { enOutlook } from './messages/en/outlook.ts';
-import { enProvenance } from './messages/en/provenance.ts';
 import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
+import { frContainers } from './messages/fr/containers.ts';
+import { frFormats } from './messages/fr/formats.ts';
+import { frIngest } from './messages/fr/ingest.ts';
+import { frKeys } from './messages/fr/keys.ts';
+import { frLegacy } from './messages/fr/legacy.ts';
+import { frOutlook } from './messages/fr/outlook.ts';
+import { frSearch } from './messages/fr/search.ts';
+import { frVerify } from './messages/fr/verify.ts';
 
 export type Param = string | number | boolean | null;
 export type Params = Record<string, Param | Param[]>;
@@ -21,7 +28,7 @@ export interface Coded {
   params?: Params;
 }
 
-export type Lang = 'en';
+export type Lang = 'en' | 'fr';
 
 /** One language's sentences: a function of the parameters per code. */
 export type Messages = Record<string, (params: Params) => string>;
@@ -35,31 +42,63 @@ const catalogues: Record<Lang, Messages> = {
     ...enKeys,
     ...enLegacy,
     ...enOutlook,
-    ...enProvenance,
     ...enSearch,
     ...enVerify,
   },
+  fr: {
+    ...frContainers,
+    ...frFormats,
+    ...frIngest,
+    ...frKeys,
+    ...frLegacy,
+    ...frOutlook,
+    ...frSearch,
+    ...frVerify,
+  },
 };
+
+/** The languages Crible speaks, English (the reference every other catalogue follows) first. */
+export function languages(): Lang[] {
+  return Object.keys(catalogues) as Lang[];
+}
+
+export function isLang(s: string): s is Lang {
+  return Object.hasOwn(catalogues, s);
+}
+
+/** The codes a language has words for (test/catalogue-fr.test.ts holds French to every English code). */
+export function codesOf(lang: Lang): string[] {
+  return Object.keys(catalogues[lang]);
+}
 
 export function coded(code: string, params?: Params): Coded {
   return params === undefined ? { code } : { code, params };
 }
 
 /**
- * The words for a code. An unknown code is shown as itself with its parameters, never dropped; a
- * plain string (a sentence stored by a case of schema 3 or earlier) is shown as it is.
+ * The words for a code. A code a language lacks is shown in English (a test fails for it, but the
+ * reader still gets the information); an unknown code is shown as itself with its parameters, never
+ * dropped; a plain string (a sentence stored by a case of schema 3 or earlier) is shown as it is.
  */
 export function render(message: Coded | string, lang: Lang = 'en'): string {
   if (typeof message === 'string') return message;
-  const template = catalogues[lang][message.code];
+  const template = templateOf(lang, message.code) ?? templateOf('en', message.code);
   if (template) return template(message.params ?? {});
   const params = message.params ? ` ${JSON.stringify(message.params)}` : '';
   return `${message.code}${params}`;
 }
 
-/** Whether a code has words in every catalogue (tests check every code the code base emits). */
+/**
+ * Whether a code has words in the English catalogue, the reference (tests check every code the code
+ * base emits); test/catalogue-fr.test.ts holds the other languages to every English code.
+ */
 export function isKnownCode(code: string): boolean {
-  return Object.values(catalogues).every((messages) => code in messages);
+  return templateOf('en', code) !== undefined;
+}
+
+/** Own entries only: a stored code named `constructor` or `toString` is an unknown code, not a function. */
+function templateOf(lang: Lang, code: string): Messages[string] | undefined {
+  return Object.hasOwn(catalogues[lang], code) ? catalogues[lang][code] : undefined;
 }
 
 /**

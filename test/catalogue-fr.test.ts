@@ -1,0 +1,293 @@
+// The French catalogue follows the English one, code for code. Every English code must have French
+// words; each French template is called with the parameters its English twin reads (found by
+// watching which parameters the English template asks for), in several variants that reach its
+// branches; the output must be whole (no undefined, NaN or [object Object]), keep French
+// typography, and contain no common English word outside the parameter values and proper names.
+import { describe, expect, it } from 'vitest';
+import {
+  type Coded,
+  coded,
+  codesOf,
+  isKnownCode,
+  isLang,
+  languages,
+  type Param,
+  type Params,
+  render,
+  withText,
+} from '../src/report/catalogue.ts';
+import { nest, nestList } from '../src/verify/codes.ts';
+
+/**
+ * Sample values per parameter name, several per name to reach both sides of a template's branches
+ * (`typeof p.line === 'number'`, `p.value === 'forgeable'`, `Number(p.hops) === 1`…). A code read with
+ * a parameter this table lacks fails the test below: add its samples here.
+ */
+const SAMPLES: Record<string, Param[]> = {
+  actual: ['9f2c…e1'],
+  against: ['given', 'receipt'],
+  algorithm: ['rsa-sha512', ''],
+  at: [4096, '2017-05-02T08:15:00Z', '2017-05-02T08:15:42Z'],
+  atSource: ['given', 'signature', 'date', 'received'],
+  available: [1200],
+  bits: [512, 1024],
+  bytes: [128, 256],
+  canonicalization: ['relaxed/simple'],
+  checked: [20],
+  chunks: [3],
+  compressed: [1000],
+  computed: ['2jmj7l5rSw0yVb/vlWAYkK/YBwk='],
+  count: [1, 3],
+  cv: ['fail', ''],
+  dated: ['2017-05-02T08:15:00Z'],
+  declared: [100],
+  detail: ['Unexpected token } in JSON at position 4'],
+  directive: ['$INCLUDE'],
+  disclosed: ['2020-01-01', null],
+  disclosureSource: ['https://leak.example/keys'],
+  domain: ['campagne.example', ''],
+  entries: [12],
+  entry: [3, 'x'],
+  error: ['invalid distance too far back'],
+  expected: [4, 'AAAA'],
+  expiration: ['2017-06-01T00:00:00Z'],
+  failure: ['ENOTFOUND', 'ETIMEOUT', 'ESERVFAIL', 'EREFUSED'],
+  field: ['sender', 'value'],
+  fields: ['from, to, subject', ''],
+  file: ['keys.csv'],
+  firstSeen: ['2016-01-01T00:00:00Z', null, '2016-01-01T00:00:00Z', null],
+  format: ['zip', 'pst', 'unknownfmt'],
+  found: [5],
+  granularity: ['marie'],
+  have: [100],
+  header: [true, 'sender', 'from', false, 'subject'],
+  hops: [1, 2],
+  identity: ['@autre.example', null],
+  index: [0, 1],
+  instance: [1, 2],
+  item: [42],
+  key: ['sel._domainkey.campagne.example'],
+  keyBits: [2048],
+  keyDate: ['2019-03'],
+  keySource: ['keys.csv', null],
+  keyType: ['rsa', 'ed25519'],
+  keys: [1, 3],
+  keyword: ['Caption-Abstract'],
+  kind: ['dkim', 'domainkeys', 'dkim-draft'],
+  lastSeen: ['2018-01-01T00:00:00Z', '2018-01-01T00:00:00Z', null, null],
+  latitude: [123.5],
+  length: [1200],
+  limit: [10000, 1048576],
+  limitMb: [512],
+  line: [14, 'x'],
+  lines: [50000],
+  longitude: [-200.25],
+  method: [99, 12, 7],
+  min: [1024],
+  minimum: [3],
+  minutes: [15],
+  missing: [['d', 'b'], 2, ['selector']],
+  name: ['sel._domainkey.campagne.example'],
+  node: [2097188],
+  operator: ['OR'],
+  package: ['p7zip-full'],
+  packages: ['tesseract-ocr-fra'],
+  pages: [50],
+  part: ['ams', 'seal'],
+  partial: [false, true],
+  parts: [2000],
+  position: [7],
+  produced: [65536],
+  query: ['http'],
+  ratio: [10000],
+  rebuiltFrom: ['pst'],
+  record: [2],
+  records: [1, 3],
+  repair: ['lf-to-crlf', 'takeout-headers', 'no-such-repair'],
+  repairs: [[], ['lf-to-crlf', 'final-crlf']],
+  required: [['domain', 'selector', 'value']],
+  result: ['pass', 'fail-body', 'fail-header', 'no-key', 'key-revoked', 'invalid'],
+  resumedAt: [15, null],
+  row: [4],
+  seconds: [30],
+  selector: ['sel', ''],
+  shown: ['Marie Dupont <marie@campagne.example>'],
+  signAlgo: ['ed25519-sha256'],
+  signed: ['Jean Martin <jean@campagne.example>'],
+  signedHeaders: [['from', 'subject', 'date']],
+  size: [2048, 5000000],
+  skipped: [512],
+  source: ['keys.csv'],
+  stored: ['1a2b…ff'],
+  tag: ['bh', 'b', 'd', null],
+  target: ['/etc/passwd'],
+  text: ['a sentence kept by an old case'],
+  timestamp: ['2017-05-02T08:15:00Z'],
+  token: ['IN2'],
+  tool: ['7z'],
+  type: ['character-device', 'block-device', 'fifo', 'socket'],
+  value: ['forgeable', '1024', '0', '12', 'from', '2017'],
+  verdicts: ['authentic, altered, forgeable'],
+  version: ['2'],
+  what: ['message', 'file'],
+  with: ['docs/a.txt'],
+};
+
+/** Parameters that hold codes quoted inside another (verify/codes.ts nest and nestList). */
+const NESTED: Record<string, Coded[]> = {
+  reason: [
+    coded('signature.no-key', { name: 'sel._domainkey.campagne.example' }),
+    coded('arc.seal-fails', { instance: 2, ...nestList('notes', [coded('arc.signature-fails')]) }),
+  ],
+  flag: [coded('flag.weak-key', { value: 'forgeable' }), coded('flag.unsigned-header', { value: 'subject' })],
+  problem: [coded('arc.tags-invalid', { problem: 'duplicate', tag: 'bh' })],
+};
+const NESTED_LISTS: Record<string, Coded[][]> = {
+  problems: [
+    [coded('key.revoked'), coded('key.type-mismatch', { keyType: 'rsa', signAlgo: 'ed25519-sha256' })],
+  ],
+  notes: [[coded('arc.key-forgeable', { bits: 512 }), coded('arc.alternate-record', { source: 'dns' })], []],
+};
+/** arc.tags-invalid reads its own `problem` as a plain name, not a nested code. */
+const PLAIN_PROBLEM: Param[] = ['syntax', 'duplicate', 'missing', 'number', 'name', 'seal-h'];
+
+/** The parameters a template reads, found by handing it objects that note every name asked for. */
+function paramsRead(code: string, lang: 'en' | 'fr'): string[] {
+  const read = new Set<string>();
+  for (const probe of [undefined, 0, 1, 2, 'x', true, '0', 'ams', 'given']) {
+    const watcher = new Proxy({} as Params, {
+      get: (_target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return probe;
+      },
+    });
+    try {
+      render({ code, params: watcher }, lang);
+    } catch {
+      // A probe of the wrong type may throw; the samples below must not.
+    }
+  }
+  return [...read].sort();
+}
+
+/** Parameter sets for a code: variant i takes each parameter's i-th sample (wrapping around). */
+function sampleParams(code: string, names: string[]): Params[] {
+  const choices = names.map((name): Params[] => {
+    if (code === 'arc.tags-invalid' && name === 'problem') return PLAIN_PROBLEM.map((v) => ({ [name]: v }));
+    if (NESTED[name]) return NESTED[name].map((inner) => nest(name, inner));
+    if (NESTED_LISTS[name]) return NESTED_LISTS[name].map((inner) => nestList(name, inner));
+    return (SAMPLES[name] ?? []).map((v) => ({ [name]: v }));
+  });
+  const variants = Math.max(1, ...choices.map((c) => c.length));
+  return Array.from({ length: variants }, (_, i) =>
+    Object.assign({}, ...choices.map((c) => (c.length ? c[i % c.length] : {}))),
+  );
+}
+
+const englishCodes = codesOf('en').sort();
+const frenchCodes = new Set(codesOf('fr'));
+
+/** Common English words that have no place in French output (compared in lower case). */
+const ENGLISH = new Set(
+  (
+    'the and or but not no nor was were is are be been has have had which with without of to for by from ' +
+    'at in on into as if so than then when there this that these those its it their only more after before ' +
+    'could would cannot can does did key keys signed unsigned header headers body bytes entry entries ' +
+    'member members file files missing unknown invalid valid found skipped stopped read unreadable record ' +
+    'records line lines limit larger exceeds corrupt damaged changed altered authentic forgeable ' +
+    'unverifiable verifies verify proof forgery hop hops chain seal selector domain attachment attachments ' +
+    'folder store stored node message-signature expected none nothing anyone'
+  ).split(' '),
+);
+
+/** Names and tokens that stay as they are in French: header names, syntax (`t=y`, `has:attachment`). */
+const KEPT =
+  /\bARC-(Seal|Message-Signature)\b|\b(From|To|Cc|Sender|Subject|Received|Date)\b|[\w.$-]*[:=][\w.*/-]*|\{"error": …\}/g;
+
+/** The string values a parameter set carries, nested ones included, longest first. */
+const valuesOf = (params: Params): string[] =>
+  Object.values(params)
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .filter((v): v is string => typeof v === 'string' && v.length > 1)
+    .sort((a, b) => b.length - a.length);
+
+function englishWordsIn(text: string, params: Params): string[] {
+  let rest = text;
+  for (const value of valuesOf(params)) rest = rest.split(value).join(' ');
+  rest = rest.replace(KEPT, ' ');
+  return (rest.match(/\p{L}+/gu) ?? []).filter((word) => ENGLISH.has(word.toLowerCase()));
+}
+
+describe('French catalogue', () => {
+  it('speaks English and French, and knows no other language', () => {
+    expect(languages()).toEqual(['en', 'fr']);
+    expect(isLang('fr')).toBe(true);
+    expect(isLang('de')).toBe(false);
+    expect(isLang('constructor')).toBe(false);
+  });
+
+  it('has words for every English code', () => {
+    expect(englishCodes.filter((code) => !frenchCodes.has(code))).toEqual([]);
+  });
+
+  it('has no code English lacks (a typo in a French code would never be shown)', () => {
+    expect([...frenchCodes].filter((code) => !isKnownCode(code))).toEqual([]);
+  });
+
+  it('has samples for every parameter an English template reads', () => {
+    const lacking = englishCodes.flatMap((code) =>
+      paramsRead(code, 'en')
+        .filter((name) => !SAMPLES[name] && !NESTED[name] && !NESTED_LISTS[name])
+        .map((name) => `${code}: ${name}`),
+    );
+    expect(lacking).toEqual([]);
+  });
+
+  // A code French lacks fails the test above, once; here each translated code is held to its English twin.
+  it.each(englishCodes.filter((code) => frenchCodes.has(code)))(
+    '%s: French reads the parameters English reads, and renders them whole',
+    (code) => {
+      expect(paramsRead(code, 'fr')).toEqual(paramsRead(code, 'en'));
+      for (const params of sampleParams(code, paramsRead(code, 'en'))) {
+        for (const lang of ['en', 'fr'] as const) {
+          const text = render({ code, params }, lang);
+          expect(text, `${lang} ${JSON.stringify(params)}`).not.toMatch(/undefined|NaN|\[object Object\]/);
+          expect(text.trim(), `${lang} ${JSON.stringify(params)}`).not.toBe('');
+        }
+        const french = render({ code, params }, 'fr');
+        const context = `${french}\n${JSON.stringify(params)}`;
+        if (code !== 'legacy.text') expect(french, context).not.toBe(render({ code, params }, 'en'));
+        expect(englishWordsIn(french, params), context).toEqual([]);
+        // French typography: a no-break space before : ; ? ! and inside « », a curly apostrophe (a
+        // lone ? stands for a missing domain or selector).
+        let words = french;
+        for (const value of valuesOf(params)) words = words.split(value).join('');
+        expect(words, context).not.toMatch(/ [:;!]| \?(?![),])|«(?!\u00a0)|(?<!\u00a0)»|'/);
+      }
+    },
+  );
+
+  it('words nested codes in French too, and a stored code is never dropped', () => {
+    const reason = coded('verdict.also', {
+      index: 0,
+      domain: 'campagne.example',
+      selector: 'sel',
+      result: 'no-key',
+      ...nest('reason', coded('signature.no-key', { name: 'sel._domainkey.campagne.example' })),
+    });
+    expect(render(reason, 'fr')).toBe(
+      'Également\u00a0: signature n°\u00a01 (campagne.example, sélecteur sel)\u00a0: pas de clé — pas de clé pour sel._domainkey.campagne.example dans l’archive de clés.',
+    );
+    expect(render(coded('no.such-code', { n: 1 }), 'fr')).toBe('no.such-code {"n":1}');
+    expect(render(coded('constructor'), 'fr')).toBe('constructor');
+    expect(withText({ reason: coded('zip.encrypted') }, 'fr')).toEqual({
+      reason: { code: 'zip.encrypted', text: 'entrée chiffrée' },
+    });
+  });
+
+  it('gives sizes in French units', () => {
+    expect(render(coded('message.header-too-large', { limit: 1048576 }), 'fr')).toBe(
+      'bloc d’en-têtes de plus de 1,0\u00a0Mo\u202f; conservé sans être lu',
+    );
+  });
+});
