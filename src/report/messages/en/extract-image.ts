@@ -44,8 +44,6 @@ export const enImage: Messages = {
 
   'extract.plain.text-cut': (p) =>
     `the text is longer than ${Number(p.limit).toLocaleString('en')} characters: only the first ones are kept`,
-  'extract.plain.xml-depth': (p) =>
-    `the XML is nested more than ${p.limit} levels deep: its text was read all the same, but its structure was not followed`,
 
   'extract.ocr.unavailable': (p) =>
     `OCR was asked for but tesseract is not installed: install the Debian packages ${list(p.packages)}`,

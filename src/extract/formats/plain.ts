@@ -1,0 +1,272 @@
+// Text-like documents (html, xml, csv, text): their text, decoded from a byte order mark, else the
+// charset an HTML page declares, else UTF-8 when the bytes are valid UTF-8, else windows-1252 (what
+// an 8-bit file from Windows almost always is). HTML: the text of the page with tags, scripts and
+// styles dropped, its <title> and <meta> author/generator/description/keywords; nothing is executed
+// or fetched. XML: its text content, entities limited to the predefined and numeric ones (no DTD is
+// read, so nothing expands). Every scan moves forward through indexOf: linear in the input.
+import { isUtf8 } from 'node:buffer';
+import { type Coded, coded } from '../../report/catalogue.ts';
+import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
+import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
+
+/** Bytes of an HTML page's head searched for its charset declaration. */
+const CHARSET_PROBE = 2048;
+/** Characters of a title or meta value kept. */
+const MAX_VALUE_CHARS = 4096;
+
+interface Decoded {
+  text: string;
+  charset: string;
+}
+
+function decode(bytes: Buffer, declared: string | null): Decoded {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: bytes.toString('utf8', 3), charset: 'UTF-8' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: bytes.toString('utf16le', 2), charset: 'UTF-16LE' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const even = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    return { text: even.swap16().toString('utf16le'), charset: 'UTF-16BE' };
+  }
+  if (declared && !/^utf-?8$/i.test(declared)) {
+    try {
+      return { text: new TextDecoder(declared).decode(bytes), charset: declared };
+    } catch {
+      // an unknown label: fall through to the content's own evidence
+    }
+  }
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), charset: 'UTF-8' };
+  return { text: new TextDecoder('windows-1252').decode(bytes), charset: 'windows-1252' };
+}
+
+/** `<meta charset=…>` or `<meta http-equiv=Content-Type content="…; charset=…">` near the top. */
+function declaredCharset(bytes: Buffer): string | null {
+  const head = bytes.toString('latin1', 0, CHARSET_PROBE);
+  const m = /<meta[^>]{0,400}?charset\s*=\s*["']?([\w.:-]{1,40})/i.exec(head);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+// Entities: XML's five, numeric ones, and HTML's Latin-1 set (U+00A0..U+00FF in order) with a few
+// typographic ones; an unknown name stays as written.
+const LATIN1_NAMES =
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const HTML_ENTITIES: Record<string, string> = {
+  ...XML_ENTITIES,
+  ...Object.fromEntries(LATIN1_NAMES.split(' ').map((name, i) => [name, String.fromCharCode(0xa0 + i)])),
+  euro: '€',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  trade: '™',
+  oelig: 'œ',
+  OElig: 'Œ',
+};
+
+const ENTITY = /&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?/g;
+
+function decodeEntities(text: string, names: Record<string, string>): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code =
+        entity[1] === 'x' || entity[1] === 'X'
+          ? Number.parseInt(entity.slice(2), 16)
+          : Number.parseInt(entity.slice(1), 10);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+        ? String.fromCodePoint(code)
+        : '\ufffd';
+    }
+    return Object.hasOwn(names, entity) ? names[entity]! : whole;
+  });
+}
+
+/** Elements whose content is not text of the page. */
+const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'object', 'iframe']);
+/** Elements that end a line of text. */
+const BLOCKS = new Set(
+  'p div br li ul ol tr td th table h1 h2 h3 h4 h5 h6 section article header footer nav aside blockquote pre hr dt dd dl form fieldset address figure figcaption main caption title option'.split(
+    ' ',
+  ),
+);
+
+interface Markup {
+  text: string;
+  title: string | null;
+  meta: [name: string, content: string][];
+  lang: string | null;
+}
+
+const ATTRIBUTE = /([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/g;
+
+function attributesOf(tag: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of tag.matchAll(ATTRIBUTE)) out.set(m[1]!.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '');
+  return out;
+}
+
+/**
+ * Text of HTML (and, with `xml`, of XML: every text node, CDATA kept, no element dropped). One pass:
+ * each `<` either opens a comment, declaration or tag skipped to its end, or a dropped element skipped
+ * to its closing tag.
+ */
+function readMarkup(source: string, xml: boolean): Markup {
+  const parts: string[] = [];
+  const meta: [string, string][] = [];
+  const names = xml ? XML_ENTITIES : HTML_ENTITIES;
+  let title: string | null = null;
+  let lang: string | null = null;
+  let inTitle = false;
+  let titleParts: string[] = [];
+  let i = 0;
+  const lower = xml ? source : source.toLowerCase();
+  while (i < source.length) {
+    const lt = source.indexOf('<', i);
+    const chunk = source.slice(i, lt < 0 ? source.length : lt);
+    if (chunk) {
+      const decoded = decodeEntities(chunk, names);
+      if (inTitle) titleParts.push(decoded);
+      else parts.push(decoded);
+    }
+    if (lt < 0) break;
+    if (source.startsWith('<!--', lt)) {
+      i = after(source, '-->', lt + 4);
+      continue;
+    }
+    if (source.startsWith('<![CDATA[', lt)) {
+      const end = source.indexOf(']]>', lt + 9);
+      parts.push(source.slice(lt + 9, end < 0 ? source.length : end));
+      i = end < 0 ? source.length : end + 3;
+      continue;
+    }
+    if (source[lt + 1] === '!' || source[lt + 1] === '?') {
+      // a declaration; a DOCTYPE's internal subset holds `>` of its own and ends with `]>`
+      const gt = source.indexOf('>', lt);
+      const bracket = source.indexOf('[', lt);
+      i = bracket >= 0 && bracket < gt ? after(source, ']>', bracket) : after(source, '>', lt);
+      continue;
+    }
+    const name = /^\/?([A-Za-z][\w:.-]*)/.exec(source.slice(lt + 1, lt + 66))?.[1]?.toLowerCase() ?? '';
+    const gt = name ? source.indexOf('>', lt) : -1;
+    if (gt < 0) {
+      // a `<` that opens no tag is text; so is the rest after a tag never closed
+      if (name) {
+        parts.push(decodeEntities(source.slice(lt), names));
+        break;
+      }
+      parts.push('<');
+      i = lt + 1;
+      continue;
+    }
+    const tag = source.slice(lt + 1, gt);
+    i = gt + 1;
+    const closing = tag.startsWith('/');
+    if (xml) {
+      parts.push(' ');
+      continue;
+    }
+    if (!closing && DROPPED.has(name) && !tag.endsWith('/')) {
+      const end = lower.indexOf(`</${name}`, i);
+      i = end < 0 ? source.length : after(source, '>', end);
+      continue;
+    }
+    if (name === 'title') {
+      if (!closing) {
+        inTitle = true;
+        titleParts = [];
+      } else if (inTitle) {
+        inTitle = false;
+        title ??= clip(titleParts.join('').replace(/\s+/g, ' ').trim()) || null;
+      }
+      continue;
+    }
+    if (!closing && name === 'meta') {
+      const attributes = attributesOf(tag);
+      const key = attributes.get('name') ?? attributes.get('property') ?? attributes.get('http-equiv');
+      const content = attributes.get('content');
+      if (key && content !== undefined)
+        meta.push([key.toLowerCase(), clip(decodeEntities(content, names).trim())]);
+    } else if (!closing && name === 'html') lang ??= attributesOf(tag).get('lang') ?? null;
+    if (BLOCKS.has(name)) parts.push('\n');
+    else parts.push(' ');
+  }
+  return { text: tidy(parts.join('')), title, meta, lang };
+}
+
+function after(source: string, marker: string, from: number): number {
+  const at = source.indexOf(marker, from);
+  return at < 0 ? source.length : at + marker.length;
+}
+
+/** Runs of spaces to one, blank lines to one, line ends kept. */
+function tidy(text: string): string {
+  return text
+    .replace(/[ \t\f\v\u00a0\r]+/g, ' ')
+    .replace(/ ?\n[ \n]*/g, '\n')
+    .trim();
+}
+
+function clip(value: string): string {
+  return value.length > MAX_VALUE_CHARS ? value.slice(0, MAX_VALUE_CHARS) : value;
+}
+
+function cut(text: string, options: ExtractOptions, problems: Coded[]): string {
+  if (text.length <= options.maxTextChars) return text;
+  problems.push(coded('extract.plain.text-cut', { limit: options.maxTextChars }));
+  return text.slice(0, options.maxTextChars);
+}
+
+function extractPlain(format: string, bytes: Buffer, options: ExtractOptions): Extraction {
+  const extraction = emptyExtraction();
+  const { fields, facts, problems } = extraction;
+  const html = format === 'html';
+  const declared = html ? declaredCharset(bytes) : null;
+  const { text: decoded, charset } = decode(bytes, declared);
+  addField(fields, 'Text', 'Charset', charset);
+  let text = decoded;
+  if (html || format === 'xml') {
+    const markup = readMarkup(decoded, !html);
+    text = markup.text;
+    if (markup.title) {
+      facts.title = markup.title;
+      addField(fields, 'HTML', 'title', markup.title);
+    }
+    if (markup.lang) {
+      facts.languages = [markup.lang];
+      addField(fields, 'HTML', 'lang', markup.lang);
+    }
+    for (const [name, content] of markup.meta) {
+      addField(fields, 'HTML', `meta ${name}`, content);
+      if (name === 'author') facts.authors.push(...splitAuthors(content));
+      else if (name === 'generator') facts.application ??= content || null;
+      else if (name === 'description') facts.subject ??= content || null;
+    }
+  }
+  extraction.text = cut(text, options, problems);
+  extraction.textSource = 'document';
+  return extraction;
+}
+
+export const plainExtractor: Extractor = {
+  name: 'plain',
+  formats: ['html', 'xml', 'csv', 'text'],
+  // The format is not passed to extract(): an HTML page is told by its markup, as ingest told it.
+  extract: async (bytes, options) => extractPlain(formatOf(bytes), bytes, options),
+};
+
+/**
+ * As ingest tells them (formats/markup.ts), in its order: a page by its doctype or <html> start, XML
+ * by its declaration, a page by an <html>/<head>/<body> tag in the first KB; else text (and CSV).
+ */
+function formatOf(bytes: Buffer): 'html' | 'xml' | 'text' {
+  const head = decode(bytes.subarray(0, 1024), null).text;
+  const start = head.replace(/^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*/, '').slice(0, 64);
+  if (/^(?:<!doctype\s+html\b|<html\b)/i.test(start)) return 'html';
+  if (/^\s*<\?xml\s/.test(head)) return 'xml';
+  return /<(?:html|head|body)\b[^>]*>/i.test(head) ? 'html' : 'text';
+}
