@@ -7,9 +7,14 @@
 //
 // Scores: 100 when the names come from the central directory, 95 from local headers only (an
 // archive cut short). Both beat the zip container (90).
+//
+// Members: the objects embedded in the document (`word/embeddings/oleObject1.bin`, a package, a
+// workbook in a slide) and its media (`word/media/image1.png`), read by the zip container's reader
+// under the same limits; the document's own parts are not members.
 
 import type { DocumentModule, Probe } from '../format.ts';
 import { documentFormat, perProbe } from './signature.ts';
+import { zipEntries } from './zip.ts';
 import { member, readMember, type ZipListing, zipListing } from './zip-directory.ts';
 
 const MANIFEST = '[Content_Types].xml';
@@ -53,11 +58,18 @@ const application = perProbe((probe): Application | null => {
   return byFolder(listing) ?? byContentType(probe, listing);
 });
 
+/** Parts that are embedded objects or media: the document's members. */
+export const EMBEDDED_PART = /^(?:word|xl|ppt)\/embeddings\/[^/]|^[^/]+\/media\/[^/]/;
+
 function officeFormat(name: Application): DocumentModule {
-  return documentFormat(name, (probe) => {
+  const format = documentFormat(name, (probe) => {
     if (application(probe) !== name) return 0;
     return zipListing(probe)?.fromDirectory ? 100 : 95;
   });
+  return {
+    ...format,
+    members: (input, limits) => zipEntries(input, limits, (path) => EMBEDDED_PART.test(path)),
+  };
 }
 
 export const docxFormat = officeFormat('docx');

@@ -3,9 +3,14 @@
 // through the central directory when there is one, else from the local headers.
 //
 // Scores: 100 from the central directory, 95 from local headers only; both beat the zip (90).
+//
+// Members of an OpenDocument file: its embedded objects (`Object 1/content.xml`…, a chart or formula
+// stored as a sub-document) and pictures (`Pictures/…`), read by the zip container's reader under
+// the same limits. An EPUB's parts are its content, not members.
 
 import type { DocumentModule } from '../format.ts';
 import { documentFormat, perProbe } from './signature.ts';
+import { zipEntries } from './zip.ts';
 import { member, readMember, zipListing } from './zip-directory.ts';
 
 const ODF = 'application/vnd.oasis.opendocument.';
@@ -26,6 +31,16 @@ function mediaTypeFormat(name: string, matches: (type: string) => boolean): Docu
   });
 }
 
+/** Parts that are embedded objects or pictures: an OpenDocument file's members. */
+export const EMBEDDED_PART = /^Object [^/]+\/|^Pictures\/[^/]/;
+
+function withMembers(format: DocumentModule): DocumentModule {
+  return {
+    ...format,
+    members: (input, limits) => zipEntries(input, limits, (path) => EMBEDDED_PART.test(path)),
+  };
+}
+
 /** The OpenDocument kinds with a name of their own (templates included: `text-template` is odt). */
 const ODF_KINDS: Record<string, string> = {
   text: 'odt',
@@ -40,10 +55,10 @@ function odfKind(type: string): string | null {
   return ODF_KINDS[kind] ?? 'odf';
 }
 
-export const odtFormat = mediaTypeFormat('odt', (type) => odfKind(type) === 'odt');
-export const odsFormat = mediaTypeFormat('ods', (type) => odfKind(type) === 'ods');
-export const odpFormat = mediaTypeFormat('odp', (type) => odfKind(type) === 'odp');
-export const odgFormat = mediaTypeFormat('odg', (type) => odfKind(type) === 'odg');
+export const odtFormat = withMembers(mediaTypeFormat('odt', (type) => odfKind(type) === 'odt'));
+export const odsFormat = withMembers(mediaTypeFormat('ods', (type) => odfKind(type) === 'ods'));
+export const odpFormat = withMembers(mediaTypeFormat('odp', (type) => odfKind(type) === 'odp'));
+export const odgFormat = withMembers(mediaTypeFormat('odg', (type) => odfKind(type) === 'odg'));
 /** Any other OpenDocument kind (formula, chart, database…). */
-export const odfFormat = mediaTypeFormat('odf', (type) => odfKind(type) === 'odf');
+export const odfFormat = withMembers(mediaTypeFormat('odf', (type) => odfKind(type) === 'odf'));
 export const epubFormat = mediaTypeFormat('epub', (type) => type === 'application/epub+zip');

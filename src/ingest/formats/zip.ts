@@ -136,7 +136,15 @@ function markOverlaps(listed: Listed[]): void {
 /** Members read from the local headers a hostile or damaged directory does not list. */
 const NOT_LISTED = 'zip-member-not-in-directory';
 
-export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncGenerator<ContainerEvent> {
+/**
+ * The members of a zip, or with `select` only those whose path it accepts (a document's embedded
+ * objects: the other members are neither read nor counted).
+ */
+export async function* zipEntries(
+  input: ContainerInput,
+  limits: Limits,
+  select?: (path: string) => boolean,
+): AsyncGenerator<ContainerEvent> {
   const source = byteSource(input);
   try {
     const layout = directoryLayout(source);
@@ -147,13 +155,13 @@ export async function* zipEntries(input: ContainerInput, limits: Limits): AsyncG
     } catch (err) {
       // No readable central directory (an archive cut short): salvage what the local headers give.
       const first = findLocalHeader(source, 0, source.size);
-      const walk = yield* localEntries(source, limits, { start: Math.max(0, first) });
+      const walk = yield* selected(localEntries(source, limits, { start: Math.max(0, first) }), select);
       throw new Error(
         `${message(err)}; ${walk.recovered} member(s) recovered from their local headers, up to byte ${walk.stoppedAt} (${walk.why})`,
       );
     }
     try {
-      yield* directoryEntries(zip, source, layout, limits);
+      yield* directoryEntries(zip, source, layout, limits, select);
     } finally {
       zip.close();
     }
@@ -167,6 +175,7 @@ async function* directoryEntries(
   source: ByteSource,
   layout: ReturnType<typeof directoryLayout>,
   limits: Limits,
+  select: ((path: string) => boolean) | undefined,
 ): AsyncGenerator<ContainerEvent> {
   // Errors are taken from the listing iterator and the entry streams; one emitted with no
   // listener (after the listing ended) must not crash the process.
@@ -201,14 +210,17 @@ async function* directoryEntries(
   markOverlaps(listed);
   // What the end record says the archive holds, directories aside (compared with what is found).
   const directories = listed.filter((item) => isDirectory(item.entry, item.path)).length;
-  yield { kind: 'expected', path: '', count: Math.max(0, zip.entryCount - directories) };
+  const count = select
+    ? listed.filter((item) => !isDirectory(item.entry, item.path) && select(item.path)).length
+    : zip.entryCount - directories;
+  yield { kind: 'expected', path: '', count: Math.max(0, count) };
 
   let expanded = 0;
   // The bytes of entries read, by their start, while another entry may point at the same bytes.
   const read = new Map<number, Buffer>();
   for (const item of listed) {
     const { entry: e, path } = item;
-    if (isDirectory(e, path)) continue;
+    if (isDirectory(e, path) || (select && !select(path))) continue;
     if (item.overlaps !== null) {
       yield memberProblem(path, 'limited', coded('zip.overlapping-entry', { with: item.overlaps.path }));
       continue;
@@ -269,7 +281,9 @@ async function* directoryEntries(
       let next: IteratorResult<ContainerEvent, LocalWalkEnd> = first;
       while (!next.done) {
         const event = next.value;
-        yield event.kind === 'entry' ? { ...event, flags: [...(event.flags ?? []), NOT_LISTED] } : event;
+        if (isSelected(event, select)) {
+          yield event.kind === 'entry' ? { ...event, flags: [...(event.flags ?? []), NOT_LISTED] } : event;
+        }
         walked++;
         next = await walk.next();
       }
@@ -278,6 +292,23 @@ async function* directoryEntries(
     }
   }
   if (listingError) throw listingError;
+}
+
+/** Whether an event is about a selected member (a problem of the whole archive, path '', always is). */
+function isSelected(event: ContainerEvent, select: ((path: string) => boolean) | undefined): boolean {
+  return !select || event.kind === 'expected' || event.path === '' || select(event.path);
+}
+
+/** The events of a local-header walk about selected members, and the walk's end. */
+async function* selected<End>(
+  events: AsyncGenerator<ContainerEvent, End>,
+  select: ((path: string) => boolean) | undefined,
+): AsyncGenerator<ContainerEvent, End> {
+  for (;;) {
+    const next = await events.next();
+    if (next.done) return next.value;
+    if (isSelected(next.value, select)) yield next.value;
+  }
 }
 
 /** Entries up to this size are kept while the archive is read, for entries that name the same bytes. */

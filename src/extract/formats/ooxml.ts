@@ -1,0 +1,407 @@
+// Office Open XML (docx, xlsx, pptx and their macro and template variants): the package's
+// properties (docProps/core.xml, app.xml, custom.xml, found through the package relationships),
+// Word's revision ids (settings.xml rsids), the languages and fonts it declares, sheet names, the
+// text (Word paragraphs, every cell of every sheet in workbook order, slides in presentation
+// order) and the embedded objects (read as the document's members at ingest: office-open.ts).
+//
+// Values are kept as written ("12.0000", not 12); dates are W3CDTF with their offset (Office writes
+// UTC, `Z`), parsed from the text only. Parts are inflated under a cap (zip-parts.ts): a bomb, a
+// missing or damaged part is a problem and the rest is read.
+import { EMBEDDED_PART } from '../../ingest/formats/office-open.ts';
+import { coded } from '../../report/catalogue.ts';
+import { parseIsoDate } from '../dates.ts';
+import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
+import type { Extraction, ExtractOptions, Extractor, WrittenDate } from '../types.ts';
+import {
+  attribute,
+  finish,
+  leafTexts,
+  partTree,
+  resolvePart,
+  STOP,
+  scanPart,
+  scanTags,
+  TextSink,
+  ZipParts,
+} from './zip-parts.ts';
+
+type Application = 'docx' | 'xlsx' | 'pptx';
+
+const MAIN_PARTS: [string, Application][] = [
+  ['word/document.xml', 'docx'],
+  ['xl/workbook.xml', 'xlsx'],
+  ['ppt/presentation.xml', 'pptx'],
+];
+
+/** A part's relationships: the target of each by its id, and by the last segment of its type. */
+interface Relationships {
+  byId: Map<string, string>;
+  byType: Map<string, string[]>;
+}
+
+function relsPath(part: string): string {
+  const slash = part.lastIndexOf('/');
+  return `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
+}
+
+/** The relationships of `part` ('' for the package), targets resolved to part names. */
+function relationships(parts: ZipParts, part: string, problems: Extraction['problems']): Relationships {
+  const rels: Relationships = { byId: new Map(), byType: new Map() };
+  const path = part === '' ? '_rels/.rels' : relsPath(part);
+  scanTags(parts, path, problems, (local, tag) => {
+    if (local !== 'Relationship' || attribute(tag, 'TargetMode') === 'External') return undefined;
+    const id = attribute(tag, 'Id');
+    const type = attribute(tag, 'Type');
+    const target = attribute(tag, 'Target');
+    if (target === null) return undefined;
+    const resolved = resolvePart(part, target);
+    if (id !== null) rels.byId.set(id, resolved);
+    const kind = type?.slice(type.lastIndexOf('/') + 1) ?? '';
+    rels.byType.set(kind, [...(rels.byType.get(kind) ?? []), resolved]);
+    return undefined;
+  });
+  return rels;
+}
+
+function firstOfType(rels: Relationships, type: string): string | undefined {
+  return rels.byType.get(type)?.[0];
+}
+
+function date(x: Extraction, part: string, field: string, value: string): WrittenDate | null {
+  if (value.trim() === '') return null;
+  const parsed = parseIsoDate(value);
+  if (parsed === null) x.problems.push(coded('extract.office.bad-date', { part, field, value }));
+  return parsed;
+}
+
+const orNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+
+function readCore(parts: ZipParts, part: string, x: Extraction): void {
+  const root = partTree(parts, part, x.problems);
+  if (!root) return;
+  const f = x.facts;
+  for (const node of root.children) {
+    const value = node.text;
+    addField(x.fields, 'core.xml', node.name, value);
+    switch (node.local) {
+      case 'title':
+        f.title = orNull(value);
+        break;
+      case 'subject':
+        f.subject = orNull(value);
+        break;
+      case 'creator':
+        f.authors = splitAuthors(value);
+        break;
+      case 'lastModifiedBy':
+        f.lastModifiedBy = orNull(value);
+        break;
+      case 'created':
+        f.created = date(x, part, node.name, value);
+        break;
+      case 'modified':
+        f.modified = date(x, part, node.name, value);
+        break;
+      case 'lastPrinted':
+        f.printed = date(x, part, node.name, value);
+        break;
+      case 'revision':
+        f.revision = orNull(value);
+        break;
+      case 'language':
+        if (value.trim()) addLanguage(x, value.trim());
+        break;
+    }
+  }
+}
+
+function addLanguage(x: Extraction, language: string): void {
+  if (!x.facts.languages.includes(language)) x.facts.languages.push(language);
+}
+
+/** app.xml: every property; a vector (TitlesOfParts, HeadingPairs) as its values joined by '; '. */
+function readApp(parts: ZipParts, part: string, x: Extraction): void {
+  const root = partTree(parts, part, x.problems);
+  if (!root) return;
+  const f = x.facts;
+  for (const node of root.children) {
+    const value = node.children.length > 0 ? leafTexts(node).join('; ') : node.text;
+    addField(x.fields, 'app.xml', node.name, value);
+    switch (node.local) {
+      case 'Application':
+        f.application = orNull(value);
+        break;
+      case 'AppVersion':
+        f.appVersion = orNull(value);
+        break;
+      case 'Company':
+        f.company = orNull(value);
+        break;
+      case 'Manager':
+        f.manager = orNull(value);
+        break;
+      case 'Template':
+        f.template = orNull(value);
+        break;
+      case 'TotalTime':
+        f.editMinutes = /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : null;
+        break;
+    }
+  }
+}
+
+/** custom.xml: each property by its name, its typed value as written (a vector's values joined). */
+function readCustom(parts: ZipParts, part: string, x: Extraction): void {
+  const root = partTree(parts, part, x.problems);
+  if (!root) return;
+  for (const node of root.children) {
+    const name = attribute(node.tag, 'name');
+    if (node.local !== 'property' || name === null) continue;
+    const value = node.children.map((typed) => leafTexts(typed).join('; ')).join('; ');
+    x.facts.custom[name] = value;
+    addField(x.fields, 'custom.xml', name, value);
+  }
+}
+
+/** settings.xml: rsidRoot first, then the other rsids, distinct. */
+function readRsids(parts: ZipParts, part: string, x: Extraction): void {
+  if (!parts.has(part)) return;
+  let root: string | null = null;
+  const rsids = new Set<string>();
+  scanTags(parts, part, x.problems, (local, tag) => {
+    if (local === 'rsidRoot') root = attribute(tag, 'val');
+    else if (local === 'rsid') {
+      const value = attribute(tag, 'val');
+      if (value) rsids.add(value);
+    }
+    return undefined;
+  });
+  const ordered = root ? [root, ...[...rsids].filter((r) => r !== root)] : [...rsids];
+  x.facts.rsids = ordered;
+  addField(x.fields, 'settings.xml', 'w:rsidRoot', root);
+  addField(x.fields, 'settings.xml', 'w:rsids', ordered.join(' '));
+}
+
+/** w:lang values of a part: facts.languages gets w:val; the East Asian and bidi ones are fields. */
+function langVisitor(x: Extraction, group: string): (tag: string) => void {
+  const seen = new Set<string>();
+  return (tag) => {
+    for (const kind of ['val', 'eastAsia', 'bidi']) {
+      const value = attribute(tag, kind);
+      if (!value || seen.has(`${kind}=${value}`)) continue;
+      seen.add(`${kind}=${value}`);
+      if (kind === 'val') addLanguage(x, value);
+      addField(x.fields, group, kind === 'val' ? 'w:lang' : `w:lang ${kind}`, value);
+    }
+  };
+}
+
+function readStylesLanguages(parts: ZipParts, part: string, x: Extraction): void {
+  const onLang = langVisitor(x, 'styles.xml');
+  scanTags(parts, part, x.problems, (local, tag) => {
+    if (local === 'lang') onLang(tag);
+    return undefined;
+  });
+}
+
+function readFonts(parts: ZipParts, part: string, x: Extraction): void {
+  scanTags(parts, part, x.problems, (local, tag) => {
+    const name = local === 'font' ? attribute(tag, 'name') : null;
+    if (name && !x.facts.fonts.includes(name)) {
+      x.facts.fonts.push(name);
+      addField(x.fields, 'fontTable.xml', 'w:font', name);
+    }
+    return undefined;
+  });
+}
+
+/** Word: paragraphs of the main part (tabs and breaks inside runs), and its w:lang values. */
+function wordText(parts: ZipParts, part: string, x: Extraction, sink: TextSink): void {
+  const onLang = langVisitor(x, 'document.xml');
+  let inRun = 0;
+  scanPart(parts, part, x.problems, {
+    wantText: false,
+    open(local, tag, selfClosing) {
+      if (sink.cut) return STOP;
+      if (local === 't' && !selfClosing) this.wantText = true;
+      else if (local === 'r' && !selfClosing) inRun++;
+      else if (local === 'lang') onLang(tag);
+      else if (inRun > 0 && local === 'tab') sink.add('\t');
+      else if (inRun > 0 && (local === 'br' || local === 'cr')) sink.add('\n');
+      return undefined;
+    },
+    close(local) {
+      if (local === 't') this.wantText = false;
+      else if (local === 'r') inRun = Math.max(0, inRun - 1);
+      else if (local === 'p') sink.newline();
+    },
+    text(value) {
+      sink.add(value);
+    },
+  });
+}
+
+/** Shared strings of a workbook, in order (phonetic runs left out). */
+function sharedStrings(parts: ZipParts, part: string | undefined, x: Extraction): string[] {
+  const strings: string[] = [];
+  if (!part) return strings;
+  let current: string[] = [];
+  let phonetic = 0;
+  scanPart(parts, part, x.problems, {
+    wantText: false,
+    open(local, _tag, selfClosing) {
+      if (local === 'si') current = [];
+      else if (selfClosing) return undefined;
+      else if (local === 'rPh') phonetic++;
+      else if (local === 't' && phonetic === 0) this.wantText = true;
+      return undefined;
+    },
+    close(local) {
+      if (local === 't') this.wantText = false;
+      else if (local === 'rPh') phonetic = Math.max(0, phonetic - 1);
+      else if (local === 'si') strings.push(current.join(''));
+    },
+    text(value) {
+      current.push(value);
+    },
+  });
+  return strings;
+}
+
+/** One sheet's cells as text: a line per row, cells separated by tabs, values as written. */
+function sheetText(parts: ZipParts, part: string, x: Extraction, sink: TextSink, strings: string[]): void {
+  let row: string[] = [];
+  let type: string | null = null;
+  let value: string[] = [];
+  let inline = 0;
+  scanPart(parts, part, x.problems, {
+    wantText: false,
+    open(local, tag, selfClosing) {
+      if (sink.cut) return STOP;
+      if (local === 'row') row = [];
+      else if (local === 'c') {
+        type = attribute(tag, 't');
+        value = [];
+      } else if (selfClosing) return undefined;
+      else if (local === 'v') this.wantText = true;
+      else if (local === 'is') inline++;
+      else if (local === 't' && inline > 0) this.wantText = true;
+      return undefined;
+    },
+    close(local) {
+      if (local === 'v' || local === 't') this.wantText = false;
+      else if (local === 'is') inline = Math.max(0, inline - 1);
+      else if (local === 'c') {
+        const written = value.join('');
+        row.push(type === 's' ? (strings[Number(written)] ?? '') : written);
+      } else if (local === 'row') {
+        if (row.some((cell) => cell !== '')) {
+          sink.add(row.join('\t').replace(/\t+$/, ''));
+          sink.newline();
+        }
+        row = [];
+      }
+    },
+    text(text) {
+      value.push(text);
+    },
+  });
+}
+
+function workbook(parts: ZipParts, main: string, x: Extraction, sink: TextSink): void {
+  const rels = relationships(parts, main, x.problems);
+  const sheets: { name: string; part: string | undefined }[] = [];
+  scanTags(parts, main, x.problems, (local, tag) => {
+    if (local !== 'sheet') return undefined;
+    const name = attribute(tag, 'name') ?? '';
+    const id = attribute(tag, 'id', true);
+    const state = attribute(tag, 'state');
+    sheets.push({ name, part: id === null ? undefined : rels.byId.get(id) });
+    x.facts.sheetNames.push(name);
+    addField(x.fields, 'workbook.xml', 'sheet', state && state !== 'visible' ? `${name} (${state})` : name);
+    return undefined;
+  });
+  const strings = sharedStrings(parts, firstOfType(rels, 'sharedStrings'), x);
+  for (const sheet of sheets) {
+    if (!sheet.part || !parts.has(sheet.part)) continue;
+    sink.newline();
+    sink.add(`${sheet.name}\n`);
+    sheetText(parts, sheet.part, x, sink, strings);
+  }
+}
+
+/** Slides in presentation order (by the numbers in their names when the list is missing). */
+function presentation(parts: ZipParts, main: string, x: Extraction, sink: TextSink): void {
+  const rels = relationships(parts, main, x.problems);
+  const slides: string[] = [];
+  scanTags(parts, main, x.problems, (local, tag) => {
+    const id = local === 'sldId' ? attribute(tag, 'id', true) : null;
+    const target = id === null ? undefined : rels.byId.get(id);
+    if (target) slides.push(target);
+    return undefined;
+  });
+  if (slides.length === 0) {
+    const numbered = parts.names().filter((name) => /^ppt\/slides\/slide\d+\.xml$/.test(name));
+    slides.push(...numbered.sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0])));
+  }
+  for (const slide of slides) {
+    if (sink.cut) break;
+    sink.newline();
+    scanPart(parts, slide, x.problems, {
+      wantText: false,
+      open(local, _tag, selfClosing) {
+        if (sink.cut) return STOP;
+        if (local === 't' && !selfClosing) this.wantText = true;
+        else if (local === 'br') sink.add('\n');
+        return undefined;
+      },
+      close(local) {
+        if (local === 't') this.wantText = false;
+        else if (local === 'p') sink.newline();
+      },
+      text(value) {
+        sink.add(value);
+      },
+    });
+    sink.add('\n');
+  }
+}
+
+function applicationOf(parts: ZipParts, main: string | undefined): { app: Application; main: string } | null {
+  for (const [path, app] of MAIN_PARTS) {
+    if (main === undefined ? parts.has(path) : main.startsWith(path.slice(0, path.indexOf('/') + 1))) {
+      return { app, main: main ?? path };
+    }
+  }
+  return null;
+}
+
+async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extraction> {
+  const parts = ZipParts.open(bytes);
+  if (parts === null) throw new Error('not a zip: no part of the Office document can be read');
+  const x = emptyExtraction();
+  const rels = relationships(parts, '', x.problems);
+  readCore(parts, firstOfType(rels, 'core-properties') ?? 'docProps/core.xml', x);
+  readApp(parts, firstOfType(rels, 'extended-properties') ?? 'docProps/app.xml', x);
+  readCustom(parts, firstOfType(rels, 'custom-properties') ?? 'docProps/custom.xml', x);
+
+  const found = applicationOf(parts, firstOfType(rels, 'officeDocument'));
+  const sink = new TextSink(options.maxTextChars);
+  if (found?.app === 'docx') {
+    const main = relationships(parts, found.main, x.problems);
+    readRsids(parts, firstOfType(main, 'settings') ?? 'word/settings.xml', x);
+    readStylesLanguages(parts, firstOfType(main, 'styles') ?? 'word/styles.xml', x);
+    readFonts(parts, firstOfType(main, 'fontTable') ?? 'word/fontTable.xml', x);
+    wordText(parts, found.main, x, sink);
+  } else if (found?.app === 'xlsx') workbook(parts, found.main, x, sink);
+  else if (found?.app === 'pptx') presentation(parts, found.main, x, sink);
+  else x.problems.push(coded('extract.office.no-main-part'));
+
+  return finish(x, parts, sink, EMBEDDED_PART, options.maxTextChars);
+}
+
+export const ooxmlExtractor: Extractor = {
+  name: 'ooxml',
+  formats: ['docx', 'xlsx', 'pptx'],
+  extract,
+};
