@@ -1,0 +1,265 @@
+// The forensic rules (rules/) as an analyser: setup reads the whole case once into a CaseView (every
+// document's extracted facts, the emails that carry it, the roster of the organisation's people, the
+// cut-off), then each document is checked by every rule. It runs after ingest on the main thread, and
+// again on everything when the extraction or the DKIM verdicts it read have changed (dependsOn).
+import { createHash } from 'node:crypto';
+import { instantRange, parseIsoDate } from '../extract/dates.ts';
+import { emptyFacts } from '../extract/facts.ts';
+import type { DocumentFacts } from '../extract/types.ts';
+import type { Finding, Severity, Store } from '../store/store.ts';
+import type { Analyser } from './analyser.ts';
+import { rules } from './rules/index.ts';
+import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
+import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
+
+/** The case setting that keeps a cut-off once given (`--cutoff`). */
+export const CUTOFF_SETTING = 'forensics.cutoff';
+
+/**
+ * A cut-off as given (ISO 8601) as the instant it means, or null when it is not a date. A day alone
+ * means the end of that day, and a time without a zone the latest instant it can mean: a cut-off too
+ * late hides nothing the other rules show, one too early flags genuine files.
+ */
+export function parseCutoff(text: string): string | null {
+  const date = parseIsoDate(text);
+  if (!date) return null;
+  const dayOnly = /^\s*\d{4}-\d\d-\d\d\s*$/.test(text);
+  const latest = instantRange(date).latest + (dayOnly ? 86_400_000 - 1000 : 0);
+  return new Date(latest).toISOString();
+}
+
+/** Pages read from the store at a time. */
+const PAGE = 500;
+/** Containers walked up from a document to the email that carries it (zip in zip in mail…). */
+const MAX_DEPTH = 32;
+/** A script held by fewer of the roster's names than this share is a correspondent's, not the organisation's. */
+const ROSTER_SCRIPT_SHARE = 0.05;
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3 };
+
+interface Reach {
+  carriers: Map<number, Carrier>;
+  loose: boolean;
+}
+
+/** Reads what the rules need of the case: built once per run. */
+export async function buildCaseView(store: Store, options: { cutoff?: string }): Promise<CaseView> {
+  const messages = new Map<number, Carrier>();
+  const carrierOf = async (itemId: number): Promise<Carrier> => {
+    let carrier = messages.get(itemId);
+    if (!carrier) {
+      const message = await store.getMessage(itemId);
+      const dkim = await store.getAnalysis(itemId, 'dkim');
+      carrier = {
+        itemId,
+        date: message?.date ?? null,
+        verdict: dkim?.summary ?? null,
+        from: message?.from[0]?.address || null,
+      };
+      messages.set(itemId, carrier);
+    }
+    return carrier;
+  };
+
+  // Where each item was found, up to the emails that carry it (memoised: an archive's members share it).
+  const reached = new Map<number, Reach>();
+  const reach = async (itemId: number, depth: number): Promise<Reach> => {
+    const known = reached.get(itemId);
+    if (known) return known;
+    const result: Reach = { carriers: new Map(), loose: false };
+    // Set before walking up, so a cycle in hostile placements ends here.
+    reached.set(itemId, result);
+    for (const occurrence of await store.occurrencesOf(itemId)) {
+      if (occurrence.parentId === null) {
+        result.loose = true;
+        continue;
+      }
+      const parent = await store.getItem(occurrence.parentId);
+      if (!parent) continue;
+      if (parent.type === 'message') result.carriers.set(parent.id, await carrierOf(parent.id));
+      else if (depth < MAX_DEPTH) {
+        const up = await reach(parent.id, depth + 1);
+        for (const [id, c] of up.carriers) result.carriers.set(id, c);
+        result.loose ||= up.loose;
+      }
+    }
+    return result;
+  };
+
+  const documents: DocumentUnderReview[] = [];
+  for (let afterId = 0; ; ) {
+    const page = await store.analysisResults('extract', afterId, PAGE);
+    if (page.length === 0) break;
+    afterId = page[page.length - 1]!.itemId;
+    for (const record of page) {
+      const item = await store.getItem(record.itemId);
+      if (!item?.sha256) continue;
+      const where = await reach(item.id, 0);
+      documents.push({
+        itemId: item.id,
+        sha256: item.sha256,
+        format: item.format,
+        facts: factsOf(record.status === 'ok' ? record.result : null),
+        names: await namesOf(store, item.id),
+        carriers: [...where.carriers.values()].sort((a, b) => a.itemId - b.itemId),
+        loose: where.loose,
+      });
+    }
+  }
+
+  // The organisation's people: senders of authentic mail, and the authors of the documents it carries.
+  const rosterNames = new Set<string>();
+  const rosterAddresses = new Set<string>();
+  let latestAuthentic: number | null = null;
+  for (let afterId = 0; ; ) {
+    const page = await store.listItems({
+      type: 'message',
+      summaries: { analyser: 'dkim', values: [...AUTHENTIC_VERDICTS] },
+      afterId,
+      limit: PAGE,
+    });
+    if (page.length === 0) break;
+    afterId = page[page.length - 1]!.id;
+    for (const item of page) {
+      const message = await store.getMessage(item.id);
+      if (!message) continue;
+      const at = message.date ? Date.parse(message.date) : Number.NaN;
+      if (Number.isFinite(at) && (latestAuthentic === null || at > latestAuthentic)) latestAuthentic = at;
+      for (const from of message.from) {
+        if (from.address) rosterAddresses.add(from.address.toLowerCase());
+        if (from.name && !isPlaceholderName(from.name)) rosterNames.add(from.name);
+      }
+    }
+  }
+  for (const doc of documents) {
+    if (!doc.carriers.some((c) => c.verdict !== null && AUTHENTIC_VERDICTS.includes(c.verdict))) continue;
+    for (const name of [...doc.facts.authors, doc.facts.lastModifiedBy ?? ''])
+      if (!isPlaceholderName(name)) rosterNames.add(name);
+  }
+
+  return {
+    cutoff: await resolveCutoff(store, options.cutoff, latestAuthentic),
+    roster: [...new Set([...[...rosterNames].map(foldName), ...rosterAddresses])].sort(),
+    rosterScripts: rosterScripts([...rosterNames]),
+    documents,
+    // TODO(similarity.ts): nearDuplicates(texts) once src/analysers/similarity.ts lands.
+    nearDuplicates: [],
+  };
+}
+
+/** The given cut-off (kept in the case), else the one kept before, else the latest authentic email. */
+async function resolveCutoff(
+  store: Store,
+  given: string | undefined,
+  latestAuthentic: number | null,
+): Promise<CaseView['cutoff']> {
+  if (given !== undefined) {
+    const at = parseCutoff(given);
+    if (!at)
+      throw new Error(`the cut-off ${JSON.stringify(given)} is not a date (ISO 8601, e.g. 2017-05-05)`);
+    await store.transaction((writer) => writer.putSetting(CUTOFF_SETTING, at));
+    return { at, source: 'given' };
+  }
+  const kept = await store.setting(CUTOFF_SETTING);
+  if (kept) return { at: kept, source: 'given' };
+  return latestAuthentic === null
+    ? null
+    : { at: new Date(latestAuthentic).toISOString(), source: 'latest-authentic' };
+}
+
+/** Scripts held by at least a share of the names (the most common always). */
+function rosterScripts(names: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) {
+    const script = scriptOf(name);
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const most = Math.max(0, ...counts.values());
+  return [...counts]
+    .filter(([, n]) => n === most || n >= total * ROSTER_SCRIPT_SHARE)
+    .map(([script]) => script)
+    .sort();
+}
+
+/** The facts of a stored extraction, every field present (an older extraction may lack some). */
+function factsOf(result: unknown): DocumentFacts {
+  const facts = (result as { facts?: unknown } | null)?.facts;
+  return facts && typeof facts === 'object'
+    ? { ...emptyFacts(), ...(facts as Partial<DocumentFacts>) }
+    : emptyFacts();
+}
+
+/** The names the item's copies were given: an attachment's filename, a file's or member's base name. */
+async function namesOf(store: Store, itemId: number): Promise<string[]> {
+  const names = new Set<string>();
+  for (const o of await store.occurrencesOf(itemId)) {
+    // A MIME part's path is its part number, not a name.
+    const parent = o.parentId === null ? null : await store.getItem(o.parentId);
+    const name = o.filename ?? (parent?.type === 'message' ? null : o.path.split('/').pop());
+    if (name) names.add(name);
+  }
+  return [...names];
+}
+
+export const analyser: Analyser<CaseView> = {
+  id: 'forensics',
+  // Bump when a rule changes what it finds: every document is checked again.
+  version: '1',
+  types: ['document', 'attachment'],
+  dependsOn: ['extract', 'dkim'],
+  setup: (store, options) => buildCaseView(store, options),
+  start(view) {
+    const bySha = new Map(view.documents.map((d) => [d.sha256, d]));
+    const cutoff = view.cutoff;
+    return async (input) => {
+      // The input names no item: its bytes do (items are unique by SHA-256).
+      const doc = bySha.get(createHash('sha256').update(input.bytes).digest('hex'));
+      if (!doc)
+        return {
+          status: 'skipped',
+          summary: null,
+          resultJson: JSON.stringify({ rules: [], cutoff, reason: 'not-extracted' }),
+          inputs: [],
+          findings: [],
+        };
+      const findings: Finding[] = [];
+      const failed: string[] = [];
+      for (const rule of rules) {
+        try {
+          for (const hit of rule.check(doc, view))
+            findings.push({
+              code: `forensics.${rule.id}`,
+              severity: hit.severity ?? rule.severity,
+              params: hit.params,
+              evidence: hit.evidence,
+            });
+        } catch (err) {
+          // One rule's failure on odd facts is that rule's: the others still report, and it is said.
+          failed.push(rule.id);
+          findings.push({
+            code: 'forensics.rule-failed',
+            severity: 'info',
+            params: { rule: rule.id },
+            evidence: { error: err instanceof Error ? err.message : String(err) },
+          });
+        }
+      }
+      const top = findings.reduce<Severity>(
+        (a, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[a] ? f.severity : a),
+        'info',
+      );
+      return {
+        status: 'ok',
+        summary: top === 'info' ? null : top,
+        resultJson: JSON.stringify({
+          rules: rules.map((r) => r.id),
+          cutoff,
+          ...(failed.length ? { failed } : {}),
+        }),
+        inputs: [],
+        findings,
+      };
+    };
+  },
+};
