@@ -3,6 +3,7 @@
 // message catalogue per language. A French catalogue is one more folder beside messages/en.
 import { enContainers } from './messages/en/containers.ts';
 import { enImage } from './messages/en/extract-image.ts';
+import { enOffice } from './messages/en/extract-office.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
@@ -37,6 +38,7 @@ const catalogues: Record<Lang, Messages> = {
   en: {
     ...enContainers,
     ...enImage,
+    ...enOffice,
     ...enFormats,
     ...enIngest,
     ...enKeys,
