@@ -1,13 +1,15 @@
 // The image extractor on the corpus images (the values PROVENANCE.md lists), on images built here
 // (TIFF, WebP, GIF, PNG text chunks), under two process time zones, and on hostile images: each gives
 // a clear problem, the rest is kept, nothing hangs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { emptyExtraction } from '../src/extract/facts.ts';
 import { imageExtractor, readXmp } from '../src/extract/formats/image.ts';
 import { extractorFor } from '../src/extract/index.ts';
+import { ocrAvailability, withOcr } from '../src/extract/ocr.ts';
 import type { Extraction } from '../src/extract/types.ts';
 import { isKnownCode } from '../src/report/catalogue.ts';
 import { requireCorpus } from './helpers/corpus.ts';
@@ -556,5 +558,154 @@ describe('hostile images', () => {
 
   it('a file that is no image at all is refused', async () => {
     await expect(extract(Buffer.from('hello'))).rejects.toThrow(/not a JPEG/);
+  });
+});
+
+// --- OCR -------------------------------------------------------------------------------------------
+
+/** 5×7 glyphs, enough for the phrase drawn below. */
+const GLYPHS: Record<string, string[]> = {
+  H: ['10001', '10001', '10001', '11111', '10001', '10001', '10001'],
+  E: ['11111', '10000', '10000', '11110', '10000', '10000', '11111'],
+  L: ['10000', '10000', '10000', '10000', '10000', '10000', '11111'],
+  O: ['01110', '10001', '10001', '10001', '10001', '10001', '01110'],
+  W: ['10001', '10001', '10001', '10101', '10101', '10101', '01010'],
+  R: ['11110', '10001', '10001', '11110', '10100', '10010', '10001'],
+  D: ['11110', '10001', '10001', '10001', '10001', '10001', '11110'],
+  ' ': ['00000', '00000', '00000', '00000', '00000', '00000', '00000'],
+};
+
+/** Black text on white, 8-bit grey, `scale` pixels per font dot, as raw rows. */
+function drawText(phrase: string, scale = 10): { width: number; height: number; pixels: Buffer } {
+  const margin = 4 * scale;
+  const width = margin * 2 + phrase.length * 6 * scale;
+  const height = margin * 2 + 7 * scale;
+  const pixels = Buffer.alloc(width * height, 255);
+  [...phrase].forEach((letter, n) => {
+    GLYPHS[letter]!.forEach((row, y) => {
+      for (let x = 0; x < 5; x++) {
+        if (row[x] !== '1') continue;
+        for (let dy = 0; dy < scale; dy++) {
+          const at = (margin + y * scale + dy) * width + margin + (n * 6 + x) * scale;
+          pixels.fill(0, at, at + scale);
+        }
+      }
+    });
+  });
+  return { width, height, pixels };
+}
+
+function greyPng({ width, height, pixels }: ReturnType<typeof drawText>): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey)
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) pixels.copy(rows, y * (width + 1) + 1, y * width, (y + 1) * width);
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A one-page PDF whose page is nothing but the image: a scan. */
+function scanPdf({ width, height, pixels }: ReturnType<typeof drawText>): Buffer {
+  const image = deflateSync(pixels);
+  const content = `q ${width} 0 0 ${height} 0 0 cm /Im0 Do Q`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${width} ${height}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`,
+    Buffer.concat([
+      Buffer.from(
+        `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.length} >>\nstream\n`,
+      ),
+      image,
+      Buffer.from('\nendstream'),
+    ]),
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+  const offsets: number[] = [];
+  let at = parts[0]!.length;
+  objects.forEach((body, i) => {
+    const bytes = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`),
+      Buffer.from(body),
+      Buffer.from('\nendobj\n'),
+    ]);
+    offsets.push(at);
+    parts.push(bytes);
+    at += bytes.length;
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  parts.push(
+    Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`),
+  );
+  return Buffer.concat(parts);
+}
+
+const inCi = !!process.env.CI && !['0', 'false'].includes(process.env.CI.trim().toLowerCase());
+const has = (program: string, args: string[]) => !spawnSync(program, args, { stdio: 'ignore' }).error;
+const tesseract = has('tesseract', ['--version']);
+const pdftoppm = has('pdftoppm', ['-v']);
+if (!tesseract || !pdftoppm) {
+  const missing = [!tesseract && 'tesseract', !pdftoppm && 'pdftoppm'].filter(Boolean).join(' and ');
+  if (inCi)
+    throw new Error(
+      `[extract-image] ${missing} not installed: CI is set, so the OCR tests fail instead of skipping`,
+    );
+  console.warn(
+    `[extract-image] ${missing} not installed: OCR tests skipped (Debian: tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils)`,
+  );
+}
+
+describe('OCR', () => {
+  const OCR = { maxTextChars: 100_000, ocr: true };
+  const phrase = drawText('HELLO WORLD');
+
+  it.skipIf(!tesseract)('tesseract is found with French and English', () => {
+    expect(ocrAvailability()).toEqual({ available: true, langs: ['fra', 'eng'], missing: [] });
+  });
+
+  it.skipIf(!tesseract)('an image with text drawn here is read, marked as OCR', async () => {
+    const bytes = greyPng(phrase);
+    const extraction = await imageExtractor.extract(bytes, OCR);
+    const r = await withOcr(extraction, bytes, 'png', OCR);
+    expect(r.text).toMatch(/HELLO\s+WORLD/);
+    expect(r.textSource).toBe('ocr');
+    expect(r.problems).toEqual([]);
+    // not asked: nothing changes
+    expect(await withOcr(extraction, bytes, 'png', OPTIONS)).toBe(extraction);
+  });
+
+  it.skipIf(!tesseract || !pdftoppm)('a scanned PDF is drawn page by page and read', async () => {
+    const bytes = scanPdf(phrase);
+    const scan = { ...emptyExtraction(), ocrCandidate: true };
+    const r = await withOcr(scan, bytes, 'pdf', OCR);
+    expect(r.text).toMatch(/HELLO\s+WORLD/);
+    expect(r.textSource).toBe('ocr');
+    expect(r.problems).toEqual([]);
+  });
+
+  it('without tesseract, asking for OCR gives a problem naming the Debian packages', () => {
+    const script = `
+      import { withOcr, ocrAvailability } from ${JSON.stringify(new URL('../src/extract/ocr.ts', import.meta.url).pathname)};
+      import { emptyExtraction } from ${JSON.stringify(new URL('../src/extract/facts.ts', import.meta.url).pathname)};
+      const r = await withOcr({ ...emptyExtraction(), ocrCandidate: true }, Buffer.alloc(10), 'png', { maxTextChars: 10, ocr: true });
+      console.log(JSON.stringify([ocrAvailability(), r.problems, r.text]));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, PATH: '/nonexistent' },
+      encoding: 'utf8',
+    });
+    const packages = ['tesseract-ocr', 'tesseract-ocr-fra', 'tesseract-ocr-eng'];
+    expect(JSON.parse(out)).toEqual([
+      { available: false, langs: [], missing: packages },
+      [{ code: 'extract.ocr.unavailable', params: { packages } }],
+      null,
+    ]);
+    expect(isKnownCode('extract.ocr.unavailable')).toBe(true);
   });
 });
