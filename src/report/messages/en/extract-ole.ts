@@ -27,6 +27,7 @@ export const enExtractOle: Messages = {
   'extract.ole.text-damaged': (p) =>
     `the text in the ${p.stream} stream is damaged: what was read before the damage was kept`,
   'extract.ole.text-cut': (p) => `the text was cut after ${p.limit} characters`,
+  'extract.rtf.not-rtf': () => 'the file does not start as RTF does ({\\rtf): nothing of it could be read',
   'extract.rtf.too-deep': (p) =>
     `the RTF nests its groups deeper than ${p.limit} levels (a damaged or hostile file): what lies deeper was not read`,
   'extract.rtf.unclosed': (p) =>

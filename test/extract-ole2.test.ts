@@ -1,0 +1,343 @@
+// The OLE2 extractor (doc, xls, ppt) on the corpus files, value by value as PROVENANCE.md and
+// ExifTool give them; on compound files written here (test/helpers/ole-write.ts) in other code pages,
+// with text; under two process time zones; and on hostile files (a looping sector chain, a property
+// set claiming 10^9 properties, a stream claiming more bytes than the file): problems, no hang.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ole2Extractor } from '../src/extract/formats/ole2.ts';
+import { extractorFor } from '../src/extract/index.ts';
+import type { Extraction } from '../src/extract/types.ts';
+import { isKnownCode } from '../src/report/catalogue.ts';
+import { requireCorpus } from './helpers/corpus.ts';
+import {
+  compObj,
+  docSummaryInformation,
+  FMTID_SUMMARY,
+  setFatEntry,
+  summaryInformation,
+  wordStreams,
+  workbookStream,
+  writeCompoundFile,
+  writePropertySetStream,
+} from './helpers/ole-write.ts';
+
+const OPTIONS = { maxTextChars: 100_000, ocr: false };
+const extract = (bytes: Buffer, options = OPTIONS) => ole2Extractor.extract(bytes, options);
+const codes = (r: Extraction) => r.problems.map((p) => p.code);
+const field = (r: Extraction, group: string, name: string) =>
+  r.fields.find((f) => f.group === group && f.name === name)?.value;
+/** The fields of one group by name. */
+const group = (r: Extraction, name: string) =>
+  Object.fromEntries(r.fields.filter((f) => f.group === name).map((f) => [f.name, f.value]));
+const local = (local: string) => ({ written: local.replace('T', ' '), local, offset: null });
+
+const docs = requireCorpus('docs', 'extract-ole2');
+
+describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
+  const read = (name: string) => extract(readFileSync(join(docs!, name)));
+
+  it('tika__testWORD.doc: a Save As copy, Create = Modify, English Word', async () => {
+    const x = await read('tika__testWORD.doc');
+    expect(x.facts).toMatchObject({
+      title: 'Sample Word Document',
+      authors: ['Keith Bennett'],
+      lastModifiedBy: 'Nick Burch',
+      template: 'Normal.dotm',
+      revision: '2',
+      editMinutes: 1,
+      application: 'Microsoft Office Word',
+      appVersion: '12.0000',
+      codePage: 1252,
+      compObjType: 'Microsoft Office Word 97-2003 Document',
+      created: local('2010-11-12T16:22:00'),
+      modified: local('2010-11-12T16:22:00'),
+      printed: null,
+    });
+    expect(group(x, 'SummaryInformation')).toMatchObject({
+      PageCount: '2',
+      WordCount: '122',
+    });
+    expect(field(x, 'DocumentSummaryInformation', 'HeadingPairs')).toBe('Title, 1');
+    expect(field(x, 'CompObj', 'ProgID')).toBe('Word.Document.8');
+    expect(field(x, 'WordDocument', 'InstallLanguage')).toBe('en-US');
+    expect(x.text).toContain('This is a sample Microsoft Word Document.');
+    expect(x.text).toContain('This document includes text that is BOLD and ITALIC.');
+    expect(x.problems).toEqual([]);
+  });
+
+  it('tika__testWORD_custom_props.doc: a French Word (CompObj), custom properties, a login ID as author', async () => {
+    const x = await read('tika__testWORD_custom_props.doc');
+    expect(x.facts).toMatchObject({
+      title: 'My Title',
+      subject: 'My subject',
+      authors: ['EJ04325S'],
+      lastModifiedBy: 'Etienne Jouvin',
+      company: 'EDF-DIT',
+      appVersion: '14.0000',
+      codePage: 1252,
+      revision: '6',
+      compObjType: 'Document Microsoft Word 97-2003',
+      created: local('2010-10-05T09:03:00'),
+      modified: local('2012-01-03T22:14:00'),
+      custom: { MyCustomDate: '2010-12-30 23:00:00', MyCustomString: 'MyStringValue' },
+    });
+    // 6.4 hours, as ExifTool says.
+    expect(x.facts.editMinutes).toBe(386);
+    expect(group(x, 'SummaryInformation')).toMatchObject({
+      EditTime: 'PT6H26M0S',
+      Keywords: 'My Keyword',
+      Comments: 'My Comments',
+    });
+    expect(field(x, 'DocumentSummaryInformation', 'HeadingPairs')).toBe('Titre, 1');
+    expect(x.text).toBe('Document content');
+  });
+
+  it('tika__testEXCEL.xls: three locale signals (code page, French CompObj, Feuil1-3) and Excel 2003', async () => {
+    const x = await read('tika__testEXCEL.xls');
+    expect(x.facts).toMatchObject({
+      title: 'Simple Excel document',
+      authors: ['Keith Bennett'],
+      lastModifiedBy: 'RIBEN9',
+      application: 'Microsoft Excel',
+      appVersion: '11.8132',
+      codePage: 1252,
+      compObjType: 'Feuille de calcul Microsoft Office Excel',
+      sheetNames: ['Feuil1', 'Feuil2', 'Feuil3'],
+      created: local('2007-10-01T16:13:56'),
+      modified: local('2007-10-01T16:31:43'),
+    });
+    expect(group(x, 'DocumentSummaryInformation')).toMatchObject({
+      TitlesOfParts: 'Feuil1, Feuil2, Feuil3',
+      HeadingPairs: 'Feuilles de calcul, 3',
+    });
+    expect(field(x, 'CompObj', 'ProgID')).toBe('Excel.Sheet.8');
+    expect(x.text).toContain('Sample Excel Worksheet - Numbers and their Squares');
+    expect(x.problems).toEqual([]);
+  });
+
+  it('exiftool__FlashPix.ppt: every SummaryInformation field, the Mac Roman code page, custom properties', async () => {
+    const x = await read('exiftool__FlashPix.ppt');
+    expect(x.facts).toMatchObject({
+      title: 'title',
+      subject: 'subject',
+      authors: ['author'],
+      lastModifiedBy: 'user name',
+      revision: '1',
+      company: 'company',
+      manager: 'manager',
+      application: 'Microsoft PowerPoint',
+      appVersion: '10.2418',
+      codePage: 10000,
+      created: local('2007-02-09T16:23:23'),
+      modified: local('2007-02-09T16:27:49'),
+      custom: {
+        'Custom Text': 'customtext',
+        'Custom Number': '42',
+        'Custom Date': '2007-01-09 05:00:00',
+        'Custom Boolean': 'true',
+      },
+    });
+    // ExifTool: 4.4 minutes.
+    expect(x.facts.editMinutes).toBeCloseTo(4.43, 2);
+    expect(field(x, 'SummaryInformation', 'Keywords')).toBe('keywords');
+    expect(field(x, 'DocumentSummaryInformation', 'Category')).toBe('category');
+    expect(field(x, 'DocumentSummaryInformation', 'HeadingPairs')).toBe(
+      'Fonts Used, 1, Design Template, 1, Slide Titles, 1',
+    );
+    expect(field(x, 'Current User', 'UserName')).toBe('user name');
+    expect(x.text).toMatch(/^Title\nSubtitle/);
+    expect(x.problems).toEqual([]);
+  });
+
+  it('is the registry extractor for doc, xls, ppt and ole', () => {
+    for (const format of ['doc', 'xls', 'ppt', 'ole']) expect(extractorFor(format)?.name).toBe('ole2');
+  });
+
+  it('gives the same dates under two process time zones (a child process per TZ)', () => {
+    const files = ['tika__testWORD.doc', 'tika__testEXCEL.xls', 'exiftool__FlashPix.ppt'].map((n) =>
+      join(docs!, n),
+    );
+    const script = `
+      const { readFileSync } = await import('node:fs');
+      const { ole2Extractor } = await import(process.argv[1]);
+      const out = [];
+      for (const file of process.argv.slice(2)) {
+        const x = await ole2Extractor.extract(readFileSync(file), { maxTextChars: 1000, ocr: false });
+        out.push([x.facts.created, x.facts.modified, x.facts.custom]);
+      }
+      console.log(JSON.stringify({ zone: new Date(2020, 0, 1).getTimezoneOffset(), out }));`;
+    const module = pathToFileURL(join(import.meta.dirname, '../src/extract/formats/ole2.ts')).href;
+    const run = (tz: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script, module, ...files], {
+          env: { ...process.env, TZ: tz },
+          encoding: 'utf8',
+        }),
+      );
+    const kiritimati = run('Pacific/Kiritimati');
+    const honolulu = run('Pacific/Honolulu');
+    expect(kiritimati.zone).toBe(-840);
+    expect(honolulu.zone).toBe(600);
+    expect(kiritimati.out).toEqual(honolulu.out);
+    expect(kiritimati.out[1][1]).toEqual(local('2007-10-01T16:31:43'));
+  });
+});
+
+describe('OLE2 extractor on files written here', () => {
+  it('reads a Russian Excel: code page 1251 strings, CompObj type, sheet names, custom properties', async () => {
+    const { bytes } = writeCompoundFile({
+      '\x05SummaryInformation': summaryInformation({
+        codePage: 1251,
+        author: 'Рошка Георгий Петрович',
+        lastAuthor: 'Рошка Георгий Петрович',
+        created: '2017-05-04T19:06:00Z',
+        modified: '2017-05-04T19:10:00Z',
+        editMinutes: 4,
+      }),
+      '\x05DocumentSummaryInformation': docSummaryInformation({
+        codePage: 1251,
+        appVersion: '16.0000',
+        company: 'ООО Ромашка',
+        headingPairs: [['Листы', 2]],
+        titlesOfParts: ['Лист1', 'Лист2'],
+        custom: { Отдел: 'Финансы' },
+      }),
+      '\x01CompObj': compObj('Лист Microsoft Excel', 'Excel.Sheet.8', 'Biff8', 1251),
+      Workbook: workbookStream(['Sheet1'], ['total']),
+    });
+    const x = await extract(bytes);
+    expect(x.facts).toMatchObject({
+      authors: ['Рошка Георгий Петрович'],
+      lastModifiedBy: 'Рошка Георгий Петрович',
+      company: 'ООО Ромашка',
+      appVersion: '16.0000',
+      codePage: 1251,
+      compObjType: 'Лист Microsoft Excel',
+      editMinutes: 4,
+      created: local('2017-05-04T19:06:00'),
+      modified: local('2017-05-04T19:10:00'),
+      custom: { Отдел: 'Финансы' },
+      // The workbook's own sheet list wins over the property set's.
+      sheetNames: ['Sheet1'],
+    });
+    expect(field(x, 'DocumentSummaryInformation', 'TitlesOfParts')).toBe('Лист1, Лист2');
+    expect(x.text).toBe('total');
+    expect(x.problems).toEqual([]);
+  });
+
+  it('reads UTF-16 strings when the code page is 1200', async () => {
+    const { bytes } = writeCompoundFile({
+      '\x05SummaryInformation': summaryInformation({ codePage: 1200, author: 'Žofie 李' }),
+    });
+    const x = await extract(bytes);
+    expect(x.facts.authors).toEqual(['Žofie 李']);
+    expect(x.facts.codePage).toBe(1200);
+  });
+
+  it("reads Word's text through its piece table, 8-bit and UTF-16, with field codes left out", async () => {
+    const plain = await extract(
+      writeCompoundFile(wordStreams('Hello\rWorld\x13 HYPERLINK x \x14link\x15!')).bytes,
+    );
+    expect(plain.text).toBe('Hello\nWorldlink!');
+    const wide = await extract(writeCompoundFile(wordStreams('Привет, мир')).bytes);
+    expect(wide.text).toBe('Привет, мир');
+  });
+
+  it("reads Excel's shared strings across CONTINUE records, a string cut in its characters", async () => {
+    const strings = Array.from({ length: 40 }, (_, i) => `string number ${i}, `.repeat(3).trim());
+    const x = await extract(writeCompoundFile({ Workbook: workbookStream(['A'], strings, 100) }).bytes);
+    expect(x.text?.split('\n')).toEqual(strings);
+    expect(x.problems).toEqual([]);
+  });
+
+  it('cuts the text at maxTextChars and says so', async () => {
+    const x = await extract(writeCompoundFile(wordStreams('x'.repeat(5000))).bytes, {
+      maxTextChars: 100,
+      ocr: false,
+    });
+    expect(x.text).toHaveLength(100);
+    expect(codes(x)).toContain('extract.ole.text-cut');
+  });
+});
+
+describe('OLE2 extractor on hostile files', () => {
+  it('stops a sector chain that loops back on itself, with a problem, and keeps the rest', async () => {
+    const layout = writeCompoundFile({
+      ...wordStreams('y'.repeat(6000)),
+      '\x05SummaryInformation': summaryInformation({ author: 'kept' }),
+    });
+    const chain = layout.sectors.get('WordDocument')!;
+    setFatEntry(layout, chain.at(-1)!, chain[0]!);
+    // A loop past the stream's last sector is never reached: a chain is followed for the stream's size only.
+    const x = await extract(layout.bytes);
+    expect(x.facts.authors).toEqual(['kept']);
+    expect(codes(x)).not.toContain('extract.ole.chain-loop');
+    // A loop before the end of the stream: the chain is cut there.
+    setFatEntry(layout, chain[2]!, chain[0]!);
+    const looped = await extract(layout.bytes);
+    expect(codes(looped)).toContain('extract.ole.chain-loop');
+    expect(codes(looped)).toContain('extract.ole.stream-truncated');
+    expect(looped.facts.authors).toEqual(['kept']);
+  });
+
+  it('reads a property set claiming 10^9 properties as far as its bytes go', async () => {
+    const stream = writePropertySetStream([
+      { fmtid: FMTID_SUMMARY, codePage: 1252, properties: [[4, { type: 'string', value: 'someone' }]] },
+    ]);
+    stream.writeUInt32LE(1_000_000_000, 48 + 4);
+    const x = await extract(writeCompoundFile({ '\x05SummaryInformation': stream }).bytes);
+    expect(codes(x)).toContain('extract.ole.property-count');
+    expect(x.problems.find((p) => p.code === 'extract.ole.property-count')?.params?.claimed).toBe(
+      1_000_000_000,
+    );
+  });
+
+  it('clamps a stream claiming 4 GB and a vector claiming 10^9 elements', async () => {
+    const layout = writeCompoundFile({ '\x05SummaryInformation': summaryInformation({ author: 'a' }) });
+    // The directory's second entry is the stream: its size field.
+    const directory = (layout.bytes.readUInt32LE(48) + 1) * 512;
+    layout.bytes.writeUInt32LE(0xfffffff0, directory + 128 + 120);
+    const x = await extract(layout.bytes);
+    expect(codes(x)).toContain('extract.ole.stream-truncated');
+
+    const vector = writePropertySetStream([
+      { fmtid: FMTID_SUMMARY, codePage: 1252, properties: [[4, { type: 'strings', value: ['a', 'b'] }]] },
+    ]);
+    vector.writeUInt32LE(1_000_000_000, vector.indexOf(Buffer.from([0x1e, 0x10, 0, 0])) + 4);
+    const v = await extract(writeCompoundFile({ '\x05SummaryInformation': vector }).bytes);
+    expect(codes(v)).toContain('extract.ole.property-unreadable');
+  });
+
+  it('throws only when the file is no compound file at all', async () => {
+    await expect(extract(Buffer.from('not a compound file'.repeat(40)))).rejects.toThrow(
+      'extract.ole.not-compound',
+    );
+    const truncated = writeCompoundFile({
+      '\x05SummaryInformation': summaryInformation({ author: 'a' }),
+    }).bytes;
+    // Cut after the mini FAT: the mini stream holding the property set is gone.
+    const x = await extract(truncated.subarray(0, 4 * 512));
+    expect(codes(x)).toContain('extract.ole.stream-truncated');
+  });
+
+  it('has words for every code it emits', () => {
+    for (const code of [
+      'extract.ole.chain-loop',
+      'extract.ole.chain-broken',
+      'extract.ole.stream-truncated',
+      'extract.ole.directory-damaged',
+      'extract.ole.property-set-damaged',
+      'extract.ole.property-count',
+      'extract.ole.property-unreadable',
+      'extract.ole.code-page-unknown',
+      'extract.ole.encrypted',
+      'extract.ole.text-damaged',
+      'extract.ole.text-cut',
+      'extract.ole.not-compound',
+    ])
+      expect(isKnownCode(code), code).toBe(true);
+  });
+});
