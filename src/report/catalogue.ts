@@ -12,11 +12,15 @@ import { enOutlook } from './messages/en/outlook.ts';
 import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
 import { frContainers } from './messages/fr/containers.ts';
+import { frImage } from './messages/fr/extract-image.ts';
+import { frOffice } from './messages/fr/extract-office.ts';
+import { frExtractOle } from './messages/fr/extract-ole.ts';
 import { frFormats } from './messages/fr/formats.ts';
 import { frIngest } from './messages/fr/ingest.ts';
 import { frKeys } from './messages/fr/keys.ts';
 import { frLegacy } from './messages/fr/legacy.ts';
 import { frOutlook } from './messages/fr/outlook.ts';
+import { frProvenance } from './messages/fr/provenance.ts';
 import { frSearch } from './messages/fr/search.ts';
 import { frVerify } from './messages/fr/verify.ts';
 
@@ -49,11 +53,15 @@ const catalogues: Record<Lang, Messages> = {
   },
   fr: {
     ...frContainers,
+    ...frImage,
+    ...frOffice,
+    ...frExtractOle,
     ...frFormats,
     ...frIngest,
     ...frKeys,
     ...frLegacy,
     ...frOutlook,
+    ...frProvenance,
     ...frSearch,
     ...frVerify,
   },

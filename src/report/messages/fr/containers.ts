@@ -58,6 +58,14 @@ export const frContainers: Messages = {
   'format.tool-missing': (p) =>
     `archive ${p.format} non lue : le programme ${p.tool} est absent (paquet Debian à installer : ${p.package}) ; ses fichiers ne sont pas dans le dossier d’enquête`,
 
+  'document.too-deep': (p) =>
+    `document imbriqué sur plus de ${p.limit} niveaux ; conservé, sans lire les objets qu’il contient`,
+  'document.members-unreadable-after': (p) =>
+    `document ${p.format} : ses objets intégrés n’ont pas pu être lus au-delà des ${p.entries} premiers : ${p.error} ; le document lui-même est conservé`,
+
+  'item.read-again': (p) =>
+    `interrompu par les limites d’une exécution précédente, puis relu en entier avec les limites de celle-ci comme élément ${p.item} ; cet ancien enregistrement est conservé tel quel`,
+
   'mbox.message-too-large': (p) =>
     `message de ${p.size} octets, plus grand que maxEntryBytes (${p.limit}) ; conservé comme plage d’octets, non lu`,
   'mbox.preamble-too-large': (p) =>

@@ -33,5 +33,10 @@ export const frIngest: Messages = {
   'message.unreadable': (p) => `illisible : ${p.error}`,
   'custody.torn-line': (p) =>
     `la ligne ${p.line} du journal de traçabilité (${p.bytes} octets) est incomplète, comme en laisse une coupure de courant ou un disque plein : conservée telle quelle et non lue ; les lignes suivantes sont entières`,
+  'worker.timeout': (p) =>
+    `la lecture a pris plus de ${p.seconds} s et a été arrêtée (un fichier fait pour bloquer les lecteurs, ou un très gros fichier)`,
+  'worker.out-of-memory': (p) =>
+    `la lecture a demandé plus ${p.limitMb === null ? 'que la mémoire permise' : `de ${p.limitMb} Mo de mémoire`} et a été arrêtée (un fichier fait pour épuiser la mémoire, ou un très gros fichier)`,
+  'worker.crashed': (p) => `le lecteur s’est arrêté pendant la lecture (${p.error})`,
   'container.unreadable-after': (p) => `${p.format} illisible après ${p.entries} entrées : ${p.error}`,
 };

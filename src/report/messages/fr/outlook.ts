@@ -35,6 +35,19 @@ export const frOutlook: Messages = {
     `pièce jointe de ${p.size} octets, plus grande que maxEntryBytes (${p.limit}) ; non lue`,
   'emlx.count-exceeds-file': (p) =>
     `le nombre d’octets annoncé pour le message (${p.count}) dépasse la fin du fichier (${p.available} octets présents) ; conservé tel quel, non lu comme un message`,
+  'tnef.length-exceeds': (p) =>
+    `l’attribut TNEF à l’octet ${p.at} annonce ${p.length} octets, mais il n’en reste que ${p.available} (une longueur mensongère, ou un fichier tronqué) ; ce qui s’y trouve est gardé, et la lecture a repris à l’attribut sain suivant`,
+  'tnef.length-wrong': (p) =>
+    `l’attribut TNEF à l’octet ${p.at} annonce ${p.length} octets, ce qui ne correspond ni à sa somme de contrôle ni au début d’un autre attribut (une longueur mensongère) ; la lecture a repris à l’attribut sain suivant`,
+  'tnef.damaged': (p) =>
+    `${p.skipped} octets à partir de l’octet ${p.at} du flux TNEF ne forment aucun attribut (endommagés ou tronqués) ; gardés tels quels, et la lecture a repris après eux`,
+  'tnef.attachment-no-data': () => 'la pièce jointe du flux TNEF ne contient aucune donnée',
+  'tnef.too-many-attachments': (p) =>
+    `le flux TNEF contient ${p.count} pièces jointes, plus que maxEntries (${p.limit}) ; les autres n’ont pas été lues`,
+  'tnef.message-attributes': (p) =>
+    p.what === 'checksum'
+      ? 'une somme de contrôle des attributs TNEF propres au message ne correspond pas à leurs octets (ils ont été modifiés ou endommagés)'
+      : 'les propriétés MAPI du message dans le flux TNEF n’ont pas pu être lues',
   'pst.embedded-too-deep': (p) =>
     `messages intégrés imbriqués sur plus de maxDepth (${p.limit}) niveaux ; non lus`,
 };

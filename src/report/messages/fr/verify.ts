@@ -29,6 +29,18 @@ const KINDS: Record<string, string> = {
 export const label = (p: Params): string =>
   `${KINDS[String(p.kind)] ?? 'signature'} n° ${Number(p.index) + 1} (${p.domain || '?'}, sélecteur ${p.selector || '?'})`;
 
+/** The verdict names (verify/types.ts VERDICTS) in words; the stored code stays as it is. */
+const VERDICT_WORDS: Record<string, string> = {
+  authentic: 'authentique',
+  'authentic-with-caveats': 'authentique, avec réserves',
+  forgeable: 'falsifiable',
+  altered: 'altéré',
+  unverifiable: 'invérifiable',
+  'key-unavailable': 'clé introuvable',
+  unsigned: 'non signé',
+};
+export const verdictWords = (v: Param | Param[] | undefined): string => VERDICT_WORDS[String(v)] ?? String(v);
+
 /** A signature's result (SignatureResult, a code in English) in words; an unknown one as itself. */
 const RESULTS: Record<string, string> = {
   pass: 'valide',
