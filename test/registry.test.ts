@@ -189,6 +189,7 @@ describe('registry', () => {
       unknown: 'document',
       pst: 'container',
       msg: 'container',
+      tnef: 'container',
       emlx: 'container',
       bzip2: 'container',
       olm: 'unread',

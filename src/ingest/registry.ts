@@ -35,6 +35,7 @@ import { pdfFormat } from './formats/pdf.ts';
 import { ostFormat, pstFormat } from './formats/pst.ts';
 import { tarFormat } from './formats/tar.ts';
 import { csvFormat, textFormat, unknownFormat } from './formats/text.ts';
+import { tnefFormat } from './formats/tnef.ts';
 import { xzFormat } from './formats/xz.ts';
 import { zipFormat } from './formats/zip.ts';
 
@@ -65,6 +66,7 @@ const FORMATS: readonly Format[] = [
   pstFormat,
   ostFormat,
   msgFormat,
+  tnefFormat,
   docFormat,
   xlsFormat,
   pptFormat,

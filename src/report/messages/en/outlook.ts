@@ -36,4 +36,17 @@ export const enOutlook: Messages = {
   'emlx.count-exceeds-file': (p) =>
     `the message's byte count (${p.count}) runs past the end of the file (${p.available} bytes there); kept as it is, not read as a message`,
   'pst.embedded-too-deep': (p) => `embedded messages nested deeper than maxDepth (${p.limit}); not read`,
+  'tnef.length-exceeds': (p) =>
+    `the TNEF attribute at byte ${p.at} claims ${p.length} bytes, but only ${p.available} remain (a lying length, or a cut-short file); what is there is kept, and reading went on at the next sound attribute`,
+  'tnef.length-wrong': (p) =>
+    `the TNEF attribute at byte ${p.at} claims ${p.length} bytes, which neither match its checksum nor end where another attribute starts (a lying length); reading went on at the next sound attribute`,
+  'tnef.damaged': (p) =>
+    `${p.skipped} bytes at byte ${p.at} of the TNEF stream are no attribute (damaged or cut short); kept as they are, and reading went on after them`,
+  'tnef.attachment-no-data': () => 'attachment of the TNEF stream holds no data',
+  'tnef.too-many-attachments': (p) =>
+    `the TNEF stream holds ${p.count} attachments, more than maxEntries (${p.limit}); the rest were not read`,
+  'tnef.message-attributes': (p) =>
+    p.what === 'checksum'
+      ? "a checksum of the message's own TNEF attributes does not match their bytes (they were changed or damaged)"
+      : "the message's MAPI properties in the TNEF stream could not be read",
 };
