@@ -1,6 +1,7 @@
 // The forensic rules the `forensics` analyser runs on every document, in this order. Adding a rule is
 // adding its module here and its words in src/report/messages/en/forensics.ts.
 import { afterCutoff } from './after-cutoff.ts';
+import { alteredCopy } from './altered-copy.ts';
 import { appAnachronism } from './app-anachronism.ts';
 import { editBurst } from './edit-burst.ts';
 import { fontAnachronism } from './font-anachronism.ts';
@@ -29,4 +30,5 @@ export const rules: readonly Rule[] = [
   layeredScan,
   looseOnly,
   nameCollision,
+  alteredCopy,
 ];
