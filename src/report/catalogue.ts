@@ -15,6 +15,8 @@ import { frContainers } from './messages/fr/containers.ts';
 import { frImage } from './messages/fr/extract-image.ts';
 import { frOffice } from './messages/fr/extract-office.ts';
 import { frExtractOle } from './messages/fr/extract-ole.ts';
+import { frPdf } from './messages/fr/extract-pdf.ts';
+import { frForensics } from './messages/fr/forensics.ts';
 import { frFormats } from './messages/fr/formats.ts';
 import { frIngest } from './messages/fr/ingest.ts';
 import { frKeys } from './messages/fr/keys.ts';
@@ -56,6 +58,8 @@ const catalogues: Record<Lang, Messages> = {
     ...frImage,
     ...frOffice,
     ...frExtractOle,
+    ...frPdf,
+    ...frForensics,
     ...frFormats,
     ...frIngest,
     ...frKeys,
