@@ -3,6 +3,7 @@ import { imageExtractor } from './formats/image.ts';
 import { odfExtractor } from './formats/odf.ts';
 import { ole2Extractor } from './formats/ole2.ts';
 import { ooxmlExtractor } from './formats/ooxml.ts';
+import { pdfExtractor } from './formats/pdf/index.ts';
 import { plainExtractor } from './formats/plain.ts';
 import { rtfExtractor } from './formats/rtf.ts';
 import type { Extractor } from './types.ts';
@@ -14,6 +15,7 @@ export const extractors: readonly Extractor[] = [
   rtfExtractor,
   ooxmlExtractor,
   odfExtractor,
+  pdfExtractor,
 ];
 
 /** The extractor for an item's format, or undefined when none reads it yet. */

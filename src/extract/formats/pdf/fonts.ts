@@ -1,0 +1,150 @@
+// Fonts: the names a page uses (BaseFont, without the `ABCDEF+` subset prefix) and, for text, how a
+// font's codes become Unicode: its ToUnicode CMap first, else its encoding (a named one with
+// /Differences for simple fonts). A composite (Type0) font without ToUnicode has no reliable mapping:
+// its text is not guessed, and a problem names the font.
+import { parseToUnicode, type ToUnicode } from './cmap.ts';
+import { nameOf, type PdfDocument } from './document.ts';
+import { type CodeTable, glyphText, namedEncoding, STANDARD, WIN_ANSI } from './encodings.ts';
+import { MAX_FORM_DEPTH } from './limits.ts';
+import { type Dict, isDict, Name, type PdfValue, Ref } from './syntax.ts';
+
+const SUBSET = /^[A-Z]{6}\+/;
+
+export function fontName(font: Dict): string | null {
+  const base = nameOf(font.get('BaseFont'));
+  return base ? base.replace(SUBSET, '') : null;
+}
+
+/** Every font name a resource dictionary uses, its Form XObjects' included (to MAX_FORM_DEPTH). */
+export function resourceFonts(
+  doc: PdfDocument,
+  resources: Dict | null,
+  rev: number,
+  into: Set<string>,
+): void {
+  const seen = new Set<number>();
+  const walk = (res: Dict | null, depth: number) => {
+    if (!res || depth > MAX_FORM_DEPTH) return;
+    const fonts = doc.dict(res.get('Font'), rev);
+    for (const value of fonts?.values() ?? []) {
+      const font = doc.dict(value, rev);
+      if (!font) continue;
+      const name = fontName(font);
+      if (name) into.add(name);
+      for (const descendant of doc.array(font.get('DescendantFonts'), rev)) {
+        const d = doc.dict(descendant, rev);
+        const dn = d && fontName(d);
+        if (dn) into.add(dn);
+      }
+    }
+    const xobjects = doc.dict(res.get('XObject'), rev);
+    for (const value of xobjects?.values() ?? []) {
+      if (value instanceof Ref) {
+        if (seen.has(value.num)) continue;
+        seen.add(value.num);
+      }
+      const form = doc.stream(value, rev);
+      if (form && nameOf(form.dict.get('Subtype')) === 'Form')
+        walk(doc.dict(form.dict.get('Resources'), rev), depth + 1);
+    }
+  };
+  walk(resources, 0);
+}
+
+/** How one font's string bytes become text. */
+export interface FontDecoder {
+  name: string;
+  /** Code lengths in bytes by range (composite fonts); null for one-byte simple fonts. */
+  ranges: ToUnicode['ranges'] | null;
+  /** Simple fonts: code → text. */
+  table: CodeTable;
+  /** Simple fonts: codes whose text is the Latin-1 character of the same value (fast path). */
+  latin: Uint8Array;
+  /** Composite fonts: code → text. */
+  map: Map<number, string> | null;
+  /** No mapping to Unicode is known (composite font without ToUnicode). */
+  unmapped: boolean;
+}
+
+function simpleTable(doc: PdfDocument, font: Dict, rev: number): CodeTable {
+  const encoding = doc.resolve(font.get('Encoding'), rev);
+  const subtype = nameOf(font.get('Subtype'));
+  const fallback = subtype === 'TrueType' ? WIN_ANSI : STANDARD;
+  if (encoding instanceof Name) return [...(namedEncoding(encoding.name) ?? fallback)];
+  if (!isDict(encoding)) return [...fallback];
+  const table = [...(namedEncoding(nameOf(encoding.get('BaseEncoding'))) ?? fallback)];
+  let code = 0;
+  for (const item of doc.array(encoding.get('Differences'), rev)) {
+    if (typeof item === 'number') code = item;
+    else if (item instanceof Name && code >= 0 && code < 256) table[code++] = glyphText(item.name);
+  }
+  return table;
+}
+
+export function fontDecoder(doc: PdfDocument, font: Dict, rev: number): FontDecoder {
+  const name = fontName(font) ?? '?';
+  const composite = nameOf(font.get('Subtype')) === 'Type0';
+  const cmapStream = doc.stream(font.get('ToUnicode'), rev);
+  const cmapData = cmapStream ? doc.decoded(cmapStream, refNum(font.get('ToUnicode'))) : null;
+  const toUnicode = cmapData ? parseToUnicode(cmapData) : null;
+  if (composite) {
+    const ranges = toUnicode?.ranges.length ? toUnicode.ranges : [{ length: 2, low: 0, high: 0xffff }];
+    return {
+      name,
+      ranges,
+      table: [],
+      latin: new Uint8Array(0),
+      map: toUnicode?.map ?? new Map(),
+      unmapped: !toUnicode,
+    };
+  }
+  const table = simpleTable(doc, font, rev);
+  for (const [code, text] of toUnicode?.map ?? []) if (code < 256) table[code] = text;
+  const latin = Uint8Array.from(table, (text, code) =>
+    text.length === 1 && text.charCodeAt(0) === code ? 1 : 0,
+  );
+  return { name, ranges: null, table, latin, map: null, unmapped: false };
+}
+
+function refNum(value: PdfValue | undefined): number | null {
+  return value instanceof Ref ? value.num : null;
+}
+
+/** The text of a string shown with this font. */
+export function decodeShown(font: FontDecoder, bytes: Buffer): string {
+  if (!font.ranges) {
+    let plain = true;
+    for (let i = 0; i < bytes.length; i++)
+      if (font.latin[bytes[i]!] === 0) {
+        plain = false;
+        break;
+      }
+    if (plain) return bytes.toString('latin1', 0, bytes.length);
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) out += font.table[bytes[i]!];
+    return out;
+  }
+  let out = '';
+  const map = font.map!;
+  for (let i = 0; i < bytes.length; ) {
+    let code = -1;
+    let length = 1;
+    for (const range of font.ranges) {
+      if (i + range.length > bytes.length) continue;
+      let v = 0;
+      for (let k = 0; k < range.length; k++) v = v * 256 + bytes[i + k]!;
+      if (v >= range.low && v <= range.high) {
+        code = v;
+        length = range.length;
+        break;
+      }
+    }
+    if (code < 0) {
+      code = bytes[i]!;
+      length = 1;
+    }
+    out += map.get(code) ?? '';
+    i += length;
+  }
+  return out;
+}

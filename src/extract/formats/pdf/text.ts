@@ -1,0 +1,300 @@
+// The text layer, read from the pages' content streams (ISO 32000 §9.4): strings shown by Tj, TJ, '
+// and " in the font set by Tf, decoded by fonts.ts; a line break where the text moves to another line
+// (Td/TD with a vertical move, T*, Tm to another baseline, ' and "), a space for a wide TJ gap. Form
+// XObjects are read where they are drawn (to MAX_FORM_DEPTH, each once per page); inline image data is
+// skipped. We read it ourselves rather than through pdf.js: pdf.js reads about 1 MB/s of text PDF here
+// (it lays out glyphs for rendering), this reader is a single pass over the decoded bytes; the test
+// compares the two on every PDF it has.
+import { nameOf, type Page, type PdfDocument } from './document.ts';
+import { decodeShown, type FontDecoder, fontDecoder } from './fonts.ts';
+import { MAX_FORM_DEPTH } from './limits.ts';
+import {
+  type Dict,
+  endsToken,
+  isWhite,
+  Parser,
+  type PdfStream,
+  Ref,
+  readHexString,
+  readLiteralString,
+} from './syntax.ts';
+
+export interface PageText {
+  text: string;
+  /** The page draws an image (an image XObject or an inline image). */
+  hasImage: boolean;
+}
+
+/** Wide enough a TJ adjustment (thousandths of text space) to be a word gap. */
+const WORD_GAP = 180;
+
+type Operand = number | string | Operand[] | null;
+
+interface FormState {
+  hasImage: boolean;
+  forms: Set<number>;
+}
+
+/** Reads the text of pages of one revision, sharing font decoders between pages. */
+export class TextReader {
+  private readonly doc: PdfDocument;
+  private readonly rev: number;
+  private readonly fonts = new Map<Dict, FontDecoder>();
+
+  constructor(doc: PdfDocument, rev: number) {
+    this.doc = doc;
+    this.rev = rev;
+  }
+
+  private decoder(resources: Dict | null, name: string): FontDecoder | null {
+    const font = this.doc.dict(this.doc.dict(resources?.get('Font'), this.rev)?.get(name), this.rev);
+    if (!font) return null;
+    let decoder = this.fonts.get(font);
+    if (!decoder) {
+      decoder = fontDecoder(this.doc, font, this.rev);
+      if (decoder.unmapped) this.doc.problems.add('extract.pdf.font-unmapped', { font: decoder.name });
+      this.fonts.set(font, decoder);
+    }
+    return decoder;
+  }
+
+  page(page: Page): PageText {
+    const parts: string[] = [];
+    const state = { hasImage: false, forms: new Set<number>() };
+    const contents = page.dict.get('Contents');
+    const list = Array.isArray(this.doc.resolve(contents, this.rev))
+      ? this.doc.array(contents, this.rev)
+      : [contents];
+    for (const item of list) {
+      const stream = this.doc.stream(item, this.rev);
+      const data = stream && this.doc.decoded(stream, item instanceof Ref ? item.num : null);
+      if (data) this.run(data, page.resources, 0, parts, state);
+    }
+    return { text: parts.join(''), hasImage: state.hasImage };
+  }
+
+  private form(
+    stream: PdfStream,
+    num: number | null,
+    parent: Dict | null,
+    depth: number,
+    parts: string[],
+    state: FormState,
+  ) {
+    if (depth >= MAX_FORM_DEPTH) return;
+    if (num !== null) {
+      if (state.forms.has(num)) return;
+      state.forms.add(num);
+    }
+    const data = this.doc.decoded(stream, num);
+    const resources = this.doc.dict(stream.dict.get('Resources'), this.rev) ?? parent;
+    if (data) this.run(data, resources, depth + 1, parts, state);
+  }
+
+  private run(data: Buffer, resources: Dict | null, depth: number, parts: string[], state: FormState): void {
+    // Strings at the top level of a content stream are only ever text operands, so each is decoded with
+    // the current font as soon as it is read; names are needed only as the last one (Tf, Do).
+    const stack: Operand[] = [];
+    const arrays: number[] = [];
+    let font: FontDecoder | null = null;
+    let lastName = '';
+    let lineY: number | null = null;
+    const newline = () => {
+      const last = parts.at(-1);
+      if (last !== undefined && last !== '\n') parts.push('\n');
+    };
+    const space = () => {
+      const last = parts.at(-1);
+      if (last !== undefined && last !== '\n' && last !== ' ' && !last.endsWith(' ')) parts.push(' ');
+    };
+    const shown = (bytes: Buffer) => (font && !font.unmapped ? decodeShown(font, bytes) : '');
+    const show = (text: Operand | undefined) => {
+      if (typeof text === 'string' && text) parts.push(text);
+    };
+    const n = data.length;
+    let i = 0;
+    while (i < n) {
+      const c = data[i]!;
+      if (isWhite(c)) {
+        i++;
+        continue;
+      }
+      try {
+        if (c === 0x28) {
+          const s = readLiteralString(data, i);
+          stack.push(shown(s.bytes));
+          i = s.next;
+          continue;
+        }
+        if (c === 0x3c) {
+          if (data[i + 1] === 0x3c) {
+            const p = new Parser(data, i);
+            p.readValue();
+            i = p.pos;
+            stack.push(null);
+          } else {
+            const s = readHexString(data, i);
+            stack.push(shown(s.bytes));
+            i = s.next;
+          }
+          continue;
+        }
+      } catch {
+        break;
+      }
+      if (c === 0x5b) {
+        arrays.push(stack.length);
+        i++;
+        continue;
+      }
+      if (c === 0x5d) {
+        const from = arrays.pop() ?? stack.length;
+        stack.push(stack.splice(from));
+        i++;
+        continue;
+      }
+      if (c === 0x25) {
+        while (i < n && data[i] !== 0x0a && data[i] !== 0x0d) i++;
+        continue;
+      }
+      let j = i + 1;
+      if (c === 0x2f) {
+        while (j < n && !endsToken(data[j])) j++;
+        lastName = data.toString('latin1', i + 1, j);
+        stack.push(null);
+        i = j;
+        continue;
+      }
+      if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
+        const number = readNumber(data, i);
+        stack.push(number.value);
+        i = number.next;
+        continue;
+      }
+      if (c === 0x29 || c === 0x3e || c === 0x7b || c === 0x7d) {
+        i++;
+        continue;
+      }
+      while (j < n && !endsToken(data[j])) j++;
+      const op = j - i === 1 ? c : j - i === 2 ? c * 256 + data[i + 1]! : -1;
+      i = j;
+      switch (op) {
+        case OP_Tj:
+          show(stack.at(-1));
+          break;
+        case OP_TJ: {
+          const items = stack.at(-1);
+          if (Array.isArray(items))
+            for (const item of items) {
+              if (typeof item === 'number') {
+                if (item < -WORD_GAP) space();
+              } else show(item);
+            }
+          break;
+        }
+        case OP_QUOTE:
+        case OP_DOUBLE_QUOTE:
+          newline();
+          show(stack.at(-1));
+          break;
+        case OP_Td:
+        case OP_TD: {
+          const ty = stack.at(-1);
+          const tx = stack.at(-2);
+          if (typeof ty === 'number' && Math.abs(ty) > 0.01) newline();
+          else if (typeof tx === 'number' && tx > 0) space();
+          break;
+        }
+        case OP_TSTAR:
+          newline();
+          break;
+        case OP_Tm: {
+          const y = stack.at(-1);
+          if (typeof y === 'number') {
+            if (lineY !== null && Math.abs(y - lineY) > 0.01) newline();
+            lineY = y;
+          }
+          break;
+        }
+        case OP_BT:
+          lineY = null;
+          break;
+        case OP_ET:
+          space();
+          break;
+        case OP_Tf:
+          font = this.decoder(resources, lastName);
+          break;
+        case OP_Do: {
+          const ref = this.doc.dict(resources?.get('XObject'), this.rev)?.get(lastName);
+          const xobject = this.doc.stream(ref, this.rev);
+          const subtype = xobject && nameOf(xobject.dict.get('Subtype'));
+          if (subtype === 'Image') state.hasImage = true;
+          else if (subtype === 'Form')
+            this.form(xobject!, ref instanceof Ref ? ref.num : null, resources, depth, parts, state);
+          break;
+        }
+        case OP_BI:
+          state.hasImage = true;
+          i = skipInlineImage(data, i);
+          break;
+      }
+      stack.length = 0;
+      arrays.length = 0;
+    }
+  }
+}
+
+const op2 = (s: string) => s.charCodeAt(0) * 256 + s.charCodeAt(1);
+const OP_Tj = op2('Tj');
+const OP_TJ = op2('TJ');
+const OP_Td = op2('Td');
+const OP_TD = op2('TD');
+const OP_TSTAR = op2('T*');
+const OP_Tm = op2('Tm');
+const OP_BT = op2('BT');
+const OP_ET = op2('ET');
+const OP_Tf = op2('Tf');
+const OP_Do = op2('Do');
+const OP_BI = op2('BI');
+const OP_QUOTE = 0x27;
+const OP_DOUBLE_QUOTE = 0x22;
+
+/** A number token at `i` (`12`, `-3.5`, `.5`); a malformed one reads as 0. */
+function readNumber(data: Buffer, i: number): { value: number; next: number } {
+  let sign = 1;
+  let c = data[i]!;
+  if (c === 0x2d || c === 0x2b) {
+    if (c === 0x2d) sign = -1;
+    c = data[++i] ?? 0;
+  }
+  let value = 0;
+  while (c >= 0x30 && c <= 0x39) {
+    value = value * 10 + c - 0x30;
+    c = data[++i] ?? 0;
+  }
+  if (c === 0x2e) {
+    let scale = 0.1;
+    c = data[++i] ?? 0;
+    while (c >= 0x30 && c <= 0x39) {
+      value += (c - 0x30) * scale;
+      scale /= 10;
+      c = data[++i] ?? 0;
+    }
+  }
+  while (i < data.length && !endsToken(data[i])) i++;
+  return { value: sign * value, next: i };
+}
+
+/** The offset after an inline image's `EI`, from just after its `BI`. */
+function skipInlineImage(data: Buffer, from: number): number {
+  let at = data.indexOf('ID', from, 'latin1');
+  if (at < 0) return data.length;
+  at += 2;
+  for (;;) {
+    const ei = data.indexOf('EI', at, 'latin1');
+    if (ei < 0) return data.length;
+    if (isWhite(data[ei - 1] ?? 0x20) && endsToken(data[ei + 2])) return ei + 2;
+    at = ei + 2;
+  }
+}
