@@ -504,23 +504,35 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
   }
 }
 
-/** Word's special characters: field codes (between 0x13 and 0x14) dropped, marks turned into spaces and lines. */
+/** Word's marks as text: paragraph, line and page ends as new lines, cell ends as tabs; other controls dropped. */
+const WORD_MARKS: Record<string, string> = { '\r': '\n', '\v': '\n', '\f': '\n', '\x07': '\t', '\x1e': '-' };
+const tidyWord = (text: string) => text.replace(/[\x00-\x08\x0b-\x1f]/g, (c) => WORD_MARKS[c] ?? '');
+const FIELD_MARK = /[\x13-\x15]/g;
+/** Fields nest a few levels deep; a file with more field starts than this is not read for nesting beyond it. */
+const MAX_FIELD_DEPTH = 64;
+
+/** Word's special characters: field codes (between 0x13 and 0x14) dropped, the field's result kept. */
 class WordCleaner {
-  private fields: boolean[] = [];
+  /** Per open field: whether its code (not yet its result) is being read. */
+  private readonly fields: boolean[] = [];
+  private get inCode(): boolean {
+    return this.fields.at(-1) === true;
+  }
   clean(piece: string): string {
     let result = '';
-    for (const ch of piece) {
-      const code = ch.charCodeAt(0);
-      if (code === 0x13) this.fields.push(true);
-      else if (code === 0x14) {
+    let from = 0;
+    FIELD_MARK.lastIndex = 0;
+    for (let mark = FIELD_MARK.exec(piece); mark !== null; mark = FIELD_MARK.exec(piece)) {
+      if (!this.inCode) result += tidyWord(piece.slice(from, mark.index));
+      const code = piece.charCodeAt(mark.index);
+      if (code === 0x13) {
+        if (this.fields.length < MAX_FIELD_DEPTH) this.fields.push(true);
+      } else if (code === 0x14) {
         if (this.fields.length > 0) this.fields[this.fields.length - 1] = false;
-      } else if (code === 0x15) this.fields.pop();
-      else if (this.fields.at(-1) === true) continue;
-      else if (code === 0x0d || code === 0x0b || code === 0x0c) result += '\n';
-      else if (code === 0x07) result += '\t';
-      else if (code === 0x1e) result += '-';
-      else if (code >= 0x20 || code === 0x09) result += ch;
+      } else this.fields.pop();
+      from = mark.index + 1;
     }
+    if (!this.inCode) result += tidyWord(piece.slice(from));
     return result;
   }
 }

@@ -23,7 +23,9 @@ const CLOSE = 0x7d;
 /** Bytes and characters of one destination, decoded in the code page each byte came in. */
 class Collector {
   private readonly parts: string[] = [];
-  private pending: Buffer[] = [];
+  /** Bytes not decoded yet, all in `pendingCodePage`: decoded together, so a \'hh pair of a double-byte code page stays whole. */
+  private pending: Buffer = Buffer.allocUnsafe(256);
+  private pendingLength = 0;
   private pendingCodePage = 1252;
   private size = 0;
   private readonly limit: number;
@@ -39,13 +41,32 @@ class Collector {
     return Math.max(0, Math.min(n, left));
   }
 
-  bytes(run: Buffer, codePage: number): void {
-    const n = this.room(run.length);
+  bytes(source: Buffer, start: number, end: number, codePage: number): void {
+    const n = this.room(end - start);
     if (n === 0) return;
-    if (this.pending.length > 0 && codePage !== this.pendingCodePage) this.flush();
+    if (this.pendingLength > 0 && codePage !== this.pendingCodePage) this.flush();
     this.pendingCodePage = codePage;
-    this.pending.push(n < run.length ? run.subarray(0, n) : run);
+    if (this.pendingLength + n > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.pending.length, this.pendingLength + n));
+      this.pending.copy(grown, 0, 0, this.pendingLength);
+      this.pending = grown;
+    }
+    source.copy(this.pending, this.pendingLength, start, start + n);
+    this.pendingLength += n;
     this.size += n;
+  }
+
+  /** One character; ASCII joins the pending bytes (every code page read here keeps ASCII as is). */
+  char(code: number): void {
+    if (
+      code < 0x80 &&
+      this.pendingLength > 0 &&
+      this.pendingLength < this.pending.length &&
+      this.room(1) === 1
+    ) {
+      this.pending[this.pendingLength++] = code;
+      this.size++;
+    } else this.chars(String.fromCharCode(code));
   }
 
   chars(text: string): void {
@@ -57,9 +78,9 @@ class Collector {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    this.parts.push(decodeCodePage(Buffer.concat(this.pending), this.pendingCodePage));
-    this.pending = [];
+    if (this.pendingLength === 0) return;
+    this.parts.push(decodeCodePage(this.pending.subarray(0, this.pendingLength), this.pendingCodePage));
+    this.pendingLength = 0;
   }
 
   value(): string {
@@ -157,24 +178,24 @@ const INFO_NUMBERS = new Set([
 ]);
 const LANGUAGE_WORDS = new Set(['lang', 'langfe', 'deflang', 'deflangfe', 'langnp', 'langfenp']);
 
-const TEXT_WORDS: Record<string, string> = {
-  par: '\n',
-  line: '\n',
-  sect: '\n',
-  page: '\n',
-  row: '\n',
-  tab: '\t',
-  cell: '\t',
-  emdash: '\u2014',
-  endash: '\u2013',
-  bullet: '\u2022',
-  lquote: '\u2018',
-  rquote: '\u2019',
-  ldblquote: '\u201c',
-  rdblquote: '\u201d',
-  emspace: '\u2003',
-  enspace: '\u2002',
-  qmspace: '\u2005',
+const TEXT_WORDS: Record<string, number> = {
+  par: 0x0a,
+  line: 0x0a,
+  sect: 0x0a,
+  page: 0x0a,
+  row: 0x0a,
+  tab: 0x09,
+  cell: 0x09,
+  emdash: 0x2014,
+  endash: 0x2013,
+  bullet: 0x2022,
+  lquote: 0x2018,
+  rquote: 0x2019,
+  ldblquote: 0x201c,
+  rdblquote: 0x201d,
+  emspace: 0x2003,
+  enspace: 0x2002,
+  qmspace: 0x2005,
 };
 
 /** Windows font charsets (\fcharsetN) and the code page their bytes are in. */
@@ -194,6 +215,33 @@ const CHARSET_CODE_PAGES: Record<number, number> = {
   222: 874,
   238: 1250,
 };
+
+/** Every byte value once, so a \\'hh byte is copied from here instead of allocated. */
+const HEX_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+/** Every control word the reader acts on: the others (formatting) are passed over at once. */
+const ACTED_ON = new Set([
+  ...SKIPPED,
+  ...INFO_TEXT,
+  ...INFO_DATES,
+  ...INFO_NUMBERS,
+  ...LANGUAGE_WORDS,
+  ...Object.keys(TEXT_WORDS),
+  ...['u', 'uc', 'info', 'userprops', 'propname', 'staticval', 'generator', 'template', 'fonttbl', 'f'],
+  ...['yr', 'mo', 'dy', 'hr', 'min', 'sec', 'ansicpg', 'mac', 'deff', 'fcharset', 'plain'],
+]);
+
+const wordHash = (hash: number, byte: number) => (Math.imul(hash, 31) + byte) | 0;
+const ACTED_BY_HASH = new Map(
+  [...ACTED_ON, 'bin'].map((word) => [[...word].reduce((h, c) => wordHash(h, c.charCodeAt(0)), 0), word]),
+);
+if (ACTED_BY_HASH.size !== ACTED_ON.size + 1) throw new Error('rtf: two control words share a hash');
+
+function sameWord(b: Buffer, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (b[start + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
 
 const isLetter = (b: number) => (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a);
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
@@ -326,7 +374,7 @@ class RtfReader {
       from += dropped;
     }
     if (from < end && this.overflow === 0)
-      this.group.collector?.bytes(this.bytes.subarray(from, end), this.currentCodePage());
+      this.group.collector?.bytes(this.bytes, from, end, this.currentCodePage());
   }
 
   /** A control word or symbol after its backslash at `at`; returns where reading goes on. */
@@ -336,17 +384,26 @@ class RtfReader {
     const first = b[at]!;
     if (!isLetter(first)) return this.symbol(first, at);
     let end = at;
-    while (end < b.length && end - at < 32 && isLetter(b[end]!)) end++;
-    const word = b.toString('latin1', at, end);
+    let hash = 0;
+    while (end < b.length && end - at < 32 && isLetter(b[end]!)) hash = wordHash(hash, b[end++]!);
     let param: number | null = null;
     let next = end;
     const negative = b[next] === 0x2d;
     if (negative) next++;
     const digits = next;
-    while (next < b.length && next - digits < 10 && isDigit(b[next]!)) next++;
-    if (next > digits) param = (negative ? -1 : 1) * Number(b.toString('latin1', digits, next));
+    let value = 0;
+    while (next < b.length && next - digits < 10 && isDigit(b[next]!)) value = value * 10 + b[next++]! - 0x30;
+    if (next > digits) param = negative ? -value : value;
     else next = end;
     if (b[next] === 0x20) next++;
+    // Words are named without making a string for each: most are formatting the reader passes over.
+    const known = ACTED_BY_HASH.get(hash);
+    const word =
+      known !== undefined && sameWord(b, at, end, known)
+        ? known
+        : this.pendingIgnorable
+          ? b.toString('latin1', at, end)
+          : null;
     if (word === 'bin' && param !== null && param > 0) return Math.min(b.length, next + param);
     if (this.overflow === 0) this.word(word, param);
     return next;
@@ -360,7 +417,7 @@ class RtfReader {
       if (hi < 0 || lo < 0) return at + 1;
       if (this.skip > 0) this.skip--;
       else if (this.overflow === 0)
-        this.group.collector?.bytes(Buffer.of(hi * 16 + lo), this.currentCodePage());
+        this.group.collector?.bytes(HEX_BYTES, hi * 16 + lo, hi * 16 + lo + 1, this.currentCodePage());
       return at + 3;
     }
     if (this.overflow > 0) return at + 1;
@@ -381,13 +438,15 @@ class RtfReader {
   /** Set by \*: the next control word starts a destination, to be left out when not known. */
   private pendingIgnorable = false;
 
-  private word(word: string, param: number | null): void {
+  /** A control word (null: one the reader does nothing with, outside a \\* destination). */
+  private word(word: string | null, param: number | null): void {
     const ignorable = this.pendingIgnorable;
     this.pendingIgnorable = false;
     if (this.skip > 0) {
       this.skip--;
       return;
     }
+    if (word === null) return;
     const g = this.group;
     if (word === 'u' && param !== null) {
       g.collector?.chars(String.fromCharCode(param < 0 ? param + 65536 : param));
@@ -427,7 +486,7 @@ class RtfReader {
     } else if (word === 'fcharset' && param !== null) this.fontCharset = param;
     else if (g.dest === 'info' && INFO_NUMBERS.has(word) && param !== null)
       this.info.set(word, String(param));
-    else if (g.collector && word in TEXT_WORDS) g.collector.chars(TEXT_WORDS[word]!);
+    else if (g.collector && word in TEXT_WORDS) g.collector.char(TEXT_WORDS[word]!);
     else if (word === 'plain') g.font = -1;
   }
 
