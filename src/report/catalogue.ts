@@ -4,6 +4,7 @@
 import { enContainers } from './messages/en/containers.ts';
 import { enImage } from './messages/en/extract-image.ts';
 import { enOffice } from './messages/en/extract-office.ts';
+import { enExtractOle } from './messages/en/extract-ole.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
@@ -44,6 +45,7 @@ const catalogues: Record<Lang, Messages> = {
   en: {
     ...enContainers,
     ...enImage,
+    ...enExtractOle,
     ...enOffice,
     ...enFormats,
     ...enIngest,
