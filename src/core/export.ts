@@ -21,7 +21,7 @@ import { sha256Hex } from '../store/blobs.ts';
 import type { ItemFilter, ItemRecord, Store } from '../store/store.ts';
 import { addressText, type ListRow, listRows } from './item-list.ts';
 import { caseKeys, writeItemProof } from './proof.ts';
-import { planSearch } from './search.ts';
+import { searchAllIds } from './search.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mbox', 'eml-zip'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -73,21 +73,9 @@ const AUTHENTIC = new Set(['authentic', 'authentic-with-caveats']);
 async function selectedRows(store: Store, request: ExportRequest): Promise<ListRow[]> {
   const rows = await listRows(store, { ...request.filter, type: 'message' });
   if (request.query === undefined) return rows;
-  const found = await searchIds(store, request.query);
+  const found = await searchAllIds(store, request.query);
   return rows.filter((r) => found.has(r.id));
 }
-
-/** Every item a query finds, page by page. */
-async function searchIds(store: Store, query: string): Promise<Set<number>> {
-  const { plan } = planSearch(query);
-  const ids = new Set<number>();
-  for (let offset = 0; ; offset += SEARCH_PAGE) {
-    const page = await store.search.search(plan, { limit: SEARCH_PAGE, offset, sort: 'date' });
-    for (const id of page.ids) ids.add(id);
-    if (page.ids.length < SEARCH_PAGE) return ids;
-  }
-}
-const SEARCH_PAGE = 5000;
 
 export async function exportRows(
   store: Store,

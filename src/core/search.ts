@@ -140,6 +140,18 @@ export async function searchCase(
   return { query, total, hits, facets };
 }
 
+/** Every item a query finds, page by page (an export or a report of a search). */
+export async function searchAllIds(store: Store, query: string): Promise<Set<number>> {
+  const { plan } = planSearch(query);
+  const ids = new Set<number>();
+  for (let offset = 0; ; offset += SEARCH_PAGE) {
+    const page = await store.search.search(plan, { limit: SEARCH_PAGE, offset, sort: 'date' });
+    for (const id of page.ids) ids.add(id);
+    if (page.ids.length < SEARCH_PAGE) return ids;
+  }
+}
+const SEARCH_PAGE = 5000;
+
 export interface BatchLine {
   /** 1-based line of the batch file. */
   line: number;

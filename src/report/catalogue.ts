@@ -5,11 +5,15 @@ import { enContainers } from './messages/en/containers.ts';
 import { enImage } from './messages/en/extract-image.ts';
 import { enOffice } from './messages/en/extract-office.ts';
 import { enExtractOle } from './messages/en/extract-ole.ts';
+import { enPdf } from './messages/en/extract-pdf.ts';
+import { enForensics } from './messages/en/forensics.ts';
 import { enFormats } from './messages/en/formats.ts';
 import { enIngest } from './messages/en/ingest.ts';
 import { enKeys } from './messages/en/keys.ts';
 import { enLegacy } from './messages/en/legacy.ts';
 import { enOutlook } from './messages/en/outlook.ts';
+import { enProvenance } from './messages/en/provenance.ts';
+import { enReport } from './messages/en/report.ts';
 import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
 import { frContainers } from './messages/fr/containers.ts';
@@ -24,6 +28,7 @@ import { frKeys } from './messages/fr/keys.ts';
 import { frLegacy } from './messages/fr/legacy.ts';
 import { frOutlook } from './messages/fr/outlook.ts';
 import { frProvenance } from './messages/fr/provenance.ts';
+import { frReport } from './messages/fr/report.ts';
 import { frSearch } from './messages/fr/search.ts';
 import { frVerify } from './messages/fr/verify.ts';
 
@@ -47,11 +52,15 @@ const catalogues: Record<Lang, Messages> = {
     ...enImage,
     ...enExtractOle,
     ...enOffice,
+    ...enPdf,
+    ...enForensics,
     ...enFormats,
     ...enIngest,
     ...enKeys,
     ...enLegacy,
     ...enOutlook,
+    ...enProvenance,
+    ...enReport,
     ...enSearch,
     ...enVerify,
   },
@@ -68,6 +77,7 @@ const catalogues: Record<Lang, Messages> = {
     ...frLegacy,
     ...frOutlook,
     ...frProvenance,
+    ...frReport,
     ...frSearch,
     ...frVerify,
   },

@@ -22,7 +22,7 @@ export function corpusPath(sub = ''): string | null {
 }
 
 /** Whether $CI asks for corpus suites to fail rather than skip (set, and not `0` or `false`). */
-function inCi(): boolean {
+export function inCi(): boolean {
   const ci = process.env.CI?.trim().toLowerCase();
   return !!ci && ci !== '0' && ci !== 'false';
 }

@@ -2,48 +2,23 @@
 // words for a non-cryptographer (the same guide as the README's "Verdict guide").
 import type { Command } from 'commander';
 import { VERDICT_ORDER } from '../../core/item-list.ts';
+import { coded, render } from '../../report/catalogue.ts';
 import type { Verdict } from '../../verify/types.ts';
 import { UsageError } from '../output.ts';
 import { colourEnabled, paint, paintVerdict } from '../style.ts';
 
-/** What each verdict means, most urgent first: the order to read a case in. */
-export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = [
-  {
-    verdict: 'altered',
-    meaning:
-      'Look at these first. The message was signed, and it is not what was signed: the body or a signed header changed after the sender’s server signed it, and no known export damage explains it; or the From, Subject or Date a reader sees is an added, unsigned one above the signed one. Someone edited it — or the file was damaged in a way Crible does not know.',
-  },
-  {
-    verdict: 'forgeable',
-    meaning:
-      'Look at these next. The signature checks out, but proves nothing: the key is so short it can be broken cheaply, or its private half was published (then anyone could sign afterwards). It still counts if the message is known to have existed before the key was broken or published.',
-  },
-  {
-    verdict: 'authentic',
-    meaning:
-      'The sending domain’s server signed these headers and this body, byte for byte, with a strong key, and nothing weakens it.',
-  },
-  {
-    verdict: 'authentic-with-caveats',
-    meaning:
-      'It checks out, with a reservation the reasons name: part of the body is not covered (l=), a visible header such as From or Subject is unsigned or doubled, the signer is not the From domain, a 1024-bit key, old rsa-sha1, export damage that had to be undone, a signature time after receipt or after the message’s time, a key whose name dates it after the message. Read the reasons before you quote it.',
-  },
-  {
-    verdict: 'key-unavailable',
-    meaning:
-      'Signed, but the key to check it is not in the case’s archive (keys rotate and leave DNS), or it was revoked later. Not evidence either way: crible keys missing lists the keys to find; import them (crible keys import) and run crible verify --case again.',
-  },
-  {
-    verdict: 'unverifiable',
-    meaning:
-      'Signed, but the signature cannot be checked: it is malformed (a broken b= or bh=, a signature of the wrong size) or uses an unsupported method, or the file was rebuilt (from PST/MSG, re-encoded) so the exact signed bytes are gone. A failure here is not evidence of tampering.',
-  },
-  {
-    verdict: 'unsigned',
-    meaning:
-      'No DKIM or DomainKeys signature at all: nothing confirms who sent it or that it is unchanged. Common for internal mail and older mail; not a sign of forgery by itself.',
-  },
-];
+/** What each verdict means, most urgent first: the order to read a case in (words: guide.verdict.*). */
+export const VERDICT_GUIDE: { verdict: Verdict; meaning: string }[] = (
+  [
+    'altered',
+    'forgeable',
+    'authentic',
+    'authentic-with-caveats',
+    'key-unavailable',
+    'unverifiable',
+    'unsigned',
+  ] as const
+).map((verdict) => ({ verdict, meaning: render(coded(`guide.verdict.${verdict}`)) }));
 
 /** Counts by verdict, what to look at first first (the order of `list --sort verdict`), other values after. */
 export function byUrgency(counts: Record<string, number>): [string, number][] {
@@ -55,8 +30,7 @@ export function byUrgency(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
-export const PASS_DOES_NOT_PROVE =
-  'What a pass does not prove: that the content is true; who received or read the message (a signed message can be re-sent to anyone); that the mailbox was not a decoy filled with genuine mail; or that unsigned headers (Received, often To and Cc) are genuine. It proves only that the signing domain (d=) sent these signed headers and this body.';
+export const PASS_DOES_NOT_PROVE = render(coded('guide.pass-does-not-prove'));
 
 /** Terms that appear in verify's text output, in plain words. */
 export const GLOSSARY: [term: string, meaning: string][] = [

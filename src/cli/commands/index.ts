@@ -4,10 +4,12 @@ import { registerAttachments } from './attachments.ts';
 import { registerCorrespondents } from './correspondents.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
+import { registerFindings } from './findings.ts';
 import { registerIngest } from './ingest.ts';
 import { registerItemCommands } from './items.ts';
 import { registerKeys } from './keys.ts';
 import { registerProof } from './proof.ts';
+import { registerReport } from './report.ts';
 import { registerSearch } from './search.ts';
 import { registerThread } from './thread.ts';
 import { registerVerify } from './verify.ts';
@@ -20,11 +22,13 @@ export const commands: RegisterCommand[] = [
   registerItemCommands,
   registerAttachments,
   registerExport,
+  registerFindings,
   registerDemo,
   registerVerify,
   registerAnalyse,
   registerKeys,
   registerProof,
+  registerReport,
   registerSearch,
   registerThread,
   registerCorrespondents,

@@ -1,0 +1,41 @@
+// `crible report`: the document an editor decides from (report.html, report.json and CSV tables).
+import type { Command } from 'commander';
+import { QueryError } from '../../core/search.ts';
+import { isLang, languages } from '../../report/catalogue.ts';
+import { printLines, UsageError } from '../output.ts';
+import { caseOption, withCase } from '../with-case.ts';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'Write the case report: custody, which emails are authentic and why, what a signature does not prove, altered and forgeable emails, documents with forgery signals, the method; as a page that opens offline and prints to PDF, JSON and CSV tables',
+    )
+    .addOption(caseOption())
+    .requiredOption('--out <dir>', 'folder to write report.html, report.json and the CSV tables into')
+    .option('--query <query>', 'only the messages and documents this search finds')
+    .option('--lang <lang>', `language of the report: ${languages().join(' or ')}`, 'en')
+    .action(async (opts: { case?: string; out: string; query?: string; lang: string }) => {
+      if (!isLang(opts.lang)) throw new UsageError(`--lang must be one of ${languages().join(', ')}`);
+      const lang = opts.lang;
+      const { writeReport } = await import('../../core/report.ts');
+      await withCase(opts.case, async (kase) => {
+        let written: Awaited<ReturnType<typeof writeReport>>;
+        try {
+          written = await writeReport(kase.store, opts.out, {
+            lang,
+            ...(opts.query === undefined ? {} : { query: opts.query }),
+          });
+        } catch (err) {
+          if (err instanceof QueryError) throw new UsageError(err.message);
+          throw err;
+        }
+        const m = written.data.messages;
+        printLines([
+          `Report written to ${written.dir}: ${written.files.join(', ')}`,
+          `${m.total} email(s), ${m.checked} with a signature that could be checked; ${written.data.altered.length} altered, ${written.data.forgeable.length} forgeable; ${written.data.documents.flagged.length} document(s) with findings.`,
+          `Open ${written.dir}/report.html in a browser (it needs no network), or print it to PDF.`,
+        ]);
+      });
+    });
+}
