@@ -11,6 +11,7 @@ import type { Analyser } from './analyser.ts';
 import { rules } from './rules/index.ts';
 import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
+import { nearDuplicates } from './similarity.ts';
 
 /** The case setting that keeps a cut-off once given (`--cutoff`). */
 export const CUTOFF_SETTING = 'forensics.cutoff';
@@ -142,8 +143,7 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
     roster: [...new Set([...[...rosterNames].map(foldName), ...rosterAddresses])].sort(),
     rosterScripts: rosterScripts([...rosterNames]),
     documents,
-    // TODO(similarity.ts): nearDuplicates(texts) once src/analysers/similarity.ts lands.
-    nearDuplicates: [],
+    nearDuplicates: nearDuplicates(await textsOf(store, documents)),
   };
 }
 
@@ -188,6 +188,19 @@ function factsOf(result: unknown): DocumentFacts {
   return facts && typeof facts === 'object'
     ? { ...emptyFacts(), ...(facts as Partial<DocumentFacts>) }
     : emptyFacts();
+}
+
+/** The documents' texts as read by the extraction (the altered-copy rule compares them). */
+async function textsOf(
+  store: Store,
+  documents: DocumentUnderReview[],
+): Promise<{ itemId: number; text: string }[]> {
+  const texts: { itemId: number; text: string }[] = [];
+  for (const doc of documents) {
+    const text = await store.getText(doc.itemId);
+    if (text?.text) texts.push({ itemId: doc.itemId, text: text.text });
+  }
+  return texts;
 }
 
 /** The names the item's copies were given: an attachment's filename, a file's or member's base name. */

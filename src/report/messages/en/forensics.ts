@@ -7,6 +7,9 @@ type Value = Param | Param[] | undefined;
 
 const list = (v: Value): Param[] => (Array.isArray(v) ? v : []);
 const quoted = (v: Value): string => `“${String(v ?? '')}”`;
+/** `a, b and c`. */
+const andList = (items: string[]): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 const plural = (n: Value, one: string, many = `${one}s`): string => `${n} ${Number(n) === 1 ? one : many}`;
 
 /** An ISO instant as a reader writes it: `2017-05-05 14:03 UTC`. */
@@ -161,7 +164,7 @@ export const enForensics: Messages = {
         : '';
     return `The PDF was changed after it was first made: ${plural(p.updates, 'update was', 'updates were')} appended to it.${
       telling.length
-        ? ` A later update changed ${telling.join(', ')}.${authors} Form fills and signatures are saved this way, but they do not change these. The original version is still inside the file and can be compared.`
+        ? ` A later update changed ${andList(telling)}.${authors} Form fills and signatures are saved this way, but they do not change these. The original version is still inside the file and can be compared.`
         : ' Form fills, signatures and notes are saved this way; the original version is still inside the file and can be compared.'
     }`;
   },
