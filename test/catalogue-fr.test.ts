@@ -4,6 +4,7 @@
 // branches; the output must be whole (no undefined, NaN or [object Object]), keep French
 // typography, and contain no common English word outside the parameter values and proper names.
 import { describe, expect, it } from 'vitest';
+import { MemoryKeyResolver } from '../src/keys/memory-resolver.ts';
 import {
   type Coded,
   coded,
@@ -16,7 +17,11 @@ import {
   render,
   withText,
 } from '../src/report/catalogue.ts';
+import { type DkimKey, dkimSignatureFor, generateDkimKeys } from '../src/sample/synth.ts';
 import { nest, nestList } from '../src/verify/codes.ts';
+import { verifyMessage } from '../src/verify/message.ts';
+import type { MessageVerification } from '../src/verify/types.ts';
+import { message } from './helpers/mail.ts';
 
 /**
  * Sample values per parameter name, several per name to reach both sides of a template's branches
@@ -362,6 +367,61 @@ describe('French catalogue', () => {
     expect(withText({ reason: coded('zip.encrypted') }, 'fr')).toEqual({
       reason: { code: 'zip.encrypted', text: 'entrée chiffrée' },
     });
+  });
+
+  it('words real verification reports in French: verdict reasons, signature results, flags', async () => {
+    const [main, weak] = generateDkimKeys([
+      { domain: 'campagne.example', selector: 'sel', type: 'rsa' },
+      { domain: 'campagne.example', selector: 'w1024', type: 'rsa', bits: 1024 },
+    ]) as [DkimKey, DkimKey];
+    const sign = async (raw: Buffer, key: DkimKey, l?: number) =>
+      Buffer.concat([
+        Buffer.from(
+          await dkimSignatureFor(raw, key, {
+            signTime: new Date('2017-05-02T08:15:00Z'),
+            ...(l === undefined ? {} : { maxBodyLength: l }),
+          }),
+        ),
+        raw,
+      ]);
+    const msg = message({ id: 'fr', body: 'Bonjour,\nles chiffres sont en pièce jointe.\nCordialement' });
+    const signed = await sign(msg, main);
+    const edit = (raw: Buffer, from: string, to: string) =>
+      Buffer.from(raw.toString('latin1').replace(from, to), 'latin1');
+    const keys = new MemoryKeyResolver(
+      [main, weak].map((k) => ({
+        name: `${k.selector}._domainkey.${k.domain}`,
+        value: k.record,
+        source: 'test',
+        firstSeen: null,
+        lastSeen: null,
+        fetchedAt: null,
+      })),
+    );
+    const cases: [string, Buffer, MemoryKeyResolver?][] = [
+      ['authentic', signed],
+      ['body altered', edit(signed, 'chiffres', 'montants')],
+      ['header changed', edit(signed, 'Subject: Message', 'Subject: Re')],
+      ['no key', signed, new MemoryKeyResolver([])],
+      ['weak key', await sign(msg, weak)],
+      [
+        'l= with text appended',
+        Buffer.concat([await sign(msg, main, 10), Buffer.from('P.S. virez-les.\r\n')]),
+      ],
+      ['injected Subject', Buffer.concat([Buffer.from('Subject: Démission\r\n'), signed])],
+      ['unsigned', msg],
+    ];
+    for (const [name, raw, resolver] of cases) {
+      const v: MessageVerification = await verifyMessage(raw, { keys: resolver ?? keys });
+      const said = [...v.reasons, v.caveat, ...v.signatures.map((s) => s.reason)];
+      for (const reason of said) {
+        const french = render(reason, 'fr');
+        const context = `${name}: ${french}\n${JSON.stringify(reason)}`;
+        expect(french, context).not.toBe(render(reason, 'en'));
+        expect(isWhole(french), context).toBe(true);
+        expect(englishWordsIn(french, reason.params ?? {}), context).toEqual([]);
+      }
+    }
   });
 
   it('gives sizes in French units', () => {

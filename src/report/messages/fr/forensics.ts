@@ -152,7 +152,7 @@ const anachronism = (p: Params): string =>
 
 export const frForensics: Messages = {
   'forensics.modified-after-carrier': (p) =>
-    `${cap(its(p.field))} ${written(p)} tombe après le courriel qui le porte (élément ${p.carrier}, daté du ${instant(p.carrierDate)}${p.verdict ? `, DKIM : ${verdictWords(p.verdict)}` : ''})${Number(p.others) > 0 ? `, de même que ${plural(p.others, 'autre date', 'autres dates')} du fichier` : ''}. Le fichier était dans ce courriel lors de son envoi, il ne peut donc pas avoir été enregistré plus tard : soit une horloge était très fausse, soit ce fichier a été modifié ou fabriqué après coup. Cela ne montre pas qui l’a fait.`,
+    `${cap(its(p.field))} ${written(p)} tombe après le courriel qui le porte (élément ${p.carrier}, date : ${instant(p.carrierDate)}${p.verdict ? `, DKIM : ${verdictWords(p.verdict)}` : ''})${Number(p.others) > 0 ? `, de même que ${plural(p.others, 'autre date', 'autres dates')} du fichier` : ''}. Le fichier était dans ce courriel lors de son envoi, il ne peut donc pas avoir été enregistré plus tard : soit une horloge était très fausse, soit ce fichier a été modifié ou fabriqué après coup. Cela ne montre pas qui l’a fait.`,
   'forensics.after-cutoff': (p) =>
     `${cap(its(p.field))} ${written(p)} tombe après la date limite du dossier d’enquête (${instant(p.cutoff)}, ${p.source === 'given' ? 'la date indiquée pour l’extraction des données' : 'le plus récent courriel authentique du dossier'}). ${
       p.loose

@@ -87,14 +87,14 @@ const verdicts: Messages = {
   'verdict.unsigned': () =>
     'Le message ne porte aucune signature DKIM (ni DomainKeys) : rien ne permet de confirmer qui l’a envoyé ni qu’il est intact.',
   'verdict.valid': (p) =>
-    `${cap(label(p))} est valide : ${p.domain} a signé ces en-têtes et ${p.partial ? 'le début de ce corps' : 'ce corps'} (${p.bits ? `clé ${p.keyType} de ${p.bits} bits` : 'clé archivée'}, source : ${p.keySource ?? 'l’archive de clés'}).`,
+    `La ${label(p)} est valide : ${p.domain} a signé ces en-têtes et ${p.partial ? 'le début de ce corps' : 'ce corps'} (${p.bits ? `clé ${p.keyType} de ${p.bits} bits` : 'clé archivée'}, source : ${p.keySource ?? 'l’archive de clés'}).`,
   'verdict.repair-caveat': (p) =>
     `Des dégâts d’export ont été réparés avant que la signature soit validée : ${repairText(p.repair)}.`,
   'verdict.repair-storage': (p) =>
     `Enregistré à la manière des dossiers de courrier, ce qui a été annulé avant la vérification (ce n’est pas une modification du contenu) : ${repairText(p.repair)}.`,
   'verdict.flag-caveat': (p) => `${cap(words(nested(p, 'flag')))}.`,
   'verdict.shown-header-not-signed': (p) =>
-    `${cap(label(p))} est valide, mais pas sur l’en-tête ${headerLabel(p.header)} que voit un lecteur : les logiciels de messagerie affichent celui du haut, « ${p.shown} », qui n’est pas signé ; la signature couvre un autre en-tête ${headerLabel(p.header)} plus bas, « ${p.signed} ». Le message tel qu’il s’affiche n’est pas celui que ${p.domain} a signé.`,
+    `La ${label(p)} est valide, mais pas sur l’en-tête ${headerLabel(p.header)} que voit un lecteur : les logiciels de messagerie affichent celui du haut, « ${p.shown} », qui n’est pas signé ; la signature couvre un autre en-tête ${headerLabel(p.header)} plus bas, « ${p.signed} ». Le message tel qu’il s’affiche n’est pas celui que ${p.domain} a signé.`,
   'verdict.expired': (p) =>
     `L’échéance de la signature (x=, ${when(p.expiration)}) était dépassée à ${judgedAt(p)}.`,
   'verdict.signed-after-judged': (p) =>
@@ -117,9 +117,9 @@ const verdicts: Messages = {
     'Aucune date trouvée dans le message : l’échéance de la signature n’a pas été évaluée.',
   'verdict.judged-at-given': (p) => `Évalué à la date du ${p.at} (heure indiquée par l’utilisateur).`,
   'verdict.forgeable-disclosed': (p) =>
-    `${cap(label(p))} passe la vérification, mais ne prouve rien : sa clé privée a été publiée le ${p.disclosed} (${p.disclosureSource}), donc n’importe qui a pu la produire depuis. Elle garde sa valeur s’il est établi que le message existait avant cette date (par exemple si la fuite était publique plus tôt).`,
+    `La ${label(p)} passe la vérification, mais ne prouve rien : sa clé privée a été publiée le ${p.disclosed} (${p.disclosureSource}), donc n’importe qui a pu la produire depuis. Elle garde sa valeur s’il est établi que le message existait avant cette date (par exemple si la fuite était publique plus tôt).`,
   'verdict.forgeable-weak': (p) =>
-    `${cap(label(p))} passe la vérification, mais ne prouve rien : sa clé ne fait que ${p.bits ?? '?'} bits, une taille qui se factorise à peu de frais, donc n’importe qui a pu la produire après coup.`,
+    `La ${label(p)} passe la vérification, mais ne prouve rien : sa clé ne fait que ${p.bits ?? '?'} bits, une taille qui se factorise à peu de frais, donc n’importe qui a pu la produire après coup.`,
   'verdict.rebuilt': (p) =>
     `Le message a été reconstitué à partir de ${p.rebuiltFrom} au lieu d’être conservé octet pour octet ; DKIM signe des octets exacts, donc ses signatures ne peuvent pas être vérifiées et leur échec ne prouve pas une falsification.`,
   'verdict.body-altered': (p) =>
@@ -337,7 +337,7 @@ const flags: Messages = {
   'flag.weak-key': (p) =>
     p.value === 'forgeable'
       ? 'la clé fait moins de 1024 bits : de telles clés ont été factorisées à peu de frais, n’importe qui aurait pu falsifier cette signature'
-      : 'la clé fait 1024 bits (moins de 2048) : faible selon les normes actuelles, mais pas connue comme cassée pour DKIM',
+      : 'la clé fait 1024 bits (moins de 2048) : faible selon les normes actuelles, mais pas réputée cassée pour DKIM',
   'flag.key-disclosed': () =>
     'la clé privée a été publiée par la suite, donc n’importe qui aurait pu faire cette signature',
   'flag.rsa-sha1': () => 'signée en rsa-sha1, algorithme obsolète (RFC 8301) et plus faible que sha256',
