@@ -123,6 +123,7 @@ const SAMPLES: Record<string, (Param | Param[])[]> = {
   locales: [['ru', 'cyrillic', 'de', 'fr']],
   longitude: [-200.25],
   loose: [true, false],
+  message: ['Inbox/mail-42.xml'],
   messages: [1, 30],
   method: [99, 12, 7],
   min: [1024],

@@ -48,6 +48,9 @@ export const frOutlook: Messages = {
     p.what === 'checksum'
       ? 'une somme de contrôle des attributs TNEF propres au message ne correspond pas à leurs octets (ils ont été modifiés ou endommagés)'
       : 'les propriétés MAPI du message dans le flux TNEF n’ont pas pu être lues',
+  'olm.message-unreadable': (p) =>
+    `fichier de message de l’archive Outlook pour Mac illisible comme message : ${p.error} ; conservé tel quel`,
+  'olm.attachment-missing': (p) => `la pièce jointe que cite ${p.message} n’est pas dans l’archive`,
   'pst.embedded-too-deep': (p) =>
     `messages intégrés imbriqués sur plus de maxDepth (${p.limit}) niveaux ; non lus`,
 };
