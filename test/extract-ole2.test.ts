@@ -237,6 +237,28 @@ describe('OLE2 extractor on files written here', () => {
     expect(x.facts.codePage).toBe(1200);
   });
 
+  it('reads Mac Roman strings (code page 10000)', async () => {
+    const { bytes } = writeCompoundFile({
+      '\x05SummaryInformation': summaryInformation({
+        codePage: 10000,
+        author: 'Françoise Œuvre',
+        title: 'Déjà vu™',
+      }),
+    });
+    const x = await extract(bytes);
+    expect(x.facts).toMatchObject({ authors: ['Françoise Œuvre'], title: 'Déjà vu™', codePage: 10000 });
+  });
+
+  it('says a password-protected Office Open XML file (EncryptedPackage) is encrypted', async () => {
+    const { bytes } = writeCompoundFile({
+      EncryptionInfo: Buffer.alloc(200, 1),
+      EncryptedPackage: Buffer.alloc(5000, 2),
+    });
+    const x = await extract(bytes);
+    expect(x.problems).toEqual([{ code: 'extract.ole.encrypted', params: { stream: 'EncryptedPackage' } }]);
+    expect(x.text).toBeNull();
+  });
+
   it("reads Word's text through its piece table, 8-bit and UTF-16, with field codes left out", async () => {
     const plain = await extract(
       writeCompoundFile(wordStreams('Hello\rWorld\x13 HYPERLINK x \x14link\x15!')).bytes,

@@ -704,6 +704,9 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
   if (currentUser) readCurrentUser(currentUser, codePage, out);
   rootModified(file, out.fields);
 
+  // An Office Open XML file saved with a password is a compound file around the encrypted zip.
+  if (file.root.has('encryptedpackage'))
+    out.problems.push(coded('extract.ole.encrypted', { stream: 'EncryptedPackage' }));
   const sink = new TextSink(options.maxTextChars);
   const word = file.stream('WordDocument');
   const book = file.stream('Workbook') ?? file.stream('Book');

@@ -568,7 +568,9 @@ function rtfDate(
     out.problems.push(coded('extract.rtf.bad-date', { field, value: written }));
     return { shown: written, date: null };
   }
-  return { shown: local.replace('T', ' '), date: { ...parsed, written } };
+  // Written as a person reads it (the control words are in the problem when the date is not one).
+  const shown = local.replace('T', ' ');
+  return { shown, date: { ...parsed, written: shown } };
 }
 
 async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extraction> {
