@@ -69,7 +69,7 @@ export interface Analyser<Setup = unknown> {
    */
   readonly module?: string;
   /** Run each item in a worker under these limits (always off the main thread, even for one item). */
-  readonly isolation?: Isolation;
+  readonly isolation?: Isolation | ((options: AnalyseOptions) => Isolation);
   /**
    * Analysers whose results across the whole case this one reads (the forensic rules read every
    * document's extraction and every message's verdict): when any of them, or the items, changed since

@@ -3,6 +3,7 @@
 // third-party parsers here, so each item is read in a worker of its own under a time and a memory
 // limit: an item that hangs or exhausts memory fails alone, with the reason, and the run goes on.
 import { extractorFor } from '../extract/index.ts';
+import { withOcr } from '../extract/ocr.ts';
 import type { ExtractOptions } from '../extract/types.ts';
 import type { Analyser } from './analyser.ts';
 
@@ -15,7 +16,8 @@ export const analyser: Analyser<ExtractOptions> = {
   version: '1',
   types: ['document', 'attachment'],
   module: import.meta.url,
-  isolation: { timeoutMs: 60_000, memoryMb: 512 },
+  // OCR runs tesseract page by page inside the item's time: a scan of many pages needs longer.
+  isolation: (options) => ({ timeoutMs: options.ocr ? 30 * 60_000 : 60_000, memoryMb: 512 }),
   async setup(_store, options) {
     return { maxTextChars: MAX_TEXT_CHARS, ocr: options.ocr ?? false };
   },
@@ -30,7 +32,12 @@ export const analyser: Analyser<ExtractOptions> = {
           inputs: [],
           findings: [],
         };
-      const extraction = await extractor.extract(input.bytes, options);
+      const extraction = await withOcr(
+        await extractor.extract(input.bytes, options),
+        input.bytes,
+        input.format,
+        options,
+      );
       const { facts } = extraction;
       const text = extraction.text ?? '';
       return {

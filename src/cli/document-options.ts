@@ -1,7 +1,7 @@
 // The options that steer how documents are examined, shared by `ingest` and `analyse`.
 import type { Command } from 'commander';
 import type { AnalyseOptions } from '../analysers/analyser.ts';
-import { UsageError } from './output.ts';
+import { printError, UsageError } from './output.ts';
 
 export function addDocumentOptions(command: Command): Command {
   return command
@@ -12,11 +12,21 @@ export function addDocumentOptions(command: Command): Command {
     );
 }
 
-/** The analysis options from `--ocr` and `--cutoff`, checked. */
-export function documentOptions(opts: {
+/** The analysis options from `--ocr` and `--cutoff`, checked; `--ocr` without tesseract is said, naming what to install. */
+export async function documentOptions(opts: {
   ocr?: boolean;
   cutoff?: string;
-}): Pick<AnalyseOptions, 'ocr' | 'cutoff'> {
+}): Promise<Pick<AnalyseOptions, 'ocr' | 'cutoff'>> {
+  if (opts.ocr) {
+    const { ocrAvailability } = await import('../core/analyse-case.ts');
+    const ocr = ocrAvailability();
+    if (!ocr.available || ocr.missing.length)
+      printError(
+        ocr.available
+          ? `--ocr: tesseract lacks ${ocr.missing.join(', ')}; install them (sudo apt-get install ${ocr.missing.join(' ')}) to read both French and English.`
+          : `--ocr: tesseract is not installed, so scans and images are not read; install it with: sudo apt-get install ${ocr.missing.join(' ')}. Everything else is examined.`,
+      );
+  }
   return {
     ...(opts.ocr ? { ocr: true } : {}),
     ...(opts.cutoff === undefined ? {} : { cutoff: parseCutoff(opts.cutoff) }),

@@ -8,6 +8,9 @@ import type { AnalysisRecord, Store } from '../store/store.ts';
 import { updateSearchIndex } from './search.ts';
 import { WorkerFailure, WorkerPool } from './worker-pool.ts';
 
+/** Whether OCR can run here, and what to install when not (the faces say it before a run with --ocr). */
+export { ocrAvailability } from '../extract/ocr.ts';
+
 export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
   only?: string[];
@@ -73,7 +76,8 @@ async function runAnalyser(
   // Analysers that can run in a worker do so when there is enough to do: the main thread reads
   // the items and records results while the workers analyse (one per core: the recording is light).
   // An isolated analyser always runs in workers, one item at a time each, under its limits.
-  const isolation = analyser.isolation;
+  const isolation =
+    typeof analyser.isolation === 'function' ? analyser.isolation(options) : analyser.isolation;
   const pool =
     analyser.module && (isolation || ids.length >= POOL_MIN_ITEMS)
       ? new WorkerPool<AnalysisInput, AnalysisOutput>(

@@ -29,7 +29,7 @@ export function registerAnalyse(program: Command): void {
       ocr?: boolean;
       cutoff?: string;
     }) => {
-      const documents = documentOptions(opts);
+      const documents = await documentOptions(opts);
       await withCase(opts.case, async (kase) => {
         let runs: Awaited<ReturnType<typeof analyseCase>>;
         try {

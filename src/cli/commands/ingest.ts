@@ -51,7 +51,7 @@ export function registerIngest(program: Command): void {
     .action(async (paths: string[], opts) => {
       // Every path is checked before the case is created: a usage error leaves no empty case behind.
       for (const path of paths) checkSourcePath(path);
-      const documents = documentOptions(opts);
+      const documents = await documentOptions(opts);
       // Key files are read before the case is created, so a wrong name changes nothing.
       for (const file of [...(opts.keys ?? []), ...(opts.disclosed ?? [])]) readOptionFile('file', file);
       const caseDir = resolveCase(opts.case);
