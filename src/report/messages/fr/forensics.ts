@@ -3,7 +3,7 @@
 // about a date are built so that nothing agrees with the field's gender (« tombe après »).
 import type { Messages, Param, Params } from '../../catalogue.ts';
 import { cap } from '../en/verify.ts';
-import { verdictWords } from './verify.ts';
+import { verdictWords, when } from './verify.ts';
 
 type Value = Param | Param[] | undefined;
 
@@ -12,13 +12,6 @@ const quoted = (v: Value): string => `« ${String(v ?? '')} »`;
 /** French counts 0 and 1 in the singular. */
 const plural = (n: Value, one: string, many: string): string =>
   `${n} ${Math.abs(Number(n)) < 2 ? one : many}`;
-
-/** An ISO instant as a reader writes it: `2017-05-05 14:03 UTC`. */
-function instant(v: Value): string {
-  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?/.exec(typeof v === 'string' ? v : '');
-  if (!m) return String(v ?? 'une heure inconnue');
-  return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''} UTC`;
-}
 
 const FIELDS: Record<string, string> = {
   modified: 'date de dernier enregistrement',
@@ -152,9 +145,9 @@ const anachronism = (p: Params): string =>
 
 export const frForensics: Messages = {
   'forensics.modified-after-carrier': (p) =>
-    `${cap(its(p.field))} ${written(p)} tombe après le courriel qui le porte (élément ${p.carrier}, date : ${instant(p.carrierDate)}${p.verdict ? `, DKIM : ${verdictWords(p.verdict)}` : ''})${Number(p.others) > 0 ? `, de même que ${plural(p.others, 'autre date', 'autres dates')} du fichier` : ''}. Le fichier était dans ce courriel lors de son envoi, il ne peut donc pas avoir été enregistré plus tard : soit une horloge était très fausse, soit ce fichier a été modifié ou fabriqué après coup. Cela ne montre pas qui l’a fait.`,
+    `${cap(its(p.field))} ${written(p)} tombe après le courriel qui le porte (élément ${p.carrier}, date : ${when(p.carrierDate)}${p.verdict ? `, DKIM : ${verdictWords(p.verdict)}` : ''})${Number(p.others) > 0 ? `, de même que ${plural(p.others, 'autre date', 'autres dates')} du fichier` : ''}. Le fichier était dans ce courriel lors de son envoi, il ne peut donc pas avoir été enregistré plus tard : soit une horloge était très fausse, soit ce fichier a été modifié ou fabriqué après coup. Cela ne montre pas qui l’a fait.`,
   'forensics.after-cutoff': (p) =>
-    `${cap(its(p.field))} ${written(p)} tombe après la date limite du dossier d’enquête (${instant(p.cutoff)}, ${p.source === 'given' ? 'la date indiquée pour l’extraction des données' : 'le plus récent courriel authentique du dossier'}). ${
+    `${cap(its(p.field))} ${written(p)} tombe après la date limite du dossier d’enquête (${when(p.cutoff)}, ${p.source === 'given' ? 'la date indiquée pour l’extraction des données' : 'le plus récent courriel authentique du dossier'}). ${
       p.loose
         ? p.source === 'given'
           ? 'Rien de ce qui a été extrait ne devrait être daté plus tard : ce fichier a été modifié ou ajouté après coup, ou la date limite est fausse.'

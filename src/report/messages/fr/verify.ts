@@ -5,6 +5,7 @@
 import { nested, nestedList } from '../../../verify/codes.ts';
 import type { Coded, Messages, Param, Params } from '../../catalogue.ts';
 import { cap, enVerify } from '../en/verify.ts';
+import { frReport } from './report.ts';
 
 const list = (v: Param | Param[] | undefined): Param[] => (Array.isArray(v) ? v : []);
 
@@ -29,17 +30,9 @@ const KINDS: Record<string, string> = {
 export const label = (p: Params): string =>
   `${KINDS[String(p.kind)] ?? 'signature'} n° ${Number(p.index) + 1} (${p.domain || '?'}, sélecteur ${p.selector || '?'})`;
 
-/** The verdict names (verify/types.ts VERDICTS) in words; the stored code stays as it is. */
-const VERDICT_WORDS: Record<string, string> = {
-  authentic: 'authentique',
-  'authentic-with-caveats': 'authentique, avec réserves',
-  forgeable: 'falsifiable',
-  altered: 'altéré',
-  unverifiable: 'invérifiable',
-  'key-unavailable': 'clé introuvable',
-  unsigned: 'non signé',
-};
-export const verdictWords = (v: Param | Param[] | undefined): string => VERDICT_WORDS[String(v)] ?? String(v);
+/** A verdict name (verify/types.ts VERDICTS) in words, from report.ts's verdict-name.*; the code stays as it is. */
+export const verdictWords = (v: Param | Param[] | undefined): string =>
+  frReport[`verdict-name.${v}`]?.({}) ?? String(v);
 
 /** A signature's result (SignatureResult, a code in English) in words; an unknown one as itself. */
 const RESULTS: Record<string, string> = {
@@ -57,7 +50,7 @@ const repairText = (name: Param | Param[] | undefined): string =>
   frVerify[`repair.${name}`]?.({}) ?? String(name);
 
 /** An ISO instant as a reader writes it: `2017-05-05 14:03 UTC` (seconds when they matter). */
-function when(v: Param | Param[] | undefined): string {
+export function when(v: Param | Param[] | undefined): string {
   const s = typeof v === 'string' ? v : '';
   const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?/.exec(s);
   if (!m) return s || 'une heure inconnue';
