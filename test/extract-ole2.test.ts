@@ -63,6 +63,17 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
     expect(field(x, 'DocumentSummaryInformation', 'HeadingPairs')).toBe('Title, 1');
     expect(field(x, 'CompObj', 'ProgID')).toBe('Word.Document.8');
     expect(field(x, 'WordDocument', 'InstallLanguage')).toBe('en-US');
+    // The font table: Calibri and Cambria Math came with Office 2007, as AppVersion 12 says.
+    expect(x.facts.fonts).toEqual([
+      'Times New Roman',
+      'Symbol',
+      'Arial',
+      'Calibri',
+      'Times',
+      'DejaVu Sans',
+      'Georgia',
+      'Cambria Math',
+    ]);
     expect(x.text).toContain('This is a sample Microsoft Word Document.');
     expect(x.text).toContain('This document includes text that is BOLD and ITALIC.');
     expect(x.problems).toEqual([]);
@@ -273,6 +284,25 @@ describe('OLE2 extractor on files written here', () => {
     const x = await extract(writeCompoundFile({ Workbook: workbookStream(['A'], strings, 100) }).bytes);
     expect(x.text?.split('\n')).toEqual(strings);
     expect(x.problems).toEqual([]);
+  });
+
+  it('reads who Word names beside the text: template path, tracked-change authors, the last saves', async () => {
+    const streams = wordStreams('Rapport', {
+      template: 'C:\\Users\\groshka\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm',
+      revisionAuthors: ['Unknown', 'Рошка Георгий Петрович', 'Рошка Георгий Петрович'],
+      savedBy: [
+        ['jdupont', 'C:\\Documents\\rapport.doc'],
+        ['groshka', 'D:\\tmp\\rapport.doc'],
+      ],
+    });
+    const x = await extract(writeCompoundFile(streams).bytes);
+    expect(group(x, 'WordDocument')).toMatchObject({
+      AttachedTemplate: 'C:\\Users\\groshka\\AppData\\Roaming\\Microsoft\\Templates\\Normal.dotm',
+      RevisionAuthors: 'Unknown; Рошка Георгий Петрович',
+      'SavedBy 1': 'jdupont — C:\\Documents\\rapport.doc',
+      'SavedBy 2': 'groshka — D:\\tmp\\rapport.doc',
+    });
+    expect(x.text).toBe('Rapport');
   });
 
   it('cuts the text at maxTextChars and says so', async () => {

@@ -388,8 +388,35 @@ export function compObj(
   ]);
 }
 
-/** A Word 97 main stream and its table stream holding `text` (one piece, 8-bit when it fits 1252). */
-export function wordStreams(text: string): Record<string, Buffer> {
+export interface WordExtras {
+  /** The attached template's path (SttbfAssoc). */
+  template?: string;
+  /** Authors of tracked changes (SttbfRMark). */
+  revisionAuthors?: string[];
+  /** The last saves as [author, path] (SttbSavedBy). */
+  savedBy?: Array<[string, string]>;
+}
+
+/** An extended (UTF-16) STTB of `strings`. */
+function sttbBytes(strings: string[]): Buffer {
+  const head = Buffer.alloc(6);
+  head.writeUInt16LE(0xffff, 0);
+  head.writeUInt16LE(strings.length, 2);
+  return Buffer.concat([
+    head,
+    ...strings.map((s) => {
+      const length = Buffer.alloc(2);
+      length.writeUInt16LE(s.length);
+      return Buffer.concat([length, Buffer.from(s, 'utf16le')]);
+    }),
+  ]);
+}
+
+/**
+ * A Word 97 main stream and its table stream holding `text` (one piece, 8-bit when it fits 1252), with
+ * the string tables of `extras`.
+ */
+export function wordStreams(text: string, extras: WordExtras = {}): Record<string, Buffer> {
   const wide = /[^\x00-\xff]/.test(text);
   const body = wide ? Buffer.from(text, 'utf16le') : Buffer.from(text, 'latin1');
   const textAt = 0x800;
@@ -399,14 +426,24 @@ export function wordStreams(text: string): Record<string, Buffer> {
   word.writeUInt16LE(0x0409, 6);
   word.writeUInt16LE(0x0200, 10);
   word.writeInt32LE(text.length, 0x4c);
+  word.writeUInt16LE(93, 152);
   body.copy(word, textAt);
   const pcd = Buffer.alloc(8);
   pcd.writeUInt32LE(wide ? textAt : ((textAt * 2) | 0x40000000) >>> 0, 2);
   const plc = Buffer.concat([u32(0), u32(text.length), pcd]);
-  const table = Buffer.concat([Buffer.of(2), u32(plc.length), plc]);
-  word.writeUInt32LE(0, 0x1a2);
-  word.writeUInt32LE(table.length, 0x1a6);
-  return { WordDocument: word, '1Table': table };
+  const parts: Array<[index: number, bytes: Buffer]> = [
+    [33, Buffer.concat([Buffer.of(2), u32(plc.length), plc])],
+  ];
+  if (extras.template !== undefined) parts.push([32, sttbBytes(['', extras.template])]);
+  if (extras.revisionAuthors) parts.push([51, sttbBytes(extras.revisionAuthors)]);
+  if (extras.savedBy) parts.push([71, sttbBytes(extras.savedBy.flat())]);
+  let offset = 0;
+  for (const [index, bytes] of parts) {
+    word.writeUInt32LE(offset, 154 + 8 * index);
+    word.writeUInt32LE(bytes.length, 158 + 8 * index);
+    offset += bytes.length;
+  }
+  return { WordDocument: word, '1Table': Buffer.concat(parts.map(([, bytes]) => bytes)) };
 }
 
 const record = (type: number, body: Buffer) => {

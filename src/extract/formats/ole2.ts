@@ -468,6 +468,7 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
     return;
   }
   const table = file.stream(flags & 0x0200 ? '1Table' : '0Table');
+  if (table) wordTables(word, table, out);
   const mainChars = Math.max(0, word.readInt32LE(0x4c));
   const clxAt = word.readUInt32LE(0x1a2);
   const clxEnd = Math.min(table?.length ?? 0, clxAt + word.readUInt32LE(0x1a6));
@@ -501,6 +502,77 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
     }
     const raw = word.subarray(start, end);
     sink.push(cleaner.clean(compressed ? decodeCodePage(raw, 1252) : raw.toString('utf16le')));
+  }
+}
+
+/** A part of Word's table stream by its index in the FIB's fc/lcb pairs (MS-DOC FibRgFcLcb97), or null. */
+function tablePart(word: Buffer, table: Buffer, index: number): Buffer | null {
+  const pairs = word.readUInt16LE(152);
+  const at = 154 + 8 * index;
+  if (index >= pairs || at + 8 > word.length) return null;
+  const fc = word.readUInt32LE(at);
+  const lcb = word.readUInt32LE(at + 4);
+  return lcb > 0 && fc + lcb <= table.length ? table.subarray(fc, fc + lcb) : null;
+}
+
+/** The strings of an STTB (Word's string tables): 8-bit or, when extended, UTF-16, each followed by cbExtra bytes. */
+function sttb(part: Buffer | null): string[] {
+  if (part === null || part.length < 6) return [];
+  const extended = part.readUInt16LE(0) === 0xffff;
+  const head = extended ? 2 : 0;
+  const count = part.readUInt16LE(head);
+  const extra = part.readUInt16LE(head + 2);
+  const strings: string[] = [];
+  let at = head + 4;
+  for (let i = 0; i < count && at < part.length; i++) {
+    const chars = extended ? part.readUInt16LE(at) : part[at]!;
+    at += extended ? 2 : 1;
+    const end = at + (extended ? 2 * chars : chars);
+    if (end > part.length) break;
+    strings.push(extended ? part.toString('utf16le', at, end) : part.toString('latin1', at, end));
+    at = end + extra;
+  }
+  return strings;
+}
+
+/**
+ * What Word keeps about people and places beside the text: the attached template's path (often naming
+ * the user's profile folder), the authors of tracked changes and of comments, the last saves (author and
+ * path, Word 97–2002), and the font table.
+ */
+function wordTables(word: Buffer, table: Buffer, out: Extraction): void {
+  const distinct = (names: string[]) => [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+  const template = sttb(tablePart(word, table, 32))[1];
+  addField(out.fields, 'WordDocument', 'AttachedTemplate', template);
+  addField(
+    out.fields,
+    'WordDocument',
+    'RevisionAuthors',
+    distinct(sttb(tablePart(word, table, 51))).join('; '),
+  );
+  const owners = tablePart(word, table, 36);
+  const commenters: string[] = [];
+  for (let at = 0; owners && at + 2 <= owners.length; ) {
+    const end = at + 2 + 2 * owners.readUInt16LE(at);
+    if (end > owners.length) break;
+    commenters.push(owners.toString('utf16le', at + 2, end));
+    at = end;
+  }
+  addField(out.fields, 'WordDocument', 'CommentAuthors', distinct(commenters).join('; '));
+  const saves = sttb(tablePart(word, table, 71));
+  for (let i = 0; i + 1 < saves.length; i += 2)
+    addField(out.fields, 'WordDocument', `SavedBy ${i / 2 + 1}`, `${saves[i]} — ${saves[i + 1]}`);
+  const fonts = tablePart(word, table, 15);
+  if (fonts && fonts.length >= 4) {
+    const count = fonts.readUInt16LE(0);
+    for (let i = 0, at = 4; i < count && at < fonts.length; i++) {
+      const size = fonts[at]! + 1;
+      const name = fonts
+        .toString('utf16le', at + 40, Math.min(at + size, fonts.length))
+        .replace(/\0.*$/s, '');
+      if (name && !out.facts.fonts.includes(name)) out.facts.fonts.push(name);
+      at += size;
+    }
   }
 }
 
