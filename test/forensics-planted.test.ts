@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyseCase } from '../src/core/analyse-case.ts';
 import { type Case, openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { ZipParts } from '../src/extract/formats/zip-parts.ts';
@@ -267,5 +268,29 @@ describe.skipIf(!corpus)('planted forgeries, through ingest', () => {
     const [hit] = fired('planted/scan_0001.pdf', 'layered-scan');
     expect(hit).toMatchObject({ severity: 'high', params: { layers: 1, imageOnlyPages: 1 } });
     expect(hit!.evidence.layers).toEqual(['Texte']);
+  });
+});
+
+describe.skipIf(!corpus)('the cut-off, given', () => {
+  it('is kept in the case, and flags high the loose files dated after it, run after run', async () => {
+    await analyseCase(kase.store, { only: ['forensics'], all: true, cutoff: '2017-03-01' });
+    expect(await kase.store.setting('forensics.cutoff')).toBe('2017-03-01T23:59:59.999Z');
+    const burst = itemOf.get('planted/burst-0.docx')!;
+    const given = async () =>
+      (await kase.store.findingsOf(burst)).find((f) => f.code === 'forensics.after-cutoff');
+    expect(await given()).toMatchObject({
+      severity: 'high',
+      params: { source: 'given', cutoff: '2017-03-01T23:59:59.999Z', loose: true },
+    });
+    // A later run without --cutoff keeps the one given.
+    await analyseCase(kase.store, { only: ['forensics'], all: true });
+    expect((await given())?.params.source).toBe('given');
+    expect(
+      JSON.parse(JSON.stringify((await kase.store.getAnalysis(burst, 'forensics'))?.result)),
+    ).toMatchObject({
+      cutoff: { at: '2017-03-01T23:59:59.999Z', source: 'given' },
+    });
+    // The clean original, saved in 2010, is not after it.
+    expect(fired('clean/tika__testWORD.docx', 'after-cutoff')).toEqual([]);
   });
 });

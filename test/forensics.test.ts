@@ -1,6 +1,7 @@
 // The forensic rules one by one, on documents as the rules see them (built here), and their words.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseCutoff } from '../src/analysers/forensics.ts';
+import { analyser, parseCutoff } from '../src/analysers/forensics.ts';
 import { rules } from '../src/analysers/rules/index.ts';
 import type { Carrier, CaseView, DocumentUnderReview, Rule, RuleHit } from '../src/analysers/rules/rule.ts';
 import { parseIsoDate, parsePdfDate } from '../src/extract/dates.ts';
@@ -558,9 +559,9 @@ describe('loose-only and name-collision', () => {
 });
 
 describe('the cut-off as given', () => {
-  it('reads an instant, a day as its end, and a time without a zone as the latest it can mean', () => {
+  it('reads an instant, a day as its end (UTC, as --cutoff says), and a time without a zone as the latest it can mean', () => {
     expect(parseCutoff('2017-05-05T12:00:00+02:00')).toBe('2017-05-05T10:00:00.000Z');
-    expect(parseCutoff('2017-05-05')).toBe('2017-05-06T11:59:59.000Z');
+    expect(parseCutoff('2017-05-05')).toBe('2017-05-05T23:59:59.999Z');
     expect(parseCutoff('2017-05-05T12:00:00')).toBe('2017-05-06T00:00:00.000Z');
     expect(parseCutoff('yesterday')).toBeNull();
   });
@@ -583,5 +584,42 @@ describe('the words', () => {
       expect(text, id).not.toMatch(/undefined|NaN|\[object/);
       expect(text.length, id).toBeGreaterThan(60);
     }
+  });
+});
+
+describe('the forensics analyser', () => {
+  const input = (bytes: Buffer) => ({
+    bytes,
+    type: 'document' as const,
+    format: 'docx',
+    transformations: [],
+    flags: [],
+    message: null,
+  });
+  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('checks the document whose bytes it is given with every rule: summary the highest severity', async () => {
+    const bytes = Buffer.from('planted');
+    const d = doc({ lastModifiedBy: 'Рошка Георгий Петрович' }, { sha256: sha(bytes) });
+    const out = await analyser.start(view([d], { rosterScripts: ['Latin'] }))(input(bytes));
+    expect(out.status).toBe('ok');
+    expect(out.summary).toBe('high');
+    expect(out.findings.map((f) => [f.code, f.severity])).toEqual([['forensics.foreign-script', 'high']]);
+    expect(JSON.parse(out.resultJson)).toEqual({ rules: rules.map((r) => r.id), cutoff: null });
+  });
+
+  it('a rule that fails on odd facts is said, and the other rules still report', async () => {
+    const bytes = Buffer.from('odd');
+    // Facts stored by a broken or older extractor: a list that is not one.
+    const d = doc({ lastModifiedBy: 'Рошка Георгий', fonts: 'Calibri' as never }, { sha256: sha(bytes) });
+    const out = await analyser.start(view([d], { rosterScripts: ['Latin'] }))(input(bytes));
+    expect(out.findings.map((f) => f.code)).toEqual(['forensics.foreign-script', 'forensics.rule-failed']);
+    expect(out.findings[1]).toMatchObject({ severity: 'info', params: { rule: 'font-anachronism' } });
+    expect(JSON.parse(out.resultJson).failed).toEqual(['font-anachronism']);
+  });
+
+  it('skips, saying why, a document that has no extraction', async () => {
+    const out = await analyser.start(view([]))(input(Buffer.from('never extracted')));
+    expect(out).toMatchObject({ status: 'skipped', summary: null, findings: [] });
   });
 });

@@ -18,15 +18,14 @@ export const CUTOFF_SETTING = 'forensics.cutoff';
 
 /**
  * A cut-off as given (ISO 8601) as the instant it means, or null when it is not a date. A day alone
- * means the end of that day, and a time without a zone the latest instant it can mean: a cut-off too
- * late hides nothing the other rules show, one too early flags genuine files.
+ * means the end of that day, UTC (as `--cutoff` says); a time without a zone the latest instant it can
+ * mean: a cut-off too late hides nothing the other rules show, one too early flags genuine files.
  */
 export function parseCutoff(text: string): string | null {
   const date = parseIsoDate(text);
   if (!date) return null;
-  const dayOnly = /^\s*\d{4}-\d\d-\d\d\s*$/.test(text);
-  const latest = instantRange(date).latest + (dayOnly ? 86_400_000 - 1000 : 0);
-  return new Date(latest).toISOString();
+  if (/^\s*\d{4}-\d\d-\d\d\s*$/.test(text)) return `${date.local.slice(0, 10)}T23:59:59.999Z`;
+  return new Date(instantRange(date).latest).toISOString();
 }
 
 /** Pages read from the store at a time. */
@@ -203,12 +202,16 @@ async function textsOf(
   return texts;
 }
 
-/** The names the item's copies were given: an attachment's filename, a file's or member's base name. */
+/**
+ * The names the item's copies were given by people: an attachment's filename, a file's or an archive
+ * member's base name. A MIME part's path is its part number, and an object embedded in a document is
+ * named by the program (`oleObject1.bin`): neither is a name.
+ */
 async function namesOf(store: Store, itemId: number): Promise<string[]> {
   const names = new Set<string>();
   for (const o of await store.occurrencesOf(itemId)) {
-    // A MIME part's path is its part number, not a name.
     const parent = o.parentId === null ? null : await store.getItem(o.parentId);
+    if (parent && parent.type !== 'container' && parent.type !== 'message') continue;
     const name = o.filename ?? (parent?.type === 'message' ? null : o.path.split('/').pop());
     if (name) names.add(name);
   }
