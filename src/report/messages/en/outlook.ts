@@ -36,6 +36,9 @@ export const enOutlook: Messages = {
   'emlx.count-exceeds-file': (p) =>
     `the message's byte count (${p.count}) runs past the end of the file (${p.available} bytes there); kept as it is, not read as a message`,
   'pst.embedded-too-deep': (p) => `embedded messages nested deeper than maxDepth (${p.limit}); not read`,
+  'olm.message-unreadable': (p) =>
+    `message file of the Outlook for Mac archive could not be read as a message: ${p.error}; kept as it is`,
+  'olm.attachment-missing': (p) => `attachment named by ${p.message} is not in the archive`,
   'tnef.length-exceeds': (p) =>
     `the TNEF attribute at byte ${p.at} claims ${p.length} bytes, but only ${p.available} remain (a lying length, or a cut-short file); what is there is kept, and reading went on at the next sound attribute`,
   'tnef.length-wrong': (p) =>
