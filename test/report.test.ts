@@ -155,3 +155,31 @@ function visibleText(page: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 }
+
+describe('crible report --redact and --query', () => {
+  it('masks the dump’s addresses in every file and lists what it masked beside the folder', async () => {
+    const out = join(root, 'redacted');
+    const run = await crible(['report', '--case', caseDir, '--out', out, '--redact']);
+    expect(run.code).toBe(0);
+    for (const file of ['report.html', 'report.json', 'altered.csv']) {
+      const text = readFileSync(join(out, file), 'utf8');
+      expect(text).not.toMatch(/[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}/i);
+      expect(text).toMatch(/\[email \d+\]/);
+    }
+    const list = parse(readFileSync(`${out}.redactions.csv`), { columns: true, bom: true }) as Record<
+      string,
+      string
+    >[];
+    expect(list.some((r) => r.kind === 'email' && r.value.includes('@'))).toBe(true);
+  });
+
+  it('reports only what a search finds', async () => {
+    const out = join(root, 'query');
+    const run = await crible(['report', '--case', caseDir, '--out', out, '--query', 'verdict:altered']);
+    expect(run.code).toBe(0);
+    const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+    expect(data.query).toBe('verdict:altered');
+    expect(Object.keys(data.messages.verdicts)).toEqual(['altered']);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('verdict:altered');
+  });
+});

@@ -16,7 +16,7 @@ import { stringify } from 'csv-stringify/sync';
 import { ZipFile } from 'yazl';
 import { unescapeMbox } from '../ingest/formats/mbox.ts';
 import { render } from '../report/catalogue.ts';
-import { type Redaction, Redactor } from '../report/redact.ts';
+import { type Redaction, Redactor, redactionsCsv } from '../report/redact.ts';
 import { sha256Hex } from '../store/blobs.ts';
 import type { ItemFilter, ItemRecord, Store } from '../store/store.ts';
 import { addressText, type ListRow, listRows } from './item-list.ts';
@@ -154,17 +154,7 @@ export async function writeExport(
     writeNew(out, force, text);
     // What each mask replaced, for the newsroom: beside the export, never inside it.
     const list = `${out}.redactions.csv`;
-    if (redactions.length)
-      writeNew(
-        list,
-        true,
-        stringify(redactions, {
-          bom: true,
-          header: true,
-          columns: ['mask', 'kind', 'value', 'count'],
-          record_delimiter: '\r\n',
-        }),
-      );
+    if (redactions.length) writeNew(list, true, redactionsCsv(redactions));
     return { messages: rows.length, proofs: 0, redactions, written: redactions.length ? [list] : [] };
   }
   const rows = (await selectedRows(store, request)).filter((r) => r.sha256 !== null);

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { analysers } from '../analysers/index.ts';
 import { type Coded, coded, type Lang, type Params, render } from '../report/catalogue.ts';
 import { reportPage } from '../report/html/report-page.ts';
+import { type Redaction, Redactor, redactDeep, redactionsCsv } from '../report/redact.ts';
 import type { CaseStats, CustodyLine, FindingRecord, SourceRecord, Store } from '../store/store.ts';
 import type { MessageVerification } from '../verify/types.ts';
 import { type Completeness, completeness } from './case-stats.ts';
@@ -359,10 +360,13 @@ export interface WrittenReport {
 export async function writeReport(
   store: Store,
   outDir: string,
-  options: { query?: string; lang?: Lang } = {},
-): Promise<WrittenReport> {
+  options: { query?: string; lang?: Lang; redact?: { allow: string[] } } = {},
+): Promise<WrittenReport & { redactions: Redaction[] }> {
   const lang = options.lang ?? 'en';
-  const data = await buildReport(store, options.query === undefined ? {} : { query: options.query });
+  const built = await buildReport(store, options.query === undefined ? {} : { query: options.query });
+  // For publication: every value of the dump in every file is masked, the same value by the same mask.
+  const redactor = options.redact ? new Redactor(options.redact.allow) : null;
+  const data = redactor ? redactDeep(built, redactor) : built;
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   const put = (name: string, text: string) => {
@@ -373,5 +377,9 @@ export async function writeReport(
   put('report.json', `${JSON.stringify(data, null, 2)}\n`);
   for (const table of reportTables(data, lang))
     put(table.file, stringify(table.rows, { bom: true, record_delimiter: '\r\n' }));
-  return { dir: outDir, files, data };
+  const redactions = redactor?.redactions() ?? [];
+  // What each mask replaced, for the newsroom: beside the report, not in it.
+  if (redactions.length)
+    writeFileSync(`${outDir.replace(/\/+$/, '')}.redactions.csv`, redactionsCsv(redactions));
+  return { dir: outDir, files, data, redactions };
 }

@@ -2,6 +2,7 @@
 // on an allow-list are replaced by a numbered mask (`[email 3]`), the same value always by the same
 // mask so a reader can still follow who wrote to whom. Every mask is listed with what it replaced, for
 // the newsroom (never for publication). Patterns are linear (no nested quantifiers on free text).
+import { stringify } from 'csv-stringify/sync';
 
 export type RedactionKind = 'email' | 'phone' | 'iban' | 'address';
 
@@ -107,4 +108,23 @@ function isIban(candidate: string): boolean {
     for (const digit of code) rest = (rest * 10 + Number(digit)) % 97;
   }
   return rest === 1;
+}
+
+/** A copy of a JSON value with every string in it redacted (a report's data, a row). */
+export function redactDeep<T>(value: T, redactor: Redactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redactor)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redactor)])) as T;
+  return value;
+}
+
+/** The list of masks and what each replaced, as CSV (for the newsroom, never for publication). */
+export function redactionsCsv(redactions: Redaction[]): string {
+  return stringify(redactions, {
+    bom: true,
+    header: true,
+    columns: ['mask', 'kind', 'value', 'count'],
+    record_delimiter: '\r\n',
+  });
 }
