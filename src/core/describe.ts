@@ -7,6 +7,7 @@ import type {
   MessageRecord,
   OccurrenceRecord,
   Participant,
+  Severity,
   SourceRecord,
   Store,
 } from '../store/store.ts';
@@ -86,6 +87,9 @@ export interface DocumentMetadata {
   ocrCandidate: boolean;
 }
 
+/** Severities, strongest first. */
+export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const satisfies readonly Severity[];
+
 /** Verdicts under which a signature's body hash vouches for what the email carries. */
 const AUTHENTIC = new Set(['authentic', 'authentic-with-caveats']);
 /** Items walked up from a document to the emails that carry it (archives in archives…). */
@@ -155,7 +159,10 @@ export async function describeItem(
       sha256,
     })),
     analyses,
-    findings: (await store.findingsOf(id)).map(findingView),
+    // Strongest first: what to look at leads.
+    findings: (await store.findingsOf(id))
+      .map(findingView)
+      .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)),
     origin:
       item.type === 'document' || item.type === 'attachment'
         ? await documentOrigin(store, item, (place, self) => chainOf(place, self))
@@ -165,8 +172,12 @@ export async function describeItem(
 }
 
 export function findingView(finding: FindingRecord): FindingView {
-  const rule = finding.code.startsWith('forensics.') ? finding.code.slice('forensics.'.length) : finding.code;
-  return { ...finding, rule, explanation: findingExplanation(finding) };
+  return { ...finding, rule: ruleOf(finding.code), explanation: findingExplanation(finding) };
+}
+
+/** A forensic rule's id from its stored code (`forensics.altered-copy` → `altered-copy`); other codes as they are. */
+export function ruleOf(code: string): string {
+  return code.startsWith('forensics.') ? code.slice('forensics.'.length) : code;
 }
 
 /** The finding's words; a DKIM finding is its signature flag's words. */

@@ -1,6 +1,16 @@
 import type { Coded } from '../report/catalogue.ts';
-import type { ItemFilter, ItemRecord, ItemStatus, ItemType, MailAddress, Store } from '../store/store.ts';
+import type {
+  FindingRecord,
+  ItemFilter,
+  ItemRecord,
+  ItemStatus,
+  ItemType,
+  MailAddress,
+  Severity,
+  Store,
+} from '../store/store.ts';
 import { VERDICTS } from '../verify/types.ts';
+import { ruleOf, SEVERITIES } from './describe.ts';
 
 // The rows of `crible list` and `crible export` (and the web server's list to come): what a reader
 // asks of a list — when, who, what about, which verdict — read through the store's filters.
@@ -31,6 +41,18 @@ export interface ListQuery {
   sort?: ListSort;
   limit?: number;
   offset?: number;
+  /** Only items with a finding of one of these rules (`altered-copy`) or codes (`dkim.weak-key`). */
+  findings?: string[];
+  /** Only items with a finding of one of these severities (of those rules, when both are given). */
+  severities?: string[];
+}
+
+/**
+ * The store's filter, and the severities the core filters on: the store filters findings by code
+ * only (a `findingSeverities` in ItemFilter would let it page them in SQL too).
+ */
+export interface ListFilter extends ItemFilter {
+  severities?: Severity[];
 }
 
 /** A query a face cannot run: its words start with the parameter's name, then say what to fix. */
@@ -57,8 +79,8 @@ export function dateBound(text: string, side: 'since' | 'until'): string | null 
 }
 
 /** The store's filter for a query; throws ListQueryError with what to fix. */
-export function listFilter(query: ListQuery): ItemFilter {
-  const filter: ItemFilter = { type: query.type ?? 'all' };
+export function listFilter(query: ListQuery): ListFilter {
+  const filter: ListFilter = { type: query.type ?? 'all' };
   const messagesOnly =
     query.verdicts !== undefined ||
     query.from !== undefined ||
@@ -100,6 +122,21 @@ export function listFilter(query: ListQuery): ItemFilter {
       query.sort === 'verdict'
         ? { by: 'summary', analyser: 'dkim', values: [...VERDICT_ORDER] }
         : { by: query.sort };
+  if (query.findings) {
+    const names = query.findings.map((f) => f.trim());
+    if (!names.length || names.some((f) => !f || /\s/.test(f)))
+      throw new ListQueryError('finding: give a rule (altered-copy…) or a finding code');
+    // A forensic rule is stored as forensics.<rule>: either spelling lists it.
+    filter.findings = [...new Set(names.flatMap((f) => (f.includes('.') ? [f] : [f, `forensics.${f}`])))];
+  }
+  if (query.severities) {
+    const unknown = query.severities.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
+    if (unknown.length || !query.severities.length)
+      throw new ListQueryError(
+        `severity: not a severity: ${unknown.join(', ') || '(none)'} (one of ${SEVERITIES.join(', ')})`,
+      );
+    filter.severities = query.severities as Severity[];
+  }
   for (const key of ['limit', 'offset'] as const) {
     const n = query[key];
     if (n === undefined) continue;
@@ -138,9 +175,11 @@ export interface ListRow {
   verdict: string | null;
   /** The verdict's reasons, as codes. */
   reasons: Coded[];
+  /** Each rule that fired on it, once, at its strongest; strongest first. */
+  findings: { rule: string; severity: Severity }[];
 }
 
-export async function listRows(store: Store, filter: ItemFilter): Promise<ListRow[]> {
+export async function listRows(store: Store, filter: ListFilter): Promise<ListRow[]> {
   const sources = new Map((await store.listSources()).map((s) => [s.id, s.path] as const));
   const parents = new Map<number, ItemRecord | null>();
   const parentOf = async (id: number) => {
@@ -148,7 +187,7 @@ export async function listRows(store: Store, filter: ItemFilter): Promise<ListRo
     return parents.get(id) ?? null;
   };
   const rows: ListRow[] = [];
-  for (const item of await store.listItems(filter)) {
+  for (const item of await filteredItems(store, filter)) {
     let place = item.first.path;
     if (item.first.parentId !== null) {
       const parent = await parentOf(item.first.parentId);
@@ -179,9 +218,44 @@ export async function listRows(store: Store, filter: ItemFilter): Promise<ListRo
       subject: message?.subject ?? null,
       verdict: analysis?.summary ?? null,
       reasons: Array.isArray(reasons) ? reasons : [],
+      findings: rulesFired(await store.findingsOf(item.id)),
     });
   }
   return rows;
+}
+
+/** The store's rows; with severities, those of its rows that have a finding of one, paged here. */
+async function filteredItems(store: Store, filter: ListFilter): Promise<ItemRecord[]> {
+  const { severities, ...stored } = filter;
+  if (!severities?.length) return store.listItems(stored);
+  const codes = stored.findings ?? Object.keys(await store.findingCounts());
+  if (!codes.length) return [];
+  const { limit, offset = 0, ...unpaged } = stored;
+  const items: ItemRecord[] = [];
+  let skipped = 0;
+  for (const item of await store.listItems({ ...unpaged, findings: codes })) {
+    const findings = await store.findingsOf(item.id);
+    if (!findings.some((f) => codes.includes(f.code) && severities.includes(f.severity))) continue;
+    if (skipped++ < offset) continue;
+    items.push(item);
+    if (limit !== undefined && items.length >= limit) break;
+  }
+  return items;
+}
+
+function rulesFired(findings: FindingRecord[]): ListRow['findings'] {
+  const strongest = new Map<string, Severity>();
+  for (const f of findings) {
+    const rule = ruleOf(f.code);
+    const known = strongest.get(rule);
+    if (!known || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(known)) strongest.set(rule, f.severity);
+  }
+  return [...strongest]
+    .map(([rule, severity]) => ({ rule, severity }))
+    .sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.rule.localeCompare(b.rule),
+    );
 }
 
 /** An address list as a person reads it: `Name <address>, address`. */

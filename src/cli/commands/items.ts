@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
 import { completeness, verificationStats } from '../../core/case-stats.ts';
-import { describeItem, type ProvenanceStep } from '../../core/describe.ts';
+import { type DocumentMetadata, describeItem, type ProvenanceStep } from '../../core/describe.ts';
+import { SEVERITIES } from '../../core/findings.ts';
 import {
   addressText,
   LIST_SORTS,
@@ -13,14 +14,16 @@ import {
   listRows,
 } from '../../core/item-list.ts';
 import { attachmentsOf, isBinary, messageText } from '../../core/message-view.ts';
+import type { DocumentFacts, MetadataField, WrittenDate } from '../../extract/types.ts';
 import { render } from '../../report/catalogue.ts';
 import { safeText } from '../../report/safe-text.ts';
 import { formatBytes } from '../../report/size.ts';
 import type { ItemType } from '../../store/store.ts';
 import { type MessageVerification, VERDICTS } from '../../verify/types.ts';
 import { parseItemId, printJson, printLines, UsageError } from '../output.ts';
-import { paintVerdict } from '../style.ts';
+import { paint, paintVerdict } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
+import { paintSeverity } from './findings.ts';
 import { describeStats, styleStatsLine } from './stats.ts';
 import { describeVerification } from './verify.ts';
 
@@ -35,6 +38,8 @@ export function addFilterOptions(command: Command): Command {
     .option('--domain <domain>', 'only messages with any participant at this domain')
     .option('--since <date>', 'only messages dated on or after (2017-05-02, 2017-05, 2017-05-02T10:15Z)')
     .option('--until <date>', 'only messages dated up to (a day or a month given is included whole)')
+    .option('--finding <rule...>', 'only items a rule fired on (altered-copy…; crible findings lists them)')
+    .option('--severity <level...>', `only items with a finding of this severity: ${SEVERITIES.join(', ')}`)
     .option('--sort <key>', `order: ${LIST_SORTS.join(', ')} (verdict: altered and forgeable first)`, 'id')
     .option('--limit <n>', 'at most n rows')
     .option('--offset <n>', 'skip the first n rows');
@@ -47,6 +52,8 @@ export interface FilterOptions {
   domain?: string;
   since?: string;
   until?: string;
+  finding?: string[];
+  severity?: string[];
   sort?: string;
   limit?: string;
   offset?: string;
@@ -70,6 +77,8 @@ export function filterFromOptions(opts: FilterOptions, type: string) {
     ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
     ...(opts.since !== undefined ? { since: opts.since } : {}),
     ...(opts.until !== undefined ? { until: opts.until } : {}),
+    ...(opts.finding ? { findings: opts.finding } : {}),
+    ...(opts.severity ? { severities: opts.severity } : {}),
     sort: (opts.sort ?? 'id') as ListQuery['sort'] & string,
   };
   const limit = count('limit', opts.limit);
@@ -111,6 +120,7 @@ export function registerItemCommands(program: Command): void {
         const { lines, verdicts } = listTable(
           rows,
           process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100,
+          filter.findings !== undefined || filter.severities !== undefined,
         );
         printLines(lines, listColours(verdicts));
       });
@@ -138,13 +148,30 @@ export function registerItemCommands(program: Command): void {
           | MessageVerification
           | undefined;
         const attachments = description.message ? await attachmentsOf(kase.store, id) : [];
-        if (opts.json) return printJson({ ...description, attachments, verification: verification ?? null });
-        const { item, message, provenance, occurrences, children, findings } = description;
-        let verdictLine = -1;
+        const text = description.origin ? await kase.store.getText(id) : null;
+        const textSummary = text ? { source: text.source, characters: text.text.length } : null;
+        if (opts.json)
+          return printJson({
+            ...description,
+            attachments,
+            verification: verification ?? null,
+            // A document's provenance is what vouches for it, with the chain of where it was found.
+            ...(description.origin
+              ? { provenance: { ...description.origin, foundAt: description.provenance }, text: textSummary }
+              : {}),
+          });
+        const { item, message, provenance, occurrences, children, findings, origin, metadata } = description;
+        const width = process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100;
+        const styles = new Map<number, (line: string) => string>();
         const lines = [
           `Item ${item.id}: ${item.type} (${item.format}), ${formatBytes(item.size)}, status ${item.status}${item.reason ? ` — ${render(item.reason)}` : ''}`,
           `SHA-256: ${item.sha256 ?? '(no bytes)'}`,
         ];
+        const heading = (title: string) => {
+          lines.push('');
+          styles.set(lines.length, (line) => paint('bold', line));
+          lines.push(title);
+        };
         if (item.first.declaredType) lines.push(`Declared type: ${item.first.declaredType}`);
         if (item.first.transformations.length)
           lines.push(`To read it: ${item.first.transformations.join(', ')}`);
@@ -159,14 +186,15 @@ export function registerItemCommands(program: Command): void {
           lines.push(`Subject: ${message.subject ?? ''}`);
           if (message.flags.length) lines.push(`Flags: ${message.flags.join(', ')}`);
           if (verification) {
-            verdictLine = lines.length;
+            // Only the verdict line of the headers is painted: a body line saying "Verdict: …" stays plain.
+            styles.set(lines.length, () => `Verdict: ${paintVerdict(verification.verdict)}`);
             lines.push(`Verdict: ${verification.verdict}`);
           }
           const rule = '─'.repeat(40);
-          const { text, fromHtml } = await messageText(kase.store, message);
+          const { text: body, fromHtml } = await messageText(kase.store, message);
           lines.push('', fromHtml ? `${rule} (text of the HTML body)` : rule);
-          const body = (text ?? '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');
-          lines.push(...(body ? body.split('\n') : ['(no text body)']), rule);
+          const shownBody = (body ?? '').replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+          lines.push(...(shownBody ? shownBody.split('\n') : ['(no text body)']), rule);
           if (attachments.length) {
             lines.push('', `Attachments (${attachments.length}):`);
             for (const a of attachments)
@@ -178,11 +206,66 @@ export function registerItemCommands(program: Command): void {
         }
         // The verdict is shown with the headers: the verification goes on from its reasons.
         if (verification) lines.push('', 'Verification:', ...describeVerification(verification).slice(1));
-        if (findings.length) {
-          lines.push('', 'Findings:');
-          for (const f of findings) lines.push(`  ${f.severity}  ${f.code}  ${JSON.stringify(f.params)}`);
+        if (origin) {
+          heading('Provenance:');
+          for (const said of origin.summary) {
+            lines.push(...wrap(render(said), width, '  '));
+            if (said.code === 'provenance.inherited' || said.code === 'provenance.loose-only')
+              for (const chain of origin.loose) lines.push(`    ${chain.map(describeStep).join('  ←  ')}`);
+            else
+              for (const c of origin.carriers) {
+                const verdict = c.verdict ?? 'not verified';
+                const at = `    email ${c.itemId}  `;
+                styles.set(lines.length, (line) =>
+                  line.startsWith(at) && line.slice(at.length).startsWith(verdict)
+                    ? `${at}${paintVerdict(verdict)}${line.slice(at.length + verdict.length)}`
+                    : line,
+                );
+                lines.push(
+                  `${at}${verdict}  ${c.dateRaw ?? '(no date)'}  from ${c.from || '(no sender)'}` +
+                    `${c.filename ? `  as ${c.filename}` : ''}${c.via.length ? ` (inside item ${c.via.join(', inside item ')})` : ''}`,
+                  ...wrap(`${render(c.why)}${c.subject ? `; subject: ${c.subject}` : ''}`, width, '      '),
+                );
+              }
+          }
         }
-        lines.push('', 'Found at:');
+        if (findings.length) {
+          heading(`Findings (${findings.length}):`);
+          const severityW = Math.max(...findings.map((f) => f.severity.length));
+          for (const f of findings) {
+            const at = lines.length;
+            styles.set(
+              at,
+              (line) =>
+                `  ${paintSeverity(f.severity, line.slice(2, 2 + f.severity.length))}${line.slice(2 + f.severity.length)}`,
+            );
+            const indent = ' '.repeat(4 + severityW);
+            const [first, ...rest] = wrap(`${f.rule} — ${f.explanation}`, width - indent.length, '');
+            lines.push(
+              `  ${f.severity.padEnd(severityW)}  ${first ?? ''}`,
+              ...rest.map((l) => `${indent}${l}`),
+            );
+            for (const [key, value] of Object.entries(f.evidence))
+              lines.push(...wrap(`${key}: ${evidenceText(value)}`, width, `${indent}· `, `${indent}  `));
+          }
+        }
+        if (metadata) metadataLines(metadata, width, lines, heading);
+        if (text) {
+          heading(
+            `Text (${text.text.length.toLocaleString('en-US')} characters${text.source === 'ocr' ? ', read by OCR' : ''}):`,
+          );
+          const shown = text.text
+            .slice(0, TEXT_SHOWN)
+            .replace(/\r\n?/g, '\n')
+            .replace(/\n+$/, '')
+            .split('\n');
+          lines.push(...shown.slice(0, TEXT_LINES).map((l) => `  ${l}`));
+          if (text.text.length > TEXT_SHOWN || shown.length > TEXT_LINES)
+            lines.push(
+              `  … (the rest is searchable: crible search; crible raw ${item.id} > file gives the original)`,
+            );
+        }
+        heading('Found at:');
         for (const step of provenance) lines.push(`  ${describeStep(step)}`);
         if (occurrences.length > 1) {
           lines.push(
@@ -202,11 +285,11 @@ export function registerItemCommands(program: Command): void {
           for (const child of others)
             lines.push(`  ${child.id}  ${child.type}  ${child.status}  ${child.path}`);
         }
-        // Only the verdict line of the headers is painted: a body line saying "Verdict: …" stays plain.
         let n = 0;
-        await page(lines, opts.pager, (line) =>
-          n++ === verdictLine && verification ? `Verdict: ${paintVerdict(verification.verdict)}` : line,
-        );
+        await page(lines, opts.pager, (line) => {
+          const style = styles.get(n++);
+          return style ? style(line) : line;
+        });
       });
     });
 
@@ -259,6 +342,168 @@ export function registerItemCommands(program: Command): void {
         printLines(describeStats(stats), styleStatsLine);
       });
     });
+}
+
+/** Text of a document shown by `show`: enough to recognise it, not the whole of it. */
+const TEXT_SHOWN = 2000;
+const TEXT_LINES = 20;
+
+/** A paragraph cut into lines of `width` columns at spaces, the first after `first`, the others after `next`. */
+function wrap(text: string, width: number, first: string, next = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  // A figure's group separators are not break points: "1 200 000" stays on one line.
+  for (const word of text.split(/(?<!\d) | (?!\d)/)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = next;
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** An evidence value in a line: objects as `key value` pairs, long strings cut. */
+function evidenceText(value: unknown, depth = 0): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value.length > 120 ? `${value.slice(0, 119)}…` : value;
+  if (typeof value !== 'object') return String(value);
+  if (depth > 2) return '…';
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map((v) => evidenceText(v, depth + 1));
+    return `[${shown.join(', ')}${value.length > 8 ? `, … ${value.length - 8} more` : ''}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== null && v !== undefined,
+  );
+  return `(${entries.map(([k, v]) => `${k} ${evidenceText(v, depth + 1)}`).join(', ')})`;
+}
+
+/** A date as the document wrote it, saying when it carries no zone (never guessed). */
+function writtenDate(date: WrittenDate | null): string | null {
+  if (!date) return null;
+  if (date.offset !== null) return date.written;
+  return date.derivedOffset
+    ? `${date.written} (no zone written; ${date.derivedOffset} inferred from the GPS time)`
+    : `${date.written} (no zone written)`;
+}
+
+/** The facts the rules compare, those the document states, as label and value. */
+function factRows(facts: DocumentFacts): [string, string][] {
+  const rows: [string, string | null][] = [
+    ['Title', facts.title],
+    ['Subject', facts.subject],
+    ['Author(s)', facts.authors.join('; ') || null],
+    ['Last modified by', facts.lastModifiedBy],
+    ['Company', facts.company],
+    ['Manager', facts.manager],
+    ['Application', [facts.application, facts.appVersion].filter(Boolean).join(' ') || null],
+    ['Producer', facts.producer],
+    ['Created', writtenDate(facts.created)],
+    ['Modified', writtenDate(facts.modified)],
+    ['Printed', writtenDate(facts.printed)],
+    ['Template', facts.template],
+    ['Revision', facts.revision],
+    ['Editing time', facts.editMinutes !== null ? `${facts.editMinutes} min` : null],
+    ['Languages', facts.languages.join(', ') || null],
+    ['Code page', facts.codePage !== null ? String(facts.codePage) : null],
+    ['Office type (CompObj)', facts.compObjType],
+    ['Sheets', facts.sheetNames.join(', ') || null],
+    ['Fonts', facts.fonts.join(', ') || null],
+    ['Revision ids (rsids)', facts.rsids.length ? String(facts.rsids.length) : null],
+  ];
+  const pdf = facts.pdf;
+  if (pdf)
+    rows.push(
+      [
+        'PDF',
+        [
+          pdf.version && `version ${pdf.version}`,
+          pdf.pages !== null && `${pdf.pages} pages`,
+          pdf.linearized && 'linearised',
+          pdf.encrypted && 'encrypted',
+        ]
+          .filter(Boolean)
+          .join(', ') || null,
+      ],
+      [
+        'Revisions',
+        pdf.revisions.length > 1
+          ? `${pdf.revisions.length} (${pdf.revisions.length - 1} incremental updates: ${pdf.revisions
+              .slice(1)
+              .map((r) => r.changed.join(' ') || 'nothing read')
+              .join('; ')})`
+          : null,
+      ],
+      ['XMP packets', pdf.xmp.length ? String(pdf.xmp.length) : null],
+      ['Layers', pdf.layers.join(', ') || null],
+      ['Layout-program data', pdf.pieceInfo.join(', ') || null],
+      ['Pages without text', pdf.imageOnlyPages ? String(pdf.imageOnlyPages) : null],
+    );
+  const image = facts.image;
+  if (image)
+    rows.push(
+      [
+        'Camera',
+        [image.make, image.model, image.serial && `serial ${image.serial}`].filter(Boolean).join(' ') || null,
+      ],
+      ['Software', image.software],
+      ['Taken', writtenDate(image.original)],
+      ['Digitised', writtenDate(image.digitized)],
+      ['Image modified', writtenDate(image.modified)],
+      [
+        'GPS',
+        image.gps
+          ? `${image.gps.latitude}, ${image.gps.longitude}${image.gps.when ? ` at ${image.gps.when.written}` : ''}`
+          : null,
+      ],
+      ['Size', image.width && image.height ? `${image.width} × ${image.height}` : null],
+      ['Editing traces', image.traces.map((t) => render(t)).join('; ') || null],
+    );
+  return rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== '');
+}
+
+/** Facts, then every field as written grouped by where it is, then what could not be read. */
+function metadataLines(
+  metadata: DocumentMetadata,
+  width: number,
+  lines: string[],
+  heading: (title: string) => void,
+): void {
+  const facts = metadata.facts ? factRows(metadata.facts) : [];
+  if (facts.length) {
+    heading('Facts:');
+    const w = Math.max(...facts.map(([label]) => label.length));
+    for (const [label, value] of facts)
+      lines.push(...wrap(`${label.padEnd(w)}  ${value}`, width, '  ', ' '.repeat(w + 4)));
+  }
+  if (metadata.fields.length) {
+    heading(
+      `Metadata as written (${metadata.fields.length} fields${metadata.extractor ? `, read by ${metadata.extractor}` : ''}):`,
+    );
+    const groups = new Map<string, MetadataField[]>();
+    for (const field of metadata.fields) {
+      const group = groups.get(field.group);
+      if (group) group.push(field);
+      else groups.set(field.group, [field]);
+    }
+    for (const [group, fields] of groups) {
+      lines.push(`  ${group}`);
+      const w = Math.min(28, Math.max(...fields.map((f) => f.name.length)));
+      for (const f of fields) {
+        const value = f.value.replace(/\r\n?|\n/g, ' ⏎ ');
+        lines.push(...wrap(`${f.name.padEnd(w)}  ${value}`, width, '    ', ' '.repeat(w + 6)));
+      }
+    }
+  }
+  if (metadata.problems.length) {
+    heading('Not read:');
+    for (const problem of metadata.problems) lines.push(...wrap(render(problem), width, '  '));
+  }
 }
 
 function describeStep(step: ProvenanceStep): string {
@@ -334,7 +579,9 @@ function fitEnd(text: string, width: number): string {
 export function listTable(
   rows: ListRow[],
   columns: number,
-): { lines: string[]; verdicts: ({ at: number; verdict: string } | null)[] } {
+  /** Add a findings column (when the list was asked for by finding or severity). */
+  showFindings = false,
+): { lines: string[]; verdicts: (PaintedCell | null)[] } {
   const cells = rows.map((r) => {
     const status = r.status === 'ok' ? '' : ` (${r.status})`;
     if (r.type === 'message')
@@ -357,20 +604,42 @@ export function listTable(
   });
   // No message among them (documents, attachments, containers): no empty date, sender and verdict columns.
   if (rows.every((r) => r.type !== 'message')) {
+    const statuses = rows.map((r) => (r.status === 'ok' ? 'ok' : r.status));
+    const found = rows.map((r) => r.findings.map((f) => `${f.severity} ${f.rule}`).join(', '));
+    const withFindings = showFindings && found.some(Boolean);
     const idW = Math.max(2, ...cells.map((c) => c.id.length));
     const whatW = Math.max(4, ...cells.map((c) => widthOf(cellChars(c.subject))));
-    const statusW = Math.max(6, ...cells.map((c) => c.verdict.length));
-    const placeW = Math.max(20, columns - idW - whatW - statusW - 6);
-    const line = (id: string, what: string, status: string, place: string) =>
-      [id.padEnd(idW), pad(fitEnd(what, whatW), whatW), status.padEnd(statusW), fitMiddle(place, placeW)]
+    const statusW = Math.max(6, ...statuses.map((s) => s.length));
+    const findingsW = withFindings ? Math.min(40, Math.max(8, ...found.map((f) => f.length))) : 0;
+    const placeW = Math.max(20, columns - idW - whatW - statusW - 6 - (withFindings ? findingsW + 2 : 0));
+    const line = (id: string, what: string, status: string, findings: string, place: string) =>
+      [
+        id.padEnd(idW),
+        pad(fitEnd(what, whatW), whatW),
+        status.padEnd(statusW),
+        ...(withFindings ? [pad(fitEnd(findings, findingsW), findingsW)] : []),
+        fitMiddle(place, placeW),
+      ]
         .join('  ')
         .trimEnd();
+    const findingsAt = idW + whatW + statusW + 6;
     return {
       lines: [
-        line('id', 'what', 'status', 'where'),
-        ...cells.map((c) => line(c.id, c.subject, c.verdict || 'ok', c.place)),
+        line('id', 'what', 'status', 'findings', 'where'),
+        ...cells.map((c, i) => line(c.id, c.subject, statuses[i]!, found[i]!, c.place)),
       ],
-      verdicts: [],
+      verdicts: [
+        null,
+        ...rows.map((r) =>
+          r.findings[0]
+            ? {
+                at: findingsAt,
+                text: r.findings[0].severity,
+                paint: (t: string) => paintSeverity(r.findings[0]!.severity, t),
+              }
+            : null,
+        ),
+      ],
     };
   }
   const header = {
@@ -429,19 +698,26 @@ export function listTable(
     verdicts: [
       null,
       ...cells.map((c, i) =>
-        rows[i]!.verdict ? { at: before(c).length, verdict: rows[i]!.verdict! } : null,
+        rows[i]!.verdict ? { at: before(c).length, text: rows[i]!.verdict!, paint: paintVerdict } : null,
       ),
     ],
   };
 }
 
-/** Paints the verdict words of a list in their colours, and nothing else of its lines. */
-function listColours(verdicts: ({ at: number; verdict: string } | null)[]): (line: string) => string {
+/** A word of a table line to paint, and where it is (in the line made safe already). */
+interface PaintedCell {
+  at: number;
+  text: string;
+  paint: (text: string) => string;
+}
+
+/** Paints the verdict and severity words of a list in their colours, and nothing else of its lines. */
+function listColours(cells: (PaintedCell | null)[]): (line: string) => string {
   let n = 0;
   return (line) => {
-    const spot = verdicts[n++];
-    if (!spot || line.slice(spot.at, spot.at + spot.verdict.length) !== spot.verdict) return line;
-    return `${line.slice(0, spot.at)}${paintVerdict(spot.verdict)}${line.slice(spot.at + spot.verdict.length)}`;
+    const spot = cells[n++];
+    if (!spot || line.slice(spot.at, spot.at + spot.text.length) !== spot.text) return line;
+    return `${line.slice(0, spot.at)}${spot.paint(spot.text)}${line.slice(spot.at + spot.text.length)}`;
   };
 }
 
