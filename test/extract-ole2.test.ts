@@ -117,6 +117,7 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
       codePage: 1252,
       compObjType: 'Feuille de calcul Microsoft Office Excel',
       sheetNames: ['Feuil1', 'Feuil2', 'Feuil3'],
+      fonts: ['Arial', 'Verdana'],
       created: local('2007-10-01T16:13:56'),
       modified: local('2007-10-01T16:31:43'),
     });
@@ -142,6 +143,7 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
       application: 'Microsoft PowerPoint',
       appVersion: '10.2418',
       codePage: 10000,
+      fonts: ['Times'],
       created: local('2007-02-09T16:23:23'),
       modified: local('2007-02-09T16:27:49'),
       custom: {

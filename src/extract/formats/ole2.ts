@@ -567,13 +567,16 @@ function wordTables(word: Buffer, table: Buffer, out: Extraction): void {
     const count = fonts.readUInt16LE(0);
     for (let i = 0, at = 4; i < count && at < fonts.length; i++) {
       const size = fonts[at]! + 1;
-      const name = fonts
-        .toString('utf16le', at + 40, Math.min(at + size, fonts.length))
-        .replace(/\0.*$/s, '');
-      if (name && !out.facts.fonts.includes(name)) out.facts.fonts.push(name);
+      addFont(out, fonts.toString('utf16le', at + 40, Math.min(at + size, fonts.length)));
       at += size;
     }
   }
+}
+
+/** A font name as stored (up to its NUL), once. */
+function addFont(out: Extraction, stored: string): void {
+  const name = stored.replace(/\0.*$/s, '').trim();
+  if (name && !out.facts.fonts.includes(name)) out.facts.fonts.push(name);
 }
 
 /** Word's marks as text: paragraph, line and page ends as new lines, cell ends as tabs; other controls dropped. */
@@ -690,7 +693,17 @@ function workbook(book: Buffer, codePage: number | null, sink: TextSink, out: Ex
       out.problems.push(coded('extract.ole.encrypted', { stream: 'Workbook' }));
       return sheets;
     } else if (type === 0x0042 && body.length >= 2 && !biff8) bookCodePage = body.readUInt16LE(0);
-    else if (type === 0x0085 && body.length >= 8) {
+    else if (type === 0x0031 && body.length >= 16) {
+      const cch = body[14]!;
+      addFont(
+        out,
+        biff8
+          ? body[15]! & 1
+            ? body.toString('utf16le', 16, 16 + 2 * cch)
+            : body.toString('latin1', 16, 16 + cch)
+          : decodeCodePage(body.subarray(15, 15 + cch), bookCodePage),
+      );
+    } else if (type === 0x0085 && body.length >= 8) {
       const cch = body[6]!;
       const name = biff8
         ? body[7]! & 1
@@ -747,7 +760,8 @@ function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
       return;
     }
     const body = deck.subarray(at + 8, at + 8 + length);
-    if (type === 0x0fa0) sink.push(`${body.toString('utf16le').replace(/[\r\v]/g, '\n')}\n`);
+    if (type === 0x0fb7) addFont(out, body.toString('utf16le', 0, Math.min(64, body.length)));
+    else if (type === 0x0fa0) sink.push(`${body.toString('utf16le').replace(/[\r\v]/g, '\n')}\n`);
     else if (type === 0x0fa8) sink.push(`${body.toString('latin1').replace(/[\r\v]/g, '\n')}\n`);
     at += 8 + length;
   }
