@@ -37,3 +37,31 @@ export async function completeness(store: Store): Promise<Completeness> {
     limited: stats.byStatus.limited ?? 0,
   };
 }
+
+/** What the extract and forensics analysers made of the documents and attachments. */
+export interface DocumentStats {
+  /** Read by an extractor. */
+  examined: number;
+  /** An extractor failed on them (the reason is in each analysis). */
+  failed: number;
+  /** No extractor reads their format (yet). */
+  notRead: number;
+  /** Documents by the highest severity among their forensic findings. */
+  bySeverity: Record<string, number>;
+}
+
+export async function documentStats(store: Store): Promise<DocumentStats> {
+  const stats: DocumentStats = { examined: 0, failed: 0, notRead: 0, bySeverity: {} };
+  for (let after = 0; ; ) {
+    const page = await store.analysisResults('extract', after, 5000);
+    if (page.length === 0) break;
+    after = page.at(-1)!.itemId;
+    for (const a of page) {
+      if (a.status === 'ok') stats.examined++;
+      else if (a.status === 'failed') stats.failed++;
+      else stats.notRead++;
+    }
+  }
+  stats.bySeverity = await store.summaryCounts('forensics');
+  return stats;
+}

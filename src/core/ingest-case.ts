@@ -12,7 +12,12 @@ import {
 } from '../verify/case-verification.ts';
 import { type AnalyserRun, analyseCase } from './analyse-case.ts';
 import type { Case } from './case.ts';
-import { type VerificationStats, verificationStats } from './case-stats.ts';
+import {
+  type DocumentStats,
+  documentStats,
+  type VerificationStats,
+  verificationStats,
+} from './case-stats.ts';
 import { cribleVersion } from './version.ts';
 import { WorkerAnalyser } from './worker-analyser.ts';
 
@@ -30,6 +35,7 @@ export interface CaseIngestSummary extends IngestSummary, VerificationStats {
   disclosedImports: (DisclosedImport & { path: string })[];
   /** The analysers that ran after the pipeline (those that do not run beside the parser). */
   analysed: AnalyserRun[];
+  documentsExamined: DocumentStats;
 }
 
 /**
@@ -67,5 +73,12 @@ export async function ingestIntoCase(
     ...(options.cutoff ? { cutoff: options.cutoff } : {}),
     only: analysers.filter((a) => !inline.includes(a)).map((a) => a.id),
   });
-  return { ...summary, ...(await verificationStats(store)), keyImports, disclosedImports, analysed };
+  return {
+    ...summary,
+    ...(await verificationStats(store)),
+    keyImports,
+    disclosedImports,
+    analysed,
+    documentsExamined: await documentStats(store),
+  };
 }

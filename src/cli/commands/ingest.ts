@@ -246,6 +246,19 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
       ...verdicts.map(([verdict, n]) => `  ${String(n).padStart(6)}  ${verdict}`),
     );
   }
+  const docs = summary.documentsExamined;
+  if (docs.examined + docs.failed > 0) {
+    const severities = ['high', 'medium', 'low']
+      .filter((s) => docs.bySeverity[s])
+      .map((s) => `${docs.bySeverity[s]} ${s}`);
+    lines.push(
+      '',
+      `Documents examined: ${docs.examined}${docs.failed ? ` (${docs.failed} could not be read; crible show <id> says why)` : ''}${docs.notRead ? `; ${docs.notRead} of a format not read` : ''}.`,
+      severities.length
+        ? `  with forgery signals, by strongest finding: ${severities.join(', ')} — crible findings --case <dir> summarises them by rule`
+        : '  no forgery signal found',
+    );
+  }
   const reasons = summary.perSource.flatMap((s) =>
     s.counts.reasons.map(({ reason, count }) => `  ${count} × ${render(reason)}  (${s.path})`),
   );
