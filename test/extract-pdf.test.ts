@@ -92,6 +92,24 @@ function simplePdf(info: string, text = 'Hello from a built PDF'): Buffer {
   );
 }
 
+/** Text in a Type0 font with a ToUnicode CMap, and in a simple font with /Differences. */
+function fontsPdf(): Buffer {
+  const cmap = `/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 2 beginbfchar <0001> <0416> <0002> <0443> endbfchar 1 beginbfrange <0010> <0012> <0061> endbfrange endcmap end end`;
+  return pdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> /Contents 4 0 R >>',
+    stream(
+      '',
+      'BT /F1 12 Tf 72 720 Td <000100020010> Tj 0 -14 Td [<0011> -500 <0012>] TJ /F2 10 Tf 0 -14 Td (\\101\\(x\\)\\\\\x01) Tj ET',
+    ),
+    '<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Arial /Encoding /Identity-H /ToUnicode 6 0 R /DescendantFonts [8 0 R] >>',
+    stream('', cmap),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [1 /eacute] >> >>',
+    '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Arial >>',
+  ]);
+}
+
 // --- the corpus -------------------------------------------------------------------------------------
 
 const corpus = requireCorpus('docs', 'extract-pdf');
@@ -446,20 +464,7 @@ describe('PDFs built here', () => {
   });
 
   it('text through a ToUnicode CMap (Type0 font), /Differences, escapes and a TJ word gap', async () => {
-    const cmap = `/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 2 beginbfchar <0001> <0416> <0002> <0443> endbfchar 1 beginbfrange <0010> <0012> <0061> endbfrange endcmap end end`;
-    const bytes = pdf([
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> /Contents 4 0 R >>',
-      stream(
-        '',
-        'BT /F1 12 Tf 72 720 Td <000100020010> Tj 0 -14 Td [<0011> -500 <0012>] TJ /F2 10 Tf 0 -14 Td (\\101\\(x\\)\\\\\x01) Tj ET',
-      ),
-      '<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Arial /Encoding /Identity-H /ToUnicode 6 0 R /DescendantFonts [8 0 R] >>',
-      stream('', cmap),
-      '<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [1 /eacute] >> >>',
-      '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Arial >>',
-    ]);
+    const bytes = fontsPdf();
     const r = await extract(bytes);
     expect(r.text).toBe('Жуa\nb c\nA(x)\\é');
     expect(r.facts.fonts.sort()).toEqual(['Arial', 'Times-Roman']);

@@ -6,6 +6,7 @@ import { parseToUnicode, type ToUnicode } from './cmap.ts';
 import { nameOf, type PdfDocument } from './document.ts';
 import { type CodeTable, glyphText, namedEncoding, STANDARD, WIN_ANSI } from './encodings.ts';
 import { MAX_FORM_DEPTH } from './limits.ts';
+import type { TextSink } from './sink.ts';
 import { type Dict, isDict, Name, type PdfValue, Ref } from './syntax.ts';
 
 const SUBSET = /^[A-Z]{6}\+/;
@@ -110,21 +111,12 @@ function refNum(value: PdfValue | undefined): number | null {
   return value instanceof Ref ? value.num : null;
 }
 
-/** The text of a string shown with this font. */
-export function decodeShown(font: FontDecoder, bytes: Buffer): string {
+/** Writes the text of a string shown with this font. */
+export function showText(font: FontDecoder, bytes: Buffer, sink: TextSink): void {
   if (!font.ranges) {
-    let plain = true;
-    for (let i = 0; i < bytes.length; i++)
-      if (font.latin[bytes[i]!] === 0) {
-        plain = false;
-        break;
-      }
-    if (plain) return bytes.toString('latin1', 0, bytes.length);
-    let out = '';
-    for (let i = 0; i < bytes.length; i++) out += font.table[bytes[i]!];
-    return out;
+    for (let i = sink.latin(bytes, font.latin); i < bytes.length; i++) sink.text(font.table[bytes[i]!]!);
+    return;
   }
-  let out = '';
   const map = font.map!;
   for (let i = 0; i < bytes.length; ) {
     let code = -1;
@@ -139,12 +131,9 @@ export function decodeShown(font: FontDecoder, bytes: Buffer): string {
         break;
       }
     }
-    if (code < 0) {
-      code = bytes[i]!;
-      length = 1;
-    }
-    out += map.get(code) ?? '';
+    if (code < 0) code = bytes[i]!;
+    const text = map.get(code);
+    if (text) sink.text(text);
     i += length;
   }
-  return out;
 }

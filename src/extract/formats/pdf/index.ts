@@ -9,8 +9,9 @@ import { PdfDocument as Document, nameOf, type PdfDocument } from './document.ts
 import { resourceFonts } from './fonts.ts';
 import { Problems } from './problems.ts';
 import { describeRevisions, infoOf } from './revisions.ts';
+import { TextSink } from './sink.ts';
 import { valueText } from './strings.ts';
-import { isDict, PdfStream, Ref } from './syntax.ts';
+import { PdfStream, Ref } from './syntax.ts';
 import { TextReader } from './text.ts';
 import { findPackets, packetFields, propertyText, type ReadPacket, readPacket } from './xmp.ts';
 
@@ -28,6 +29,8 @@ const STANDARD_INFO = new Set([
 ]);
 
 const HEADER_BYTES = 1024;
+/** Bytes of an object looked at for the type of its dictionary before parsing it. */
+const OBJECT_HEAD_BYTES = 2048;
 
 export interface ReadOptions {
   /** Read the text layer (else only what the metadata needs: image-only pages are still found). */
@@ -53,6 +56,10 @@ function readPackets(doc: PdfDocument, problems: Problems): ReadPacket[] {
   for (const revision of doc.revisions)
     for (const [num, entry] of revision.entries) if (entry.type === 1) objects.set(entry.offset, num);
   for (const [offset, num] of [...objects].sort((a, b) => a[0] - b[0])) {
+    // Only objects whose dictionary names a metadata type are parsed here (most are not).
+    const head = doc.buf.subarray(offset, offset + OBJECT_HEAD_BYTES);
+    if (head.indexOf('/Metadata') < 0 && head.indexOf('/XML') < 0 && head.indexOf('/EmbeddedFile') < 0)
+      continue;
     const stream = doc.objectAtOffset(offset, num);
     if (!(stream instanceof PdfStream) || !stream.dict.has('Filter')) continue;
     const type = nameOf(stream.dict.get('Type'));
@@ -126,29 +133,19 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
   // Text, and the pages that are only an image (read even without the text, but then only for the
   // pages that have an image to draw).
   let imageOnlyPages = 0;
-  const texts: string[] = [];
-  let chars = 0;
+  // A text PDF holds about as many characters as bytes: the sink starts that large.
+  const sink = new TextSink(options.text ? options.maxTextChars + 1 : 0, bytes.length);
   if (!encrypted) {
     const reader = new TextReader(doc, last);
     for (const page of pages) {
-      if (
-        !options.text &&
-        !isDict(doc.resolve(page.resources?.get('XObject'), last)) &&
-        !doc.resolve(page.dict.get('Contents'), last)
-      )
-        continue;
       if (!options.text && !doc.dict(page.resources?.get('XObject'), last)) continue;
-      const read = reader.page(page);
-      const hasText = /\S/.test(read.text);
-      if (!hasText && read.hasImage) imageOnlyPages++;
-      if (options.text && chars < options.maxTextChars) {
-        texts.push(read.text);
-        chars += read.text.length;
-      }
+      const read = reader.page(page, sink);
+      if (!read.hasText && read.hasImage) imageOnlyPages++;
+      sink.pageBreak();
     }
   }
-  let text = texts.join('\n\n').trim();
-  if (text.length > options.maxTextChars) {
+  let text = options.text ? sink.toString() : '';
+  if (sink.cut && options.text) {
     text = text.slice(0, options.maxTextChars);
     problems.add('extract.pdf.text-cut', { limit: options.maxTextChars });
   }

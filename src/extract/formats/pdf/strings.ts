@@ -30,6 +30,12 @@ export function utf16beText(bytes: Buffer): string {
 export function decodeTextString(bytes: Buffer): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return utf16beText(bytes.subarray(2));
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
+  let plain = true;
+  for (let i = 0; i < bytes.length && plain; i++) {
+    const b = bytes[i]!;
+    plain = !((b >= 0x18 && b <= 0x1f) || (b >= 0x80 && b <= 0xa0));
+  }
+  if (plain) return bytes.toString('latin1');
   let out = '';
   for (let i = 0; i < bytes.length; i += 4096) {
     const part = bytes.subarray(i, i + 4096);

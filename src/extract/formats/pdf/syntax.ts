@@ -256,6 +256,27 @@ export class Parser {
       this.pos++;
       throw new PdfSyntaxError('unexpected-delimiter', at);
     }
+    if (c >= 0x30 && c <= 0x39) {
+      // An unsigned integer (the common case: lengths, counts, references) without making a string.
+      let i = at;
+      let v = 0;
+      while (i < buf.length && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - at < 15)
+        v = v * 10 + buf[i++]! - 0x30;
+      if (endsToken(buf[i])) {
+        this.pos = i;
+        const save = this.pos;
+        const gen = this.readInt();
+        if (gen !== null) {
+          this.skipSpace();
+          if (buf[this.pos] === 0x52 && endsToken(buf[this.pos + 1])) {
+            this.pos += 1;
+            return new Ref(v, gen);
+          }
+        }
+        this.pos = save;
+        return v;
+      }
+    }
     const word = this.readWord();
     if (word === 'true') return true;
     if (word === 'false') return false;

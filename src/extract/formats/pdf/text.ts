@@ -6,8 +6,9 @@
 // (it lays out glyphs for rendering), this reader is a single pass over the decoded bytes; the test
 // compares the two on every PDF it has.
 import { nameOf, type Page, type PdfDocument } from './document.ts';
-import { decodeShown, type FontDecoder, fontDecoder } from './fonts.ts';
+import { type FontDecoder, fontDecoder, showText } from './fonts.ts';
 import { MAX_FORM_DEPTH } from './limits.ts';
+import type { TextSink } from './sink.ts';
 import {
   type Dict,
   endsToken,
@@ -20,7 +21,8 @@ import {
 } from './syntax.ts';
 
 export interface PageText {
-  text: string;
+  /** The page shows characters other than spaces. */
+  hasText: boolean;
   /** The page draws an image (an image XObject or an inline image). */
   hasImage: boolean;
 }
@@ -28,14 +30,12 @@ export interface PageText {
 /** Wide enough a TJ adjustment (thousandths of text space) to be a word gap. */
 const WORD_GAP = 180;
 
-type Operand = number | string | Operand[] | null;
-
 interface FormState {
   hasImage: boolean;
   forms: Set<number>;
 }
 
-/** Reads the text of pages of one revision, sharing font decoders between pages. */
+/** Reads the text of pages of one revision into a sink, sharing font decoders between pages. */
 export class TextReader {
   private readonly doc: PdfDocument;
   private readonly rev: number;
@@ -58,8 +58,8 @@ export class TextReader {
     return decoder;
   }
 
-  page(page: Page): PageText {
-    const parts: string[] = [];
+  page(page: Page, sink: TextSink): PageText {
+    const visible = sink.visible;
     const state = { hasImage: false, forms: new Set<number>() };
     const contents = page.dict.get('Contents');
     const list = Array.isArray(this.doc.resolve(contents, this.rev))
@@ -68,9 +68,9 @@ export class TextReader {
     for (const item of list) {
       const stream = this.doc.stream(item, this.rev);
       const data = stream && this.doc.decoded(stream, item instanceof Ref ? item.num : null);
-      if (data) this.run(data, page.resources, 0, parts, state);
+      if (data) this.run(data, page.resources, 0, sink, state);
     }
-    return { text: parts.join(''), hasImage: state.hasImage };
+    return { hasText: sink.visible > visible, hasImage: state.hasImage };
   }
 
   private form(
@@ -78,7 +78,7 @@ export class TextReader {
     num: number | null,
     parent: Dict | null,
     depth: number,
-    parts: string[],
+    sink: TextSink,
     state: FormState,
   ) {
     if (depth >= MAX_FORM_DEPTH) return;
@@ -88,29 +88,19 @@ export class TextReader {
     }
     const data = this.doc.decoded(stream, num);
     const resources = this.doc.dict(stream.dict.get('Resources'), this.rev) ?? parent;
-    if (data) this.run(data, resources, depth + 1, parts, state);
+    if (data) this.run(data, resources, depth + 1, sink, state);
   }
 
-  private run(data: Buffer, resources: Dict | null, depth: number, parts: string[], state: FormState): void {
-    // Strings at the top level of a content stream are only ever text operands, so each is decoded with
-    // the current font as soon as it is read; names are needed only as the last one (Tf, Do).
-    const stack: Operand[] = [];
-    const arrays: number[] = [];
+  private run(data: Buffer, resources: Dict | null, depth: number, sink: TextSink, state: FormState): void {
+    // Strings at the top level of a content stream are only ever text operands (Tj, TJ, ', "), so each
+    // goes to the sink as soon as it is read, in the current font; a word gap inside a TJ array too.
+    // The stack keeps numbers only (NaN for other operands); names are needed only as the last one.
+    const stack: number[] = [];
+    let arrays = 0;
     let font: FontDecoder | null = null;
     let lastName = '';
     let lineY: number | null = null;
-    const newline = () => {
-      const last = parts.at(-1);
-      if (last !== undefined && last !== '\n') parts.push('\n');
-    };
-    const space = () => {
-      const last = parts.at(-1);
-      if (last !== undefined && last !== '\n' && last !== ' ' && !last.endsWith(' ')) parts.push(' ');
-    };
-    const shown = (bytes: Buffer) => (font && !font.unmapped ? decodeShown(font, bytes) : '');
-    const show = (text: Operand | undefined) => {
-      if (typeof text === 'string' && text) parts.push(text);
-    };
+    let stringStart = sink.length;
     const n = data.length;
     let i = 0;
     while (i < n) {
@@ -120,36 +110,32 @@ export class TextReader {
         continue;
       }
       try {
-        if (c === 0x28) {
-          const s = readLiteralString(data, i);
-          stack.push(shown(s.bytes));
+        if (c === 0x28 || (c === 0x3c && data[i + 1] !== 0x3c)) {
+          const s = c === 0x28 ? readLiteralString(data, i) : readHexString(data, i);
+          stringStart = sink.length;
+          if (font && !font.unmapped) showText(font, s.bytes, sink);
+          stack.push(Number.NaN);
           i = s.next;
           continue;
         }
         if (c === 0x3c) {
-          if (data[i + 1] === 0x3c) {
-            const p = new Parser(data, i);
-            p.readValue();
-            i = p.pos;
-            stack.push(null);
-          } else {
-            const s = readHexString(data, i);
-            stack.push(shown(s.bytes));
-            i = s.next;
-          }
+          const p = new Parser(data, i);
+          p.readValue();
+          i = p.pos;
+          stack.push(Number.NaN);
           continue;
         }
       } catch {
         break;
       }
       if (c === 0x5b) {
-        arrays.push(stack.length);
+        arrays++;
         i++;
         continue;
       }
       if (c === 0x5d) {
-        const from = arrays.pop() ?? stack.length;
-        stack.push(stack.splice(from));
+        if (arrays > 0) arrays--;
+        stack.push(Number.NaN);
         i++;
         continue;
       }
@@ -161,13 +147,15 @@ export class TextReader {
       if (c === 0x2f) {
         while (j < n && !endsToken(data[j])) j++;
         lastName = data.toString('latin1', i + 1, j);
-        stack.push(null);
+        stack.push(Number.NaN);
         i = j;
         continue;
       }
       if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
         const number = readNumber(data, i);
-        stack.push(number.value);
+        if (arrays > 0) {
+          if (number.value < -WORD_GAP) sink.space();
+        } else stack.push(number.value);
         i = number.next;
         continue;
       }
@@ -179,39 +167,25 @@ export class TextReader {
       const op = j - i === 1 ? c : j - i === 2 ? c * 256 + data[i + 1]! : -1;
       i = j;
       switch (op) {
-        case OP_Tj:
-          show(stack.at(-1));
-          break;
-        case OP_TJ: {
-          const items = stack.at(-1);
-          if (Array.isArray(items))
-            for (const item of items) {
-              if (typeof item === 'number') {
-                if (item < -WORD_GAP) space();
-              } else show(item);
-            }
-          break;
-        }
         case OP_QUOTE:
         case OP_DOUBLE_QUOTE:
-          newline();
-          show(stack.at(-1));
+          sink.newlineBefore(stringStart);
           break;
         case OP_Td:
         case OP_TD: {
-          const ty = stack.at(-1);
-          const tx = stack.at(-2);
-          if (typeof ty === 'number' && Math.abs(ty) > 0.01) newline();
-          else if (typeof tx === 'number' && tx > 0) space();
+          const ty = stack.at(-1) ?? 0;
+          const tx = stack.at(-2) ?? 0;
+          if (Math.abs(ty) > 0.01) sink.newline();
+          else if (tx > 0) sink.space();
           break;
         }
         case OP_TSTAR:
-          newline();
+          sink.newline();
           break;
         case OP_Tm: {
           const y = stack.at(-1);
-          if (typeof y === 'number') {
-            if (lineY !== null && Math.abs(y - lineY) > 0.01) newline();
+          if (y !== undefined && !Number.isNaN(y)) {
+            if (lineY !== null && Math.abs(y - lineY) > 0.01) sink.newline();
             lineY = y;
           }
           break;
@@ -220,7 +194,7 @@ export class TextReader {
           lineY = null;
           break;
         case OP_ET:
-          space();
+          sink.space();
           break;
         case OP_Tf:
           font = this.decoder(resources, lastName);
@@ -231,7 +205,7 @@ export class TextReader {
           const subtype = xobject && nameOf(xobject.dict.get('Subtype'));
           if (subtype === 'Image') state.hasImage = true;
           else if (subtype === 'Form')
-            this.form(xobject!, ref instanceof Ref ? ref.num : null, resources, depth, parts, state);
+            this.form(xobject!, ref instanceof Ref ? ref.num : null, resources, depth, sink, state);
           break;
         }
         case OP_BI:
@@ -240,14 +214,12 @@ export class TextReader {
           break;
       }
       stack.length = 0;
-      arrays.length = 0;
+      arrays = 0;
     }
   }
 }
 
 const op2 = (s: string) => s.charCodeAt(0) * 256 + s.charCodeAt(1);
-const OP_Tj = op2('Tj');
-const OP_TJ = op2('TJ');
 const OP_Td = op2('Td');
 const OP_TD = op2('TD');
 const OP_TSTAR = op2('T*');
