@@ -181,6 +181,31 @@ describe('OLM read as a container', () => {
     ]);
   });
 
+  it('builds a message early when waiting for its attachments would pass the budget, and records them beside it', async () => {
+    const folder = `${ACCOUNT}/Drafts`;
+    const attachment = (name: string) => ({
+      name,
+      url: `${folder}/com.microsoft.__Attachments/${name}`,
+      type: 'text/plain',
+    });
+    const first = messageXml({ subject: 'Premier', id: 'premier', attachments: [attachment('a.txt')] });
+    const second = messageXml({ subject: 'Second', id: 'second', attachments: [attachment('b.txt')] });
+    const olm = await zip([
+      [`${folder}/message_00000.xml`, first],
+      [`${folder}/message_00001.xml`, second],
+      [`${folder}/com.microsoft.__Attachments/a.txt`, Buffer.from('pièce A\n')],
+      [`${folder}/com.microsoft.__Attachments/b.txt`, Buffer.from('pièce B\n')],
+    ]);
+    // Room for one message file waiting, not two.
+    const list = await events(olm, { maxEntryBytes: first.length + second.length - 1 });
+    expect(described(list)).toEqual([
+      `expected ${folder}: 2`,
+      `entry ${folder}/message_00000.eml [rebuilt-from:olm olm-attachment-apart]`,
+      `entry ${folder}/com.microsoft.__Attachments/a.txt [olm-attachment-apart]`,
+      `entry ${folder}/message_00001.eml [rebuilt-from:olm]`,
+    ]);
+  });
+
   it('reads the older layout (namespaced elements, addresses as child elements) and refuses a DTD', async () => {
     const older = Buffer.from(
       [

@@ -111,6 +111,8 @@ interface AttachmentRef {
 /** One message file, parsed: its `<email>` element and the attachments it names. */
 interface ParsedMessage {
   path: string;
+  /** Bytes of the message file, what holding it costs. */
+  size: number;
   email: XmlNode;
   attachments: AttachmentRef[];
 }
@@ -144,7 +146,7 @@ function parseMessageFile(path: string, bytes: Buffer): ParsedMessage | { error:
       };
     })
     .filter((a): a is AttachmentRef => a !== null);
-  return { path, email, attachments };
+  return { path, size: bytes.length, email, attachments };
 }
 
 /** The message rebuilt from its fields and the attachments found for it. */
@@ -206,8 +208,11 @@ class MessageAssembly {
   private heldBytes = 0;
   /** Attachments recorded beside their messages (over the budget) or failed: not waited for. */
   private readonly apart = new Set<string>();
+  /** Attachments set apart before they were met, with the message that named them (said missing if never met). */
+  private readonly notMet = new Map<string, string>();
   /** Messages waiting for attachments not read yet, in the order they were met. */
   private readonly waiting: ParsedMessage[] = [];
+  private waitingBytes = 0;
 
   constructor(wanted: Map<string, number>, limits: Limits) {
     this.wanted = wanted;
@@ -240,8 +245,23 @@ class MessageAssembly {
       const m = this.waiting[i]!;
       if (this.ready(m)) {
         this.waiting.splice(i, 1);
+        this.waitingBytes -= m.size;
         yield this.build(m);
       } else i++;
+    }
+  }
+
+  /** Past the budget, the messages waiting longest are built now, with what they have; the rest of theirs is set apart. */
+  private *relieve(): Generator<ContainerEvent> {
+    while (this.heldBytes + this.waitingBytes > this.holdLimit && this.waiting.length > 0) {
+      const m = this.waiting.shift()!;
+      this.waitingBytes -= m.size;
+      for (const a of m.attachments) {
+        if (this.held.has(a.url) || this.apart.has(a.url)) continue;
+        this.apart.add(a.url);
+        this.notMet.set(a.url, messagePath(m.path));
+      }
+      yield this.build(m);
     }
   }
 
@@ -251,6 +271,7 @@ class MessageAssembly {
       return;
     }
     const isAttachment = (this.wanted.get(event.path) ?? 0) > 0;
+    this.notMet.delete(event.path);
     if (event.kind === 'problem') {
       if (isMessageFile(event.path)) {
         yield { ...event, isMessage: true };
@@ -269,15 +290,20 @@ class MessageAssembly {
         const reason = coded('olm.message-unreadable', { error: parsed.error });
         yield { ...memberProblem(event.path, 'failed', reason, event.bytes), isMessage: true };
       } else if (this.ready(parsed)) yield this.build(parsed);
-      else this.waiting.push(parsed);
+      else {
+        this.waiting.push(parsed);
+        this.waitingBytes += parsed.size;
+        yield* this.relieve();
+      }
       return;
     }
-    if (!isAttachment || this.held.has(event.path)) {
+    const setApart = this.apart.has(event.path);
+    if (!setApart && (!isAttachment || this.held.has(event.path))) {
       yield event;
       return;
     }
-    if (this.heldBytes + event.bytes.length > this.holdLimit) {
-      // Past the budget: recorded now beside the messages that will name it.
+    if (setApart || this.heldBytes + this.waitingBytes + event.bytes.length > this.holdLimit) {
+      // Past the budget, or its message was built already: recorded beside the messages that name it.
       this.apart.add(event.path);
       yield { ...event, flags: [...(event.flags ?? []), 'olm-attachment-apart'] };
     } else {
@@ -290,6 +316,11 @@ class MessageAssembly {
   /** At the end: messages whose attachments the archive lacks, built with those it has; each missing one said. */
   *finish(): Generator<ContainerEvent> {
     const said = new Set<string>();
+    for (const [url, message] of this.notMet) {
+      said.add(url);
+      yield memberProblem(url, 'failed', coded('olm.attachment-missing', { message }));
+    }
+    this.waitingBytes = 0;
     for (const m of this.waiting.splice(0)) {
       for (const a of m.attachments) {
         if (this.held.has(a.url) || this.apart.has(a.url) || said.has(a.url)) continue;
