@@ -322,7 +322,10 @@ describe('foreign-locale', () => {
   it('without authentic documents, compares with most of the case’s documents, and needs more than one', () => {
     const docs = [1, 2, 3].map(() => doc({ codePage: 1252 }));
     const odd = doc({ codePage: 1251 });
-    expect(hits('foreign-locale', odd, view([...docs, odd]))[0]!.params.baseline).toBe('case-documents');
+    expect(hits('foreign-locale', odd, view([...docs, odd]))[0]).toMatchObject({
+      severity: 'low',
+      params: { baseline: 'case-documents' },
+    });
     expect(hits('foreign-locale', odd, view([odd]))).toEqual([]);
   });
 });
@@ -490,6 +493,17 @@ describe('producer-mismatch', () => {
     });
   });
 
+  it('names each program once, however many packets name it', () => {
+    const toolkit = 'Adobe XMP Core 9.0-c000 79.cca54b0, 2022/11/26-09:29:55';
+    const d = doc({
+      producer: 'macOS Version 13.2.1 (Build 22D68) Quartz PDFContext',
+      pdf: pdf({ xmp: [packet({ toolkit }), packet({ toolkit }), packet({ toolkit })] }),
+    });
+    const found = hits('producer-mismatch', d);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.evidence.packets).toEqual([1, 2, 3]);
+  });
+
   it('says nothing of a PDF an image editor made itself', () => {
     const d = doc({
       application: 'Adobe Photoshop 7.0',
@@ -515,6 +529,15 @@ describe('layered-scan', () => {
     });
   });
 
+  it('does not take a PDF its own image program exported for a scan', () => {
+    const photoshop = doc({
+      application: 'Adobe Photoshop 7.0',
+      producer: 'Adobe Photoshop for Macintosh',
+      pdf: pdf({ pieceInfo: ['AdobePhotoshop'], imageOnlyPages: 1 }),
+    });
+    expect(hits('layered-scan', photoshop)).toEqual([]);
+  });
+
   it('says nothing of layers in a document that is no scan, or of a flat scan', () => {
     expect(hits('layered-scan', doc({ pdf: pdf({ layers: ['Roads'] }) }, { names: ['map.pdf'] }))).toEqual(
       [],
@@ -532,6 +555,9 @@ describe('loose-only and name-collision', () => {
     expect(hit).toMatchObject({ params: { name: 'offshore.pdf' } });
     expect(severityOf('loose-only', hit!)).toBe('low');
     expect(hits('loose-only', attached, view([loose, attached]))).toEqual([]);
+    // An object embedded in a loose document has no name of its own: its document is the one judged.
+    const embedded = doc({}, { names: [] });
+    expect(hits('loose-only', embedded, view([loose, attached, embedded]))).toEqual([]);
   });
 
   it('is medium on a file sharing its name with an authentically carried one, never on the carried one', () => {

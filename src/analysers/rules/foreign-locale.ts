@@ -1,7 +1,8 @@
 // Language settings (Office UI language, code page, default sheet names, declared languages) unlike
 // those of the case's authentic documents: a French organisation's French Excel is expected, a Russian
 // Excel is not. Nobody edits these by hand, so two such signals agreeing is high; one is medium;
-// declared languages alone (a quotation in English) are low. It shows where the file was last
+// declared languages alone (a quotation in English) are low; each one step weaker when only the case's
+// own majority (no authentic document) says what is usual. It shows where the file was last
 // saved — which software, set to which language — not by whom.
 import { type LocaleSignal, type LocaleSignalKind, localeSignals } from './locale.ts';
 import { carriedByAuthentic } from './names.ts';
@@ -65,7 +66,11 @@ export const foreignLocale: Rule = {
     }
     if (foreign.length === 0) return [];
     const strong = new Set(foreign.filter((s) => s.kind !== 'language').map((s) => s.kind)).size;
-    const severity = strong >= 2 ? 'high' : strong === 1 ? 'medium' : 'low';
+    // Against the case's own majority (no authentic document to say what the organisation uses), one step weaker.
+    const weaker = foreign.every((s) => s.baseline === 'case-documents') ? 1 : 0;
+    const severity = (['high', 'medium', 'low'] as const)[
+      Math.min(2, (strong >= 2 ? 0 : strong === 1 ? 1 : 2) + weaker)
+    ]!;
     return [
       {
         severity,

@@ -1,7 +1,8 @@
 // A person named in a script the organisation's people do not write their names in (a Cyrillic last
 // editor in a French ministry's files). It shows the file was touched by someone using that script —
 // outside the organisation — not who: names can be planted. High for the last editor of a document no
-// authentic email carries, medium for an author, low when an authentic email carries it.
+// authentic email carries, medium for an author, low when an authentic email carries it; one step
+// weaker against the names of the case's documents when there is no roster.
 import { carriedByAuthentic, peopleOf, scriptOf } from './names.ts';
 import type { CaseView, Rule } from './rule.ts';
 import { perView } from './view-cache.ts';
@@ -37,7 +38,14 @@ export const foreignScript: Rule = {
     return peopleOf(doc).flatMap((p) => {
       const script = scriptOf(p.name);
       if (!script || expected.scripts.includes(script)) return [];
-      const severity = authenticated ? 'low' : p.field === 'lastModifiedBy' ? 'high' : 'medium';
+      // Against the names of the case's documents (no roster), one step weaker: they may be the forgeries'.
+      const fromRoster = expected.source === 'roster';
+      const severity =
+        authenticated || (!fromRoster && p.field !== 'lastModifiedBy')
+          ? 'low'
+          : p.field === 'lastModifiedBy' && fromRoster
+            ? 'high'
+            : 'medium';
       return [
         {
           severity,

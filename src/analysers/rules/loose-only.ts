@@ -10,7 +10,9 @@ export const looseOnly: Rule = {
   id: 'loose-only',
   severity: 'low',
   check(doc, view) {
-    if (!doc.loose || doc.carriers.length > 0 || !mailCarriesDocuments(view)) return [];
+    // A file without a name of its own is an object embedded in a document: judged with that document.
+    if (!doc.loose || doc.carriers.length > 0 || doc.names.length === 0 || !mailCarriesDocuments(view))
+      return [];
     return [{ params: { name: doc.names[0] ?? null }, evidence: { names: doc.names.slice(0, 20) } }];
   },
 };

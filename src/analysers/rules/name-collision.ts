@@ -6,9 +6,9 @@ import { carriedByAuthentic } from './names.ts';
 import type { CaseView, DocumentUnderReview, Rule } from './rule.ts';
 import { perView } from './view-cache.ts';
 
-/** Names mail programs give parts that have none: they say nothing of the file. */
+/** Names mail programs give parts that have none (a rebuilt message's `body.rtf`…): they say nothing of the file. */
 const GENERIC =
-  /^(?:image\d*|att\d+|attachment\d*|noname|untitled|unnamed|document|file|unknown|part\d*|winmail|mime-attachment|oledata|pièce jointe)$/iu;
+  /^(?:image\d*|att\d+|attachment\d*|body|noname|untitled|unnamed|document|file|unknown|part\d*|winmail|mime-attachment|oledata|pièce jointe)$/iu;
 const EVIDENCE_LIMIT = 20;
 
 function nameKey(name: string): string | null {

@@ -24,6 +24,9 @@ const FAMILIES: [RegExp, string][] = [
 const IMAGE_EDITORS = /\b(?:Photoshop|GIMP|Paint\.NET|Pixelmator|Affinity Photo|Lightroom)\b/i;
 
 const MAX_TEXT = 300;
+/** Packets and history events read (a PDF can hold one per embedded object, and hostile ones many more). */
+const MAX_PACKETS = 1000;
+const MAX_EVENTS = 100;
 /** An object made this long before the last save of an older document was inserted at that save. */
 const INSERTED_MS = 60 * 60_000;
 
@@ -56,30 +59,40 @@ export const producerMismatch: Rule = {
   check(doc) {
     const f = doc.facts;
     if (!f.pdf) return [];
-    const hits: RuleHit[] = [];
+    // One hit per program named, however many packets name it (each embedded object has its own).
+    const hits = new Map<string, RuleHit & { packets: number[] }>();
+    const add = (key: string, packet: number, hit: RuleHit) => {
+      const seen = hits.get(key);
+      if (!seen || (hit.severity === 'high' && seen.severity !== 'high'))
+        hits.set(key, { ...hit, packets: [...(seen?.packets ?? []), packet] });
+      else seen.packets.push(packet);
+    };
     const producer = f.producer ?? f.application;
     const family = familyOf(producer);
-    f.pdf.xmp.forEach((packet, i) => {
+    f.pdf.xmp.slice(0, MAX_PACKETS).forEach((packet, i) => {
       for (const [where, value] of [
         ['toolkit', packet.toolkit],
         ['producer', packet.producer],
       ] as const) {
         const other = familyOf(value);
         if (family && other && other !== family)
-          hits.push({
+          add(`toolkit\u0000${other}`, i + 1, {
             params: { kind: 'toolkit', producer, where, value, packet: i + 1 },
             evidence: { Producer: producer, [`XMP ${i + 1} ${where}`]: value, families: [family, other] },
           });
       }
+      if (producer && IMAGE_EDITORS.test(producer.slice(0, MAX_TEXT))) return;
       const editorEvents = [
         { agent: packet.creatorTool, when: packet.created, action: 'creatorTool' },
-        ...packet.history.map((h) => ({ agent: h.softwareAgent, when: h.when, action: h.action })),
+        ...packet.history
+          .slice(0, MAX_EVENTS)
+          .map((h) => ({ agent: h.softwareAgent, when: h.when, action: h.action })),
       ];
       for (const event of editorEvents) {
         const agent = event.agent?.slice(0, MAX_TEXT) ?? null;
-        if (!agent || !IMAGE_EDITORS.test(agent) || (producer && IMAGE_EDITORS.test(producer))) continue;
+        if (!agent || !IMAGE_EDITORS.test(agent)) continue;
         const inserted = insertedAtLastSave(event.when, f.created, f.modified);
-        hits.push({
+        add(`editor\u0000${agent}`, i + 1, {
           severity: inserted ? 'high' : 'medium',
           params: {
             kind: 'image-editor',
@@ -97,9 +110,11 @@ export const producerMismatch: Rule = {
             created: f.created?.written ?? null,
           },
         });
-        break;
       }
     });
-    return hits;
+    return [...hits.values()].map(({ packets, ...hit }) => ({
+      ...hit,
+      evidence: { ...hit.evidence, packets },
+    }));
   },
 };
