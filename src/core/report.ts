@@ -274,14 +274,19 @@ export function reportTables(data: ReportData, lang: Lang): ReportTable[] {
           'report.col.sha256',
           'report.col.completed',
         ].map(t),
-        ...data.sources.map((s) => [s.path, s.kind, s.size, s.sha256, s.completedAt]),
+        ...data.sources.map((s) => [s.path, t(`report.kind.${s.kind}`), s.size, s.sha256, s.completedAt]),
       ],
     },
     {
       file: 'items-not-read.csv',
       rows: [
         ['report.col.item', 'report.col.path', 'report.col.status', 'report.col.reason'].map(t),
-        ...data.problems.map((p) => [p.id, p.path, p.status, p.reason ? render(p.reason, lang) : null]),
+        ...data.problems.map((p) => [
+          p.id,
+          p.path,
+          t(`report.status.${p.status}`),
+          p.reason ? render(p.reason, lang) : null,
+        ]),
       ],
     },
     {

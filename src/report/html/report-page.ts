@@ -95,7 +95,7 @@ export function reportPage(data: ReportData, lang: Lang): string {
        ['report.col.path', 'report.col.kind', 'report.col.size', 'report.col.sha256', 'report.col.completed'],
        data.sources.map((s) => [
          e(s.path),
-         e(s.kind),
+         w(`report.kind.${s.kind}`),
          size(s.size),
          `<code class="hash">${e(s.sha256 ?? '—')}</code>`,
          when(s.completedAt),
@@ -111,7 +111,7 @@ export function reportPage(data: ReportData, lang: Lang): string {
              problems.shown.map((p) => [
                String(p.id),
                e(p.path),
-               e(p.status),
+               w(`report.status.${p.status}`),
                p.reason ? e(render(p.reason, lang)) : '—',
              ]),
              [0],

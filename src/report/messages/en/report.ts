@@ -103,6 +103,11 @@ export const enReport: Messages = {
   'report.method.tools': () => 'Tools and versions',
   'report.method.analysers': () => 'Analysers and their versions',
 
+  'report.kind.file': () => 'file',
+  'report.kind.directory': () => 'folder',
+  'report.status.failed': () => 'could not be read',
+  'report.status.limited': () => 'read in part, or not at all',
+  'report.status.ok': () => 'read',
   'report.col.path': () => 'Path',
   'report.col.kind': () => 'Kind',
   'report.col.size': () => 'Size',

@@ -107,6 +107,11 @@ export const frReport: Messages = {
   'report.method.tools': () => 'Outils et versions',
   'report.method.analysers': () => 'Analyses et leurs versions',
 
+  'report.kind.file': () => 'fichier',
+  'report.kind.directory': () => 'dossier',
+  'report.status.failed': () => 'illisible',
+  'report.status.limited': () => 'lu en partie, ou pas du tout',
+  'report.status.ok': () => 'lu',
   'report.col.path': () => 'Chemin',
   'report.col.kind': () => 'Type',
   'report.col.size': () => 'Taille',
