@@ -81,7 +81,10 @@ export class TextSink {
 
   /** A line break inserted before the units from `at` on (for ' and ", whose string comes first). */
   newlineBefore(at: number): void {
-    if (at === this.length) return this.newline();
+    if (at === this.length) {
+      this.newline();
+      return;
+    }
     const before = at > 0 ? this.units[at - 1]! : NEWLINE;
     if (before === NEWLINE || this.room(1) !== 1) return;
     this.units.copyWithin(at + 1, at, this.length);
