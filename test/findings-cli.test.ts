@@ -169,6 +169,6 @@ describe('crible findings', () => {
       /^\d+ rules? fired on \d+ items? \(1 high-severity finding to look at first\)/,
     );
     expect(text.stdout).toMatch(/\naltered-copy +high +1 {2}Nearly the same text/);
-    expect(text.stdout).toContain('crible list --finding <rule>');
+    expect(text.stdout).toContain('The items of a rule: crible list --finding <rule>');
   });
 });

@@ -11,6 +11,7 @@ import type {
   SourceRecord,
   Store,
 } from '../store/store.ts';
+import { describeFlag } from '../verify/flags.ts';
 
 /** One step of provenance: from an item up through its containers to the source path. */
 export interface ProvenanceStep {
@@ -182,17 +183,9 @@ export function ruleOf(code: string): string {
 
 /** The finding's words; a DKIM finding is its signature flag's words. */
 function findingExplanation(finding: FindingRecord): string {
-  const params = finding.params as Coded['params'];
-  if (isKnownCode(finding.code)) return render(coded(finding.code, params));
   const flag = finding.params.flag;
-  if (typeof flag === 'string') {
-    const colon = flag.indexOf(':');
-    const flagCode = coded(`flag.${colon === -1 ? flag : flag.slice(0, colon)}`, {
-      ...(colon === -1 ? {} : { value: flag.slice(colon + 1) }),
-    });
-    if (isKnownCode(flagCode.code)) return render(flagCode);
-  }
-  return render(coded(finding.code, params));
+  if (!isKnownCode(finding.code) && typeof flag === 'string') return describeFlag(flag);
+  return render(coded(finding.code, finding.params as Coded['params']));
 }
 
 function metadataOf(analysis: AnalysisRecord | undefined): DocumentMetadata | null {

@@ -26,6 +26,8 @@ export function severityText(bySeverity: Record<Severity, number>): string {
 export function findingsLines(
   summary: FindingsSummary,
   caseDir: string,
+  /** Columns of the terminal: a headline is cut to fit (--json and --csv keep it whole). */
+  width: number,
 ): { lines: string[]; cells: Map<number, { at: number; length: number; severity: Severity }> } {
   const cells = new Map<number, { at: number; length: number; severity: Severity }>();
   if (!summary.rules.length) return { lines: ['No findings in this case.'], cells };
@@ -42,15 +44,18 @@ export function findingsLines(
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const [i, rule] of summary.rules.entries())
     cells.set(lines.length + 1 + i, { at: widths[0]! + 2, length: widths[1]!, severity: rule.severity });
-  for (const row of rows)
+  const room = Math.max(30, width - widths[0]! - widths[1]! - widths[2]! - 6);
+  for (const row of rows) {
+    const headline = [...row[3]!];
+    const cut = headline.length > room ? `${headline.slice(0, room - 1).join('')}…` : row[3]!;
     lines.push(
-      [row[0]!.padEnd(widths[0]!), row[1]!.padEnd(widths[1]!), row[2]!.padStart(widths[2]!), row[3]!].join(
-        '  ',
-      ),
+      [row[0]!.padEnd(widths[0]!), row[1]!.padEnd(widths[1]!), row[2]!.padStart(widths[2]!), cut].join('  '),
     );
+  }
   lines.push(
     '',
-    `crible list --finding <rule> --case ${caseDir} lists the items of a rule; crible show <id> gives each one's evidence.`,
+    `The items of a rule: crible list --finding <rule> --case ${caseDir}`,
+    'The evidence of each: crible show <id>',
   );
   return { lines, cells };
 }
@@ -89,7 +94,8 @@ export function registerFindings(program: Command): void {
         const summary = await findingsSummary(kase.store);
         if (opts.json) return printJson(summary);
         if (opts.csv) return process.stdout.write(findingsCsv(summary));
-        const { lines, cells } = findingsLines(summary, kase.dir);
+        const width = process.stdout.isTTY ? (process.stdout.columns ?? 100) : 100;
+        const { lines, cells } = findingsLines(summary, kase.dir, width);
         let n = 0;
         printLines(lines, (line) => {
           const cell = cells.get(n++);
