@@ -170,7 +170,7 @@ describe('crible report --redact and --query', () => {
       string,
       string
     >[];
-    expect(list.some((r) => r.kind === 'email' && r.value.includes('@'))).toBe(true);
+    expect(list.some((r) => r.kind === 'email' && r.value?.includes('@'))).toBe(true);
   });
 
   it('reports only what a search finds', async () => {
