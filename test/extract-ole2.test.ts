@@ -349,6 +349,48 @@ describe('OLE2 extractor on hostile files', () => {
     );
   });
 
+  it('reads a vector many properties point at once, not once per property (no blow-up)', async () => {
+    // One vector of 20,000 strings, and 4,000 property ids all pointing at it.
+    const strings = Array.from({ length: 20_000 }, () => Buffer.from([2, 0, 0, 0, 0x61, 0]));
+    const vector = Buffer.concat([Buffer.from([0x1e, 0x10, 0, 0]), Buffer.alloc(4), ...strings]);
+    vector.writeUInt32LE(20_000, 4);
+    const ids = 4000;
+    const index = Buffer.alloc(8 * ids);
+    for (let i = 0; i < ids; i++) {
+      index.writeUInt32LE(i + 2, 8 * i);
+      index.writeUInt32LE(8 + 8 * ids, 8 * i + 4);
+    }
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(8 + index.length + vector.length, 0);
+    head.writeUInt32LE(ids, 4);
+    const stream = writePropertySetStream([{ fmtid: FMTID_SUMMARY, codePage: 1252, properties: [] }]);
+    const section = Buffer.concat([head, index, vector]);
+    const x = await extract(
+      writeCompoundFile({ '\x05SummaryInformation': Buffer.concat([stream.subarray(0, 48), section]) }).bytes,
+    );
+    expect(codes(x)).toContain('extract.ole.property-unreadable');
+    expect(x.fields.filter((f) => f.group === 'SummaryInformation').length).toBeLessThan(10);
+  });
+
+  it("bounds Word's piece table when every piece points at the same bytes", async () => {
+    const length = 3000;
+    const streams = wordStreams('\x01'.repeat(length));
+    const pieces = 20_000;
+    const plc = Buffer.alloc(4 * (pieces + 1) + 8 * pieces);
+    for (let i = 0; i <= pieces; i++) plc.writeUInt32LE(i * length, 4 * i);
+    for (let i = 0; i < pieces; i++)
+      plc.writeUInt32LE(((0x800 * 2) | 0x40000000) >>> 0, 4 * (pieces + 1) + 8 * i + 2);
+    const lcb = Buffer.alloc(4);
+    lcb.writeUInt32LE(plc.length);
+    streams['1Table'] = Buffer.concat([Buffer.of(2), lcb, plc]);
+    const word = streams.WordDocument!;
+    word.writeInt32LE(pieces * length, 0x4c);
+    word.writeUInt32LE(streams['1Table'].length, 0x1a6);
+    const x = await extract(writeCompoundFile(streams).bytes);
+    expect(codes(x)).toContain('extract.ole.text-damaged');
+    expect(x.text).toBeNull();
+  });
+
   it('clamps a stream claiming 4 GB and a vector claiming 10^9 elements', async () => {
     const layout = writeCompoundFile({ '\x05SummaryInformation': summaryInformation({ author: 'a' }) });
     // The directory's second entry is the stream: its size field.

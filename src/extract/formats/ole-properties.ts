@@ -181,11 +181,23 @@ class SectionReader {
   private readonly bytes: Buffer;
   private readonly end: number;
   private codePage: number | null;
+  /**
+   * Bytes left to read: offsets may point many properties at the same large vector or string, so
+   * what is read is counted against the section's size (twice over: honest sections read each byte once).
+   */
+  private budget: number;
 
-  constructor(bytes: Buffer, end: number, codePage: number | null) {
+  constructor(bytes: Buffer, start: number, end: number, codePage: number | null) {
     this.bytes = bytes;
     this.end = end;
     this.codePage = codePage;
+    this.budget = 2 * (end - start) + 1024;
+  }
+
+  /** Whether `n` more bytes may be read. */
+  private spend(n: number): boolean {
+    this.budget -= Math.max(1, n);
+    return this.budget >= 0;
   }
 
   setCodePage(codePage: number | null) {
@@ -193,7 +205,7 @@ class SectionReader {
   }
 
   private fits(at: number, length: number): boolean {
-    return at >= 0 && length >= 0 && at + length <= this.end;
+    return at >= 0 && length >= 0 && at + length <= this.end && this.spend(length);
   }
 
   /**
@@ -212,7 +224,7 @@ class SectionReader {
   private unicodeString(at: number): Read {
     if (!this.fits(at, 4)) return null;
     const chars = this.bytes.readUInt32LE(at);
-    if (chars > (this.end - at - 4) / 2) return null;
+    if (chars > (this.end - at - 4) / 2 || !this.fits(at + 4, 2 * chars)) return null;
     const raw = this.bytes.subarray(at + 4, at + 4 + 2 * chars);
     return { value: stripNul(raw.toString('utf16le')), end: align4(at + 4 + 2 * chars) };
   }
@@ -380,7 +392,7 @@ function readSection(
     const at = start + 8 + 8 * i;
     entries.push({ id: bytes.readUInt32LE(at), offset: bytes.readUInt32LE(at + 4) });
   }
-  const reader = new SectionReader(bytes, end, null);
+  const reader = new SectionReader(bytes, start, end, null);
   const section: PropertySection = { fmtid, codePage: null, properties: new Map(), names: new Map() };
   // The code page first: every string of the section is in it.
   const codePageEntry = entries.find((e) => e.id === 1);

@@ -487,6 +487,8 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
   }
   const count = Math.floor((pieces.length - 4) / 12);
   const cleaner = new WordCleaner();
+  // Pieces may point at the same bytes over and over: what is decoded is bounded by the stream's size.
+  let budget = 2 * word.length;
   for (let i = 0; i < count && !sink.full; i++) {
     const from = pieces.readUInt32LE(4 * i);
     const to = Math.min(pieces.readUInt32LE(4 * (i + 1)), mainChars);
@@ -496,7 +498,8 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
     const start = compressed ? (fc & 0x3fffffff) / 2 : fc;
     const chars = to - from;
     const end = start + (compressed ? chars : 2 * chars);
-    if (end > word.length) {
+    budget -= end - start;
+    if (end > word.length || budget < 0) {
       out.problems.push(coded('extract.ole.text-damaged', { stream: 'WordDocument' }));
       break;
     }
@@ -573,10 +576,14 @@ function wordTables(word: Buffer, table: Buffer, out: Extraction): void {
   }
 }
 
+/** Fonts kept (a document uses a few dozen; the check for one already kept is linear). */
+const MAX_FONTS = 256;
+
 /** A font name as stored (up to its NUL), once. */
 function addFont(out: Extraction, stored: string): void {
   const name = stored.replace(/\0.*$/s, '').trim();
-  if (name && !out.facts.fonts.includes(name)) out.facts.fonts.push(name);
+  if (name && out.facts.fonts.length < MAX_FONTS && !out.facts.fonts.includes(name))
+    out.facts.fonts.push(name);
 }
 
 /** Word's marks as text: paragraph, line and page ends as new lines, cell ends as tabs; other controls dropped. */

@@ -13,6 +13,8 @@ import { decodeCodePage, lcidTag } from './ole-properties.ts';
 
 /** Deeper than any editor nests (Word stays far below); a hostile file's millions of braces stop here. */
 const MAX_DEPTH = 512;
+/** Fonts kept from the font table (a document uses a few dozen). */
+const MAX_FONTS = 1000;
 /** Characters kept of one info or user property value. */
 const MAX_VALUE_CHARS = 65_536;
 
@@ -260,10 +262,10 @@ class RtfReader {
   private defaultFont = -1;
   private readonly maxTextChars: number;
   private readonly fontCodePages = new Map<number, number>();
-  private readonly fontNames: string[] = [];
+  private readonly fontNames = new Set<string>();
   private fontEntry = -1;
   private fontCharset: number | null = null;
-  private readonly languages: number[] = [];
+  private readonly languages = new Set<number>();
   private userPropName: string | null = null;
   readonly text: Collector;
   readonly info = new Map<string, string>();
@@ -355,7 +357,7 @@ class RtfReader {
       if (page !== undefined) this.fontCodePages.set(this.fontEntry, page);
     }
     const name = closing.collector?.value().replace(/;.*$/s, '').trim();
-    if (name && !this.fontNames.includes(name)) this.fontNames.push(name);
+    if (name && this.fontNames.size < MAX_FONTS) this.fontNames.add(name);
     this.fontEntry = -1;
     this.fontCharset = null;
   }
@@ -471,7 +473,7 @@ class RtfReader {
       return;
     }
     if (LANGUAGE_WORDS.has(word) && param !== null) {
-      if (param > 0 && param !== 1024 && !this.languages.includes(param)) this.languages.push(param);
+      if (param > 0 && param !== 1024) this.languages.add(param);
       if (word === 'deflang' || word === 'deflangfe') this.header.set(word, String(param));
       return;
     }
@@ -545,11 +547,11 @@ class RtfReader {
   }
 
   fonts(): string[] {
-    return this.fontNames;
+    return [...this.fontNames];
   }
 
   languageIds(): number[] {
-    return this.languages;
+    return [...this.languages];
   }
 }
 
