@@ -209,7 +209,9 @@ describe('edit-burst', () => {
       saved(new Date(Date.parse('2017-03-27T13:00:00Z') + (i % 60) * 1000).toISOString(), 'A B'),
     );
     const v = view(docs);
-    expect(hits('edit-burst', docs[4999]!, v)[0]!.params.documents).toBe(5000);
+    const [hit] = hits('edit-burst', docs[4999]!, v);
+    expect(hit!.params.documents).toBe(5000);
+    expect(hit!.evidence.documents).toHaveLength(50);
   });
 });
 
@@ -584,6 +586,41 @@ describe('loose-only and name-collision', () => {
   });
 });
 
+describe('hostile facts', () => {
+  it('reads bounded parts of huge values and long lists, and keeps evidence short', () => {
+    const huge = `${'Рошка '.repeat(200_000)}`;
+    const d = doc({
+      lastModifiedBy: huge,
+      fonts: Array.from({ length: 100_000 }, () => 'Calibri'),
+      compObjType: `Лист Microsoft Excel ${'x'.repeat(1_000_000)}`,
+      sheetNames: Array.from({ length: 100_000 }, (_, i) => `Лист${i}`),
+      languages: Array.from({ length: 100_000 }, (_, i) => `x${i}`),
+      modified: iso('2005-01-01T00:00:00Z'),
+      producer: 'macOS Version 13.2.1 (Build 22D68) Quartz PDFContext',
+      pdf: pdf({
+        xmp: Array.from({ length: 20_000 }, () => packet({ toolkit: 'Adobe XMP Core 9.0-c000' })),
+        revisions: Array.from({ length: 10_000 }, (_, i) => ({
+          end: i,
+          info: {},
+          changed: ['Info/Author'],
+          objects: 1,
+        })),
+      }),
+    });
+    const v = view([d, doc({ sheetNames: ['Feuil1'] }, { carriers: [carrier('2017-01-01T00:00:00Z')] })], {
+      rosterScripts: ['Latin'],
+    });
+    const found = rules.flatMap((r) => r.check(d, v).map((h) => [r.id, h] as const));
+    const of = (id: string) => found.filter(([r]) => r === id).map(([, h]) => h);
+    expect(of('font-anachronism')).toHaveLength(1);
+    expect(of('producer-mismatch')).toHaveLength(1);
+    expect((of('producer-mismatch')[0]!.evidence.packets as number[]).length).toBe(1000);
+    expect((of('pdf-revised')[0]!.evidence.revisions as unknown[]).length).toBe(20);
+    expect(of('foreign-script')[0]!.params.script).toBe('Cyrillic');
+    expect(JSON.stringify(of('foreign-locale')[0]!.params).length).toBeLessThan(40_000);
+  });
+});
+
 describe('the cut-off as given', () => {
   it('reads an instant, a day as its end (UTC, as --cutoff says), and a time without a zone as the latest it can mean', () => {
     expect(parseCutoff('2017-05-05T12:00:00+02:00')).toBe('2017-05-05T10:00:00.000Z');
@@ -642,6 +679,15 @@ describe('the forensics analyser', () => {
     expect(out.findings.map((f) => f.code)).toEqual(['forensics.foreign-script', 'forensics.rule-failed']);
     expect(out.findings[1]).toMatchObject({ severity: 'info', params: { rule: 'font-anachronism' } });
     expect(JSON.parse(out.resultJson).failed).toEqual(['font-anachronism']);
+  });
+
+  it('keeps what it stores of hostile values short', async () => {
+    const bytes = Buffer.from('huge');
+    const d = doc({ lastModifiedBy: 'Рошка '.repeat(200_000) }, { sha256: sha(bytes) });
+    const out = await analyser.start(view([d], { rosterScripts: ['Latin'] }))(input(bytes));
+    const name = String(out.findings[0]!.params.name);
+    expect(name.length).toBe(1001);
+    expect(name.endsWith('…')).toBe(true);
   });
 
   it('skips, saying why, a document that has no extraction', async () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { instantRange, parseIsoDate } from '../extract/dates.ts';
 import { emptyFacts } from '../extract/facts.ts';
 import type { DocumentFacts } from '../extract/types.ts';
+import type { Params } from '../report/catalogue.ts';
 import type { Finding, Severity, Store } from '../store/store.ts';
 import type { Analyser } from './analyser.ts';
 import { rules } from './rules/index.ts';
@@ -34,6 +35,19 @@ const PAGE = 500;
 const MAX_DEPTH = 32;
 /** A script held by fewer of the roster's names than this share is a correspondent's, not the organisation's. */
 const ROSTER_SCRIPT_SHARE = 0.05;
+
+/** Characters of a value and items of a list kept in a finding: hostile metadata can be megabytes long. */
+const MAX_VALUE_CHARS = 1000;
+const MAX_LIST_ITEMS = 100;
+
+/** A copy of a finding's values with long strings and lists cut (a cut string ends with …). */
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string')
+    return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.slice(0, MAX_LIST_ITEMS).map((v) => bounded(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bounded(v, depth + 1)]));
+}
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3 };
 
@@ -247,8 +261,8 @@ export const analyser: Analyser<CaseView> = {
             findings.push({
               code: `forensics.${rule.id}`,
               severity: hit.severity ?? rule.severity,
-              params: hit.params,
-              evidence: hit.evidence,
+              params: bounded(hit.params) as Params,
+              evidence: bounded(hit.evidence) as Record<string, unknown>,
             });
         } catch (err) {
           // One rule's failure on odd facts is that rule's: the others still report, and it is said.
