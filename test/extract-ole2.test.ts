@@ -337,6 +337,20 @@ describe('OLE2 extractor on hostile files', () => {
     expect(looped.facts.authors).toEqual(['kept']);
   });
 
+  it('stops a DIFAT chain that loops (a file claiming more FAT sectors than the header lists)', async () => {
+    const layout = writeCompoundFile({
+      Big: Buffer.alloc(130_000, 0),
+      '\x05SummaryInformation': summaryInformation({ author: 'kept' }),
+    });
+    const loop = layout.sectors.get('Big')![0]!;
+    layout.bytes.writeUInt32LE(240, 44);
+    layout.bytes.writeUInt32LE(loop, 68);
+    layout.bytes.writeUInt32LE(loop, (loop + 1) * 512 + 508);
+    const x = await extract(layout.bytes);
+    expect(x.problems).toContainEqual({ code: 'extract.ole.chain-loop', params: { stream: 'DIFAT' } });
+    expect(x.facts.authors).toEqual(['kept']);
+  });
+
   it('reads a property set claiming 10^9 properties as far as its bytes go', async () => {
     const stream = writePropertySetStream([
       { fmtid: FMTID_SUMMARY, codePage: 1252, properties: [[4, { type: 'string', value: 'someone' }]] },
