@@ -300,6 +300,14 @@ describe('foreign-locale', () => {
     });
   });
 
+  it('takes as usual what the authentic documents mostly show, not a partner’s file attached once', () => {
+    const own = Array.from({ length: 12 }, french);
+    const partner = doc({ sheetNames: ['Лист1'] }, { carriers: [carrier('2017-01-01T00:00:00Z')] });
+    const planted = doc({ sheetNames: ['Лист1'] });
+    const [hit] = hits('foreign-locale', planted, view([...own, partner, planted]));
+    expect(hit!.params).toMatchObject({ locales: ['ru'], expected: ['fr'] });
+  });
+
   it('is medium on one setting and low on declared languages alone', () => {
     const v = (d: DocumentUnderReview) =>
       view([

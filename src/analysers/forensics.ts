@@ -12,6 +12,7 @@ import type { Analyser } from './analyser.ts';
 import { rules } from './rules/index.ts';
 import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
+import { commonValues, countInto } from './rules/tally.ts';
 import { nearDuplicates } from './similarity.ts';
 
 /** The case setting that keeps a cut-off once given (`--cutoff`). */
@@ -185,14 +186,9 @@ function rosterScripts(names: string[]): string[] {
   const counts = new Map<string, number>();
   for (const name of names) {
     const script = scriptOf(name);
-    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+    if (script) countInto(counts, script);
   }
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const most = Math.max(0, ...counts.values());
-  return [...counts]
-    .filter(([, n]) => n === most || n >= total * ROSTER_SCRIPT_SHARE)
-    .map(([script]) => script)
-    .sort();
+  return commonValues(counts, ROSTER_SCRIPT_SHARE).sort();
 }
 
 /** The facts of a stored extraction, every field present (an older extraction may lack some). */

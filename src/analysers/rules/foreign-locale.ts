@@ -7,6 +7,7 @@
 import { type LocaleSignal, type LocaleSignalKind, localeSignals } from './locale.ts';
 import { carriedByAuthentic } from './names.ts';
 import type { CaseView, Rule } from './rule.ts';
+import { commonValues, countInto } from './tally.ts';
 import { perView } from './view-cache.ts';
 
 interface Baseline {
@@ -14,10 +15,16 @@ interface Baseline {
   source: 'authentic-documents' | 'case-documents';
 }
 
+/** Shares of the documents with a kind of signal that make a locale usual: authentic ones, the case's. */
+const AUTHENTIC_SHARE = 0.1;
+const CASE_SHARE = 1 / 3;
+
 /**
- * Per kind of signal, the locales the organisation's documents show: those of documents an authentic
- * email carries; when none of those has this kind of signal, the case's documents' most common locale
- * and any held by a third of them (a case of one document has no baseline).
+ * Per kind of signal, the locales the organisation's documents mostly show: those of documents an
+ * authentic email carries (the most common, and any held by a tenth of them: an organisation can work
+ * in two languages, and a partner's file attached once does not make its language usual); when none
+ * of those has this kind of signal, the case's documents' most common locale and any held by a third
+ * of them (a case of one document has no baseline).
  */
 const baselines = perView((view: CaseView) => {
   const tally = (authenticOnly: boolean) => {
@@ -29,7 +36,7 @@ const baselines = perView((view: CaseView) => {
         if (seen.has(`${s.kind}\u0000${s.locale}`)) continue;
         seen.add(`${s.kind}\u0000${s.locale}`);
         const counts = byKind.get(s.kind) ?? new Map<string, number>();
-        counts.set(s.locale, (counts.get(s.locale) ?? 0) + 1);
+        countInto(counts, s.locale);
         byKind.set(s.kind, counts);
       }
     }
@@ -41,14 +48,14 @@ const baselines = perView((view: CaseView) => {
   for (const [kind, counts] of all) {
     const fromAuthentic = authentic.get(kind);
     if (fromAuthentic) {
-      out.set(kind, { locales: new Set(fromAuthentic.keys()), source: 'authentic-documents' });
+      out.set(kind, {
+        locales: new Set(commonValues(fromAuthentic, AUTHENTIC_SHARE)),
+        source: 'authentic-documents',
+      });
       continue;
     }
-    const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    if (total < 2) continue;
-    const most = Math.max(...counts.values());
-    const locales = [...counts].filter(([, n]) => n === most || n * 3 >= total).map(([l]) => l);
-    out.set(kind, { locales: new Set(locales), source: 'case-documents' });
+    if ([...counts.values()].reduce((a, b) => a + b, 0) < 2) continue;
+    out.set(kind, { locales: new Set(commonValues(counts, CASE_SHARE)), source: 'case-documents' });
   }
   return out;
 });

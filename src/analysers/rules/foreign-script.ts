@@ -5,6 +5,7 @@
 // weaker against the names of the case's documents when there is no roster.
 import { carriedByAuthentic, peopleOf, scriptOf } from './names.ts';
 import type { CaseView, Rule } from './rule.ts';
+import { commonValues, countInto } from './tally.ts';
 import { perView } from './view-cache.ts';
 
 /**
@@ -14,17 +15,13 @@ import { perView } from './view-cache.ts';
 const baseline = perView((view: CaseView): { scripts: string[]; source: 'roster' | 'documents' } | null => {
   if (view.rosterScripts.length) return { scripts: view.rosterScripts, source: 'roster' };
   const counts = new Map<string, number>();
-  let total = 0;
   for (const doc of view.documents)
     for (const { name } of peopleOf(doc)) {
       const script = scriptOf(name);
-      if (!script) continue;
-      counts.set(script, (counts.get(script) ?? 0) + 1);
-      total++;
+      if (script) countInto(counts, script);
     }
-  if (total === 0) return null;
-  const most = Math.max(...counts.values());
-  const scripts = [...counts].filter(([, n]) => n === most || n * 3 >= total).map(([s]) => s);
+  if (counts.size === 0) return null;
+  const scripts = commonValues(counts, 1 / 3);
   return { scripts, source: 'documents' };
 });
 

@@ -64,8 +64,8 @@ export const producerMismatch: Rule = {
     const add = (key: string, packet: number, hit: RuleHit) => {
       const seen = hits.get(key);
       if (!seen || (hit.severity === 'high' && seen.severity !== 'high'))
-        hits.set(key, { ...hit, packets: [...(seen?.packets ?? []), packet] });
-      else seen.packets.push(packet);
+        hits.set(key, { ...hit, packets: [...new Set([...(seen?.packets ?? []), packet])] });
+      else if (seen.packets[seen.packets.length - 1] !== packet) seen.packets.push(packet);
     };
     const producer = f.producer ?? f.application;
     const family = familyOf(producer);
