@@ -1,6 +1,6 @@
 // The OLE2 extractor (doc, xls, ppt) on the corpus files, value by value as PROVENANCE.md and
 // ExifTool give them; on compound files written here (test/helpers/ole-write.ts) in other code pages,
-// with text; under two process time zones; and on hostile files (a looping sector chain, a property
+// with text; under two process time zones (with the RTF files); and on hostile files (a looping sector chain, a property
 // set claiming 10^9 properties, a stream claiming more bytes than the file): problems, no hang.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -169,20 +169,26 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
     for (const format of ['doc', 'xls', 'ppt', 'ole']) expect(extractorFor(format)?.name).toBe('ole2');
   });
 
-  it('gives the same dates under two process time zones (a child process per TZ)', () => {
-    const files = ['tika__testWORD.doc', 'tika__testEXCEL.xls', 'exiftool__FlashPix.ppt'].map((n) =>
-      join(docs!, n),
-    );
+  it('gives the same dates under two process time zones, OLE2 and RTF alike (a child process per TZ)', () => {
+    // Through the registry, by format: the RTF extractor's dates are checked here too.
+    const files = [
+      ['doc', 'tika__testWORD.doc'],
+      ['xls', 'tika__testEXCEL.xls'],
+      ['ppt', 'exiftool__FlashPix.ppt'],
+      ['rtf', 'tika__testRTF.rtf'],
+      ['rtf', 'exiftool__RTF.rtf'],
+    ].map(([format, name]) => `${format}:${join(docs!, name!)}`);
     const script = `
       const { readFileSync } = await import('node:fs');
-      const { ole2Extractor } = await import(process.argv[1]);
+      const { extractorFor } = await import(process.argv[1]);
       const out = [];
-      for (const file of process.argv.slice(2)) {
-        const x = await ole2Extractor.extract(readFileSync(file), { maxTextChars: 1000, ocr: false });
-        out.push([x.facts.created, x.facts.modified, x.facts.custom]);
+      for (const arg of process.argv.slice(2)) {
+        const [format, file] = [arg.slice(0, 3), arg.slice(4)];
+        const x = await extractorFor(format).extract(readFileSync(file), { maxTextChars: 1000, ocr: false });
+        out.push([x.facts.created, x.facts.modified, x.facts.printed, x.facts.custom]);
       }
       console.log(JSON.stringify({ zone: new Date(2020, 0, 1).getTimezoneOffset(), out }));`;
-    const module = pathToFileURL(join(import.meta.dirname, '../src/extract/formats/ole2.ts')).href;
+    const module = pathToFileURL(join(import.meta.dirname, '../src/extract/index.ts')).href;
     const run = (tz: string) =>
       JSON.parse(
         execFileSync(process.execPath, ['--input-type=module', '-e', script, module, ...files], {
@@ -196,6 +202,7 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
     expect(honolulu.zone).toBe(600);
     expect(kiritimati.out).toEqual(honolulu.out);
     expect(kiritimati.out[1][1]).toEqual(local('2007-10-01T16:31:43'));
+    expect(kiritimati.out[3][0]).toEqual(local('2006-05-18T12:19:00'));
   });
 });
 

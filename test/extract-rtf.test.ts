@@ -1,11 +1,9 @@
 // The RTF extractor on the corpus files, value by value as PROVENANCE.md and ExifTool give them (the
 // French title, braces, backslashes and Japanese in the info group), on RTF written here (Cyrillic
-// through a font charset, \uN with its \ucN fallback, fields, skipped destinations), under two
-// process time zones, and on hostile RTF (a million nested groups, an unclosed file): problems, no hang.
-import { execFileSync } from 'node:child_process';
+// through a font charset, \uN with its \ucN fallback, fields, skipped destinations), and on hostile
+// RTF (a million nested groups, an unclosed file): problems, no hang.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rtfExtractor } from '../src/extract/formats/rtf.ts';
 import { extractorFor } from '../src/extract/index.ts';
@@ -85,33 +83,7 @@ describe.skipIf(!docs)('RTF extractor on the corpus', () => {
   it('is the registry extractor for rtf', () => {
     expect(extractorFor('rtf')?.name).toBe('rtf');
   });
-
-  it('gives the same dates under two process time zones (a child process per TZ)', () => {
-    const files = ['tika__testRTF.rtf', 'exiftool__RTF.rtf'].map((n) => join(docs!, n));
-    const script = `
-      const { readFileSync } = await import('node:fs');
-      const { rtfExtractor } = await import(process.argv[1]);
-      const out = [];
-      for (const file of process.argv.slice(2)) {
-        const x = await rtfExtractor.extract(readFileSync(file), { maxTextChars: 1000, ocr: false });
-        out.push([x.facts.created, x.facts.modified]);
-      }
-      console.log(JSON.stringify({ zone: new Date(2020, 0, 1).getTimezoneOffset(), out }));`;
-    const module = pathToFileURL(join(import.meta.dirname, '../src/extract/formats/rtf.ts')).href;
-    const run = (tz: string) =>
-      JSON.parse(
-        execFileSync(process.execPath, ['--input-type=module', '-e', script, module, ...files], {
-          env: { ...process.env, TZ: tz },
-          encoding: 'utf8',
-        }),
-      );
-    const kiritimati = run('Pacific/Kiritimati');
-    const honolulu = run('Pacific/Honolulu');
-    expect(kiritimati.zone).toBe(-840);
-    expect(honolulu.zone).toBe(600);
-    expect(kiritimati.out).toEqual(honolulu.out);
-    expect(kiritimati.out[0][0].local).toBe('2006-05-18T12:19:00');
-  });
+  // Dates under two process time zones: test/extract-ole2.test.ts runs both extractors in one child per TZ.
 });
 
 describe('RTF extractor on RTF written here', () => {
