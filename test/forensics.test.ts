@@ -191,6 +191,13 @@ describe('edit-burst', () => {
     expect(hits('edit-burst', spread[0]!, view(spread))).toEqual([]);
   });
 
+  it('counts near copies of one text as one document', () => {
+    const docs = ['13:00', '13:01', '13:02'].map((t) => saved(`2017-03-27T${t}:00Z`, 'A B'));
+    const copy = { itemId: docs[1]!.itemId, of: docs[0]!.itemId, similarity: 0.98, diff: '−1 +2' };
+    expect(hits('edit-burst', docs[0]!, view(docs, { nearDuplicates: [copy] }))).toEqual([]);
+    expect(hits('edit-burst', docs[0]!, view(docs))).toHaveLength(1);
+  });
+
   it('is medium when only the program and its language settings are shared', () => {
     const docs = ['13:00', '13:02', '13:04'].map((t, i) =>
       saved(`2017-03-27T${t}:00Z`, `Person ${i}`, 'Microsoft Excel'),

@@ -1,6 +1,6 @@
-// Many different documents last saved within minutes by the same editor, or by the same program in
-// the same language settings: the pattern of the 2017 spreadsheets (every file saved within four
-// minutes by one Russian-language Excel). High with one editor; medium with only the program and
+// Many different documents (not near copies of one text) last saved within minutes by the same
+// editor, or by the same program in the same language settings: the pattern of the 2017 spreadsheets
+// (every file saved within four minutes by one Russian-language Excel). High with one editor; medium with only the program and
 // locale in common, since a bulk conversion also saves many files at once (but rarely changes the author).
 import { instantRange } from '../../extract/dates.ts';
 import { foldName, isPlaceholderName } from './names.ts';
@@ -78,6 +78,25 @@ interface Burst {
   end: number;
 }
 
+/**
+ * The same text under different bytes (a docx and its PDF, a copy saved twice) is one content: each
+ * item's content is the smallest item id among its near duplicates (the altered-copy rule's pairs).
+ */
+function contents(view: CaseView): (itemId: number) => number {
+  const parent = new Map<number, number>();
+  const root = (id: number): number => {
+    let r = id;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(id, r);
+    return r;
+  };
+  for (const { itemId, of } of view.nearDuplicates) {
+    const [a, b] = [root(itemId), root(of)];
+    if (a !== b) parent.set(Math.max(a, b), Math.min(a, b));
+  }
+  return root;
+}
+
 /** Each document's strongest burst: by editor before by program, then the larger. */
 const burstsOf = perView((view: CaseView) => {
   const groups = new Map<string, { by: Burst['by']; zoned: boolean; saves: Saved[] }>();
@@ -95,12 +114,27 @@ const burstsOf = perView((view: CaseView) => {
       groups.set(id, group);
     }
   }
+  const contentOf = contents(view);
   const best = new Map<number, Burst>();
   for (const { by, zoned, saves } of groups.values()) {
     if (saves.length < BURST_MIN_DOCUMENTS) continue;
     saves.sort((a, b) => a.at - b.at || a.doc.itemId - b.doc.itemId);
+    // Many documents share one window: whether it holds enough different texts is settled once.
+    const varied = new Map<string, boolean>();
+    const differ = (start: number, end: number) => {
+      const key = `${start}:${end}`;
+      let answer = varied.get(key);
+      if (answer === undefined) {
+        const seen = new Set<number>();
+        for (let j = start; j <= end && seen.size < BURST_MIN_DOCUMENTS; j++)
+          seen.add(contentOf(saves[j]!.doc.itemId));
+        answer = seen.size >= BURST_MIN_DOCUMENTS;
+        varied.set(key, answer);
+      }
+      return answer;
+    };
     bestWindows(saves).forEach(([start, end], i) => {
-      if (end - start + 1 < BURST_MIN_DOCUMENTS) return;
+      if (end - start + 1 < BURST_MIN_DOCUMENTS || !differ(start, end)) return;
       const itemId = saves[i]!.doc.itemId;
       const current = best.get(itemId);
       const stronger =
