@@ -123,56 +123,64 @@ function readMarkup(source: string, xml: boolean): Markup {
   let lang: string | null = null;
   let inTitle = false;
   let titleParts: string[] = [];
+  // What a tag leaves between the texts around it: nothing yet, a space, or a line end (a block).
+  let separator = '';
+  const text = (value: string) => {
+    if (inTitle) return titleParts.push(value);
+    if (separator) parts.push(separator);
+    separator = '';
+    parts.push(value);
+  };
   let i = 0;
-  const lower = xml ? source : source.toLowerCase();
   while (i < source.length) {
     const lt = source.indexOf('<', i);
-    const chunk = source.slice(i, lt < 0 ? source.length : lt);
-    if (chunk) {
-      const decoded = decodeEntities(chunk, names);
-      if (inTitle) titleParts.push(decoded);
-      else parts.push(decoded);
-    }
+    if (lt !== i) text(decodeEntities(source.slice(i, lt < 0 ? source.length : lt), names));
     if (lt < 0) break;
-    if (source.startsWith('<!--', lt)) {
-      i = after(source, '-->', lt + 4);
+    const next = source.charCodeAt(lt + 1);
+    if (next === 0x21 /* ! */ || next === 0x3f /* ? */) {
+      if (source.startsWith('<!--', lt)) i = after(source, '-->', lt + 4);
+      else if (source.startsWith('<![CDATA[', lt)) {
+        const end = source.indexOf(']]>', lt + 9);
+        text(source.slice(lt + 9, end < 0 ? source.length : end));
+        i = end < 0 ? source.length : end + 3;
+      } else {
+        // a declaration; a DOCTYPE's internal subset holds `>` of its own and ends with `]>`
+        const gt = source.indexOf('>', lt);
+        const bracket = source.indexOf('[', lt);
+        i = bracket >= 0 && bracket < gt ? after(source, ']>', bracket) : after(source, '>', lt);
+      }
       continue;
     }
-    if (source.startsWith('<![CDATA[', lt)) {
-      const end = source.indexOf(']]>', lt + 9);
-      parts.push(source.slice(lt + 9, end < 0 ? source.length : end));
-      i = end < 0 ? source.length : end + 3;
-      continue;
-    }
-    if (source[lt + 1] === '!' || source[lt + 1] === '?') {
-      // a declaration; a DOCTYPE's internal subset holds `>` of its own and ends with `]>`
-      const gt = source.indexOf('>', lt);
-      const bracket = source.indexOf('[', lt);
-      i = bracket >= 0 && bracket < gt ? after(source, ']>', bracket) : after(source, '>', lt);
-      continue;
-    }
-    const name = /^\/?([A-Za-z][\w:.-]*)/.exec(source.slice(lt + 1, lt + 66))?.[1]?.toLowerCase() ?? '';
-    const gt = name ? source.indexOf('>', lt) : -1;
+    const closing = next === 0x2f; /* / */
+    const nameStart = closing ? lt + 2 : lt + 1;
+    let nameEnd = nameStart;
+    while (
+      nameEnd < source.length &&
+      nameEnd - nameStart < 64 &&
+      isNameChar(source.charCodeAt(nameEnd), nameEnd === nameStart)
+    )
+      nameEnd++;
+    const gt = nameEnd > nameStart ? source.indexOf('>', nameEnd) : -1;
     if (gt < 0) {
       // a `<` that opens no tag is text; so is the rest after a tag never closed
-      if (name) {
-        parts.push(decodeEntities(source.slice(lt), names));
+      if (nameEnd > nameStart) {
+        text(decodeEntities(source.slice(lt), names));
         break;
       }
-      parts.push('<');
+      text('<');
       i = lt + 1;
       continue;
     }
-    const tag = source.slice(lt + 1, gt);
     i = gt + 1;
-    const closing = tag.startsWith('/');
     if (xml) {
-      parts.push(' ');
+      separator ||= ' ';
       continue;
     }
-    if (!closing && DROPPED.has(name) && !tag.endsWith('/')) {
-      const end = lower.indexOf(`</${name}`, i);
+    const name = source.slice(nameStart, nameEnd).toLowerCase();
+    if (!closing && DROPPED.has(name) && source.charCodeAt(gt - 1) !== 0x2f) {
+      const end = indexOfIgnoringCase(source, `</${name}`, i);
       i = end < 0 ? source.length : after(source, '>', end);
+      separator ||= ' ';
       continue;
     }
     if (name === 'title') {
@@ -185,17 +193,32 @@ function readMarkup(source: string, xml: boolean): Markup {
       }
       continue;
     }
-    if (!closing && name === 'meta') {
-      const attributes = attributesOf(tag);
+    if (!closing && (name === 'meta' || name === 'html')) {
+      const attributes = attributesOf(source.slice(nameEnd, gt));
+      if (name === 'html') lang ??= attributes.get('lang') ?? null;
       const key = attributes.get('name') ?? attributes.get('property') ?? attributes.get('http-equiv');
       const content = attributes.get('content');
       if (key && content !== undefined)
         meta.push([key.toLowerCase(), clip(decodeEntities(content, names).trim())]);
-    } else if (!closing && name === 'html') lang ??= attributesOf(tag).get('lang') ?? null;
-    if (BLOCKS.has(name)) parts.push('\n');
-    else parts.push(' ');
+    }
+    if (BLOCKS.has(name)) separator = '\n';
+    else separator ||= ' ';
   }
   return { text: tidy(parts.join('')), title, meta, lang };
+}
+
+/** Letters, then letters, digits and `: . - _` (a tag name). */
+function isNameChar(c: number, first: boolean): boolean {
+  const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  if (first) return letter;
+  return letter || (c >= 0x30 && c <= 0x3a) || c === 0x2d || c === 0x2e || c === 0x5f;
+}
+
+/** The next `needle` (ASCII, lower case) in `source` from `from`, in any case. */
+function indexOfIgnoringCase(source: string, needle: string, from: number): number {
+  const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  pattern.lastIndex = from;
+  return pattern.exec(source)?.index ?? -1;
 }
 
 function after(source: string, marker: string, from: number): number {
