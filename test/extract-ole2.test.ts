@@ -13,6 +13,7 @@ import type { Extraction } from '../src/extract/types.ts';
 import { isKnownCode } from '../src/report/catalogue.ts';
 import { requireCorpus } from './helpers/corpus.ts';
 import {
+  biff5WorkbookStream,
   compObj,
   docSummaryInformation,
   FMTID_SUMMARY,
@@ -248,6 +249,24 @@ describe('OLE2 extractor on files written here', () => {
     expect(x.problems).toEqual([]);
   });
 
+  it('reads an Excel 95 workbook (BIFF5, a Book stream): sheet names in its own code page', async () => {
+    const x = await extract(writeCompoundFile({ Book: biff5WorkbookStream(['Лист1', 'Лист2'], 1251) }).bytes);
+    expect(x.facts.sheetNames).toEqual(['Лист1', 'Лист2']);
+    expect(x.problems).toEqual([]);
+  });
+
+  it('reads the properties of a Word 6/95 document and says its text is not read', async () => {
+    const streams = wordStreams('old');
+    streams.WordDocument!.writeUInt16LE(0x65, 2);
+    const x = await extract(
+      writeCompoundFile({ ...streams, '\x05SummaryInformation': summaryInformation({ author: 'kept' }) })
+        .bytes,
+    );
+    expect(x.facts.authors).toEqual(['kept']);
+    expect(x.problems).toEqual([{ code: 'extract.ole.word-version', params: { nFib: 0x65 } }]);
+    expect(x.text).toBeNull();
+  });
+
   it('reads UTF-16 strings when the code page is 1200', async () => {
     const { bytes } = writeCompoundFile({
       '\x05SummaryInformation': summaryInformation({ codePage: 1200, author: 'Žofie 李' }),
@@ -453,6 +472,7 @@ describe('OLE2 extractor on hostile files', () => {
       'extract.ole.encrypted',
       'extract.ole.text-damaged',
       'extract.ole.text-cut',
+      'extract.ole.word-version',
       'extract.ole.not-compound',
     ])
       expect(isKnownCode(code), code).toBe(true);

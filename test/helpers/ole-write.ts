@@ -484,3 +484,19 @@ export function workbookStream(sheets: string[], strings: string[], maxRecord = 
   parts.push(record(0x000a, Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
+
+/** An Excel 5/95 (BIFF5) workbook stream: sheet names in `codePage`, as its CODEPAGE record says. */
+export function biff5WorkbookStream(sheets: string[], codePage: number): Buffer {
+  const bof = Buffer.alloc(8);
+  bof.writeUInt16LE(0x0500, 0);
+  bof.writeUInt16LE(0x0005, 2);
+  const page = Buffer.alloc(2);
+  page.writeUInt16LE(codePage);
+  const parts = [record(0x0809, bof), record(0x0042, page)];
+  for (const sheet of sheets) {
+    const name = encodeCodePage(sheet, codePage);
+    parts.push(record(0x0085, Buffer.concat([u32(0), Buffer.of(0, 0, name.length), name])));
+  }
+  parts.push(record(0x000a, Buffer.alloc(0)));
+  return Buffer.concat(parts);
+}

@@ -462,6 +462,12 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
   }
   const lid = word.readUInt16LE(6);
   addField(out.fields, 'WordDocument', 'InstallLanguage', lcidTag(lid) ?? `LCID ${lid}`);
+  // Word 6 and 95 (nFib 101–105) lay the FIB out otherwise and keep no piece table there.
+  const nFib = word.readUInt16LE(2);
+  if (nFib < 0xc1) {
+    out.problems.push(coded('extract.ole.word-version', { nFib }));
+    return;
+  }
   const flags = word.readUInt16LE(10);
   if (flags & 0x0100) {
     out.problems.push(coded('extract.ole.encrypted', { stream: 'WordDocument' }));

@@ -26,6 +26,8 @@ export const enExtractOle: Messages = {
     `the document is password-protected (${p.stream}): its properties were read, its text cannot be`,
   'extract.ole.text-damaged': (p) =>
     `the text in the ${p.stream} stream is damaged: what was read before the damage was kept`,
+  'extract.ole.word-version': (p) =>
+    `the text of a Word document older than Word 97 (file format version ${p.nFib}) is not read: its properties were`,
   'extract.ole.text-cut': (p) => `the text was cut after ${p.limit} characters`,
   'extract.rtf.not-rtf': () => 'the file does not start as RTF does ({\\rtf): nothing of it could be read',
   'extract.rtf.too-deep': (p) =>
