@@ -379,6 +379,45 @@ describe('OOXML extractor on documents generated here', () => {
     ]);
   });
 
+  it('hostile sizes that would be quadratic if scanned naively: no quote at all, padded dates, a million empty cells', async () => {
+    const runs = '<w:r><w:t>word</w:t></w:r>'.repeat(200_000);
+    const cells = `<c r="A1" t="inlineStr"><is><t>first</t></is></c>${'<c/>'.repeat(1_000_000)}<c><v>42</v></c>`;
+    const bytes = await docx({
+      // Neither ' nor " anywhere: each tag's end is found without searching the rest of the part for a quote.
+      'word/document.xml': `<w:document><w:body><w:p>${runs}</w:p></w:body></w:document>`,
+      'docProps/core.xml': `<cp:coreProperties xmlns:cp="x" xmlns:dcterms="z"><dcterms:created>2008-12-11T16:04:00${' '.repeat(1_000_000)}x</dcterms:created></cp:coreProperties>`,
+    });
+    const x = await ooxmlExtractor.extract(bytes, options);
+    expect(x.text).toHaveLength(200_000 * 4);
+    expect(x.facts.created).toBeNull();
+    expect(x.problems).toEqual([
+      {
+        code: 'extract.office.bad-date',
+        params: expect.objectContaining({ part: 'docProps/core.xml', field: 'dcterms:created' }),
+      },
+    ]);
+    const sheet = await zip([
+      ['[Content_Types].xml', Buffer.from(CONTENT_TYPES)],
+      [
+        'xl/workbook.xml',
+        Buffer.from('<workbook xmlns:r="r"><sheets><sheet name="Лист1" r:id="rId1"/></sheets></workbook>'),
+      ],
+      [
+        'xl/_rels/workbook.xml.rels',
+        Buffer.from(
+          '<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        ),
+      ],
+      [
+        'xl/worksheets/sheet1.xml',
+        Buffer.from(`<worksheet><sheetData><row>${cells}</row></sheetData></worksheet>`),
+      ],
+    ]);
+    const y = await ooxmlExtractor.extract(sheet, options);
+    expect(y.facts.sheetNames).toEqual(['Лист1']);
+    expect(y.text).toBe('Лист1\nfirst\t42');
+  });
+
   it('cuts the text at maxTextChars and says so', async () => {
     const paragraphs = Array.from(
       { length: 200 },

@@ -7,10 +7,19 @@
 // ODF dates carry no zone (`2007-09-14T11:06:08`): their offset stays null, never guessed.
 import { EMBEDDED_PART } from '../../ingest/formats/open-document.ts';
 import { coded } from '../../report/catalogue.ts';
-import { parseIsoDate } from '../dates.ts';
 import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
 import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
-import { attribute, finish, partTree, STOP, scanPart, scanTags, TextSink, ZipParts } from './zip-parts.ts';
+import {
+  attribute,
+  finish,
+  partDate,
+  partTree,
+  STOP,
+  scanPart,
+  scanTags,
+  TextSink,
+  ZipParts,
+} from './zip-parts.ts';
 
 /** Minutes in an ISO 8601 duration (`PT02H03M24S`, `P1DT2H`), to the hundredth; null when not one. */
 export function durationMinutes(written: string): number | null {
@@ -33,12 +42,7 @@ function readMeta(parts: ZipParts, x: Extraction): void {
   const meta = root?.children.find((node) => node.local === 'meta');
   if (!meta) return;
   const f = x.facts;
-  const date = (field: string, value: string) => {
-    const parsed = value.trim() ? parseIsoDate(value) : null;
-    if (value.trim() && parsed === null)
-      x.problems.push(coded('extract.office.bad-date', { part: 'meta.xml', field, value }));
-    return parsed;
-  };
+  const date = (field: string, value: string) => partDate(value, 'meta.xml', field, x.problems);
   const text = (value: string) => (value.trim() ? value.trim() : null);
   for (const node of meta.children) {
     const value = node.text;

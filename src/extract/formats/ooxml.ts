@@ -9,13 +9,13 @@
 // missing or damaged part is a problem and the rest is read.
 import { EMBEDDED_PART } from '../../ingest/formats/office-open.ts';
 import { coded } from '../../report/catalogue.ts';
-import { parseIsoDate } from '../dates.ts';
 import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
-import type { Extraction, ExtractOptions, Extractor, WrittenDate } from '../types.ts';
+import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
 import {
   attribute,
   finish,
   leafTexts,
+  partDate,
   partTree,
   resolvePart,
   STOP,
@@ -67,13 +67,6 @@ function firstOfType(rels: Relationships, type: string): string | undefined {
   return rels.byType.get(type)?.[0];
 }
 
-function date(x: Extraction, part: string, field: string, value: string): WrittenDate | null {
-  if (value.trim() === '') return null;
-  const parsed = parseIsoDate(value);
-  if (parsed === null) x.problems.push(coded('extract.office.bad-date', { part, field, value }));
-  return parsed;
-}
-
 const orNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 
 function readCore(parts: ZipParts, part: string, x: Extraction): void {
@@ -97,13 +90,13 @@ function readCore(parts: ZipParts, part: string, x: Extraction): void {
         f.lastModifiedBy = orNull(value);
         break;
       case 'created':
-        f.created = date(x, part, node.name, value);
+        f.created = partDate(value, part, node.name, x.problems);
         break;
       case 'modified':
-        f.modified = date(x, part, node.name, value);
+        f.modified = partDate(value, part, node.name, x.problems);
         break;
       case 'lastPrinted':
-        f.printed = date(x, part, node.name, value);
+        f.printed = partDate(value, part, node.name, x.problems);
         break;
       case 'revision':
         f.revision = orNull(value);
@@ -185,7 +178,11 @@ function readRsids(parts: ZipParts, part: string, x: Extraction): void {
 /** w:lang values of a part: facts.languages gets w:val; the East Asian and bidi ones are fields. */
 function langVisitor(x: Extraction, group: string): (tag: string) => void {
   const seen = new Set<string>();
+  // Word repeats the same <w:lang …/> in every run: each distinct tag is read once.
+  const seenTags = new Set<string>();
   return (tag) => {
+    if (seenTags.has(tag) || seenTags.size > 10_000) return;
+    seenTags.add(tag);
     for (const kind of ['val', 'eastAsia', 'bidi']) {
       const value = attribute(tag, kind);
       if (!value || seen.has(`${kind}=${value}`)) continue;
@@ -268,20 +265,20 @@ function sharedStrings(parts: ZipParts, part: string | undefined, x: Extraction)
   return strings;
 }
 
-/** One sheet's cells as text: a line per row, cells separated by tabs, values as written. */
+/** One sheet's cells as text: a line per row, its non-empty cells separated by tabs, values as written. */
 function sheetText(parts: ZipParts, part: string, x: Extraction, sink: TextSink, strings: string[]): void {
-  let row: string[] = [];
+  let line = '';
   let type: string | null = null;
-  let value: string[] = [];
+  let value = '';
   let inline = 0;
   scanPart(parts, part, x.problems, {
     wantText: false,
     open(local, tag, selfClosing) {
       if (sink.cut) return STOP;
-      if (local === 'row') row = [];
+      if (local === 'row') line = '';
       else if (local === 'c') {
         type = attribute(tag, 't');
-        value = [];
+        value = '';
       } else if (selfClosing) return undefined;
       else if (local === 'v') this.wantText = true;
       else if (local === 'is') inline++;
@@ -292,18 +289,16 @@ function sheetText(parts: ZipParts, part: string, x: Extraction, sink: TextSink,
       if (local === 'v' || local === 't') this.wantText = false;
       else if (local === 'is') inline = Math.max(0, inline - 1);
       else if (local === 'c') {
-        const written = value.join('');
-        row.push(type === 's' ? (strings[Number(written)] ?? '') : written);
-      } else if (local === 'row') {
-        if (row.some((cell) => cell !== '')) {
-          sink.add(row.join('\t').replace(/\t+$/, ''));
-          sink.newline();
-        }
-        row = [];
+        const cell = type === 's' ? (strings[Number(value)] ?? '') : value;
+        if (cell !== '') line = line === '' ? cell : `${line}\t${cell}`;
+      } else if (local === 'row' && line !== '') {
+        sink.add(line);
+        sink.newline();
+        line = '';
       }
     },
     text(text) {
-      value.push(text);
+      value += text;
     },
   });
 }

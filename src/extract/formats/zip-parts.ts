@@ -14,8 +14,9 @@ import { inflateRawSync } from 'node:zlib';
 import type { Probe } from '../../ingest/format.ts';
 import { type ZipMember, zipListing } from '../../ingest/formats/zip-directory.ts';
 import { type Coded, coded } from '../../report/catalogue.ts';
+import { parseIsoDate } from '../dates.ts';
 import { addField } from '../facts.ts';
-import type { Extraction } from '../types.ts';
+import type { Extraction, WrittenDate } from '../types.ts';
 
 /** The most one part inflates to: a larger part is a problem, the rest of the document is read. */
 export const MAX_PART_BYTES = 64 * 1024 ** 2;
@@ -172,6 +173,20 @@ export function finish(
   return x;
 }
 
+/** Longer than any W3CDTF date: not parsed (the date pattern backtracks on long runs of spaces). */
+const MAX_DATE_CHARS = 64;
+
+/** A W3CDTF date of a part (surrounding spaces dropped); not a date is a problem, empty is null. */
+export function partDate(value: string, part: string, field: string, problems: Coded[]): WrittenDate | null {
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  const parsed = trimmed.length <= MAX_DATE_CHARS ? parseIsoDate(trimmed) : null;
+  if (parsed === null) {
+    problems.push(coded('extract.office.bad-date', { part, field, value: trimmed.slice(0, 200) }));
+  }
+  return parsed;
+}
+
 /** A part's XML is damaged: where and how (the first error met), as a problem. */
 export function xmlDamaged(part: string, error: XmlError): Coded {
   return coded('extract.office.xml-damaged', { part, error: error.error, at: error.at });
@@ -225,7 +240,10 @@ export interface XmlError {
   at: number;
 }
 
-const NAME_END = /[\s/>]/g;
+/** Whether a character ends an element's name: white space, `/` or `>`. */
+function isNameEnd(c: number): boolean {
+  return c === 0x20 || c === 0x3e || c === 0x2f || c === 0x0a || c === 0x0d || c === 0x09;
+}
 
 function localName(name: string): string {
   const colon = name.indexOf(':');
@@ -234,7 +252,10 @@ function localName(name: string): string {
 
 /** Walks `xml`, calling the visitor; returns the first error met (the scan goes on after it). */
 export function scanXml(xml: string, visitor: XmlVisitor): XmlError | null {
+  // The names of the open elements as written, and their local names (handed to `close`).
   const stack: string[] = [];
+  const locals: string[] = [];
+  const tagEnds = new TagEnds(xml);
   let error: XmlError | null = null;
   const fail = (what: string, at: number) => {
     error ??= { error: what, at };
@@ -289,36 +310,53 @@ export function scanXml(xml: string, visitor: XmlVisitor): XmlError | null {
       }
       continue;
     }
-    const end = tagEnd(xml, lt + 1);
+    if (next === 0x2f /* / */) {
+      // An end tag holds no quotes; it is matched against the open one without copying its name.
+      const end = xml.indexOf('>', lt + 2);
+      if (end < 0) {
+        fail('tag not closed', lt);
+        break;
+      }
+      i = end + 1;
+      const open = stack.pop();
+      const local = locals.pop();
+      if (
+        open !== undefined &&
+        xml.startsWith(open, lt + 2) &&
+        isNameEnd(xml.charCodeAt(lt + 2 + open.length))
+      ) {
+        visitor.close(local!);
+        continue;
+      }
+      const name = xml.slice(lt + 2, end).trimEnd();
+      if (open === undefined) fail(`end tag </${name}> with nothing open`, lt);
+      else fail(`end tag </${name}> where </${open}> was expected`, lt);
+      visitor.close(localName(name));
+      continue;
+    }
+    const end = tagEnds.end(lt + 1);
     if (end < 0) {
       fail('tag not closed', lt);
       break;
     }
     i = end + 1;
-    if (next === 0x2f /* / */) {
-      const name = xml.slice(lt + 2, end).trimEnd();
-      const open = stack.pop();
-      if (open === undefined) fail(`end tag </${name}> with nothing open`, lt);
-      else if (open !== name) fail(`end tag </${name}> where </${open}> was expected`, lt);
-      visitor.close(localName(name));
-      continue;
-    }
-    NAME_END.lastIndex = lt + 1;
-    const nameEnd = NAME_END.exec(xml)?.index ?? end;
-    const name = xml.slice(lt + 1, Math.min(nameEnd, end));
+    let nameEnd = lt + 1;
+    while (nameEnd < end && !isNameEnd(xml.charCodeAt(nameEnd))) nameEnd++;
+    const name = xml.slice(lt + 1, nameEnd);
     if (name === '') {
       fail('tag without a name', lt);
       continue;
     }
     const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
+    const local = localName(name);
     if (!selfClosing) {
       if (stack.length >= MAX_DEPTH) {
         fail(`nesting deeper than ${MAX_DEPTH}`, lt);
         break;
       }
       stack.push(name);
+      locals.push(local);
     }
-    const local = localName(name);
     if (visitor.open(local, xml.slice(lt, end + 1), selfClosing) === STOP) return error;
     if (selfClosing) visitor.close(local);
   }
@@ -326,19 +364,43 @@ export function scanXml(xml: string, visitor: XmlVisitor): XmlError | null {
   return error;
 }
 
-/** The index of the `>` closing the tag that starts before `from`, skipping quoted attribute values; -1 if none. */
-function tagEnd(xml: string, from: number): number {
-  let at = from;
-  for (;;) {
-    const gt = xml.indexOf('>', at);
-    if (gt < 0) return -1;
-    const dq = xml.indexOf('"', at);
-    const sq = xml.indexOf("'", at);
-    const quote = dq >= 0 && (sq < 0 || dq < sq) ? dq : sq;
-    if (quote < 0 || quote > gt) return gt;
-    const close = xml.indexOf(xml[quote]!, quote + 1);
-    if (close < 0) return -1;
-    at = close + 1;
+/**
+ * Finds the `>` closing each tag, skipping quoted attribute values. The next quote of each kind is
+ * remembered: a search for one is never repeated over the same text, so a document with no `'` at all
+ * costs one scan for it, not one per tag.
+ */
+class TagEnds {
+  private readonly xml: string;
+  private double = -2;
+  private single = -2;
+
+  constructor(xml: string) {
+    this.xml = xml;
+  }
+
+  private next(which: 'double' | 'single', from: number): number {
+    const known = this[which];
+    if (known === -1 || known >= from) return known;
+    const found = this.xml.indexOf(which === 'double' ? '"' : "'", from);
+    this[which] = found;
+    return found;
+  }
+
+  /** The index of the `>` closing the tag whose name starts at `from`; -1 if none. */
+  end(from: number): number {
+    const xml = this.xml;
+    let at = from;
+    for (;;) {
+      const gt = xml.indexOf('>', at);
+      if (gt < 0) return -1;
+      const dq = this.next('double', at);
+      const sq = this.next('single', at);
+      const quote = dq >= 0 && (sq < 0 || dq < sq) ? dq : sq;
+      if (quote < 0 || quote > gt) return gt;
+      const close = quote === dq ? this.next('double', quote + 1) : this.next('single', quote + 1);
+      if (close < 0) return -1;
+      at = close + 1;
+    }
   }
 }
 
@@ -356,8 +418,16 @@ export function attribute(tag: string, local: string, prefixed = false): string 
     while (i < n && (isSpace(tag.charCodeAt(i)) || tag[i] === '/')) i++;
     if (i >= n || tag[i] === '>') break;
     const nameStart = i;
-    while (i < n && !isSpace(tag.charCodeAt(i)) && tag[i] !== '=' && tag[i] !== '>' && tag[i] !== '/') i++;
-    const name = tag.slice(nameStart, i);
+    let colon = -1;
+    for (; i < n; i++) {
+      const c = tag.charCodeAt(i);
+      if (isSpace(c) || c === 0x3d /* = */ || c === 0x3e /* > */ || c === 0x2f /* / */) break;
+      if (c === 0x3a /* : */) colon = i;
+    }
+    const localStart = colon < 0 ? nameStart : colon + 1;
+    // Compared in place: no copy of every attribute's name.
+    const matches =
+      i - localStart === local.length && tag.startsWith(local, localStart) && (!prefixed || colon >= 0);
     while (i < n && isSpace(tag.charCodeAt(i))) i++;
     if (tag[i] !== '=') continue;
     i++;
@@ -366,8 +436,7 @@ export function attribute(tag: string, local: string, prefixed = false): string 
     if (quote !== '"' && quote !== "'") continue;
     const close = tag.indexOf(quote, i + 1);
     if (close < 0) break;
-    if (localName(name) === local && (!prefixed || name.includes(':')))
-      return decodeXml(tag.slice(i + 1, close));
+    if (matches) return decodeXml(tag.slice(i + 1, close));
     i = close + 1;
   }
   return null;
@@ -418,8 +487,9 @@ export function xmlTree(xml: string): { root: XmlNode | null; error: XmlError | 
         tooMany = true;
         return STOP;
       }
-      NAME_END.lastIndex = 1;
-      const name = tag.slice(1, NAME_END.exec(tag)?.index ?? tag.length);
+      let nameEnd = 1;
+      while (nameEnd < tag.length && !isNameEnd(tag.charCodeAt(nameEnd))) nameEnd++;
+      const name = tag.slice(1, nameEnd);
       const node: XmlNode = { name, local, tag, text: '', children: [] };
       stack[stack.length - 1]!.children.push(node);
       stack.push(node);
