@@ -132,6 +132,7 @@ const SAMPLES: Record<string, (Param | Param[])[]> = {
   missing: [['d', 'b'], 2, ['selector']],
   modified: ['2017-04-03T10:04:00Z'],
   name: ['sel._domainkey.campagne.example'],
+  nFib: [101],
   node: [2097188],
   object: [12, -1],
   occurrences: [130],

@@ -25,6 +25,8 @@ export const frExtractOle: Messages = {
     `le document est protégé par un mot de passe (${p.stream}) : ses propriétés ont été lues, son texte ne peut pas l’être`,
   'extract.ole.text-damaged': (p) =>
     `le texte du flux ${p.stream} est endommagé : ce qui a été lu avant le dommage a été gardé`,
+  'extract.ole.word-version': (p) =>
+    `le texte d’un document Word antérieur à Word 97 (version de format de fichier ${p.nFib}) n’est pas lu : ses propriétés l’ont été`,
   'extract.ole.text-cut': (p) => `le texte a été coupé après ${p.limit} caractères`,
   'extract.rtf.not-rtf': () => 'le fichier ne commence pas comme un RTF ({\\rtf) : rien n’a pu en être lu',
   'extract.rtf.too-deep': (p) =>
