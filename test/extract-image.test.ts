@@ -185,12 +185,17 @@ describe.skipIf(!corpus)('corpus images (PROVENANCE.md)', () => {
     expect([r.facts.image!.width, r.facts.image!.height]).toEqual([100, 75]);
   });
 
-  it('exiftool ExifTool.jpg: Photoshop 7.0, three dates, Phil Harvey, and the stale IPTC digest as a trace (its Canon PowerShot A5 and 1998 date are in a CIFF block, not read)', async () => {
+  it('exiftool ExifTool.jpg: Canon PowerShot A5 (its CIFF record, before the EXIF FUJIFILM, as ExifTool), Photoshop 7.0, DTO 1998-05-01, CreateDate 2001-05-19, ModifyDate 2004-02-26, Phil Harvey, and the stale IPTC digest as a trace', async () => {
     const r = await read('exiftool__ExifTool.jpg');
     const image = r.facts.image!;
     expect(image.software).toBe('Adobe Photoshop 7.0');
-    expect(image.make).toBe('FUJIFILM'); // the EXIF IFD0 value; ExifTool prefers the CIFF block's Canon
-    expect(image.original?.local).toBe('2001-05-19T18:36:41');
+    expect([image.make, image.model]).toEqual(['Canon', 'Canon PowerShot A5']);
+    expect(field(r, 'EXIF', 'Make')).toBe('FUJIFILM'); // both are kept as fields
+    expect(image.original).toEqual({
+      written: '1998:05:01 21:33:18',
+      local: '1998-05-01T21:33:18',
+      offset: null,
+    });
     expect(image.digitized?.local).toBe('2001-05-19T18:36:41');
     expect(image.modified?.local).toBe('2004-02-26T09:36:46');
     expect(r.facts.authors).toEqual(['Phil Harvey']);
@@ -536,6 +541,23 @@ describe('hostile images', () => {
     const itxt = Buffer.concat([Buffer.from('XML:com.adobe.xmp\0\0\0\0\0', 'latin1'), Buffer.from(deep)]);
     const r = await extract(png(chunk('iTXt', itxt)));
     expect(codes(r)).toEqual(['extract.image.xmp-limit']);
+    expectKnown(r);
+  });
+
+  it('a Canon CIFF record whose directory contains itself, or claims 65,535 entries, ends', async () => {
+    const ciff = (heap: Buffer) =>
+      segment(0xe0, Buffer.concat([Buffer.from('II\x0e\0\0\0HEAPJPGM', 'latin1'), heap]));
+    const selfish = Buffer.alloc(16);
+    selfish.writeUInt16LE(1, 0);
+    selfish.writeUInt16LE(0x300a, 2); // a sub-directory…
+    selfish.writeUInt32LE(16, 4); // …that is this whole heap
+    selfish.writeUInt32LE(0, 8);
+    selfish.writeUInt32LE(0, 12);
+    const huge = Buffer.alloc(6);
+    huge.writeUInt16LE(0xffff, 0);
+    const r = await extract(jpeg(ciff(selfish), ciff(huge)));
+    expect(r.facts.image!.make).toBeNull();
+    expect(codes(r)).toEqual(['extract.image.truncated']);
     expectKnown(r);
   });
 

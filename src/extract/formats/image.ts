@@ -43,6 +43,8 @@ interface Segments {
   problems: Coded[];
   traces: Coded[];
   pngModified: WrittenDate | null;
+  /** What an old Canon camera's own CIFF record says (a JPEG APP0 segment). */
+  ciff: { make: string | null; model: string | null; original: WrittenDate | null };
 }
 
 function newSegments(): Segments {
@@ -57,6 +59,7 @@ function newSegments(): Segments {
     problems: [],
     traces: [],
     pngModified: null,
+    ciff: { make: null, model: null, original: null },
   };
 }
 
@@ -96,6 +99,8 @@ function walkJpeg(bytes: Buffer, out: Segments): void {
         out.height = body.readUInt16BE(1);
         out.width = body.readUInt16BE(3);
       }
+    } else if (marker === 0xe0 && body.subarray(6, 14).toString('latin1') === 'HEAPJPGM') {
+      readCiff(body, out);
     } else if (marker === 0xe1) {
       if (body.subarray(0, 6).equals(EXIF_HEADER)) out.tiff ??= body.subarray(6);
       else {
@@ -110,6 +115,58 @@ function walkJpeg(bytes: Buffer, out: Segments): void {
     pos = end;
   }
   if (irb.length > 0) readImageResources(Buffer.concat(irb), out);
+}
+
+// CIFF (Canon's camera record, in the APP0 of JPEGs from its cameras of 1997–2000): a heap whose last
+// four bytes locate its directory of 10-byte entries; sub-directories are heaps in turn.
+const CIFF_MAX_DEPTH = 8;
+const CIFF_MAX_ENTRIES = 1024;
+
+function readCiff(body: Buffer, out: Segments): void {
+  if (body.length < 14 || body.toString('latin1', 0, 2) !== 'II') return;
+  const start = body.readUInt32LE(2);
+  let entries = 0;
+  const walk = (heap: Buffer, depth: number): void => {
+    if (heap.length < 6 || depth > CIFF_MAX_DEPTH) return;
+    const dir = heap.readUInt32LE(heap.length - 4);
+    if (dir + 2 > heap.length) {
+      out.problems.push(truncated('ciff', dir));
+      return;
+    }
+    const count = heap.readUInt16LE(dir);
+    for (let n = 0; n < count && entries++ < CIFF_MAX_ENTRIES; n++) {
+      const at = dir + 2 + n * 10;
+      if (at + 10 > heap.length) {
+        out.problems.push(truncated('ciff', at));
+        return;
+      }
+      const tag = heap.readUInt16LE(at);
+      const inEntry = (tag & 0xc000) === 0x4000;
+      const size = heap.readUInt32LE(at + 2);
+      const offset = heap.readUInt32LE(at + 6);
+      if (!inEntry && offset + size > heap.length) continue;
+      const data = inEntry ? heap.subarray(at + 2, at + 10) : heap.subarray(offset, offset + size);
+      const id = tag & 0x3fff;
+      const type = tag & 0x3800;
+      if (type === 0x2800 || type === 0x3000) walk(data, depth + 1);
+      else if (id === 0x080a) {
+        const [make, model] = data.toString('latin1').split('\0');
+        out.ciff.make = make?.trim() || null;
+        out.ciff.model = model?.trim() || null;
+        addField(out.fields, 'CIFF', 'Make', out.ciff.make);
+        addField(out.fields, 'CIFF', 'Model', out.ciff.model);
+      } else if (id === 0x180e && data.length >= 4) {
+        // seconds since 1970 of the camera's clock: its wall time, no zone
+        const wall = new Date(data.readUInt32LE(0) * 1000).toISOString().slice(0, 19);
+        const written = wall.replace(/-/g, ':').replace('T', ' ');
+        out.ciff.original = parseExifDate(written);
+        addField(out.fields, 'CIFF', 'DateTimeOriginal', written);
+      }
+    }
+  };
+  walk(body.subarray(Math.min(start, body.length)), 0);
+  if (entries > CIFF_MAX_ENTRIES)
+    out.problems.push(coded('extract.image.ciff-limit', { limit: CIFF_MAX_ENTRIES }));
 }
 
 /** Where the XMP of an APP1 segment starts: after its namespace header (some writers vary it). */
@@ -788,7 +845,8 @@ function build(found: Segments, exif: Exif | null, xmp: XmpRead[], iptc: IptcVal
     return written ? parseExifDate(written, text(offset)) : null;
   };
   const gps = exif ? gpsWhen(exif.gps) : { when: null, seconds: null };
-  const original = date(sub.DateTimeOriginal, sub.OffsetTimeOriginal);
+  // The Canon camera's CIFF record, when there is one, before EXIF (as ExifTool does).
+  const original = found.ciff.original ?? date(sub.DateTimeOriginal, sub.OffsetTimeOriginal);
   const digitized = date(sub.CreateDate ?? sub.DateTimeDigitized, sub.OffsetTimeDigitized);
   const capture = original ?? digitized;
   if (capture && capture.offset === null) {
@@ -805,8 +863,8 @@ function build(found: Segments, exif: Exif | null, xmp: XmpRead[], iptc: IptcVal
     }
   }
   const image: ImageFacts = {
-    make: text(ifd0.Make) ?? pngText('Make'),
-    model: text(ifd0.Model) ?? pngText('Model'),
+    make: found.ciff.make ?? text(ifd0.Make) ?? pngText('Make'),
+    model: found.ciff.model ?? text(ifd0.Model) ?? pngText('Model'),
     serial:
       text(sub.SerialNumber) ?? // BodySerialNumber (0xA431), as exifr names it
       text(ifd0.CameraSerialNumber) ??

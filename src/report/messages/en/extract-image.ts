@@ -11,6 +11,7 @@ const PART: Record<string, string> = {
   exif: 'the EXIF block',
   iptc: 'the IPTC record',
   'photoshop-resources': 'the Photoshop resources block',
+  ciff: 'the Canon camera record (CIFF)',
 };
 
 const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));
@@ -34,6 +35,8 @@ export const enImage: Messages = {
     p.limit === 'depth'
       ? 'the XMP metadata is nested too deeply: it was read down to the limit'
       : 'the XMP metadata holds too many properties: the first ones were kept',
+  'extract.image.ciff-limit': (p) =>
+    `the Canon camera record (CIFF) holds more than ${p.limit} entries: the first ones were read`,
   'extract.image.fields-limit': (p) =>
     `the image holds more than ${p.limit} metadata fields: the first ${p.limit} were kept`,
   // Traces: what the file itself records about being edited.
