@@ -1,5 +1,5 @@
 // English words for item problems and ingest notes (codes emitted by ingest/ and mail/).
-import { formatBytes } from '../../../mail/parse.ts';
+import { formatBytes } from '../../size.ts';
 import type { Messages, Params } from '../../catalogue.ts';
 
 const size = (p: Params, key: string) => formatBytes(Number(p[key]));
