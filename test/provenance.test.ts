@@ -35,11 +35,11 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 let kase: Case;
 /** What the test wrote in each document, by SHA-256 (until a docx extractor gives the text). */
 const written = new Map<string, string>();
-const shown: Record<'original' | 'altered' | 'other', ItemDescription> = {} as never;
+const shown: Record<'original' | 'altered' | 'other' | 'unsignedTail', ItemDescription> = {} as never;
 let carrierId: number;
 
 async function docx(amount: string, title = 'Contrat tournée'): Promise<Buffer> {
-  const p = title === 'Contrat tournée' ? paragraphs(amount) : [`Devis de l'imprimeur : ${amount} euros.`];
+  const p = title === 'Contrat tournée' ? paragraphs(amount) : [`${title} : ${amount} euros.`];
   const bytes = await makeDocx({
     title,
     creator: 'Alice Martin',
@@ -64,6 +64,14 @@ beforeAll(async () => {
   const signature = await dkimSignatureFor(content, key!, { signTime: new Date('2017-05-02T08:15:00Z') });
   writeFileSync(join(dir, 'mail', 'signed.eml'), Buffer.concat([Buffer.from(signature), content]));
   writeFileSync(join(dir, 'mail', 'unsigned.eml'), messageWithAttachment('devis', 'devis.docx', DOCX, other));
+  // Signed with l=: the signature covers the start of the body only, not the attachment after it.
+  const tail = await docx('15 000', 'Note de frais');
+  const partial = messageWithAttachment('frais', 'frais.docx', DOCX, tail);
+  const partialSignature = await dkimSignatureFor(partial, key!, {
+    signTime: new Date('2017-05-02T08:15:00Z'),
+    maxBodyLength: 20,
+  });
+  writeFileSync(join(dir, 'mail', 'partial.eml'), Buffer.concat([Buffer.from(partialSignature), partial]));
   writeFileSync(join(dir, 'loose', 'copie contrat.docx'), original);
   writeFileSync(join(dir, 'loose', 'contrat final.docx'), altered);
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(keyFileJson([key!])));
@@ -83,6 +91,7 @@ beforeAll(async () => {
   shown.original = await describe(original);
   shown.altered = await describe(altered);
   shown.other = await describe(other);
+  shown.unsignedTail = await describe(tail);
   carrierId = items.find((i) => i.type === 'message' && i.first.path === 'signed.eml')!.id;
   return () => kase.store.close();
 });
@@ -120,6 +129,14 @@ describe('provenance of documents', () => {
       carriers: [{ verdict: 'unsigned', vouches: false, filename: 'devis.docx' }],
     });
     expect(render(shown.other.origin!.summary[0]!)).toContain('no signature vouches for it');
+  });
+
+  it('an authentic email whose signature stops before the attachment (l=) does not vouch for it', () => {
+    const [carrier] = shown.unsignedTail.origin!.carriers;
+    expect(shown.unsignedTail.origin?.authenticated).toBe(false);
+    expect(carrier).toMatchObject({ verdict: expect.stringMatching(/^authentic/), vouches: false });
+    expect(carrier!.why.code).toBe('provenance.carrier.unsigned-tail');
+    expect(render(carrier!.why)).toContain('may be in the unsigned part');
   });
 
   it('a loose copy with one figure changed is an altered copy of the authenticated one, with the diff', async () => {
