@@ -4,9 +4,9 @@
 //
 // Scores: 100 from the central directory, 95 from local headers only; both beat the zip (90).
 //
-// Members of an OpenDocument file: its embedded objects (`Object 1/content.xml`…, a chart or formula
-// stored as a sub-document) and pictures (`Pictures/…`), read by the zip container's reader under
-// the same limits. An EPUB's parts are its content, not members.
+// Members of an OpenDocument file: its embedded objects (`Object 1`, an OLE object, or the content of
+// `Object 1/`, a chart or formula stored as a sub-document) and pictures (`Pictures/…`), read by the
+// zip container's reader under the same limits. An EPUB's parts are its content, not members.
 
 import type { DocumentModule } from '../format.ts';
 import { documentFormat, perProbe } from './signature.ts';
@@ -31,8 +31,13 @@ function mediaTypeFormat(name: string, matches: (type: string) => boolean): Docu
   });
 }
 
-/** Parts that are embedded objects or pictures: an OpenDocument file's members. */
-export const EMBEDDED_PART = /^Object [^/]+\/|^Pictures\/[^/]/;
+/**
+ * Parts that are embedded objects or pictures: an OpenDocument file's members. An object is a file
+ * (`Object 1`, an OLE object) or a sub-document folder, whose content and metadata are members and
+ * whose view settings and empty configuration folders are not.
+ */
+export const EMBEDDED_PART =
+  /^Object [^/]+$|^Object [^/]+\/(?!Configurations2\/|settings\.xml$|styles\.xml$)|^Pictures\/[^/]/;
 
 function withMembers(format: DocumentModule): DocumentModule {
   return {
