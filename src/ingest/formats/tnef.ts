@@ -290,7 +290,10 @@ interface Attribute {
   end: number;
 }
 
-/** The attribute at `at` when its header fits, its length stays within the stream and (when asked) its checksum holds. */
+/**
+ * The attribute at `at` (with whether its checksum holds) when its header is one and its length stays within
+ * the stream; `lie` when the header is one but its length runs past the end; null when there is no header there.
+ */
 function attributeAt(
   bytes: Buffer,
   at: number,
@@ -376,7 +379,7 @@ class AttributeReader {
     this.offset = next ? next.start : this.bytes.length;
   }
 
-  /** Where the last damage's skip ended (the next attribute read). */
+  /** Where reading goes on: after damage, the start of the next sound attribute (or the end). */
   get position(): number {
     return this.offset;
   }
