@@ -11,6 +11,7 @@ const PART: Record<string, string> = {
   exif: 'le bloc EXIF',
   iptc: 'l’enregistrement IPTC',
   'photoshop-resources': 'le bloc de ressources Photoshop',
+  ciff: 'l’enregistrement d’appareil photo Canon (CIFF)',
 };
 
 const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));
@@ -36,6 +37,8 @@ export const frImage: Messages = {
     p.limit === 'depth'
       ? 'les métadonnées XMP sont imbriquées trop profondément : elles ont été lues jusqu’à la limite'
       : 'les métadonnées XMP contiennent trop de propriétés : les premières ont été gardées',
+  'extract.image.ciff-limit': (p) =>
+    `l’enregistrement d’appareil photo Canon (CIFF) contient plus de ${p.limit} entrées : les premières ont été lues`,
   'extract.image.fields-limit': (p) =>
     `l’image contient plus de ${p.limit} champs de métadonnées : les ${p.limit} premiers ont été gardés`,
   // Traces: what the file itself records about being edited.

@@ -6,6 +6,7 @@ const object = (p: Record<string, unknown>) => (Number(p.object) >= 0 ? `l’obj
 const LIMITS: Record<string, string> = {
   'xref-sections': 'de sections de références croisées',
   pages: 'de pages',
+  'cmap-entries': 'de correspondances de caractères dans ses polices',
 };
 
 export const frPdf: Messages = {
@@ -38,6 +39,8 @@ export const frPdf: Messages = {
     `le paquet XMP à l’octet ${p.offset} n’est pas du XML bien formé et n’a pas été lu`,
   'extract.pdf.font-unmapped': (p) =>
     `le texte composé dans la police ${p.font} est illisible : la police ne donne aucune correspondance vers des caractères (il faudrait l’OCR)`,
+  'extract.pdf.data-after-eof': (p) =>
+    `des données (${formatBytesFr(Number(p.bytes))}) suivent le dernier « %%EOF » sans appartenir à aucune révision (des déchets, ou une mise à jour dont la table de références croisées est cassée) : elles n’ont pas été lues`,
   'extract.pdf.text-cut': (p) => `le texte a été coupé à ${p.limit} caractères`,
   'extract.pdf.more-problems': (p) => `et ${p.count} autres problèmes dans ce PDF`,
 };
