@@ -333,6 +333,19 @@ describe('OLE2 extractor on files written here', () => {
     expect(x.text).toBe('Rapport');
   });
 
+  it.skipIf(!docs)(
+    'reads metadata only when maxTextChars is 0: properties and fonts, no text, no problem',
+    async () => {
+      for (const name of ['tika__testWORD.doc', 'tika__testEXCEL.xls', 'exiftool__FlashPix.ppt']) {
+        const x = await extract(readFileSync(join(docs!, name)), { maxTextChars: 0, ocr: false });
+        expect(x.text, name).toBeNull();
+        expect(x.problems, name).toEqual([]);
+        expect(x.facts.fonts.length, name).toBeGreaterThan(0);
+        expect(x.facts.modified, name).not.toBeNull();
+      }
+    },
+  );
+
   it('cuts the text at maxTextChars and says so', async () => {
     const x = await extract(writeCompoundFile(wordStreams('x'.repeat(5000))).bytes, {
       maxTextChars: 100,

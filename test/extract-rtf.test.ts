@@ -127,6 +127,13 @@ describe('RTF extractor on RTF written here', () => {
     expect(x.facts.editMinutes).toBe(42);
   });
 
+  it('reads metadata only when maxTextChars is 0: no text, no problem', async () => {
+    const x = await extract('{\\rtf1{\\info{\\author A}}body text}', { maxTextChars: 0, ocr: false });
+    expect(x.facts.authors).toEqual(['A']);
+    expect(x.text).toBeNull();
+    expect(x.problems).toEqual([]);
+  });
+
   it('cuts the text at maxTextChars and says so', async () => {
     const x = await extract(`{\\rtf1 ${'word '.repeat(1000)}}`, { maxTextChars: 50, ocr: false });
     expect(x.text!.length).toBeLessThanOrEqual(50);

@@ -756,7 +756,8 @@ function sharedStrings(segments: Buffer[], sink: TextSink, out: Extraction): voi
 
 /** PowerPoint's text atoms (TextCharsAtom in UTF-16, TextBytesAtom in 8 bits), in stream order. */
 function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
-  for (let at = 0; at + 8 <= deck.length && !sink.full; ) {
+  // Walked to the end even when the text is full: the font list is in the records too.
+  for (let at = 0; at + 8 <= deck.length; ) {
     const container = (deck.readUInt16LE(at) & 0x0f) === 0x0f;
     const type = deck.readUInt16LE(at + 2);
     const length = deck.readUInt32LE(at + 4);
@@ -774,6 +775,7 @@ function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
     }
     const body = deck.subarray(at + 8, at + 8 + length);
     if (type === 0x0fb7) addFont(out, body.toString('utf16le', 0, Math.min(64, body.length)));
+    else if ((type === 0x0fa0 || type === 0x0fa8) && sink.full) sink.cut = true;
     else if (type === 0x0fa0) sink.push(`${body.toString('utf16le').replace(/[\r\v]/g, '\n')}\n`);
     else if (type === 0x0fa8) sink.push(`${body.toString('latin1').replace(/[\r\v]/g, '\n')}\n`);
     at += 8 + length;
@@ -818,7 +820,9 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
   if (deck) presentationText(deck, sink, out);
   out.text = sink.result();
   out.textSource = out.text === null ? null : 'document';
-  if (sink.cut) out.problems.push(coded('extract.ole.text-cut', { limit: options.maxTextChars }));
+  // A limit of 0 asks for metadata only: nothing was cut.
+  if (sink.cut && options.maxTextChars > 0)
+    out.problems.push(coded('extract.ole.text-cut', { limit: options.maxTextChars }));
   return out;
 }
 

@@ -307,7 +307,9 @@ class RtfReader {
     }
     const open = this.stack.length + this.overflow;
     if (open > 0) this.out.problems.push(coded('extract.rtf.unclosed', { open }));
-    if (this.text.cut) this.out.problems.push(coded('extract.rtf.text-cut', { limit: this.maxTextChars }));
+    // A limit of 0 asks for metadata only: nothing was cut.
+    if (this.text.cut && this.maxTextChars > 0)
+      this.out.problems.push(coded('extract.rtf.text-cut', { limit: this.maxTextChars }));
   }
 
   private open(): void {
