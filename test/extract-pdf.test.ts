@@ -570,6 +570,23 @@ describe('hostile PDFs: a problem each, the rest kept, no hang', () => {
     expect(r.text).toBe('kept');
   });
 
+  it('bytes after the last %%EOF: an update whose xref is broken is said, not dropped silently', async () => {
+    const original = simplePdf('<< /Author (A) >>');
+    const broken = Buffer.concat([
+      original,
+      Buffer.from('5 0 obj\n<< /Author (B) >>\nendobj\nxref\ngarbage\n'),
+    ]);
+    const r = await extract(broken);
+    expect(r.problems).toEqual([
+      {
+        code: 'extract.pdf.data-after-eof',
+        params: { bytes: broken.length - original.lastIndexOf('%%EOF') - 5 },
+      },
+    ]);
+    expect(r.facts.authors).toEqual(['A']);
+    expect(render(r.problems[0]!)).toMatch(/^47 bytes after the last "%%EOF"/);
+  });
+
   it('bytes that are not a PDF at all throw', async () => {
     await expect(extract(Buffer.from('just some text, no PDF here'))).rejects.toThrow(/not a PDF/);
   });

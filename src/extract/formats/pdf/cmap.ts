@@ -1,6 +1,7 @@
 // ToUnicode CMaps (ISO 32000 §9.10.3): the code space (how many bytes a code takes) and the
-// bfchar/bfrange mappings from codes to UTF-16BE text. Ranges are expanded up to MAX_CMAP_ENTRIES.
-import { MAX_CMAP_ENTRIES } from './limits.ts';
+// bfchar/bfrange mappings from codes to UTF-16BE text. Ranges are expanded up to a budget shared by
+// all the file's CMaps (MAX_CMAP_ENTRIES), so a hundred fonts with huge ranges cannot fill memory.
+import type { DecodeBudget } from './streams.ts';
 import { utf16beText } from './strings.ts';
 import { Parser, PdfString, type PdfValue } from './syntax.ts';
 
@@ -8,6 +9,8 @@ export interface ToUnicode {
   /** Byte lengths codes may have, from the code space ranges (longest first when ambiguous). */
   ranges: Array<{ length: number; low: number; high: number }>;
   map: Map<number, string>;
+  /** The budget ran out: the mappings after that point are missing. */
+  truncated: boolean;
 }
 
 const codeOf = (bytes: Buffer): number => {
@@ -37,13 +40,14 @@ function* tokens(data: Buffer): Generator<PdfValue | { keyword: string }> {
   }
 }
 
-export function parseToUnicode(data: Buffer): ToUnicode {
+export function parseToUnicode(data: Buffer, budget: DecodeBudget): ToUnicode {
   const ranges: ToUnicode['ranges'] = [];
   const map = new Map<number, string>();
+  const limit = budget.cmapEntries;
   const stack: PdfValue[] = [];
   let mode = '';
   for (const token of tokens(data)) {
-    if (map.size >= MAX_CMAP_ENTRIES) break;
+    if (map.size >= limit) break;
     if (token === null || typeof token !== 'object' || !('keyword' in token)) {
       stack.push(token as PdfValue);
       if (mode === 'codespace' && stack.length === 2) {
@@ -58,7 +62,7 @@ export function parseToUnicode(data: Buffer): ToUnicode {
         const [low, high, dst] = stack.splice(0);
         if (!(low instanceof PdfString && high instanceof PdfString)) continue;
         const from = codeOf(low.bytes);
-        const to = Math.min(codeOf(high.bytes), from + MAX_CMAP_ENTRIES - map.size);
+        const to = Math.min(codeOf(high.bytes), from + limit - map.size - 1);
         if (dst instanceof PdfString && dst.bytes.length >= 2) {
           const base = Buffer.from(dst.bytes);
           const last = base.length - 2;
@@ -82,5 +86,6 @@ export function parseToUnicode(data: Buffer): ToUnicode {
     else if (keyword === 'beginbfrange') mode = 'bfrange';
     else if (keyword.startsWith('end')) mode = '';
   }
-  return { ranges, map };
+  budget.cmapEntries -= map.size;
+  return { ranges, map, truncated: map.size >= limit };
 }

@@ -5,7 +5,7 @@
 import { parseToUnicode, type ToUnicode } from './cmap.ts';
 import { nameOf, type PdfDocument } from './document.ts';
 import { type CodeTable, glyphText, namedEncoding, STANDARD, WIN_ANSI } from './encodings.ts';
-import { MAX_FORM_DEPTH } from './limits.ts';
+import { MAX_CMAP_ENTRIES, MAX_FORM_DEPTH } from './limits.ts';
 import type { TextSink } from './sink.ts';
 import { type Dict, isDict, Name, type PdfValue, Ref } from './syntax.ts';
 
@@ -87,7 +87,9 @@ export function fontDecoder(doc: PdfDocument, font: Dict, rev: number): FontDeco
   const composite = nameOf(font.get('Subtype')) === 'Type0';
   const cmapStream = doc.stream(font.get('ToUnicode'), rev);
   const cmapData = cmapStream ? doc.decoded(cmapStream, refNum(font.get('ToUnicode'))) : null;
-  const toUnicode = cmapData ? parseToUnicode(cmapData) : null;
+  const toUnicode = cmapData ? parseToUnicode(cmapData, doc.budget) : null;
+  if (toUnicode?.truncated)
+    doc.problems.add('extract.pdf.limit', { what: 'cmap-entries', limit: MAX_CMAP_ENTRIES });
   if (composite) {
     const ranges = toUnicode?.ranges.length ? toUnicode.ranges : [{ length: 2, low: 0, high: 0xffff }];
     return {

@@ -108,6 +108,14 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
     if (trailer.has('Info')) problems.add('extract.pdf.encrypted-metadata');
   }
 
+  if (!doc.rebuilt) {
+    // Bytes after the last %%EOF belong to no revision: junk, or an update whose xref is broken.
+    let after = 0;
+    for (let i = doc.revisions[last]!.end; i < bytes.length; i++) if (bytes[i]! > 0x20) after++;
+    if (after > 0)
+      problems.add('extract.pdf.data-after-eof', { bytes: bytes.length - doc.revisions[last]!.end });
+  }
+
   const packets = readPackets(doc, problems);
   const revisions = describeRevisions(
     doc,

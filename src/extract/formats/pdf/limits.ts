@@ -9,8 +9,10 @@ export const MAX_STREAM_BYTES = 64 * 1024 * 1024;
 export const MAX_DECODED_TOTAL = 512 * 1024 * 1024;
 /** Xref sections followed along /Prev. */
 export const MAX_SECTIONS = 4096;
-/** Revisions compared page by page (beyond this, only Info and XMP are compared). */
+/** Revisions compared page by page (beyond this, only Info and XMP are compared)… */
 export const MAX_DEEP_REVISIONS = 256;
+/** …and pages visited in all those comparisons together. */
+export const MAX_PAGE_VISITS = 1_000_000;
 /** Objects an xref may declare, or a rebuild may find. */
 export const MAX_OBJECTS = 2_000_000;
 /** Pages walked in a page tree. */
@@ -22,7 +24,7 @@ export const MAX_XMP_BYTES = 8 * 1024 * 1024;
 export const MAX_XMP_FIELDS = 4000;
 /** Form XObjects nested inside each other while reading text or fonts. */
 export const MAX_FORM_DEPTH = 8;
-/** Code-to-Unicode entries one ToUnicode CMap may define. */
+/** Code-to-Unicode entries the ToUnicode CMaps of one file may define. */
 export const MAX_CMAP_ENTRIES = 1_000_000;
 /** Problems kept per file (the rest are counted in one last problem). */
 export const MAX_PROBLEMS = 200;

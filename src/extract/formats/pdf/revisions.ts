@@ -6,7 +6,7 @@
 import type { PdfRevision } from '../../types.ts';
 import type { PdfDocument } from './document.ts';
 import { resourceFonts } from './fonts.ts';
-import { MAX_DEEP_REVISIONS } from './limits.ts';
+import { MAX_DEEP_REVISIONS, MAX_PAGE_VISITS } from './limits.ts';
 import { valueText } from './strings.ts';
 import { type PdfValue, Ref } from './syntax.ts';
 
@@ -111,7 +111,9 @@ function changes(
 export function describeRevisions(doc: PdfDocument, packets: number[]): PdfRevision[] {
   const out: PdfRevision[] = [];
   let previous: Snapshot | null = null;
-  const deepFrom = Math.max(0, doc.revisions.length - MAX_DEEP_REVISIONS);
+  const pages = Math.max(1, doc.pages(doc.last).length);
+  const deep = Math.max(1, Math.min(MAX_DEEP_REVISIONS, Math.floor(MAX_PAGE_VISITS / pages)));
+  const deepFrom = Math.max(0, doc.revisions.length - deep);
   doc.revisions.forEach((revision, rev) => {
     const current = snapshot(doc, rev, rev >= deepFrom - 1);
     const objects = [...revision.entries.values()].filter((e) => e.type !== 0).length;

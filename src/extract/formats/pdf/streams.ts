@@ -3,7 +3,7 @@
 // decoded. Every output is bounded: one stream by MAX_STREAM_BYTES, the file by a shared budget, so a
 // Flate bomb stops at the bound with a reason instead of filling memory.
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
-import { MAX_DECODED_TOTAL, MAX_STREAM_BYTES } from './limits.ts';
+import { MAX_CMAP_ENTRIES, MAX_DECODED_TOTAL, MAX_STREAM_BYTES } from './limits.ts';
 import { type Dict, isDict, Name, type PdfStream, type PdfValue } from './syntax.ts';
 
 export class StreamError extends Error {
@@ -19,6 +19,8 @@ export class StreamError extends Error {
 /** What all decoded streams of one file may still add up to. */
 export class DecodeBudget {
   remaining = MAX_DECODED_TOTAL;
+  /** Code-to-Unicode entries all the file's ToUnicode CMaps may still define. */
+  cmapEntries = MAX_CMAP_ENTRIES;
 }
 
 const ABBREVIATIONS: Record<string, string> = {

@@ -6,6 +6,7 @@ const object = (p: Record<string, unknown>) => (Number(p.object) >= 0 ? `object 
 const LIMITS: Record<string, string> = {
   'xref-sections': 'cross-reference sections',
   pages: 'pages',
+  'cmap-entries': 'character mappings in its fonts',
 };
 
 export const enPdf: Messages = {
@@ -38,5 +39,7 @@ export const enPdf: Messages = {
   'extract.pdf.font-unmapped': (p) =>
     `the text set in font ${p.font} cannot be read: the font gives no mapping to characters (OCR would be needed)`,
   'extract.pdf.text-cut': (p) => `the text was cut at ${p.limit} characters`,
+  'extract.pdf.data-after-eof': (p) =>
+    `${formatBytes(Number(p.bytes))} after the last "%%EOF" belong to no revision (junk, or an update whose cross-reference table is broken): they were not read`,
   'extract.pdf.more-problems': (p) => `and ${p.count} more problems in this PDF`,
 };
