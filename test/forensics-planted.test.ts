@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCaseView } from '../src/analysers/forensics.ts';
 import { analyseCase } from '../src/core/analyse-case.ts';
 import { type Case, openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
@@ -84,8 +85,8 @@ function layeredScanPdf(): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-/** An email dated `date` carrying `bytes` as `filename`. */
-function carrying(id: string, date: string, filename: string, bytes: Buffer): Buffer {
+/** An email dated `date` carrying `bytes` as `filename` (a docx, or an email forwarded whole). */
+function carrying(id: string, date: string, filename: string, bytes: Buffer, forwarded = false): Buffer {
   const lines = [
     'From: Keith Bennett <keith.bennett@organisation.example>',
     'To: Nick Burch <nick.burch@organisation.example>',
@@ -100,15 +101,15 @@ function carrying(id: string, date: string, filename: string, bytes: Buffer): Bu
     '',
     'Ci-joint.',
     '--b',
-    `Content-Type: ${DOCX}`,
+    `Content-Type: ${forwarded ? 'message/rfc822' : DOCX}`,
     `Content-Disposition: attachment; filename="${filename}"`,
-    'Content-Transfer-Encoding: base64',
-    '',
-    ...(bytes.toString('base64').match(/.{1,76}/g) ?? []),
+    ...(forwarded
+      ? ['', bytes.toString('latin1')]
+      : ['Content-Transfer-Encoding: base64', '', ...(bytes.toString('base64').match(/.{1,76}/g) ?? [])]),
     '--b--',
     '',
   ];
-  return Buffer.from(lines.join('\r\n'), 'utf8');
+  return Buffer.from(lines.join('\r\n'), 'latin1');
 }
 
 let kase: Case;
@@ -161,6 +162,14 @@ beforeAll(async () => {
       modified: new Date(Date.parse('2017-03-27T13:00:00Z') + i * 40_000),
       paragraphs: [`Note de service numéro ${i}, sans rapport avec les autres.`],
     });
+  const forwardedDocx = await makeDocx({
+    title: 'Relevé',
+    creator: 'Nick Burch',
+    lastModifiedBy: 'Nick Burch',
+    created: new Date('2010-11-14T09:00:00Z'),
+    modified: new Date('2010-11-14T10:00:00Z'),
+    paragraphs: ['Relevé transmis par courriel.'],
+  });
   // A save date after the email that carries it.
   const resaved = await rewriteZipEntry(word, 'docProps/core.xml', (xml) =>
     xml.replace('2010-11-12T16:21:00Z', '2017-05-04T22:10:00Z'),
@@ -175,6 +184,11 @@ beforeAll(async () => {
   const content = carrying('clean', 'Mon, 15 Nov 2010 09:00:00 +0100', 'tika__testWORD.docx', word);
   const signature = await dkimSignatureFor(content, key!, { signTime: new Date('2010-11-15T08:00:00Z') });
   writeFileSync(join(dir, 'mail', 'clean.eml'), Buffer.concat([Buffer.from(signature), content]));
+  // An authentic email forwarding, whole, an unsigned one that carries a document.
+  const inner = carrying('inner', 'Sun, 14 Nov 2010 18:00:00 +0100', 'forwarded.docx', forwardedDocx);
+  const outer = carrying('outer', 'Mon, 15 Nov 2010 10:00:00 +0100', 'fwd.eml', inner, true);
+  const outerSignature = await dkimSignatureFor(outer, key!, { signTime: new Date('2010-11-15T09:00:00Z') });
+  writeFileSync(join(dir, 'mail', 'outer.eml'), Buffer.concat([Buffer.from(outerSignature), outer]));
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(keyFileJson([key!])));
   for (const [name, bytes] of Object.entries(files)) {
     mkdirSync(join(dir, 'files', name, '..'), { recursive: true });
@@ -188,7 +202,12 @@ beforeAll(async () => {
   const items = await kase.store.listItems({ type: 'all' });
   for (const item of items) {
     for (const o of await kase.store.occurrencesOf(item.id)) {
-      const name = o.parentId === null ? o.path : o.filename === 'rapport.docx' ? 'mail/rapport.docx' : null;
+      const name =
+        o.parentId === null
+          ? o.path
+          : ['rapport.docx', 'forwarded.docx'].includes(o.filename ?? '')
+            ? `mail/${o.filename}`
+            : null;
       if (name) itemOf.set(name, item.id);
     }
   }
@@ -268,6 +287,20 @@ describe.skipIf(!corpus)('planted forgeries, through ingest', () => {
     const [hit] = fired('planted/scan_0001.pdf', 'layered-scan');
     expect(hit).toMatchObject({ severity: 'high', params: { layers: 1, imageOnlyPages: 1 } });
     expect(hit!.evidence.layers).toEqual(['Texte']);
+  });
+});
+
+describe.skipIf(!corpus)('the case as the rules see it', () => {
+  it('a document inside an email forwarded whole is authenticated by the outer one; the roster and the cut-off', async () => {
+    const view = await buildCaseView(kase.store, {});
+    const forwarded = view.documents.find((d) => d.itemId === itemOf.get('mail/forwarded.docx'))!;
+    expect(forwarded.carriers.map((c) => [c.date, c.verdict])).toEqual([['2010-11-15T09:00:00.000Z', 'authentic']]);
+    expect(forwarded).toMatchObject({ loose: false, names: ['forwarded.docx'] });
+    expect(view.roster).toEqual(
+      expect.arrayContaining(['bennett keith', 'burch nick', 'keith.bennett@organisation.example']),
+    );
+    expect(view.rosterScripts).toEqual(['Latin']);
+    expect(view.cutoff).toEqual({ at: '2010-11-15T09:00:00.000Z', source: 'latest-authentic' });
   });
 });
 

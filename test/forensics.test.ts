@@ -1,13 +1,16 @@
 // The forensic rules one by one, on documents as the rules see them (built here), and their words.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyser, parseCutoff } from '../src/analysers/forensics.ts';
+import { analyser, buildCaseView, parseCutoff } from '../src/analysers/forensics.ts';
 import { rules } from '../src/analysers/rules/index.ts';
 import type { Carrier, CaseView, DocumentUnderReview, Rule, RuleHit } from '../src/analysers/rules/rule.ts';
+import { openCase } from '../src/core/case.ts';
 import { parseIsoDate, parsePdfDate } from '../src/extract/dates.ts';
 import { emptyFacts } from '../src/extract/facts.ts';
 import type { DocumentFacts, PdfFacts, WrittenDate, XmpPacket } from '../src/extract/types.ts';
 import { isKnownCode, render } from '../src/report/catalogue.ts';
+import { tempDir } from './helpers/mail.ts';
 
 const rule = (id: string): Rule => {
   const found = rules.find((r) => r.id === id);
@@ -708,5 +711,92 @@ describe('the forensics analyser', () => {
   it('skips, saying why, a document that has no extraction', async () => {
     const out = await analyser.start(view([]))(input(Buffer.from('never extracted')));
     expect(out).toMatchObject({ status: 'skipped', summary: null, findings: [] });
+  });
+});
+
+describe('the case view, from a real store', () => {
+  it('walks up through an email inside an email: both carry the document, which is not loose', async () => {
+    const kase = openCase(join(tempDir('crible-view-'), 'case'), { create: true });
+    try {
+      const ids = await kase.store.transaction((w) => {
+        const source = w.openSource('/dump', 'directory');
+        const at = (parentId: number | null, path: string, filename: string | null) => ({
+          sourceId: source.id,
+          parentId,
+          path,
+          pathRaw: null,
+          byteStart: null,
+          byteEnd: null,
+          filename,
+          declaredType: null,
+          transformations: [],
+          flags: [],
+        });
+        const put = (
+          n: number,
+          type: 'message' | 'attachment',
+          format: string,
+          place: ReturnType<typeof at>,
+        ) =>
+          w.putItem(
+            { sha256: String(n).repeat(64), size: 1, type, format, status: 'ok', reason: null },
+            place,
+          ).id;
+        const outer = put(1, 'message', 'eml', at(null, 'outer.eml', 'outer.eml'));
+        const inner = put(2, 'message', 'msg', at(outer, 'attachments/0', 'forwarded.msg'));
+        const docx = put(3, 'attachment', 'docx', at(inner, 'attachments/0', 'contrat.docx'));
+        const message = (date: string, address: string) => ({
+          messageId: null,
+          dateRaw: date,
+          date,
+          subject: null,
+          from: [{ name: 'Alice Martin', address }],
+          sender: [],
+          to: [],
+          cc: [],
+          bcc: [],
+          replyTo: [],
+          inReplyTo: null,
+          references: [],
+          headerRaw: '',
+          text: null,
+          hasHtml: false,
+          flags: [],
+        });
+        w.putMessage(outer, message('2017-05-02T08:00:00.000Z', 'alice@campagne.example'));
+        w.putMessage(inner, message('2017-04-30T08:00:00.000Z', 'bob@ailleurs.example'));
+        const analysis = (itemId: number, analyserId: string, summary: string, result: unknown) =>
+          w.putAnalysis({
+            itemId,
+            analyser: analyserId,
+            version: '1',
+            status: 'ok',
+            summary,
+            resultJson: JSON.stringify(result),
+            inputs: [],
+            findings: [],
+          });
+        analysis(outer, 'dkim', 'authentic', {});
+        analysis(inner, 'dkim', 'unsigned', {});
+        analysis(docx, 'extract', 'ooxml', { facts: { lastModifiedBy: 'Alice Martin' } });
+        return { outer, inner, docx };
+      });
+      const v = await buildCaseView(kase.store, {});
+      expect(v.documents).toHaveLength(1);
+      expect(v.documents[0]).toMatchObject({
+        itemId: ids.docx,
+        names: ['contrat.docx'],
+        loose: false,
+        facts: { ...emptyFacts(), lastModifiedBy: 'Alice Martin' },
+      });
+      expect(v.documents[0]!.carriers.map((c) => [c.itemId, c.verdict])).toEqual([
+        [ids.outer, 'authentic'],
+        [ids.inner, 'unsigned'],
+      ]);
+      expect(v.roster).toEqual(['alice martin', 'alice@campagne.example']);
+      expect(v.cutoff).toEqual({ at: '2017-05-02T08:00:00.000Z', source: 'latest-authentic' });
+    } finally {
+      await kase.store.close();
+    }
   });
 });

@@ -92,11 +92,12 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
       const parent = await store.getItem(occurrence.parentId);
       if (!parent) continue;
       if (parent.type === 'message') result.carriers.set(parent.id, await carrierOf(parent.id));
-      else if (depth < MAX_DEPTH) {
-        const up = await reach(parent.id, depth + 1);
-        for (const [id, c] of up.carriers) result.carriers.set(id, c);
-        result.loose ||= up.loose;
-      }
+      if (depth >= MAX_DEPTH) continue;
+      // An email forwarded as an attachment is carried in turn: the outer email carries these bytes too.
+      const up = await reach(parent.id, depth + 1);
+      for (const [id, c] of up.carriers) result.carriers.set(id, c);
+      // Inside an email is not loose, wherever that email was found.
+      if (parent.type !== 'message') result.loose ||= up.loose;
     }
     return result;
   };
