@@ -294,7 +294,9 @@ describe.skipIf(!corpus)('the case as the rules see it', () => {
   it('a document inside an email forwarded whole is authenticated by the outer one; the roster and the cut-off', async () => {
     const view = await buildCaseView(kase.store, {});
     const forwarded = view.documents.find((d) => d.itemId === itemOf.get('mail/forwarded.docx'))!;
-    expect(forwarded.carriers.map((c) => [c.date, c.verdict])).toEqual([['2010-11-15T09:00:00.000Z', 'authentic']]);
+    expect(forwarded.carriers.map((c) => [c.date, c.verdict])).toEqual([
+      ['2010-11-15T09:00:00.000Z', 'authentic'],
+    ]);
     expect(forwarded).toMatchObject({ loose: false, names: ['forwarded.docx'] });
     expect(view.roster).toEqual(
       expect.arrayContaining(['bennett keith', 'burch nick', 'keith.bennett@organisation.example']),
