@@ -418,6 +418,33 @@ describe('OOXML extractor on documents generated here', () => {
     expect(y.text).toBe('Лист1\nfirst\t42');
   });
 
+  it('lists who made tracked changes and comments, a VBA project, and a part written twice', async () => {
+    const bytes = await docx({
+      'word/document.xml': body(
+        '<w:p><w:ins w:id="1" w:author="Рошка Г.П." w:date="2017-03-27T10:00:00Z"><w:r><w:t>new</w:t></w:r></w:ins><w:del w:id="2" w:author="Nick Burch" w:date="2010-11-12T16:20:00Z"><w:r><w:delText>old</w:delText></w:r></w:del><w:ins w:id="3" w:author="Рошка Г.П."><w:r><w:t> figure</w:t></w:r></w:ins></w:p>',
+      ),
+      'word/comments.xml':
+        '<w:comments xmlns:w="w"><w:comment w:id="0" w:author="Keith Bennett" w:date="2008-12-11T16:05:00Z"><w:p><w:r><w:t>check</w:t></w:r></w:p></w:comment></w:comments>',
+      'word/vbaProject.bin': OLE_OBJECT,
+    });
+    const x = await ooxmlExtractor.extract(bytes, options);
+    expect(field(x, 'document.xml', 'tracked change w:author')).toEqual(['Рошка Г.П.', 'Nick Burch']);
+    expect(field(x, 'comments.xml', 'w:comment w:author')).toEqual(['Keith Bennett']);
+    expect(field(x, 'package', 'macros')).toEqual(['word/vbaProject.bin']);
+    expect(x.text).toBe('new figure');
+
+    const twice = await zip([
+      ['docProps/core.xml', Buffer.from(CORE('First Editor', '2010-11-12T16:21:00Z'))],
+      ['docProps/core.xml', Buffer.from(CORE('Second Editor', '2017-03-27T10:02:00Z'))],
+      ['word/document.xml', Buffer.from(body(''))],
+    ]);
+    const y = await ooxmlExtractor.extract(twice, options);
+    expect(y.facts.lastModifiedBy).toBe('First Editor');
+    expect(y.problems).toEqual([
+      { code: 'extract.office.duplicate-part', params: { part: 'docProps/core.xml' } },
+    ]);
+  });
+
   it('cuts the text at maxTextChars and says so', async () => {
     const paragraphs = Array.from(
       { length: 200 },

@@ -27,6 +27,9 @@ import {
 
 type Application = 'docx' | 'xlsx' | 'pptx';
 
+/** A VBA project: the document carries macros (docm, xlsm, pptm). */
+const MACROS = /^(?:word|xl|ppt)\/vbaProject\.bin$/;
+
 const MAIN_PARTS: [string, Application][] = [
   ['word/document.xml', 'docx'],
   ['xl/workbook.xml', 'xlsx'],
@@ -212,9 +215,46 @@ function readFonts(parts: ZipParts, part: string, x: Extraction): void {
   });
 }
 
-/** Word: paragraphs of the main part (tabs and breaks inside runs), and its w:lang values. */
+/** Word's tracked changes: each names who made it (w:author). */
+const REVISION_MARKS = new Set([
+  'ins',
+  'del',
+  'moveFrom',
+  'moveTo',
+  'rPrChange',
+  'pPrChange',
+  'sectPrChange',
+  'tblPrChange',
+  'trPrChange',
+  'tcPrChange',
+]);
+
+/** The most distinct authors of changes or comments listed for one part. */
+const MAX_AUTHORS = 1000;
+
+/** Each distinct w:author of a part's tags, as a field: people who edited or commented the document. */
+function authorVisitor(x: Extraction, group: string, name: string): (tag: string) => void {
+  const seen = new Set<string>();
+  return (tag) => {
+    const author = attribute(tag, 'author');
+    if (author === null || seen.has(author) || seen.size >= MAX_AUTHORS) return;
+    seen.add(author);
+    addField(x.fields, group, name, author);
+  };
+}
+
+function readComments(parts: ZipParts, part: string, x: Extraction): void {
+  const onAuthor = authorVisitor(x, 'comments.xml', 'w:comment w:author');
+  scanTags(parts, part, x.problems, (local, tag) => {
+    if (local === 'comment') onAuthor(tag);
+    return undefined;
+  });
+}
+
+/** Word: paragraphs of the main part (tabs and breaks inside runs), its w:lang values and change authors. */
 function wordText(parts: ZipParts, part: string, x: Extraction, sink: TextSink): void {
   const onLang = langVisitor(x, 'document.xml');
+  const onAuthor = authorVisitor(x, 'document.xml', 'tracked change w:author');
   let inRun = 0;
   scanPart(parts, part, x.problems, {
     wantText: false,
@@ -223,6 +263,7 @@ function wordText(parts: ZipParts, part: string, x: Extraction, sink: TextSink):
       if (local === 't' && !selfClosing) this.wantText = true;
       else if (local === 'r' && !selfClosing) inRun++;
       else if (local === 'lang') onLang(tag);
+      else if (REVISION_MARKS.has(local)) onAuthor(tag);
       else if (inRun > 0 && local === 'tab') sink.add('\t');
       else if (inRun > 0 && (local === 'br' || local === 'cr')) sink.add('\n');
       return undefined;
@@ -387,11 +428,13 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
     readRsids(parts, firstOfType(main, 'settings') ?? 'word/settings.xml', x);
     readStylesLanguages(parts, firstOfType(main, 'styles') ?? 'word/styles.xml', x);
     readFonts(parts, firstOfType(main, 'fontTable') ?? 'word/fontTable.xml', x);
+    readComments(parts, firstOfType(main, 'comments') ?? 'word/comments.xml', x);
     wordText(parts, found.main, x, sink);
   } else if (found?.app === 'xlsx') workbook(parts, found.main, x, sink);
   else if (found?.app === 'pptx') presentation(parts, found.main, x, sink);
   else x.problems.push(coded('extract.office.no-main-part'));
 
+  for (const name of parts.names()) if (MACROS.test(name)) addField(x.fields, 'package', 'macros', name);
   return finish(x, parts, sink, EMBEDDED_PART, options.maxTextChars);
 }
 

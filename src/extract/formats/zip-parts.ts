@@ -38,8 +38,12 @@ export class ZipParts {
 
   private constructor(bytes: Buffer, members: ZipMember[]) {
     this.bytes = bytes;
-    // The first of two members with one name is the one a reader of the central directory opens.
-    for (const m of members) if (!this.byName.has(m.name)) this.byName.set(m.name, m);
+    // Two parts under one name: readers disagree on which is the document (a sign of tampering);
+    // the first listed is read, and the problem says so.
+    for (const m of members) {
+      if (!this.byName.has(m.name)) this.byName.set(m.name, m);
+      else this.problems.push(coded('extract.office.duplicate-part', { part: m.name }));
+    }
   }
 
   /** The document's parts, or null when the bytes are not a zip at all. */

@@ -14,6 +14,8 @@ export const enOffice: Messages = {
     `the part ${p.part} is damaged XML (${p.error}, at character ${p.at}): what could be read from it was kept`,
   'extract.office.bad-date': (p) =>
     `the date ${p.field} in ${p.part} is not a date as the format writes them: "${p.value}" (kept as written in the metadata table)`,
+  'extract.office.duplicate-part': (p) =>
+    `the document holds two parts named ${p.part}: programs may show either (a sign the file was altered by hand); the first was read`,
   'extract.office.no-main-part': () =>
     'the document has no Word, Excel or PowerPoint main part: only its properties were read',
   'extract.office.encrypted': () =>
