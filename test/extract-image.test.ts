@@ -544,6 +544,31 @@ describe('hostile images', () => {
     expectKnown(r);
   });
 
+  it('4,000 EXIF entries all claiming the same 64 KB of values are refused before exifr reads them', async () => {
+    const entries = 4000;
+    const values = 65_536;
+    const ifdLength = 2 + 12 * entries + 4;
+    const block = Buffer.alloc(8 + ifdLength + values);
+    block.write('II*\0', 0, 'latin1');
+    block.writeUInt32LE(8, 4);
+    block.writeUInt16LE(entries, 8);
+    for (let n = 0; n < entries; n++) {
+      const at = 10 + n * 12;
+      block.writeUInt16LE(0x9000 + n, at);
+      block.writeUInt16LE(3, at + 2); // SHORT
+      block.writeUInt32LE(values / 2, at + 4);
+      block.writeUInt32LE(8 + ifdLength, at + 8);
+    }
+    const r = await extract(block);
+    expect(r.problems).toEqual([
+      {
+        code: 'extract.image.exif-overlapping',
+        params: { referenced: entries * values, size: block.length },
+      },
+    ]);
+    expectKnown(r);
+  });
+
   it('a Canon CIFF record whose directory contains itself, or claims 65,535 entries, ends', async () => {
     const ciff = (heap: Buffer) =>
       segment(0xe0, Buffer.concat([Buffer.from('II\x0e\0\0\0HEAPJPGM', 'latin1'), heap]));

@@ -494,6 +494,12 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
     out.problems.push(truncated('exif', 0));
     return empty;
   }
+  const referenced = exifValueBytes(tiff);
+  if (referenced > 2 * tiff.length + 65_536) {
+    // Entries whose values overlap, each read again: a few KB could make exifr build GBs of arrays.
+    out.problems.push(coded('extract.image.exif-overlapping', { referenced, size: tiff.length }));
+    return empty;
+  }
   let parsed: Record<string, unknown> | undefined;
   try {
     parsed = await exifr.parse(tiff, wholeFile ? { ...EXIFR_OPTIONS, xmp: { parse: false } } : EXIFR_OPTIONS);
@@ -527,6 +533,36 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
     } else out.problems.push(coded('extract.image.gps-invalid', { latitude, longitude }));
   }
   return exif;
+}
+
+const TIFF_TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
+const POINTERS = [0x8769, 0x8825, 0xa005]; // EXIF, GPS and interoperability IFDs
+
+/**
+ * Bytes the values of IFD0 and the IFDs it points to claim, each entry counted (what exifr would
+ * read); stops at the first IFD out of the block. Bounded: four IFDs of at most 65,535 entries.
+ */
+function exifValueBytes(tiff: Buffer): number {
+  const little = tiff[0] === 0x49;
+  const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  const pending = [u32(4)];
+  const seen = new Set<number>();
+  let total = 0;
+  while (pending.length > 0 && seen.size < 4) {
+    const ifd = pending.shift()!;
+    if (seen.has(ifd) || ifd + 2 > tiff.length) continue;
+    seen.add(ifd);
+    const count = u16(ifd);
+    for (let n = 0; n < count; n++) {
+      const at = ifd + 2 + n * 12;
+      if (at + 12 > tiff.length) break;
+      const tag = u16(at);
+      total += (TIFF_TYPE_SIZES[u16(at + 2)] ?? 0) * u32(at + 4);
+      if (POINTERS.includes(tag)) pending.push(u32(at + 8));
+    }
+  }
+  return total;
 }
 
 function detailOf(error: unknown): string {

@@ -24,6 +24,8 @@ export const enImage: Messages = {
   'extract.image.gif-block': (p) =>
     `the GIF file has an unknown block at byte ${p.at}: its metadata was read up to there`,
   'extract.image.exif-damaged': (p) => `part of the EXIF block could not be read (${p.detail})`,
+  'extract.image.exif-overlapping': (p) =>
+    `the EXIF block's entries claim ${formatBytes(Number(p.referenced))} of values in a block of ${formatBytes(Number(p.size))} (they overlap, as in a file built to exhaust readers): the EXIF was not read, the rest of the image was`,
   'extract.image.iptc-extended': (p) =>
     `the IPTC record uses an oversized field at byte ${p.at}, which is not read: the fields before it were`,
   'extract.image.text-too-large': (p) =>
