@@ -381,6 +381,17 @@ describe('app-anachronism', () => {
     ).toEqual([]);
   });
 
+  it('dates the program an ODF file names as its generator', () => {
+    const odt = doc({
+      application: 'LibreOffice/7.3.7.2$Linux_X86_64 LibreOffice_project/30$Build-2',
+      modified: iso('2016-05-01T10:00:00'),
+    });
+    expect(hits('app-anachronism', odt)[0]).toMatchObject({
+      severity: 'high',
+      params: { where: 'Application', release: 'LibreOffice/7.3', released: '2020-08-05' },
+    });
+  });
+
   it('dates a PDF’s producer and its XMP toolkit', () => {
     const quartz = doc({
       producer: 'macOS Version 13.2.1 (Build 22D68) Quartz PDFContext',

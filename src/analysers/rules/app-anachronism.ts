@@ -7,6 +7,9 @@ import { type Claim, datedAgainst } from './dates.ts';
 import { officeRelease, programRelease } from './releases.ts';
 import type { Rule } from './rule.ts';
 
+/** XMP packets read (one per embedded object; a hostile file can hold thousands). */
+const MAX_PACKETS = 1000;
+
 export const appAnachronism: Rule = {
   id: 'app-anachronism',
   severity: 'high',
@@ -16,26 +19,25 @@ export const appAnachronism: Rule = {
     const own = { modified: f.modified, created: f.created };
     const office = f.appVersion ? officeRelease(f.appVersion) : null;
     if (office) claims.push({ where: 'AppVersion', value: f.appVersion!, release: office, ...own });
-    if (f.pdf) {
-      for (const [where, value] of [
-        ['Producer', f.producer],
-        ['Creator', f.application],
-      ] as const) {
-        const release = value ? programRelease(value) : null;
-        if (release) claims.push({ where, value: value!, release, ...own });
-      }
-      f.pdf.xmp.forEach((packet, i) => {
-        const release = packet.toolkit ? programRelease(packet.toolkit) : null;
-        if (release)
-          claims.push({
-            where: `XMP ${i + 1} toolkit`,
-            value: packet.toolkit!,
-            release,
-            modified: packet.metadataDate ?? packet.modified,
-            created: packet.created,
-          });
-      });
+    // The program that made it (PDF Creator, ODF generator…), and a PDF's producer and XMP toolkits.
+    for (const [where, value] of [
+      [f.pdf ? 'Creator' : 'Application', f.application],
+      ['Producer', f.producer],
+    ] as const) {
+      const release = value ? programRelease(value) : null;
+      if (release) claims.push({ where, value: value!, release, ...own });
     }
+    f.pdf?.xmp.slice(0, MAX_PACKETS).forEach((packet, i) => {
+      const release = packet.toolkit ? programRelease(packet.toolkit) : null;
+      if (release)
+        claims.push({
+          where: `XMP ${i + 1} toolkit`,
+          value: packet.toolkit!,
+          release,
+          modified: packet.metadataDate ?? packet.modified,
+          created: packet.created,
+        });
+    });
     return claims.flatMap((claim) => datedAgainst(claim) ?? []);
   },
 };
