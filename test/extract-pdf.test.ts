@@ -258,6 +258,7 @@ describe.skipIf(!corpus)('corpus PDFs: the values PROVENANCE.md lists', () => {
     expect(field(r, 'XMP 1', 'photoshop:DateCreated')).toBe('2004-02-26');
     expect(field(r, 'XMP 1', 'photoshop:City')).toBe('Kingston');
     expect(field(r, 'XMP 1', 'photoshop:Country')).toBe('Canada');
+    expect(field(r, 'XMP 1', 'about')).toBeUndefined();
     expect(r.facts.pdf!.pieceInfo).toEqual(['AdobePhotoshop']);
     expect(r.facts.pdf!.imageOnlyPages).toBe(1);
     expect(r.text).toBeNull();
@@ -460,6 +461,54 @@ describe('PDFs built here', () => {
         changed: '/',
       },
     ]);
+    expect(r.facts.pdf!.revisions).toHaveLength(1);
+  });
+
+  it('a hybrid file: an xref table whose /XRefStm lists the objects kept in an object stream', async () => {
+    const header = Buffer.from('%PDF-1.5\n', 'latin1');
+    const parts: Buffer[] = [header];
+    const offsets: number[] = [];
+    let at = header.length;
+    const add = (num: number, body: Body) => {
+      const bytes = Buffer.concat([
+        Buffer.from(`${num} 0 obj\n`),
+        Buffer.isBuffer(body) ? body : Buffer.from(body),
+        Buffer.from('\nendobj\n'),
+      ]);
+      offsets[num] = at;
+      parts.push(bytes);
+      at += bytes.length;
+    };
+    add(1, '<< /Type /Catalog /Pages 2 0 R >>');
+    add(2, '<< /Type /Pages /Kids [] /Count 0 >>');
+    const info = '<< /Author (Hidden in a stream) >>';
+    add(3, stream(`/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode`, deflateSync(`5 0 ${info}`)));
+    const rows = [
+      [0, 0, 255],
+      [1, offsets[1]!, 0],
+      [1, offsets[2]!, 0],
+      [1, offsets[3]!, 0],
+      [0, 0, 0],
+      [2, 3, 0],
+    ];
+    const packed = Buffer.alloc(rows.length * 5);
+    rows.forEach(([type, a, b], i) => {
+      packed[i * 5] = type!;
+      packed.writeUIntBE(a!, i * 5 + 1, 3);
+      packed[i * 5 + 4] = b!;
+    });
+    const xrefStream = at;
+    add(4, stream('/Type /XRef /Size 6 /W [1 3 1]', packed));
+    const table = at;
+    const line = (n: number) => `${String(offsets[n]).padStart(10, '0')} 00000 n \n`;
+    parts.push(
+      Buffer.from(
+        `xref\n0 4\n0000000000 65535 f \n${line(1)}${line(2)}${line(3)}trailer\n<< /Size 6 /Root 1 0 R /Info 5 0 R /XRefStm ${xrefStream} >>\nstartxref\n${table}\n%%EOF\n`,
+      ),
+    );
+    const r = await extract(Buffer.concat(parts));
+    expect(r.problems).toEqual([]);
+    expect(r.facts.authors).toEqual(['Hidden in a stream']);
     expect(r.facts.pdf!.revisions).toHaveLength(1);
   });
 

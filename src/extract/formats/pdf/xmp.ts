@@ -88,7 +88,9 @@ function propertyValue(node: unknown, depth: number): XmpValue {
       if (key === '#text') continue;
       if (key.startsWith('@')) {
         const name = key.slice(1);
+        // RDF's own attributes are structure, not properties (old writers put `about` unprefixed).
         if (
+          name !== 'about' &&
           !name.startsWith('xmlns') &&
           !name.startsWith('rdf:') &&
           !name.startsWith('xml:') &&
