@@ -531,6 +531,19 @@ describe('hostile images', () => {
     expectKnown(r);
   });
 
+  it('a thousand small zTXt bombs share one budget; a million tEXt chunks keep 5,000 fields', async () => {
+    const small = deflateSync(Buffer.alloc(4 * 1024 * 1024));
+    const zTXt = chunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), small]));
+    const r = await extract(png(Buffer.concat(Array.from({ length: 1000 }, () => zTXt))));
+    expect(new Set(codes(r))).toEqual(new Set(['extract.image.text-budget']));
+    const tEXt = chunk('tEXt', Buffer.from('k\0v', 'latin1'));
+    const many = await extract(png(Buffer.concat(Array.from({ length: 1_000_000 }, () => tEXt))));
+    expect(many.fields).toHaveLength(5000);
+    expect(codes(many)).toEqual(['extract.image.fields-limit']);
+    expectKnown(r);
+    expectKnown(many);
+  });
+
   it('XMP nested 100,000 deep, or with 100,000 properties, stops at a limit', async () => {
     const deep = `<x:xmpmeta xmlns:x="adobe:ns:meta/">${'<a:b>'.repeat(100_000)}`;
     expect(readXmp(deep, 0).limited).toBe('depth');

@@ -21,6 +21,8 @@ import type {
 
 /** Output of one compressed PNG text chunk. */
 const MAX_INFLATED_TEXT = 4 * 1024 * 1024;
+/** Output of all of a file's compressed text chunks together (a thousand small bombs are one big one). */
+const MAX_INFLATED_TOTAL = 16 * 1024 * 1024;
 /** Characters of one field value kept. */
 const MAX_VALUE_CHARS = 4096;
 /** Fields kept per document (an XMP packet can hold thousands). */
@@ -43,6 +45,8 @@ interface Segments {
   problems: Coded[];
   traces: Coded[];
   pngModified: WrittenDate | null;
+  /** Bytes compressed text chunks may still unpack to. */
+  inflateBudget: number;
   /** What an old Canon camera's own CIFF record says (a JPEG APP0 segment). */
   ciff: { make: string | null; model: string | null; original: WrittenDate | null };
 }
@@ -59,6 +63,7 @@ function newSegments(): Segments {
     problems: [],
     traces: [],
     pngModified: null,
+    inflateBudget: MAX_INFLATED_TOTAL,
     ciff: { make: null, model: null, original: null },
   };
 }
@@ -286,12 +291,16 @@ function walkPng(bytes: Buffer, out: Segments): void {
       break;
     }
     const data = bytes.subarray(start, start + length);
+    // Past the fields kept (one more, so the limit is reported), text chunks are only walked over.
+    const textRoom = out.fields.length <= MAX_FIELDS;
     if (type === 'IDAT') afterData = true;
     else if (afterData && ['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME'].includes(type) && !late.includes(type))
       late.push(type);
     if (type === 'IHDR' && length >= 8) {
       out.width = data.readUInt32BE(0);
       out.height = data.readUInt32BE(4);
+    } else if (!textRoom && (type === 'tEXt' || type === 'zTXt' || type === 'iTXt')) {
+      // skipped
     } else if (type === 'tEXt') {
       const zero = data.indexOf(0);
       if (zero > 0)
@@ -318,14 +327,23 @@ function walkPng(bytes: Buffer, out: Segments): void {
 }
 
 function inflated(data: Buffer, keyword: string, out: Segments): Buffer | null {
+  if (out.inflateBudget <= 0) {
+    if (!out.problems.some((p) => p.code === 'extract.image.text-budget'))
+      out.problems.push(coded('extract.image.text-budget', { limit: MAX_INFLATED_TOTAL }));
+    return null;
+  }
+  const limit = Math.min(MAX_INFLATED_TEXT, out.inflateBudget);
   try {
-    return inflateSync(data, { maxOutputLength: MAX_INFLATED_TEXT });
+    const text = inflateSync(data, { maxOutputLength: Math.max(limit, 1) });
+    out.inflateBudget -= text.length;
+    return text;
   } catch (error) {
     const tooLarge =
       (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+    out.inflateBudget -= tooLarge ? limit : 0;
     out.problems.push(
       tooLarge
-        ? coded('extract.image.text-too-large', { keyword, limit: MAX_INFLATED_TEXT })
+        ? coded('extract.image.text-too-large', { keyword, limit })
         : coded('extract.image.text-damaged', { keyword }),
     );
     return null;

@@ -30,6 +30,8 @@ export const enImage: Messages = {
     `the IPTC record uses an oversized field at byte ${p.at}, which is not read: the fields before it were`,
   'extract.image.text-too-large': (p) =>
     `the PNG text "${p.keyword}" unpacks to more than ${formatBytes(Number(p.limit))}: it was not read`,
+  'extract.image.text-budget': (p) =>
+    `the PNG's compressed texts unpack to more than ${formatBytes(Number(p.limit))} together: the rest of them were not read`,
   'extract.image.text-damaged': (p) => `the PNG text "${p.keyword}" is damaged and was not read`,
   'extract.image.gps-invalid': (p) =>
     `the GPS position (${p.latitude}, ${p.longitude}) is not a place on Earth: it was not kept as a position`,
