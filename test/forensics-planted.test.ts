@@ -1,6 +1,6 @@
 // Planted forgeries through the real pipeline: clean corpus documents, copied at test time and given
 // the signals of the 2017 cases (a Cyrillic last editor, a save after the carrying email, an
-// incremental PDF update changing the author, a burst of edits, a layered "scan"), ingested into a
+// incremental PDF update changing the author, a burst of edits, a layered "scan", a Russian Excel), ingested into a
 // case beside an authentic email; the findings come from the store. The clean originals raise no
 // high-severity finding.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,13 @@ import type { FindingRecord } from '../src/store/store.ts';
 import { zip } from './helpers/archives.ts';
 import { requireCorpus } from './helpers/corpus.ts';
 import { tempDir } from './helpers/mail.ts';
+import {
+  compObj,
+  docSummaryInformation,
+  summaryInformation,
+  workbookStream,
+  writeCompoundFile,
+} from './helpers/ole-write.ts';
 
 const corpus = requireCorpus('docs', 'forensics-planted');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -128,6 +135,7 @@ beforeAll(async () => {
   const dir = tempDir('crible-planted-');
   const word = readFileSync(join(corpus, 'tika__testWORD.docx'));
   const pdf = readFileSync(join(corpus, 'tika__testPDF.pdf'));
+  const french = readFileSync(join(corpus, 'tika__testEXCEL.xls'));
   const files: Record<string, Buffer> = {
     // Clean originals, as they are.
     'clean/tika__testWORD.docx': word,
@@ -170,6 +178,20 @@ beforeAll(async () => {
     modified: new Date('2010-11-14T10:00:00Z'),
     paragraphs: ['Relevé transmis par courriel.'],
   });
+  // A Russian-language Excel (code page 1251, Russian CompObj and sheet names), in a case whose
+  // authentic mail carries a French one.
+  files['planted/budget.xls'] = writeCompoundFile({
+    '\x05SummaryInformation': summaryInformation({
+      codePage: 1251,
+      author: 'Jean Dupont',
+      lastAuthor: 'Jean Dupont',
+      created: '2017-03-27T13:06:00Z',
+      modified: '2017-03-27T13:10:00Z',
+    }),
+    '\x05DocumentSummaryInformation': docSummaryInformation({ codePage: 1251, appVersion: '16.0000' }),
+    '\x01CompObj': compObj('Лист Microsoft Excel', 'Excel.Sheet.8', 'Biff8', 1251),
+    Workbook: workbookStream(['Лист1'], ['total']),
+  }).bytes;
   // A save date after the email that carries it.
   const resaved = await rewriteZipEntry(word, 'docProps/core.xml', (xml) =>
     xml.replace('2010-11-12T16:21:00Z', '2017-05-04T22:10:00Z'),
@@ -184,6 +206,9 @@ beforeAll(async () => {
   const content = carrying('clean', 'Mon, 15 Nov 2010 09:00:00 +0100', 'tika__testWORD.docx', word);
   const signature = await dkimSignatureFor(content, key!, { signTime: new Date('2010-11-15T08:00:00Z') });
   writeFileSync(join(dir, 'mail', 'clean.eml'), Buffer.concat([Buffer.from(signature), content]));
+  const excel = carrying('excel', 'Tue, 16 Nov 2010 09:00:00 +0100', 'tika__testEXCEL.xls', french);
+  const excelSignature = await dkimSignatureFor(excel, key!, { signTime: new Date('2010-11-16T08:00:00Z') });
+  writeFileSync(join(dir, 'mail', 'excel.eml'), Buffer.concat([Buffer.from(excelSignature), excel]));
   // An authentic email forwarding, whole, an unsigned one that carries a document.
   const inner = carrying('inner', 'Sun, 14 Nov 2010 18:00:00 +0100', 'forwarded.docx', forwardedDocx);
   const outer = carrying('outer', 'Mon, 15 Nov 2010 10:00:00 +0100', 'fwd.eml', inner, true);
@@ -302,7 +327,7 @@ describe.skipIf(!corpus)('the case as the rules see it', () => {
       expect.arrayContaining(['bennett keith', 'burch nick', 'keith.bennett@organisation.example']),
     );
     expect(view.rosterScripts).toEqual(['Latin']);
-    expect(view.cutoff).toEqual({ at: '2010-11-15T09:00:00.000Z', source: 'latest-authentic' });
+    expect(view.cutoff).toEqual({ at: '2010-11-16T08:00:00.000Z', source: 'latest-authentic' });
   });
 });
 
