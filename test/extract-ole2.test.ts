@@ -3,7 +3,8 @@
 // with text; under two process time zones (with the RTF files); and on hostile files (a looping sector chain, a property
 // set claiming 10^9 properties, a stream claiming more bytes than the file): problems, no hang.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,15 @@ const group = (r: Extraction, name: string) =>
 const local = (local: string) => ({ written: local.replace('T', ' '), local, offset: null });
 
 const docs = requireCorpus('docs', 'extract-ole2');
+const hasExiftool = (() => {
+  try {
+    execFileSync('exiftool', ['-ver'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.warn('[extract-ole2] exiftool not installed: the cross-check of the writer is skipped');
+    return false;
+  }
+})();
 
 describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
   const read = (name: string) => extract(readFileSync(join(docs!, name)));
@@ -207,29 +217,33 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
   });
 });
 
+/** A Russian Excel as MacronLeaks described them: a Cyrillic last editor, code page 1251, a Russian CompObj. */
+function russianWorkbook(): Buffer {
+  return writeCompoundFile({
+    '\x05SummaryInformation': summaryInformation({
+      codePage: 1251,
+      author: 'Рошка Георгий Петрович',
+      lastAuthor: 'Рошка Георгий Петрович',
+      created: '2017-05-04T19:06:00Z',
+      modified: '2017-05-04T19:10:00Z',
+      editMinutes: 4,
+    }),
+    '\x05DocumentSummaryInformation': docSummaryInformation({
+      codePage: 1251,
+      appVersion: '16.0000',
+      company: 'ООО Ромашка',
+      headingPairs: [['Листы', 2]],
+      titlesOfParts: ['Лист1', 'Лист2'],
+      custom: { Отдел: 'Финансы', Department: 'Финансы' },
+    }),
+    '\x01CompObj': compObj('Лист Microsoft Excel', 'Excel.Sheet.8', 'Biff8', 1251),
+    Workbook: workbookStream(['Sheet1'], ['total']),
+  }).bytes;
+}
+
 describe('OLE2 extractor on files written here', () => {
   it('reads a Russian Excel: code page 1251 strings, CompObj type, sheet names, custom properties', async () => {
-    const { bytes } = writeCompoundFile({
-      '\x05SummaryInformation': summaryInformation({
-        codePage: 1251,
-        author: 'Рошка Георгий Петрович',
-        lastAuthor: 'Рошка Георгий Петрович',
-        created: '2017-05-04T19:06:00Z',
-        modified: '2017-05-04T19:10:00Z',
-        editMinutes: 4,
-      }),
-      '\x05DocumentSummaryInformation': docSummaryInformation({
-        codePage: 1251,
-        appVersion: '16.0000',
-        company: 'ООО Ромашка',
-        headingPairs: [['Листы', 2]],
-        titlesOfParts: ['Лист1', 'Лист2'],
-        custom: { Отдел: 'Финансы' },
-      }),
-      '\x01CompObj': compObj('Лист Microsoft Excel', 'Excel.Sheet.8', 'Biff8', 1251),
-      Workbook: workbookStream(['Sheet1'], ['total']),
-    });
-    const x = await extract(bytes);
+    const x = await extract(russianWorkbook());
     expect(x.facts).toMatchObject({
       authors: ['Рошка Георгий Петрович'],
       lastModifiedBy: 'Рошка Георгий Петрович',
@@ -240,7 +254,7 @@ describe('OLE2 extractor on files written here', () => {
       editMinutes: 4,
       created: local('2017-05-04T19:06:00'),
       modified: local('2017-05-04T19:10:00'),
-      custom: { Отдел: 'Финансы' },
+      custom: { Отдел: 'Финансы', Department: 'Финансы' },
       // The workbook's own sheet list wins over the property set's.
       sheetNames: ['Sheet1'],
     });
@@ -266,6 +280,31 @@ describe('OLE2 extractor on files written here', () => {
     expect(x.problems).toEqual([{ code: 'extract.ole.word-version', params: { nFib: 0x65 } }]);
     expect(x.text).toBeNull();
   });
+
+  it.skipIf(!hasExiftool)(
+    'writes compound files ExifTool reads the same way (the writer is checked, not only the reader)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'crible-ole-'));
+      const file = join(dir, 'russian.xls');
+      writeFileSync(file, russianWorkbook());
+      const [tags] = JSON.parse(
+        execFileSync('exiftool', ['-j', '-charset', 'UTF8', file], { encoding: 'utf8' }),
+      );
+      rmSync(dir, { recursive: true });
+      expect(tags).toMatchObject({
+        Author: 'Рошка Георгий Петрович',
+        LastModifiedBy: 'Рошка Георгий Петрович',
+        CodePage: 'Windows Cyrillic',
+        Company: 'ООО Ромашка',
+        AppVersion: 16,
+        CreateDate: '2017:05:04 19:06:00',
+        ModifyDate: '2017:05:04 19:10:00',
+        TitleOfParts: ['Лист1', 'Лист2'],
+        // ExifTool names custom tags in ASCII only: it drops `Отдел`.
+        Department: 'Финансы',
+      });
+    },
+  );
 
   it('reads UTF-16 strings when the code page is 1200', async () => {
     const { bytes } = writeCompoundFile({

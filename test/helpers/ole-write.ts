@@ -218,7 +218,7 @@ function propertyBytes(value: PropertyValue, codePage: number): Buffer {
           Buffer.concat([
             u32(2 * value.value.length),
             ...value.value.flatMap(([name, count]) => [
-              typed(30, lpstr(name, codePage, true)),
+              typed(30, lpstr(name, codePage, false)),
               typed(3, u32(count)),
             ]),
           ]),
