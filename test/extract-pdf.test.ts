@@ -110,6 +110,44 @@ function fontsPdf(): Buffer {
   ]);
 }
 
+/** Writes numbered objects one after another, keeping each one's offset (for xref streams built by hand). */
+function objectWriter(header: string) {
+  const parts: Buffer[] = [Buffer.from(header, 'latin1')];
+  const offsets: number[] = [];
+  let at = parts[0]!.length;
+  const push = (bytes: Buffer) => {
+    parts.push(bytes);
+    at += bytes.length;
+  };
+  return {
+    offsets,
+    at: () => at,
+    add(num: number, body: Body) {
+      offsets[num] = at;
+      push(
+        Buffer.concat([
+          Buffer.from(`${num} 0 obj\n`),
+          Buffer.isBuffer(body) ? body : Buffer.from(body),
+          Buffer.from('\nendobj\n'),
+        ]),
+      );
+    },
+    text: (text: string) => push(Buffer.from(text, 'latin1')),
+    bytes: () => Buffer.concat(parts),
+  };
+}
+
+/** Xref stream rows (type, field 2, field 3) packed with /W [1 3 1]. */
+function xrefRows(rows: number[][]): Buffer {
+  const packed = Buffer.alloc(rows.length * 5);
+  rows.forEach(([type, a, b], i) => {
+    packed[i * 5] = type!;
+    packed.writeUIntBE(a!, i * 5 + 1, 3);
+    packed[i * 5 + 4] = b!;
+  });
+  return packed;
+}
+
 // --- the corpus -------------------------------------------------------------------------------------
 
 const corpus = requireCorpus('docs', 'extract-pdf');
@@ -385,20 +423,7 @@ describe('PDFs built here', () => {
 
   it('an xref stream with object streams and a Flate-compressed XMP packet with history', async () => {
     const xmp = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.6"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" xmlns:stEvt="http://ns.adobe.com/xap/1.0/sType/ResourceEvent#" xmlns:dc="http://purl.org/dc/elements/1.1/"><xmp:CreatorTool>Adobe InDesign CC 2017</xmp:CreatorTool><xmp:ModifyDate>2017-05-03T10:15:00+03:00</xmp:ModifyDate><dc:creator><rdf:Seq><rdf:li>Рошка Г. П.</rdf:li></rdf:Seq></dc:creator><xmpMM:History><rdf:Seq><rdf:li rdf:parseType="Resource"><stEvt:action>saved</stEvt:action><stEvt:when>2017-05-03T10:14:00+03:00</stEvt:when><stEvt:softwareAgent>Adobe InDesign CC 2017</stEvt:softwareAgent><stEvt:changed>/</stEvt:changed></rdf:li></rdf:Seq></xmpMM:History></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
-    const header = Buffer.from('%PDF-1.5\n', 'latin1');
-    const objects: Buffer[] = [];
-    const offsets: number[] = [];
-    let at = header.length;
-    const add = (num: number, body: Buffer | string) => {
-      const bytes = Buffer.concat([
-        Buffer.from(`${num} 0 obj\n`),
-        Buffer.isBuffer(body) ? body : Buffer.from(body),
-        Buffer.from('\nendobj\n'),
-      ]);
-      offsets[num] = at;
-      objects.push(bytes);
-      at += bytes.length;
-    };
+    const w = objectWriter('%PDF-1.5\n');
     // Objects 1 (catalog), 2 (pages) and 6 (info) live in object stream 4.
     const inStream = [
       '<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>',
@@ -412,14 +437,15 @@ describe('PDFs built here', () => {
       body += `${inStream[i]}\n`;
     }
     const first = `${table.join(' ')}\n`;
-    add(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>');
-    add(
+    w.add(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>');
+    w.add(
       4,
       stream(`/Type /ObjStm /N 3 /First ${first.length} /Filter /FlateDecode`, deflateSync(first + body)),
     );
-    add(5, stream('/Type /Metadata /Subtype /XML /Filter /FlateDecode', deflateSync(Buffer.from(xmp))));
-    const xrefOffset = at;
-    const rows: number[][] = [
+    w.add(5, stream('/Type /Metadata /Subtype /XML /Filter /FlateDecode', deflateSync(Buffer.from(xmp))));
+    const xrefOffset = w.at();
+    const { offsets } = w;
+    const rows = [
       [0, 0, 255],
       [2, 4, 0],
       [2, 4, 1],
@@ -429,20 +455,10 @@ describe('PDFs built here', () => {
       [2, 4, 2],
       [1, xrefOffset, 0],
     ];
-    const packed = Buffer.alloc(rows.length * 5);
-    rows.forEach(([type, a, b], i) => {
-      packed[i * 5] = type!;
-      packed.writeUIntBE(a!, i * 5 + 1, 3);
-      packed[i * 5 + 4] = b!;
-    });
-    add(
-      7,
-      stream(
-        '/Type /XRef /Size 8 /W [1 3 1] /Root 1 0 R /Info 6 0 R /Filter /FlateDecode',
-        deflateSync(packed),
-      ),
-    );
-    const file = Buffer.concat([header, ...objects, Buffer.from(`startxref\n${xrefOffset}\n%%EOF\n`)]);
+    const dict = '/Type /XRef /Size 8 /W [1 3 1] /Root 1 0 R /Info 6 0 R /Filter /FlateDecode';
+    w.add(7, stream(dict, deflateSync(xrefRows(rows))));
+    w.text(`startxref\n${xrefOffset}\n%%EOF\n`);
+    const file = w.bytes();
     expect(file.includes('xpacket')).toBe(false);
     const r = await extract(file);
     expect(r.problems).toEqual([]);
@@ -465,24 +481,12 @@ describe('PDFs built here', () => {
   });
 
   it('a hybrid file: an xref table whose /XRefStm lists the objects kept in an object stream', async () => {
-    const header = Buffer.from('%PDF-1.5\n', 'latin1');
-    const parts: Buffer[] = [header];
-    const offsets: number[] = [];
-    let at = header.length;
-    const add = (num: number, body: Body) => {
-      const bytes = Buffer.concat([
-        Buffer.from(`${num} 0 obj\n`),
-        Buffer.isBuffer(body) ? body : Buffer.from(body),
-        Buffer.from('\nendobj\n'),
-      ]);
-      offsets[num] = at;
-      parts.push(bytes);
-      at += bytes.length;
-    };
-    add(1, '<< /Type /Catalog /Pages 2 0 R >>');
-    add(2, '<< /Type /Pages /Kids [] /Count 0 >>');
+    const w = objectWriter('%PDF-1.5\n');
+    w.add(1, '<< /Type /Catalog /Pages 2 0 R >>');
+    w.add(2, '<< /Type /Pages /Kids [] /Count 0 >>');
     const info = '<< /Author (Hidden in a stream) >>';
-    add(3, stream(`/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode`, deflateSync(`5 0 ${info}`)));
+    w.add(3, stream(`/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode`, deflateSync(`5 0 ${info}`)));
+    const { offsets } = w;
     const rows = [
       [0, 0, 255],
       [1, offsets[1]!, 0],
@@ -491,22 +495,14 @@ describe('PDFs built here', () => {
       [0, 0, 0],
       [2, 3, 0],
     ];
-    const packed = Buffer.alloc(rows.length * 5);
-    rows.forEach(([type, a, b], i) => {
-      packed[i * 5] = type!;
-      packed.writeUIntBE(a!, i * 5 + 1, 3);
-      packed[i * 5 + 4] = b!;
-    });
-    const xrefStream = at;
-    add(4, stream('/Type /XRef /Size 6 /W [1 3 1]', packed));
-    const table = at;
+    const xrefStream = w.at();
+    w.add(4, stream('/Type /XRef /Size 6 /W [1 3 1]', xrefRows(rows)));
+    const table = w.at();
     const line = (n: number) => `${String(offsets[n]).padStart(10, '0')} 00000 n \n`;
-    parts.push(
-      Buffer.from(
-        `xref\n0 4\n0000000000 65535 f \n${line(1)}${line(2)}${line(3)}trailer\n<< /Size 6 /Root 1 0 R /Info 5 0 R /XRefStm ${xrefStream} >>\nstartxref\n${table}\n%%EOF\n`,
-      ),
+    w.text(
+      `xref\n0 4\n0000000000 65535 f \n${line(1)}${line(2)}${line(3)}trailer\n<< /Size 6 /Root 1 0 R /Info 5 0 R /XRefStm ${xrefStream} >>\nstartxref\n${table}\n%%EOF\n`,
     );
-    const r = await extract(Buffer.concat(parts));
+    const r = await extract(w.bytes());
     expect(r.problems).toEqual([]);
     expect(r.facts.authors).toEqual(['Hidden in a stream']);
     expect(r.facts.pdf!.revisions).toHaveLength(1);
