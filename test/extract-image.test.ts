@@ -554,6 +554,10 @@ describe('hostile images', () => {
     const itxt = Buffer.concat([Buffer.from('XML:com.adobe.xmp\0\0\0\0\0', 'latin1'), Buffer.from(deep)]);
     const r = await extract(png(chunk('iTXt', itxt)));
     expect(codes(r)).toEqual(['extract.image.xmp-limit']);
+    const packets = await extract(jpeg(...Array.from({ length: 20 }, () => xmpSegment(XMP))));
+    expect(packets.problems).toEqual([
+      { code: 'extract.image.xmp-limit', params: { limit: 'packets', count: 20 } },
+    ]);
     expectKnown(r);
   });
 

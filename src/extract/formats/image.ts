@@ -27,6 +27,8 @@ const MAX_INFLATED_TOTAL = 16 * 1024 * 1024;
 const MAX_VALUE_CHARS = 4096;
 /** Fields kept per document (an XMP packet can hold thousands). */
 const MAX_FIELDS = 5000;
+/** XMP packets read per image (a JPEG may carry one per APP1 segment). */
+const MAX_XMP_PACKETS = 16;
 /** XMP element nesting followed. */
 const MAX_XMP_DEPTH = 64;
 /** Bytes of an embedded binary value shown (as hex). */
@@ -864,9 +866,14 @@ async function extract(bytes: Buffer): Promise<Extraction> {
     found.width = numberOf(exif.ifd0.ImageWidth);
     found.height = numberOf(exif.ifd0.ImageHeight ?? exif.ifd0.ImageLength);
   }
-  const xmp = found.xmp.map(({ offset, bytes: packet }) => {
+  if (found.xmp.length > MAX_XMP_PACKETS)
+    found.problems.push(coded('extract.image.xmp-limit', { limit: 'packets', count: found.xmp.length }));
+  const xmp = found.xmp.slice(0, MAX_XMP_PACKETS).map(({ offset, bytes: packet }) => {
     const read = readXmp(xmpText(packet), offset);
-    for (const [path, value] of read.properties) addField(found.fields, 'XMP', path, value);
+    for (const [path, value] of read.properties) {
+      if (found.fields.length > MAX_FIELDS) break;
+      addField(found.fields, 'XMP', path, value);
+    }
     if (read.limited) found.problems.push(coded('extract.image.xmp-limit', { limit: read.limited }));
     return read;
   });

@@ -38,7 +38,9 @@ export const enImage: Messages = {
   'extract.image.xmp-limit': (p) =>
     p.limit === 'depth'
       ? 'the XMP metadata is nested too deeply: it was read down to the limit'
-      : 'the XMP metadata holds too many properties: the first ones were kept',
+      : p.limit === 'packets'
+        ? `the image holds ${p.count} XMP packets: the first 16 were read`
+        : 'the XMP metadata holds too many properties: the first ones were kept',
   'extract.image.ciff-limit': (p) =>
     `the Canon camera record (CIFF) holds more than ${p.limit} entries: the first ones were read`,
   'extract.image.fields-limit': (p) =>
