@@ -29,10 +29,10 @@ const OFFICE_NAMES: Record<number, string> = {
 };
 
 export function officeRelease(appVersion: string): Release | null {
-  const major = Number(/^\s*(\d{1,2})\.\d/.exec(appVersion)?.[1]);
+  const major = Number(/^\s*(\d{1,2})\.\d/.exec(appVersion.slice(0, 50))?.[1]);
   const name = OFFICE_NAMES[major];
   const released = OFFICE.find(([v]) => v === major)?.[1];
-  return name && released ? { label: `${name} (AppVersion ${appVersion.trim()})`, released } : null;
+  return name && released ? { label: name, released } : null;
 }
 
 const MAC_OS: readonly (readonly [number, string])[] = [

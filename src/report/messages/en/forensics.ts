@@ -81,22 +81,22 @@ const LANGUAGES: Record<string, string> = {
 };
 const language = (v: Param): string => LANGUAGES[String(v)] ?? String(v);
 
-const LOCALE_SIGNALS: Record<string, string> = {
-  compobj: 'the Office program’s own name for the file type is written in',
-  'code-page': 'the character set (code page) is',
-  'sheet-names': 'the default sheet names are those of',
-  language: 'the text is declared as',
+/** One language setting in words: what it is, in which language, as written. */
+const LOCALE_SIGNALS: Record<string, (lang: string, value: string) => string> = {
+  compobj: (lang, value) => `the Office program names the file type in ${lang} (${quoted(value)})`,
+  'code-page': (lang, value) => `the character set is ${lang} (code page ${value})`,
+  'sheet-names': (lang, value) => `the default sheet names are ${lang} ones (${quoted(value)})`,
+  language: (lang, value) => `the text is declared as ${lang} (${quoted(value)})`,
 };
 
 function localeSignals(p: Params): string {
-  const kinds = list(p.kinds);
   const locales = list(p.locales);
   const values = list(p.values);
-  return kinds
+  return list(p.kinds)
     .map((kind, i) => {
-      const what = LOCALE_SIGNALS[String(kind)] ?? String(kind);
-      const detail = kind === 'code-page' ? `code page ${values[i]}` : quoted(values[i]);
-      return `${what} ${language(locales[i] ?? '')} (${detail})`;
+      const lang = language(locales[i] ?? '');
+      const value = String(values[i] ?? '');
+      return LOCALE_SIGNALS[String(kind)]?.(lang, value) ?? `${kind}: ${lang} (${quoted(value)})`;
     })
     .join('; ');
 }
@@ -149,7 +149,7 @@ export const enForensics: Messages = {
     `${plural(p.documents, 'different document')} were last saved within ${plural(p.minutes, 'minute')} (${quoted(p.first)} to ${quoted(p.last)}${p.zoned === false ? ', times written without a time zone, compared as written' : ''}) ${
       p.by === 'editor'
         ? `by the same last editor, ${quoted(p.editor)}. Unrelated files saved together by one person is the pattern of a batch prepared for a leak; it does not show who that person is (names can be planted).`
-        : `by the same program with the same language settings (${quoted(p.application)}). A bulk conversion or a "save all" does this too, so it needs another signal to weigh.`
+        : `by the same program with the same language settings (${quoted(p.application)}). A bulk conversion or a “save all” does this too, so it needs another signal to weigh.`
     }`,
   'forensics.unknown-author': (p) =>
     `Its ${person(p)} is not among the organisation’s ${plural(p.roster, 'known name or address', 'known names and addresses')} (senders of authentic mail and the authors of documents they carry). ${
@@ -158,7 +158,7 @@ export const enForensics: Messages = {
         : 'Outsiders’ documents and login IDs as author names are common: this needs another signal to weigh.'
     }`,
   'forensics.foreign-script': (p) =>
-    `Its ${person(p)} is written in the ${p.script} script, unlike ${SCRIPT_BASELINE[String(p.baseline)] ?? 'the organisation’s names'} (${list(p.expected).join(', ')}). It shows the file was touched by someone whose name is written in that script, likely outside the organisation; it does not show who: a name can be planted.${p.authenticated ? ' An authentic email carries it, so it was like this when sent.' : ''}`,
+    `Its ${person(p)} is written in the ${p.script} script, unlike ${SCRIPT_BASELINE[String(p.baseline)] ?? 'the organisation’s names'}, written in ${list(p.expected).join(', ')}. It shows the file was touched by someone whose name is written in that script, likely outside the organisation; it does not show who: a name can be planted.${p.authenticated ? ' An authentic email carries it, so it was like this when sent.' : ''}`,
   'forensics.foreign-locale': (p) =>
     `Its language settings differ from ${LOCALE_BASELINE[String(p.baseline)] ?? 'the case’s documents'} (${list(p.expected).map(language).join(', ')}): ${localeSignals(p)}. Nobody sets these by hand: they show which software, set to which language, last saved the file — not who used it.`,
   'forensics.app-anachronism': (p) => `It names the program version ${anachronism(p)}`,
