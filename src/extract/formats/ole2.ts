@@ -756,6 +756,9 @@ function sharedStrings(segments: Buffer[], sink: TextSink, out: Extraction): voi
 
 /** PowerPoint's text atoms (TextCharsAtom in UTF-16, TextBytesAtom in 8 bits), in stream order. */
 function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
+  // The masters' placeholder text ("Click to edit Master title style") is the template's, not the
+  // deck's: two decks from one template would read as near copies.
+  let masterEnd = 0;
   // Walked to the end even when the text is full: the font list is in the records too.
   for (let at = 0; at + 8 <= deck.length; ) {
     const container = (deck.readUInt16LE(at) & 0x0f) === 0x0f;
@@ -766,7 +769,12 @@ function presentationText(deck: Buffer, sink: TextSink, out: Extraction): void {
       return;
     }
     if (container) {
+      if (type === 0x03f8) masterEnd = Math.max(masterEnd, at + 8 + length);
       at += 8;
+      continue;
+    }
+    if (at < masterEnd && (type === 0x0fa0 || type === 0x0fa8)) {
+      at += 8 + length;
       continue;
     }
     if (length > deck.length - at - 8) {
