@@ -34,6 +34,24 @@ export async function messageText(store: Store, message: MessageRecord): Promise
   }
 }
 
+/** A message's HTML body as sent (never rendered here: the web server sanitises it), or null. */
+export async function messageHtml(store: Store, message: MessageRecord): Promise<string | null> {
+  if (!message.hasHtml) return null;
+  const item = await store.getItem(message.itemId);
+  if (!item?.sha256) return null;
+  try {
+    const { parseMime } = await import('../mail/mime.ts');
+    return (
+      parseMime(store.blobs.read(item.sha256), {
+        maxNestingDepth: defaultLimits.maxDepth * 4,
+        maxHeadersSize: defaultLimits.maxHeaderBytes,
+      }).html ?? null
+    );
+  } catch {
+    return null;
+  }
+}
+
 let textFormat: { htmlToText(html: string): string } | null = null;
 
 /** postal-mime's HTML-to-text conversion (the one the parser uses; not a public export of the package). */

@@ -54,6 +54,8 @@ export interface ReportData {
     /** Messages whose signature could be checked (a verdict other than unsigned, key-unavailable, unverifiable). */
     checked: number;
     byMonth: { month: string | null; verdicts: VerdictCounts }[];
+    /** By ISO week (the Monday it starts on), for the workbench's timeline. */
+    byWeek: { week: string | null; verdicts: VerdictCounts }[];
     bySource: { source: string; mailbox: string; verdicts: VerdictCounts }[];
     byDomain: { domain: string; verdicts: VerdictCounts }[];
     keySources: { source: string; signatures: number }[];
@@ -94,6 +96,7 @@ export async function buildReport(store: Store, options: { query?: string } = {}
 
   const verdicts: VerdictCounts = {};
   const months = new Map<string | null, VerdictCounts>();
+  const weeks = new Map<string | null, VerdictCounts>();
   const mailboxes = new Map<string, { source: string; mailbox: string; verdicts: VerdictCounts }>();
   const altered: MessageLine[] = [];
   const forgeable: MessageLine[] = [];
@@ -103,6 +106,9 @@ export async function buildReport(store: Store, options: { query?: string } = {}
     const month = row.date ? row.date.slice(0, 7) : null;
     if (!months.has(month)) months.set(month, {});
     tally(months.get(month)!, verdict);
+    const week = row.date ? mondayOf(row.date) : null;
+    if (!weeks.has(week)) weeks.set(week, {});
+    tally(weeks.get(week)!, verdict);
     const source = row.source ?? '';
     const mailbox = mailboxOf(row, containers);
     const key = `${source}\0${mailbox}`;
@@ -166,6 +172,9 @@ export async function buildReport(store: Store, options: { query?: string } = {}
       byMonth: [...months]
         .sort(([a], [b]) => (a ?? '9999').localeCompare(b ?? '9999'))
         .map(([month, counts]) => ({ month, verdicts: counts })),
+      byWeek: [...weeks]
+        .sort(([a], [b]) => (a ?? '9999').localeCompare(b ?? '9999'))
+        .map(([week, counts]) => ({ week, verdicts: counts })),
       bySource: [...mailboxes.values()].sort(
         (a, b) => a.source.localeCompare(b.source) || a.mailbox.localeCompare(b.mailbox),
       ),
@@ -188,6 +197,13 @@ export async function buildReport(store: Store, options: { query?: string } = {}
     ],
     analysers: analysers.map((a) => ({ id: a.id, version: a.version })),
   };
+}
+
+/** The Monday (UTC) of the week an instant falls in, as YYYY-MM-DD. */
+function mondayOf(iso: string): string {
+  const d = new Date(iso);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
 }
 
 function total(counts: VerdictCounts): number {

@@ -16,6 +16,7 @@ import { enProvenance } from './messages/en/provenance.ts';
 import { enReport } from './messages/en/report.ts';
 import { enSearch } from './messages/en/search.ts';
 import { enVerify } from './messages/en/verify.ts';
+import { enWeb } from './messages/en/web.ts';
 import { frContainers } from './messages/fr/containers.ts';
 import { frImage } from './messages/fr/extract-image.ts';
 import { frOffice } from './messages/fr/extract-office.ts';
@@ -31,6 +32,7 @@ import { frProvenance } from './messages/fr/provenance.ts';
 import { frReport } from './messages/fr/report.ts';
 import { frSearch } from './messages/fr/search.ts';
 import { frVerify } from './messages/fr/verify.ts';
+import { frWeb } from './messages/fr/web.ts';
 
 export type Param = string | number | boolean | null;
 export type Params = Record<string, Param | Param[]>;
@@ -63,6 +65,7 @@ const catalogues: Record<Lang, Messages> = {
     ...enReport,
     ...enSearch,
     ...enVerify,
+    ...enWeb,
   },
   fr: {
     ...frContainers,
@@ -80,6 +83,7 @@ const catalogues: Record<Lang, Messages> = {
     ...frReport,
     ...frSearch,
     ...frVerify,
+    ...frWeb,
   },
 };
 

@@ -11,6 +11,7 @@ import { registerKeys } from './keys.ts';
 import { registerProof } from './proof.ts';
 import { registerReport } from './report.ts';
 import { registerSearch } from './search.ts';
+import { registerServe } from './serve.ts';
 import { registerThread } from './thread.ts';
 import { registerVerify } from './verify.ts';
 
@@ -30,6 +31,7 @@ export const commands: RegisterCommand[] = [
   registerProof,
   registerReport,
   registerSearch,
+  registerServe,
   registerThread,
   registerCorrespondents,
 ];

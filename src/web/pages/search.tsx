@@ -1,0 +1,146 @@
+// Search: the query language of `crible search`, facets as filters a click adds to the query, hits with
+// their verdict and snippet, paging, and the keyboard (/ to search, j/k to move, Enter to open).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SearchResult } from '../../core/search.ts';
+import { t } from '../i18n.ts';
+import { navigate } from '../router.ts';
+import { Load, Verdict, when } from '../ui.tsx';
+
+const PAGE = 50;
+
+/** The query term a facet value stands for. */
+function facetTerm(facet: string, value: string): string {
+  const field = facet === 'year' || facet === 'month' ? 'date' : facet;
+  return `${field}:${/[\s"]/.test(value) ? `"${value.replace(/"/g, '')}"` : value}`;
+}
+
+const searchUrl = (q: string, offset = 0) =>
+  `/search?q=${encodeURIComponent(q)}${offset ? `&offset=${offset}` : ''}`;
+
+export function SearchPage({ q, offset }: { q: string; offset: number }) {
+  const [draft, setDraft] = useState(q);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => setDraft(q), [q]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '/' && document.activeElement !== input.current) {
+        e.preventDefault();
+        input.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <section class="search">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate(searchUrl(draft.trim()));
+        }}
+      >
+        <input
+          ref={input}
+          name="q"
+          type="search"
+          value={draft}
+          onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
+          placeholder={t('web.search.placeholder')}
+          autocomplete="off"
+          spellcheck={false}
+        />
+        <button type="submit">{t('web.search.button')}</button>
+      </form>
+      <p class="muted small">{t('web.search.keys')}</p>
+      <Load<SearchResult> path={`/api/search?q=${encodeURIComponent(q)}&offset=${offset}&limit=${PAGE}`}>
+        {(result) => <Results q={q} offset={offset} result={result} />}
+      </Load>
+    </section>
+  );
+}
+
+function Results({ q, offset, result }: { q: string; offset: number; result: SearchResult }) {
+  const [selected, setSelected] = useState(0);
+  const hits = result.hits;
+  const open = (i: number) => {
+    const hit = hits[i];
+    if (hit) navigate(hit.type === 'email' ? `/messages/${hit.id}` : `/documents/${hit.id}`);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).tagName === 'INPUT') return;
+      if (e.key === 'j') setSelected((s) => Math.min(hits.length - 1, s + 1));
+      else if (e.key === 'k') setSelected((s) => Math.max(0, s - 1));
+      else if (e.key === 'Enter') open(selected);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+  useEffect(() => {
+    document.querySelector('.hit.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  return (
+    <div class="results">
+      <aside class="facets">
+        {result.facets &&
+          Object.entries(result.facets)
+            .filter(([, values]) => values.length > 0)
+            .map(([facet, values]) => (
+              <div class="facet" key={facet}>
+                <h3>{t(`web.facet.${facet}`)}</h3>
+                <ul>
+                  {values.map((v) => (
+                    <li key={v.value}>
+                      <a href={searchUrl(`${q} ${facetTerm(facet, v.value)}`.trim())}>
+                        {facet === 'verdict' ? <Verdict verdict={v.value} /> : v.value}
+                      </a>
+                      <span class="n">{v.count}</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+      </aside>
+      <div class="hits">
+        <p class="muted">{t('web.search.results', { total: result.total })}</p>
+        {hits.length === 0 && <p>{t('web.search.none')}</p>}
+        <ol start={offset + 1}>
+          {hits.map((hit, i) => (
+            <li
+              key={hit.id}
+              class={`hit${i === selected ? ' selected' : ''}`}
+              onMouseEnter={() => setSelected(i)}
+            >
+              <div class="line">
+                <Verdict verdict={hit.verdict} />
+                <a
+                  class="subject"
+                  href={hit.type === 'email' ? `/messages/${hit.id}` : `/documents/${hit.id}`}
+                >
+                  {hit.subject || t('web.message.no-subject')}
+                </a>
+                <span class="type">{hit.type}</span>
+              </div>
+              <div class="meta muted">
+                {hit.from ?? ''} {hit.date ? `· ${when(hit.date)}` : ''}
+              </div>
+              <div class="snippet">
+                {hit.snippet.map((part, j) =>
+                  part.match ? <mark key={j}>{part.text}</mark> : <span key={j}>{part.text}</span>,
+                )}
+              </div>
+            </li>
+          ))}
+        </ol>
+        <nav class="pager">
+          {offset > 0 && <a href={searchUrl(q, Math.max(0, offset - PAGE))}>{t('web.search.previous')}</a>}
+          {offset + hits.length < result.total && (
+            <a href={searchUrl(q, offset + PAGE)}>{t('web.search.next')}</a>
+          )}
+        </nav>
+      </div>
+    </div>
+  );
+}
