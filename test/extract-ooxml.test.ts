@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { ooxmlExtractor } from '../src/extract/formats/ooxml.ts';
 import type { Extraction } from '../src/extract/types.ts';
 import type { ContainerEvent } from '../src/ingest/format.ts';
@@ -331,6 +332,34 @@ describe('OOXML extractor on documents generated here', () => {
     );
     expect(x.facts.lastModifiedBy).toBe('Рошка Георгий Петрович');
     expect(x.text).toBeNull();
+  }, 60_000);
+
+  it('many bombs cost one budget: reading stops once the parts together pass 256 MB, said once', async () => {
+    const archive = new yazl.ZipFile();
+    const add = (name: string, text: string) => archive.addBuffer(Buffer.from(text), name);
+    add('[Content_Types].xml', CONTENT_TYPES);
+    add(
+      'ppt/presentation.xml',
+      `<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst>${[0, 1, 2, 3, 4].map((i) => `<p:sldId id="${256 + i}" r:id="rId${i}"/>`).join('')}${'<p:sldId id="1" r:id="rId0"/>'.repeat(100_000)}</p:sldIdLst></p:presentation>`,
+    );
+    add(
+      'ppt/_rels/presentation.xml.rels',
+      `<Relationships>${[0, 1, 2, 3, 4].map((i) => `<Relationship Id="rId${i}" Type="x/slide" Target="slides/slide${i}.xml"/>`).join('')}</Relationships>`,
+    );
+    // Five slides of 60 MB each (spaces, fast to deflate): each under the part cap, all five over the budget.
+    const filler = Buffer.alloc(60 * 1024 ** 2, 0x20);
+    for (let i = 0; i < 5; i++)
+      archive.addBuffer(filler, `ppt/slides/slide${i}.xml`, { compressionLevel: 1 });
+    archive.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of archive.outputStream) chunks.push(chunk as Buffer);
+    const x = await ooxmlExtractor.extract(Buffer.concat(chunks), options);
+    expect(x.problems).toEqual([
+      {
+        code: 'extract.office.document-too-large',
+        params: { part: 'ppt/slides/slide4.xml', limit: 256 * 1024 ** 2 },
+      },
+    ]);
   }, 60_000);
 
   it('broken XML gives problems with where, keeps what was read, and never hangs', async () => {

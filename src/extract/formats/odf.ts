@@ -10,8 +10,10 @@ import { coded } from '../../report/catalogue.ts';
 import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
 import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
 import {
+  addDistinct,
   attribute,
   finish,
+  MAX_LIST,
   partDate,
   partTree,
   STOP,
@@ -94,7 +96,7 @@ function readMeta(parts: ZipParts, x: Extraction): void {
         f.subject = text(value);
         break;
       case 'language':
-        if (text(value) && !f.languages.includes(value.trim())) f.languages.push(value.trim());
+        if (text(value)) addDistinct(f.languages, value.trim());
         break;
     }
     addField(x.fields, 'meta.xml', node.name, value);
@@ -114,7 +116,7 @@ function readContent(parts: ZipParts, x: Extraction, sink: TextSink): void {
       else if (inFonts && local === 'font-face') addFont(x, tag);
       else if (local === 'table') {
         const name = attribute(tag, 'name');
-        if (name !== null) {
+        if (name !== null && x.facts.sheetNames.length < MAX_LIST) {
           x.facts.sheetNames.push(name);
           addField(x.fields, 'content.xml', 'table:table', name);
         }
@@ -150,8 +152,7 @@ function readContent(parts: ZipParts, x: Extraction, sink: TextSink): void {
 
 function addFont(x: Extraction, tag: string): void {
   const family = attribute(tag, 'font-family')?.replace(/^['"]|['"]$/g, '') ?? attribute(tag, 'name');
-  if (family && !x.facts.fonts.includes(family)) {
-    x.facts.fonts.push(family);
+  if (family && addDistinct(x.facts.fonts, family)) {
     addField(x.fields, 'font-face-decls', 'style:font-face', family);
   }
 }

@@ -12,9 +12,11 @@ import { coded } from '../../report/catalogue.ts';
 import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
 import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
 import {
+  addDistinct,
   attribute,
   finish,
   leafTexts,
+  MAX_LIST,
   partDate,
   partTree,
   resolvePart,
@@ -40,7 +42,12 @@ const MAIN_PARTS: [string, Application][] = [
 interface Relationships {
   byId: Map<string, string>;
   byType: Map<string, string[]>;
+  /** Targets outside the package, as written, by type (a template's path on the author's disk). */
+  external: Map<string, string[]>;
 }
+
+/** Targets kept per relationship type (a hostile part may list millions). */
+const MAX_TARGETS = 10_000;
 
 function relsPath(part: string): string {
   const slash = part.lastIndexOf('/');
@@ -49,18 +56,27 @@ function relsPath(part: string): string {
 
 /** The relationships of `part` ('' for the package), targets resolved to part names. */
 function relationships(parts: ZipParts, part: string, problems: Extraction['problems']): Relationships {
-  const rels: Relationships = { byId: new Map(), byType: new Map() };
+  const rels: Relationships = { byId: new Map(), byType: new Map(), external: new Map() };
   const path = part === '' ? '_rels/.rels' : relsPath(part);
+  const add = (map: Map<string, string[]>, kind: string, target: string) => {
+    const list = map.get(kind) ?? [];
+    if (list.length < MAX_TARGETS) list.push(target);
+    map.set(kind, list);
+  };
   scanTags(parts, path, problems, (local, tag) => {
-    if (local !== 'Relationship' || attribute(tag, 'TargetMode') === 'External') return undefined;
+    if (local !== 'Relationship') return undefined;
     const id = attribute(tag, 'Id');
     const type = attribute(tag, 'Type');
     const target = attribute(tag, 'Target');
     if (target === null) return undefined;
+    const kind = type?.slice(type.lastIndexOf('/') + 1) ?? '';
+    if (attribute(tag, 'TargetMode') === 'External') {
+      add(rels.external, kind, target);
+      return undefined;
+    }
     const resolved = resolvePart(part, target);
     if (id !== null) rels.byId.set(id, resolved);
-    const kind = type?.slice(type.lastIndexOf('/') + 1) ?? '';
-    rels.byType.set(kind, [...(rels.byType.get(kind) ?? []), resolved]);
+    add(rels.byType, kind, resolved);
     return undefined;
   });
   return rels;
@@ -112,7 +128,7 @@ function readCore(parts: ZipParts, part: string, x: Extraction): void {
 }
 
 function addLanguage(x: Extraction, language: string): void {
-  if (!x.facts.languages.includes(language)) x.facts.languages.push(language);
+  addDistinct(x.facts.languages, language);
 }
 
 /** app.xml: every property; a vector (TitlesOfParts, HeadingPairs) as its values joined by '; '. */
@@ -168,7 +184,7 @@ function readRsids(parts: ZipParts, part: string, x: Extraction): void {
     if (local === 'rsidRoot') root = attribute(tag, 'val');
     else if (local === 'rsid') {
       const value = attribute(tag, 'val');
-      if (value) rsids.add(value);
+      if (value && rsids.size < MAX_LIST) rsids.add(value);
     }
     return undefined;
   });
@@ -207,8 +223,7 @@ function readStylesLanguages(parts: ZipParts, part: string, x: Extraction): void
 function readFonts(parts: ZipParts, part: string, x: Extraction): void {
   scanTags(parts, part, x.problems, (local, tag) => {
     const name = local === 'font' ? attribute(tag, 'name') : null;
-    if (name && !x.facts.fonts.includes(name)) {
-      x.facts.fonts.push(name);
+    if (name && addDistinct(x.facts.fonts, name)) {
       addField(x.fields, 'fontTable.xml', 'w:font', name);
     }
     return undefined;
@@ -247,6 +262,45 @@ function readComments(parts: ZipParts, part: string, x: Extraction): void {
   const onAuthor = authorVisitor(x, 'comments.xml', 'w:comment w:author');
   scanTags(parts, part, x.problems, (local, tag) => {
     if (local === 'comment') onAuthor(tag);
+    return undefined;
+  });
+}
+
+/** Excel's comment authors (<authors><author>…</author></authors> of each comments part). */
+function readSheetCommentAuthors(parts: ZipParts, x: Extraction): void {
+  for (const part of parts.names().filter((name) => /^xl\/comments[^/]*\.xml$/.test(name))) {
+    const seen = new Set<string>();
+    let author: string | null = null;
+    scanPart(parts, part, x.problems, {
+      wantText: false,
+      open(local, _tag, selfClosing) {
+        if (local === 'author' && !selfClosing) {
+          author = '';
+          this.wantText = true;
+        } else if (local === 'commentList') return STOP;
+        return undefined;
+      },
+      close(local) {
+        if (local !== 'author' || author === null) return;
+        this.wantText = false;
+        if (!seen.has(author) && seen.size < MAX_AUTHORS) {
+          seen.add(author);
+          addField(x.fields, part.slice(3), 'author', author);
+        }
+        author = null;
+      },
+      text(value) {
+        if (author !== null) author += value;
+      },
+    });
+  }
+}
+
+/** PowerPoint's comment authors (ppt/commentAuthors.xml). */
+function readSlideCommentAuthors(parts: ZipParts, x: Extraction): void {
+  scanTags(parts, 'ppt/commentAuthors.xml', x.problems, (local, tag) => {
+    const name = local === 'cmAuthor' ? attribute(tag, 'name') : null;
+    if (name) addField(x.fields, 'commentAuthors.xml', 'p:cmAuthor', name);
     return undefined;
   });
 }
@@ -348,18 +402,28 @@ function workbook(parts: ZipParts, main: string, x: Extraction, sink: TextSink):
   const rels = relationships(parts, main, x.problems);
   const sheets: { name: string; part: string | undefined }[] = [];
   scanTags(parts, main, x.problems, (local, tag) => {
+    if (local === 'fileVersion') {
+      // The Excel build that last saved it (rupBuild) and the versions that edited it.
+      for (const name of ['appName', 'lastEdited', 'lowestEdited', 'rupBuild']) {
+        addField(x.fields, 'workbook.xml', `fileVersion ${name}`, attribute(tag, name));
+      }
+    }
     if (local !== 'sheet') return undefined;
     const name = attribute(tag, 'name') ?? '';
     const id = attribute(tag, 'id', true);
     const state = attribute(tag, 'state');
+    if (sheets.length >= MAX_LIST) return undefined;
     sheets.push({ name, part: id === null ? undefined : rels.byId.get(id) });
     x.facts.sheetNames.push(name);
     addField(x.fields, 'workbook.xml', 'sheet', state && state !== 'visible' ? `${name} (${state})` : name);
     return undefined;
   });
   const strings = sharedStrings(parts, firstOfType(rels, 'sharedStrings'), x);
+  const read = new Set<string>();
   for (const sheet of sheets) {
-    if (!sheet.part || !parts.has(sheet.part)) continue;
+    // Each sheet part is read once, however many entries name it.
+    if (!sheet.part || !parts.has(sheet.part) || read.has(sheet.part)) continue;
+    read.add(sheet.part);
     sink.newline();
     sink.add(`${sheet.name}\n`);
     sheetText(parts, sheet.part, x, sink, strings);
@@ -373,7 +437,7 @@ function presentation(parts: ZipParts, main: string, x: Extraction, sink: TextSi
   scanTags(parts, main, x.problems, (local, tag) => {
     const id = local === 'sldId' ? attribute(tag, 'id', true) : null;
     const target = id === null ? undefined : rels.byId.get(id);
-    if (target) slides.push(target);
+    if (target) addDistinct(slides, target);
     return undefined;
   });
   if (slides.length === 0) {
@@ -425,14 +489,23 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
   const sink = new TextSink(options.maxTextChars);
   if (found?.app === 'docx') {
     const main = relationships(parts, found.main, x.problems);
-    readRsids(parts, firstOfType(main, 'settings') ?? 'word/settings.xml', x);
+    const settings = firstOfType(main, 'settings') ?? 'word/settings.xml';
+    readRsids(parts, settings, x);
+    // The template a document was attached to, by its path on the author's disk (a user name, a share).
+    for (const target of relationships(parts, settings, x.problems).external.get('attachedTemplate') ?? []) {
+      addField(x.fields, 'settings.xml', 'w:attachedTemplate', target);
+    }
     readStylesLanguages(parts, firstOfType(main, 'styles') ?? 'word/styles.xml', x);
     readFonts(parts, firstOfType(main, 'fontTable') ?? 'word/fontTable.xml', x);
     readComments(parts, firstOfType(main, 'comments') ?? 'word/comments.xml', x);
     wordText(parts, found.main, x, sink);
-  } else if (found?.app === 'xlsx') workbook(parts, found.main, x, sink);
-  else if (found?.app === 'pptx') presentation(parts, found.main, x, sink);
-  else x.problems.push(coded('extract.office.no-main-part'));
+  } else if (found?.app === 'xlsx') {
+    workbook(parts, found.main, x, sink);
+    readSheetCommentAuthors(parts, x);
+  } else if (found?.app === 'pptx') {
+    presentation(parts, found.main, x, sink);
+    readSlideCommentAuthors(parts, x);
+  } else x.problems.push(coded('extract.office.no-main-part'));
 
   for (const name of parts.names()) if (MACROS.test(name)) addField(x.fields, 'package', 'macros', name);
   return finish(x, parts, sink, EMBEDDED_PART, options.maxTextChars);

@@ -35,6 +35,7 @@ export class ZipParts {
   private readonly bytes: Buffer;
   private readonly byName = new Map<string, ZipMember>();
   private spent = 0;
+  private exhausted = false;
 
   private constructor(bytes: Buffer, members: ZipMember[]) {
     this.bytes = bytes;
@@ -69,40 +70,59 @@ export class ZipParts {
     return this.byName.has(name);
   }
 
-  /** A part's bytes, or null (absent, or unreadable with a problem recorded). */
+  /**
+   * A part's bytes, or null (absent, or unreadable with a problem recorded). Every inflation is
+   * charged to the document's budget, failed ones too (a thousand small bombs cost what one does).
+   */
   bytesOf(name: string): Buffer | null {
     const m = this.byName.get(name);
     if (!m) return null;
+    const room = Math.min(MAX_PART_BYTES, MAX_DOCUMENT_BYTES - this.spent);
+    if (room <= 0) {
+      this.overBudget(name, room);
+      return null;
+    }
+    let data: Buffer;
     try {
-      const data = this.dataOf(m);
-      if (m.method === 0) return this.charge(name, data.length) ? data : null;
-      if (m.method !== 8) {
-        this.problems.push(
-          coded('extract.office.part-unreadable', { part: name, error: `method ${m.method}` }),
-        );
+      data = this.dataOf(m);
+    } catch (err) {
+      this.unreadable(name, err);
+      return null;
+    }
+    if (m.method === 0) {
+      if (data.length > room) {
+        this.overBudget(name, room);
         return null;
       }
-      const room = Math.min(MAX_PART_BYTES, MAX_DOCUMENT_BYTES - this.spent);
-      let out: Buffer;
-      try {
-        out = inflateRawSync(data, { maxOutputLength: Math.max(1, room) });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-          this.overBudget(name, room);
-          return null;
-        }
-        throw err;
-      }
-      return this.charge(name, out.length) ? out : null;
-    } catch (err) {
+      this.spent += data.length;
+      return data;
+    }
+    if (m.method !== 8) {
       this.problems.push(
-        coded('extract.office.part-unreadable', {
-          part: name,
-          error: err instanceof Error ? err.message : String(err),
-        }),
+        coded('extract.office.part-unreadable', { part: name, error: `method ${m.method}` }),
       );
       return null;
     }
+    try {
+      const out = inflateRawSync(data, { maxOutputLength: room });
+      this.spent += out.length;
+      return out;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        this.spent += room;
+        this.overBudget(name, room);
+      } else {
+        // What it may have inflated to before the damage: deflate expands at most ~1,032 times.
+        this.spent += Math.min(room, data.length * 1032);
+        this.unreadable(name, err);
+      }
+      return null;
+    }
+  }
+
+  private unreadable(name: string, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    this.problems.push(coded('extract.office.part-unreadable', { part: name, error }));
   }
 
   /** A part as text (UTF-8, or UTF-16 with its byte-order mark), or null. */
@@ -131,22 +151,16 @@ export class ZipParts {
     return this.bytes.subarray(start, start + m.compressedSize);
   }
 
-  private charge(name: string, size: number): boolean {
-    const room = Math.min(MAX_PART_BYTES, MAX_DOCUMENT_BYTES - this.spent);
-    if (size > room) {
-      this.overBudget(name, room);
-      return false;
-    }
-    this.spent += size;
-    return true;
-  }
-
+  /** A part past its cap, or the document past its budget (said once: no part is read after it). */
   private overBudget(name: string, room: number): void {
-    this.problems.push(
-      room < MAX_PART_BYTES
-        ? coded('extract.office.document-too-large', { part: name, limit: MAX_DOCUMENT_BYTES })
-        : coded('extract.office.part-too-large', { part: name, limit: MAX_PART_BYTES }),
-    );
+    if (room >= MAX_PART_BYTES) {
+      this.problems.push(coded('extract.office.part-too-large', { part: name, limit: MAX_PART_BYTES }));
+    } else if (!this.exhausted) {
+      this.exhausted = true;
+      this.problems.push(
+        coded('extract.office.document-too-large', { part: name, limit: MAX_DOCUMENT_BYTES }),
+      );
+    }
   }
 }
 
@@ -175,6 +189,24 @@ export function finish(
   if (sink.cut) x.problems.push(coded('extract.office.text-cut', { limit: maxTextChars }));
   x.problems.push(...parts.problems);
   return x;
+}
+
+/** Entries a list of facts keeps (fonts, languages, sheet names, rsids): a hostile part may name millions. */
+export const MAX_LIST = 10_000;
+
+const listSets = new WeakMap<string[], Set<string>>();
+
+/** Adds a value to a list of facts once, while it holds fewer than MAX_LIST; whether it was added. */
+export function addDistinct(list: string[], value: string): boolean {
+  let set = listSets.get(list);
+  if (!set) {
+    set = new Set(list);
+    listSets.set(list, set);
+  }
+  if (set.has(value) || list.length >= MAX_LIST) return false;
+  set.add(value);
+  list.push(value);
+  return true;
 }
 
 /** Longer than any W3CDTF date: not parsed (the date pattern backtracks on long runs of spaces). */
