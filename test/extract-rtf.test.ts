@@ -44,6 +44,8 @@ describe.skipIf(!docs)('RTF extractor on the corpus', () => {
       application: 'Microsoft Word 11.0.6568',
     });
     expect(x.facts.fonts).toContain('Times New Roman Cyr');
+    // \rsidroot2954171 and \rsidtbl \rsid2954171\rsid10375891, as OOXML writes rsids.
+    expect(x.facts.rsids).toEqual(['002D13BB', '009E52D3']);
     expect(group(x, 'RTF info')).toMatchObject({
       nofpages: '1',
       nofwords: '3',

@@ -13,6 +13,8 @@ import { decodeCodePage, lcidTag } from './ole-properties.ts';
 
 /** Deeper than any editor nests (Word stays far below); a hostile file's millions of braces stop here. */
 const MAX_DEPTH = 512;
+/** Revision-save ids kept (Word adds one per editing session). */
+const MAX_RSIDS = 10_000;
 /** Fonts kept from the font table (a document uses a few dozen). */
 const MAX_FONTS = 1000;
 /** Characters kept of one info or user property value. */
@@ -230,7 +232,21 @@ const ACTED_ON = new Set([
   ...LANGUAGE_WORDS,
   ...Object.keys(TEXT_WORDS),
   ...['u', 'uc', 'info', 'userprops', 'propname', 'staticval', 'generator', 'template', 'fonttbl', 'f'],
-  ...['yr', 'mo', 'dy', 'hr', 'min', 'sec', 'ansicpg', 'mac', 'deff', 'fcharset', 'plain'],
+  ...[
+    'yr',
+    'mo',
+    'dy',
+    'hr',
+    'min',
+    'sec',
+    'ansicpg',
+    'mac',
+    'deff',
+    'fcharset',
+    'plain',
+    'rsid',
+    'rsidroot',
+  ],
 ]);
 
 const wordHash = (hash: number, byte: number) => (Math.imul(hash, 31) + byte) | 0;
@@ -266,6 +282,9 @@ class RtfReader {
   private fontEntry = -1;
   private fontCharset: number | null = null;
   private readonly languages = new Set<number>();
+  /** Word's revision-save ids (\\rsidtbl, \\rsidroot), written as OOXML writes them (`00693A70`). */
+  readonly rsids = new Set<string>();
+  rsidRoot: string | null = null;
   private userPropName: string | null = null;
   readonly text: Collector;
   readonly info = new Map<string, string>();
@@ -479,6 +498,12 @@ class RtfReader {
       if (word === 'deflang' || word === 'deflangfe') this.header.set(word, String(param));
       return;
     }
+    if ((word === 'rsid' || word === 'rsidroot') && param !== null && param >= 0) {
+      const rsid = param.toString(16).toUpperCase().padStart(8, '0');
+      if (word === 'rsidroot') this.rsidRoot = rsid;
+      else if (this.rsids.size < MAX_RSIDS) this.rsids.add(rsid);
+      return;
+    }
     if (word === 'ansicpg' && param !== null && param > 0) {
       this.codePage = param;
       this.header.set('ansicpg', String(param));
@@ -616,6 +641,9 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
   const ansicpg = reader.header.get('ansicpg');
   facts.codePage = ansicpg === undefined ? null : Number(ansicpg);
   facts.fonts = reader.fonts();
+  const root = reader.rsidRoot;
+  facts.rsids = root ? [root, ...[...reader.rsids].filter((r) => r !== root)] : [...reader.rsids];
+  addField(fields, 'RTF header', 'rsidroot', root);
   const ids = reader.languageIds();
   facts.languages = [...new Set(ids.flatMap((id) => lcidTag(id) ?? []))];
   addField(fields, 'RTF header', 'languages', ids.map((id) => `${lcidTag(id) ?? '?'} (${id})`).join(', '));
