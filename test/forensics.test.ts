@@ -6,9 +6,9 @@ import { analyser, buildCaseView, parseCutoff } from '../src/analysers/forensics
 import { rules } from '../src/analysers/rules/index.ts';
 import type { Carrier, CaseView, DocumentUnderReview, Rule, RuleHit } from '../src/analysers/rules/rule.ts';
 import { openCase } from '../src/core/case.ts';
-import { parseIsoDate, parsePdfDate } from '../src/extract/dates.ts';
+import { parseExifDate, parseIsoDate, parsePdfDate } from '../src/extract/dates.ts';
 import { emptyFacts } from '../src/extract/facts.ts';
-import type { DocumentFacts, PdfFacts, WrittenDate, XmpPacket } from '../src/extract/types.ts';
+import type { DocumentFacts, ImageFacts, PdfFacts, WrittenDate, XmpPacket } from '../src/extract/types.ts';
 import { isKnownCode, render } from '../src/report/catalogue.ts';
 import { tempDir } from './helpers/mail.ts';
 
@@ -70,6 +70,19 @@ function packet(more: Partial<XmpPacket> = {}): XmpPacket {
     ...more,
   };
 }
+const noImage: ImageFacts = {
+  make: null,
+  model: null,
+  serial: null,
+  software: null,
+  original: null,
+  digitized: null,
+  modified: null,
+  gps: null,
+  width: null,
+  height: null,
+  traces: [],
+};
 /** Runs a rule on a document alone in its view (or in the view given). */
 function hits(id: string, d: DocumentUnderReview, v: CaseView = view([d])): RuleHit[] {
   return rule(id).check(d, v);
@@ -118,6 +131,17 @@ describe('modified-after-carrier', () => {
         doc({ modified: iso('2017-05-04T10:05:00Z') }, { carriers: [carrier('2017-05-04T10:00:00.000Z')] }),
       ),
     ).toEqual([]);
+  });
+
+  it('is medium when only a camera’s clock says so', () => {
+    const photo = doc(
+      { image: { ...noImage, original: parseExifDate('2017-05-09 10:00:00') } },
+      { carriers: [carrier('2017-05-04T10:00:00.000Z')] },
+    );
+    expect(hits('modified-after-carrier', photo)[0]).toMatchObject({
+      severity: 'medium',
+      params: { field: 'EXIF DateTimeOriginal', zoned: false },
+    });
   });
 
   it('says nothing of a loose file or an undated email', () => {

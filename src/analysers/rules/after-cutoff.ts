@@ -2,7 +2,7 @@
 // nothing of the organisation's should be. High for a loose file when the cut-off was given; weaker
 // when the cut-off is only the latest authentic email (a file share can be taken after the mailbox),
 // and for an attachment, whose carrier's own date is the stronger test (modified-after-carrier).
-import { dateParams, datesAfter } from './dates.ts';
+import { dateParams, datesAfter, onlyCameraDates } from './dates.ts';
 import { CLOCK_SKEW_MS } from './modified-after-carrier.ts';
 import type { Rule } from './rule.ts';
 
@@ -15,7 +15,9 @@ export const afterCutoff: Rule = {
     const [latest] = later;
     if (!latest) return [];
     const loose = doc.carriers.length === 0;
-    const severity = !loose ? 'low' : view.cutoff.source === 'given' ? 'high' : 'medium';
+    // A camera's clock (EXIF) is often set wrong: one step weaker.
+    const strength = (!loose ? 2 : view.cutoff.source === 'given' ? 0 : 1) + (onlyCameraDates(later) ? 1 : 0);
+    const severity = (['high', 'medium', 'low'] as const)[Math.min(2, strength)]!;
     return [
       {
         severity,

@@ -43,6 +43,11 @@ export function datesAfter(facts: DocumentFacts, instant: number, toleranceMs: n
     .sort((a, b) => instantRange(b.date).earliest - instantRange(a.date).earliest);
 }
 
+/** Whether every date is a camera's (EXIF): camera clocks are often set wrong, so they weigh less. */
+export function onlyCameraDates(dates: DatedField[]): boolean {
+  return dates.every((d) => d.field.startsWith('EXIF '));
+}
+
 /** What the words need of a date: as written, and whether it said its zone. */
 export function dateParams(d: DatedField): { field: string; written: string; zoned: boolean } {
   return { field: d.field, written: d.date.written, zoned: instantRange(d.date).zoned };

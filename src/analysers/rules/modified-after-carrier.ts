@@ -1,7 +1,7 @@
 // A document dated after the email that carries it: its bytes were inside that email when it was
 // sent, so none of its own dates can be later. High once zones are accounted for (a date without one
-// fires only when even its earliest meaning is later).
-import { dateParams, datesAfter } from './dates.ts';
+// fires only when even its earliest meaning is later); medium when only a camera's clock says so.
+import { dateParams, datesAfter, onlyCameraDates } from './dates.ts';
 import type { Carrier, Rule } from './rule.ts';
 
 /** Clocks of the author's machine and the sender's differ by minutes; less than this proves nothing. */
@@ -20,6 +20,7 @@ export const modifiedAfterCarrier: Rule = {
     if (!latest) return [];
     return [
       {
+        ...(onlyCameraDates(later) ? { severity: 'medium' as const } : {}),
         params: {
           ...dateParams(latest),
           carrier: first.itemId,
