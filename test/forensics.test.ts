@@ -835,3 +835,34 @@ describe('the case view, from a real store', () => {
     }
   });
 });
+
+describe('the process time zone', () => {
+  it('changes nothing the rules find (Node applies a new TZ at once)', () => {
+    const email = carrier('2017-05-04T10:00:00.000Z');
+    const docs = [
+      doc({ modified: iso('2017-05-06T12:00:00') }, { carriers: [email] }),
+      doc({
+        modified: iso('2017-05-04T22:10:00+03:00'),
+        appVersion: '16.0000',
+        created: iso('2008-01-01T00:00:00'),
+      }),
+      ...['13:00', '13:01', '13:02'].map((t) =>
+        doc({ modified: iso(`2017-03-27T${t}:00`), lastModifiedBy: 'A B' }),
+      ),
+    ];
+    const v = view(docs, { cutoff: { at: '2017-05-01T00:00:00.000Z', source: 'given' } });
+    const run = (tz: string) => {
+      process.env.TZ = tz;
+      return JSON.stringify(docs.map((d) => rules.map((r) => r.check(d, view(v.documents, v)))));
+    };
+    const before = process.env.TZ;
+    try {
+      const kiritimati = run('Pacific/Kiritimati');
+      expect(new Date('2017-01-01T00:00:00Z').getTimezoneOffset()).toBe(-840);
+      expect(run('America/Adak')).toBe(kiritimati);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+});
