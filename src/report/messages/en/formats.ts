@@ -16,12 +16,17 @@ const NOT_READ: Record<string, [what: string, missing: string]> = {
   rar: ['RAR archive', 'its files are not in the case'],
 };
 
+/** Formats an earlier version recorded as not read, which this one reads: the words must not say otherwise. */
+const READ_NOW = new Set(['pst', 'ost', 'olm', 'msg', 'emlx', 'bzip2', 'xz', '7z', 'rar']);
+
 export const enFormats: Messages = {
   'format.not-read-yet': ({ format }) => {
     const [what, missing] = NOT_READ[String(format)] ?? [
       `${String(format)} file`,
       'what it holds is not in the case',
     ];
-    return `${what}: not read yet by this version of Crible; ${missing}`;
+    return READ_NOW.has(String(format))
+      ? `${what}: not read by the version of Crible that ingested it, so ${missing}; this version reads it: run the same ingest again`
+      : `${what}: not read yet by this version of Crible; ${missing}`;
   },
 };
