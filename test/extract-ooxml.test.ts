@@ -136,6 +136,9 @@ describe.skipIf(!docs)('OOXML extractor on the corpus (PROVENANCE.md)', () => {
     expect(f.application).toBe('Microsoft Excel');
     expect(f.appVersion).toBe('12.0000');
     expect(f.sheetNames).toEqual(['Feuil1', 'Feuil2', 'Feuil3']);
+    // The Excel build that saved it.
+    expect(field(x, 'workbook.xml', 'fileVersion rupBuild')).toEqual(['4505']);
+    expect(field(x, 'workbook.xml', 'fileVersion lastEdited')).toEqual(['4']);
     expect(x.text).toMatch(
       /^Feuil1\nSample Excel Worksheet - Numbers and their Squares\nNumber\tSquare\n1\t1\n2\t4\n/,
     );
@@ -455,11 +458,18 @@ describe('OOXML extractor on documents generated here', () => {
       'word/comments.xml':
         '<w:comments xmlns:w="w"><w:comment w:id="0" w:author="Keith Bennett" w:date="2008-12-11T16:05:00Z"><w:p><w:r><w:t>check</w:t></w:r></w:p></w:comment></w:comments>',
       'word/vbaProject.bin': OLE_OBJECT,
+      'word/settings.xml':
+        '<w:settings xmlns:w="w" xmlns:r="r"><w:attachedTemplate r:id="rId1"/></w:settings>',
+      'word/_rels/settings.xml.rels':
+        '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///C:\\Users\\roshka\\AppData\\Roaming\\Microsoft\\Templates\\Счёт.dotm" TargetMode="External"/></Relationships>',
     });
     const x = await ooxmlExtractor.extract(bytes, options);
     expect(field(x, 'document.xml', 'tracked change w:author')).toEqual(['Рошка Г.П.', 'Nick Burch']);
     expect(field(x, 'comments.xml', 'w:comment w:author')).toEqual(['Keith Bennett']);
     expect(field(x, 'package', 'macros')).toEqual(['word/vbaProject.bin']);
+    expect(field(x, 'settings.xml', 'w:attachedTemplate')).toEqual([
+      'file:///C:\\Users\\roshka\\AppData\\Roaming\\Microsoft\\Templates\\Счёт.dotm',
+    ]);
     expect(x.text).toBe('new figure');
 
     const twice = await zip([
@@ -472,6 +482,32 @@ describe('OOXML extractor on documents generated here', () => {
     expect(y.problems).toEqual([
       { code: 'extract.office.duplicate-part', params: { part: 'docProps/core.xml' } },
     ]);
+  });
+
+  it('lists the comment authors of a workbook and a presentation', async () => {
+    const workbook = await zip([
+      ['xl/workbook.xml', Buffer.from('<workbook><sheets/></workbook>')],
+      [
+        'xl/comments1.xml',
+        Buffer.from(
+          '<comments><authors><author>Рошка Георгий Петрович</author><author>garribas</author></authors><commentList><comment ref="A1" authorId="0"><text><t>ok</t></text></comment></commentList></comments>',
+        ),
+      ],
+    ]);
+    const x = await ooxmlExtractor.extract(workbook, options);
+    expect(field(x, 'comments1.xml', 'author')).toEqual(['Рошка Георгий Петрович', 'garribas']);
+    const slides = await zip([
+      ['ppt/presentation.xml', Buffer.from('<p:presentation xmlns:p="p"/>')],
+      [
+        'ppt/commentAuthors.xml',
+        Buffer.from(
+          '<p:cmAuthorLst xmlns:p="p"><p:cmAuthor id="0" name="Rajiv" initials="R"/></p:cmAuthorLst>',
+        ),
+      ],
+    ]);
+    const y = await ooxmlExtractor.extract(slides, options);
+    expect(field(y, 'commentAuthors.xml', 'p:cmAuthor')).toEqual(['Rajiv']);
+    expect(y.text).toBeNull();
   });
 
   it('cuts the text at maxTextChars and says so', async () => {
