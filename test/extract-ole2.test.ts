@@ -87,6 +87,8 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
     ]);
     expect(x.text).toContain('This is a sample Microsoft Word Document.');
     expect(x.text).toContain('This document includes text that is BOLD and ITALIC.');
+    // Headers and footers follow the main text.
+    expect(x.text).toMatch(/This is the header for our document\n+This is the footer for our document$/);
     expect(x.problems).toEqual([]);
   });
 

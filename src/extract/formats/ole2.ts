@@ -475,7 +475,9 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
   }
   const table = file.stream(flags & 0x0200 ? '1Table' : '0Table');
   if (table) wordTables(word, table, out);
-  const mainChars = Math.max(0, word.readInt32LE(0x4c));
+  // The main text, then footnotes, headers, comments, endnotes and text boxes, in that order of CPs.
+  let mainChars = 0;
+  for (let at = 0x4c; at <= 0x68; at += 4) mainChars += Math.max(0, word.readInt32LE(at));
   const clxAt = word.readUInt32LE(0x1a2);
   const clxEnd = Math.min(table?.length ?? 0, clxAt + word.readUInt32LE(0x1a6));
   let at = clxAt;
