@@ -80,6 +80,23 @@ describe('plain-text documents', () => {
     expect(isKnownCode('extract.plain.text-cut')).toBe(true);
   });
 
+  it('metadata only (maxTextChars 0): the title and charset, no text, no problem', async () => {
+    const r = await extract('<html><head><title>Vu</title></head><body>texte</body></html>', {
+      maxTextChars: 0,
+      ocr: false,
+    });
+    expect([r.facts.title, r.text, r.problems]).toEqual(['Vu', '', []]);
+  });
+
+  it('a 64 MB text is decoded only as far as the text kept, and not cut inside a UTF-8 character', async () => {
+    const big = Buffer.from('é'.repeat(32 * 1024 * 1024));
+    const r = await extract(big, { maxTextChars: 1_000_001, ocr: false });
+    expect(r.text).toHaveLength(1_000_001);
+    expect(r.text).toMatch(/^é+$/);
+    expect(r.fields).toContainEqual({ group: 'Text', name: 'Charset', value: 'UTF-8' });
+    expect(r.problems).toEqual([{ code: 'extract.plain.text-cut', params: { limit: 1_000_001 } }]);
+  });
+
   it('hostile markup: unclosed tags, comments and scripts, 100,000 "<", deep nesting end in one pass', async () => {
     const cases = [
       '<html><body><p>before<script>' + 'x'.repeat(1_000_000),
@@ -89,7 +106,7 @@ describe('plain-text documents', () => {
       `<html><head><meta ${'a="b" '.repeat(100_000)}></head><body>ok</body></html>`,
     ];
     const texts = [];
-    for (const page of cases) texts.push((await extract(page)).text);
+    for (const page of cases) texts.push((await extract(page, { maxTextChars: 2_000_000, ocr: false })).text);
     expect(texts[0]).toBe('before');
     expect(texts[1]).toBe('kept');
     expect(texts[2]).toHaveLength(100_000);

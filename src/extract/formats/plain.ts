@@ -11,6 +11,8 @@ import type { Extraction, ExtractOptions, Extractor } from '../types.ts';
 
 /** Bytes of an HTML page's head searched for its charset declaration. */
 const CHARSET_PROBE = 2048;
+/** Bytes always read, whatever maxTextChars (an HTML page's head, a charset's evidence). */
+const MIN_SOURCE_BYTES = 1024 * 1024;
 /** Characters of a title or meta value kept. */
 const MAX_VALUE_CHARS = 4096;
 
@@ -238,39 +240,59 @@ function clip(value: string): string {
   return value.length > MAX_VALUE_CHARS ? value.slice(0, MAX_VALUE_CHARS) : value;
 }
 
-function cut(text: string, options: ExtractOptions, problems: Coded[]): string {
-  if (text.length <= options.maxTextChars) return text;
-  problems.push(coded('extract.plain.text-cut', { limit: options.maxTextChars }));
+/** Metadata only (maxTextChars 0) cuts nothing a reader asked for: no problem then. */
+function cut(text: string, options: ExtractOptions, problems: Coded[], more: boolean): string {
+  if (text.length <= options.maxTextChars && !more) return text;
+  if (options.maxTextChars > 0)
+    problems.push(coded('extract.plain.text-cut', { limit: options.maxTextChars }));
   return text.slice(0, options.maxTextChars);
+}
+
+/** Source bytes read for `maxTextChars` characters of text: markup is mostly tags, so more of it. */
+function sourceBytes(options: ExtractOptions, markup: boolean): number {
+  return Math.max(options.maxTextChars * (markup ? 16 : 4), MIN_SOURCE_BYTES);
+}
+
+/** `bytes` cut to `limit`, not inside a UTF-8 sequence (when they are UTF-8). */
+function window(bytes: Buffer, limit: number): Buffer {
+  if (bytes.length <= limit) return bytes;
+  let end = limit;
+  // back over continuation bytes (10xxxxxx) to the lead byte, and leave that incomplete sequence out
+  while (end > limit - 4 && end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
 }
 
 function extractPlain(format: string, bytes: Buffer, options: ExtractOptions): Extraction {
   const extraction = emptyExtraction();
   const { fields, facts, problems } = extraction;
   const html = format === 'html';
+  const markup = html || format === 'xml';
   const declared = html ? declaredCharset(bytes) : null;
-  const { text: decoded, charset } = decode(bytes, declared);
+  // A huge file is decoded only as far as the text kept needs (a 300 MB log is not one string).
+  const source = window(bytes, sourceBytes(options, markup));
+  const more = source.length < bytes.length;
+  const { text: decoded, charset } = decode(source, declared);
   addField(fields, 'Text', 'Charset', charset);
   let text = decoded;
-  if (html || format === 'xml') {
-    const markup = readMarkup(decoded, !html);
-    text = markup.text;
-    if (markup.title) {
-      facts.title = markup.title;
-      addField(fields, 'HTML', 'title', markup.title);
+  if (markup) {
+    const read = readMarkup(decoded, !html);
+    text = read.text;
+    if (read.title) {
+      facts.title = read.title;
+      addField(fields, 'HTML', 'title', read.title);
     }
-    if (markup.lang) {
-      facts.languages = [markup.lang];
-      addField(fields, 'HTML', 'lang', markup.lang);
+    if (read.lang) {
+      facts.languages = [read.lang];
+      addField(fields, 'HTML', 'lang', read.lang);
     }
-    for (const [name, content] of markup.meta) {
+    for (const [name, content] of read.meta) {
       addField(fields, 'HTML', `meta ${name}`, content);
       if (name === 'author') facts.authors.push(...splitAuthors(content));
       else if (name === 'generator') facts.application ??= content || null;
       else if (name === 'description') facts.subject ??= content || null;
     }
   }
-  extraction.text = cut(text, options, problems);
+  extraction.text = cut(text, options, problems, more);
   extraction.textSource = 'document';
   return extraction;
 }
