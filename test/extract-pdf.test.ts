@@ -546,7 +546,7 @@ describe('PDFs built here', () => {
 // --- hostile ------------------------------------------------------------------------------------------
 
 describe('hostile PDFs: a problem each, the rest kept, no hang', () => {
-  it('a /Prev chain that loops', async () => {
+  it('a /Prev chain that loops, hiding the original revision', async () => {
     const original = simplePdf('<< /Author (A) >>');
     const looped = update(original, new Map([[5, '<< /Author (B) >>']]), '/Size 7 /Root 1 0 R /Info 5 0 R');
     // Point the update's /Prev at itself.
@@ -554,9 +554,21 @@ describe('hostile PDFs: a problem each, the rest kept, no hang', () => {
     const prev = /\/Prev (\d+)/.exec(looped.toString('latin1', original.length))![1]!;
     const text = looped.toString('latin1').replace(`/Prev ${prev}`, `/Prev ${own.padEnd(prev.length)}`);
     const r = await extract(Buffer.from(text, 'latin1'));
-    expect(codes(r)).toContain('extract.pdf.prev-cycle');
-    expect(r.facts.pdf!.revisions).toHaveLength(1);
+    expect(codes(r)).toEqual(['extract.pdf.prev-cycle', 'extract.pdf.unlinked-revision']);
+    // The original no chain reaches any more is still found, from its own startxref.
+    expect(r.facts.pdf!.revisions.map((v) => v.info.Author)).toEqual(['A', 'B']);
     expect(r.facts.authors).toEqual(['B']);
+  });
+
+  it('a /Prev pointing at nothing: the earlier revision is still found by its own startxref', async () => {
+    const original = simplePdf('<< /Author (A) >>');
+    const updated = update(original, new Map([[5, '<< /Author (B) >>']]), '/Size 7 /Root 1 0 R /Info 5 0 R');
+    const prev = /\/Prev (\d+)/.exec(updated.toString('latin1', original.length))![1]!;
+    const broken = updated.toString('latin1').replace(`/Prev ${prev}`, `/Prev ${'9'.repeat(prev.length)}`);
+    const r = await extract(Buffer.from(broken, 'latin1'));
+    expect(codes(r)).toEqual(['extract.pdf.bad-xref', 'extract.pdf.unlinked-revision']);
+    expect(r.facts.pdf!.revisions.map((v) => v.info.Author)).toEqual(['A', 'B']);
+    expect(render(r.problems[1]!)).toContain('broken or altered /Prev');
   });
 
   it('a Flate bomb in the metadata stream and in the page content', async () => {

@@ -1,7 +1,8 @@
 // The byte scanner of revisions (ISO 32000 §7.5): from the last `startxref`, every cross-reference
 // section along the /Prev chain (tables, streams and hybrid files), grouped into revisions. A
 // linearised file's first-page section points forward to the main one (/Prev to a later offset): the
-// two are one revision, so its extra %%EOF is not counted as an update. When no chain can be read,
+// two are one revision, so its extra %%EOF is not counted as an update. Every other `startxref` is
+// followed too, so a revision cut off the chain is still found. When no section can be read,
 // the objects are found by scanning for `N G obj` and the file is one revision, with a problem.
 import { MAX_OBJECTS, MAX_SECTIONS } from './limits.ts';
 import type { Problems } from './problems.ts';
@@ -201,35 +202,68 @@ export interface Revisions {
   rebuilt: boolean;
 }
 
-/** The file's revisions, oldest first. */
-export function readRevisions(buf: Buffer, budget: DecodeBudget, problems: Problems): Revisions {
-  const sections: Section[] = [];
-  const seen = new Set<number>();
-  let offset = lastStartxref(buf);
-  if (offset === null) problems.add('extract.pdf.no-startxref');
-  while (offset !== null) {
-    if (seen.has(offset)) {
-      problems.add('extract.pdf.prev-cycle', { offset });
-      break;
-    }
-    if (sections.length >= MAX_SECTIONS) {
-      problems.add('extract.pdf.limit', { what: 'xref-sections', limit: MAX_SECTIONS });
-      break;
-    }
-    seen.add(offset);
-    try {
-      const section = readSection(buf, offset, budget);
-      sections.push(section);
-      offset = section.prev;
-    } catch (error) {
-      problems.add('extract.pdf.bad-xref', {
-        offset,
-        reason: error instanceof PdfSyntaxError ? error.reason : 'damaged-stream',
-      });
-      break;
-    }
+/** The offsets every `startxref` gives, last first (a linearised file's first-page `startxref 0` left out). */
+function startxrefMarkers(buf: Buffer): number[] {
+  const offsets: number[] = [];
+  let from = buf.length;
+  while (offsets.length < MAX_SECTIONS) {
+    const at = buf.lastIndexOf('startxref', from, 'latin1');
+    if (at < 0) break;
+    const offset = new Parser(buf, at + 9).readInt();
+    if (offset) offsets.push(offset);
+    from = at - 1;
   }
-  if (sections.length === 0) {
+  return offsets;
+}
+
+/**
+ * The file's revisions, oldest first. Besides the /Prev chain from the last `startxref`, every other
+ * `startxref` is followed too: a revision that no chain reaches (a broken or forged /Prev) is still
+ * listed, with a problem saying it was found that way.
+ */
+export function readRevisions(buf: Buffer, budget: DecodeBudget, problems: Problems): Revisions {
+  const sections = new Map<number, Section>();
+  const tried = new Map<number, Section | null>();
+  const walk = (start: number, recovering: boolean): number => {
+    const visited = new Set<number>();
+    let read = 0;
+    for (let offset: number | null = start; offset !== null; ) {
+      if (visited.has(offset)) {
+        problems.add('extract.pdf.prev-cycle', { offset });
+        break;
+      }
+      visited.add(offset);
+      if (tried.has(offset)) break;
+      if (sections.size >= MAX_SECTIONS) {
+        problems.add('extract.pdf.limit', { what: 'xref-sections', limit: MAX_SECTIONS });
+        break;
+      }
+      const at = offset;
+      try {
+        const section = readSection(buf, at, budget);
+        tried.set(at, section);
+        if (!sections.has(section.offset)) read++;
+        sections.set(section.offset, section);
+        offset = section.prev;
+      } catch (error) {
+        tried.set(at, null);
+        if (!recovering)
+          problems.add('extract.pdf.bad-xref', {
+            offset: at,
+            reason: error instanceof PdfSyntaxError ? error.reason : 'damaged-stream',
+          });
+        break;
+      }
+    }
+    return read;
+  };
+  const last = lastStartxref(buf);
+  if (last === null) problems.add('extract.pdf.no-startxref');
+  else walk(last, false);
+  for (const offset of startxrefMarkers(buf))
+    if (!tried.has(offset) && walk(offset, true) > 0)
+      problems.add('extract.pdf.unlinked-revision', { offset });
+  if (sections.size === 0) {
     problems.add('extract.pdf.xref-rebuilt');
     const entries = rebuildEntries(buf);
     return {
@@ -237,18 +271,23 @@ export function readRevisions(buf: Buffer, budget: DecodeBudget, problems: Probl
       rebuilt: true,
     };
   }
-  // Newest first along the chain; a section whose /Prev points forward joins the revision it points to.
-  const groups: Section[][] = [];
-  for (let i = 0; i < sections.length; i++) {
-    const section = sections[i]!;
-    const previous = sections[i - 1];
-    if (previous && previous.prev !== null && previous.prev > previous.offset) groups.at(-1)!.push(section);
-    else groups.push([section]);
+  // A section whose /Prev points forward is a linearised file's first-page section: it joins the
+  // revision of the section it points to, and its entries and trailer take precedence there.
+  const forwardTarget = (section: Section) => {
+    const prev = section.prev;
+    const target = prev !== null && prev > section.offset ? tried.get(prev) : null;
+    return target && target !== section ? target : null;
+  };
+  const groups = new Map<Section, Section[]>();
+  for (const section of sections.values()) if (!forwardTarget(section)) groups.set(section, [section]);
+  for (const section of sections.values()) {
+    const target = forwardTarget(section);
+    if (target) (groups.get(target) ?? groups.set(section, []).get(section)!).push(section);
   }
-  const revisions: Revision[] = groups.reverse().map((group) => {
+  const revisions: Revision[] = [...groups.values()].map((group) => {
     const entries = new Map<number, XrefEntry>();
     const trailer: Dict = new Map();
-    for (const section of [...group].reverse()) {
+    for (const section of group) {
       for (const [num, entry] of section.entries) entries.set(num, entry);
       for (const [key, value] of section.trailer) trailer.set(key, value);
     }

@@ -16,6 +16,8 @@ export const enPdf: Messages = {
     `the cross-reference section at byte ${p.offset} cannot be read (${p.reason}); older revisions before it are not listed`,
   'extract.pdf.prev-cycle': (p) =>
     `the chain of revisions loops back to the section at byte ${p.offset}: the loop was cut there`,
+  'extract.pdf.unlinked-revision': (p) =>
+    `the revision whose cross-reference section is at byte ${p.offset} is not on the chain of revisions the file declares (a broken or altered /Prev): it was found by its own "startxref" and is listed`,
   'extract.pdf.xref-rebuilt': () =>
     'no cross-reference table could be read: the objects were found by scanning the file, and its revisions cannot be told apart',
   'extract.pdf.object-unreadable': (p) =>
