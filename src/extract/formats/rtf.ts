@@ -480,7 +480,7 @@ class RtfReader {
       g.uc = Math.max(0, Math.min(param, 16));
       return;
     }
-    if (this.destination(word, param, ignorable)) return;
+    if (this.destination(word, ignorable)) return;
     if (g.dest === 'date' && g.date && param !== null) {
       if (
         word === 'yr' ||
@@ -520,7 +520,7 @@ class RtfReader {
   }
 
   /** Whether `word` starts a destination, switching the group to it. */
-  private destination(word: string, _param: number | null, ignorable: boolean): boolean {
+  private destination(word: string, ignorable: boolean): boolean {
     const g = this.group;
     if (g.dest === 'skip') return SKIPPED.has(word);
     const value = (name: string) => {
