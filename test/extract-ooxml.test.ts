@@ -59,6 +59,10 @@ describe.skipIf(!docs)('OOXML extractor on the corpus (PROVENANCE.md)', () => {
     expect(field(x, 'core.xml', 'dcterms:created')).toEqual(['2008-12-11T16:04:00Z']);
     expect(x.text).toMatch(/^Sample Word Document Title\nAnd now for a subtitle\n/);
     expect(x.text).toContain('This document includes text that is BOLD and ITALIC.');
+    // Headers and footers after the body.
+    expect(x.text).toMatch(
+      /That’s it!\nThis is the header for our document\nThis is the footer for our document$/,
+    );
     expect(x.textSource).toBe('document');
     expect(x.problems).toEqual([]);
   });
@@ -508,6 +512,44 @@ describe('OOXML extractor on documents generated here', () => {
     const y = await ooxmlExtractor.extract(slides, options);
     expect(field(y, 'commentAuthors.xml', 'p:cmAuthor')).toEqual(['Rajiv']);
     expect(y.text).toBeNull();
+  });
+
+  it('reads a slide and then its speaker notes, which the audience never sees', async () => {
+    const slides = await zip([
+      [
+        'ppt/presentation.xml',
+        Buffer.from(
+          '<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst><p:sldId id="256" r:id="rId2"/></p:sldIdLst></p:presentation>',
+        ),
+      ],
+      [
+        'ppt/_rels/presentation.xml.rels',
+        Buffer.from(
+          '<Relationships><Relationship Id="rId2" Type="x/slide" Target="slides/slide1.xml"/></Relationships>',
+        ),
+      ],
+      [
+        'ppt/slides/slide1.xml',
+        Buffer.from(
+          '<p:sld xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>Quarterly results</a:t></a:r></a:p></p:sld>',
+        ),
+      ],
+      [
+        'ppt/slides/_rels/slide1.xml.rels',
+        Buffer.from(
+          '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>',
+        ),
+      ],
+      [
+        'ppt/notesSlides/notesSlide1.xml',
+        Buffer.from(
+          '<p:notes xmlns:p="p" xmlns:a="a"><a:p><a:r><a:t>do not mention the offshore account</a:t></a:r></a:p></p:notes>',
+        ),
+      ],
+    ]);
+    const x = await ooxmlExtractor.extract(slides, options);
+    expect(x.text).toBe('Quarterly results\ndo not mention the offshore account');
+    expect(x.problems).toEqual([]);
   });
 
   it('cuts the text at maxTextChars and says so', async () => {

@@ -307,8 +307,9 @@ function readSlideCommentAuthors(parts: ZipParts, x: Extraction): void {
 
 /** Word: paragraphs of the main part (tabs and breaks inside runs), its w:lang values and change authors. */
 function wordText(parts: ZipParts, part: string, x: Extraction, sink: TextSink): void {
-  const onLang = langVisitor(x, 'document.xml');
-  const onAuthor = authorVisitor(x, 'document.xml', 'tracked change w:author');
+  const group = part.slice(part.lastIndexOf('/') + 1);
+  const onLang = langVisitor(x, group);
+  const onAuthor = authorVisitor(x, group, 'tracked change w:author');
   let inRun = 0;
   scanPart(parts, part, x.problems, {
     wantText: false,
@@ -447,24 +448,33 @@ function presentation(parts: ZipParts, main: string, x: Extraction, sink: TextSi
   for (const slide of slides) {
     if (sink.cut) break;
     sink.newline();
-    scanPart(parts, slide, x.problems, {
-      wantText: false,
-      open(local, _tag, selfClosing) {
-        if (sink.cut) return STOP;
-        if (local === 't' && !selfClosing) this.wantText = true;
-        else if (local === 'br') sink.add('\n');
-        return undefined;
-      },
-      close(local) {
-        if (local === 't') this.wantText = false;
-        else if (local === 'p') sink.newline();
-      },
-      text(value) {
-        sink.add(value);
-      },
-    });
+    drawingText(parts, slide, x, sink);
+    // The speaker notes: text the audience never sees.
+    for (const notes of relationships(parts, slide, x.problems).byType.get('notesSlide') ?? []) {
+      drawingText(parts, notes, x, sink);
+    }
     sink.add('\n');
   }
+}
+
+/** DrawingML text (a slide, its notes): paragraphs of a:t runs. */
+function drawingText(parts: ZipParts, part: string, x: Extraction, sink: TextSink): void {
+  scanPart(parts, part, x.problems, {
+    wantText: false,
+    open(local, _tag, selfClosing) {
+      if (sink.cut) return STOP;
+      if (local === 't' && !selfClosing) this.wantText = true;
+      else if (local === 'br') sink.add('\n');
+      return undefined;
+    },
+    close(local) {
+      if (local === 't') this.wantText = false;
+      else if (local === 'p') sink.newline();
+    },
+    text(value) {
+      sink.add(value);
+    },
+  });
 }
 
 function applicationOf(parts: ZipParts, main: string | undefined): { app: Application; main: string } | null {
@@ -499,6 +509,14 @@ async function extract(bytes: Buffer, options: ExtractOptions): Promise<Extracti
     readFonts(parts, firstOfType(main, 'fontTable') ?? 'word/fontTable.xml', x);
     readComments(parts, firstOfType(main, 'comments') ?? 'word/comments.xml', x);
     wordText(parts, found.main, x, sink);
+    // Text outside the body: notes, headers and footers, comments (each part once).
+    const others = new Set(
+      ['footnotes', 'endnotes', 'header', 'footer', 'comments'].flatMap((t) => main.byType.get(t) ?? []),
+    );
+    for (const part of others) {
+      sink.newline();
+      wordText(parts, part, x, sink);
+    }
   } else if (found?.app === 'xlsx') {
     workbook(parts, found.main, x, sink);
     readSheetCommentAuthors(parts, x);
