@@ -6,7 +6,9 @@ import type { KeyRecord } from '../keys/types.ts';
 import type { AnalysisStatus, Finding, ItemText, ItemType, MessageFields, Store } from '../store/store.ts';
 
 export interface AnalysisInput {
-  /** The exact stored bytes. */
+  /** The item, once recorded (null for a message analysed during ingest, before it has an id). */
+  itemId: number | null;
+  /** The exact stored bytes (empty for an analyser that says it reads none). */
   bytes: Buffer;
   type: ItemType;
   format: string;
@@ -76,6 +78,10 @@ export interface Analyser<Setup = unknown> {
    * this one last ran, it runs again on everything it accepts.
    */
   readonly dependsOn?: readonly string[];
+  /** False for an analyser that reads only what the case knows of an item, not its bytes (the forensic rules). */
+  readonly readsBytes?: boolean;
+  /** Whether these options change every result (a new cut-off for the forensic rules): then it runs on everything. */
+  optionsChange?(store: Store, options: AnalyseOptions): Promise<boolean>;
   /** What a run needs from the case, read once on the main thread; structured-cloneable (it crosses to workers). */
   setup(store: Store, options: AnalyseOptions): Promise<Setup>;
   /** The analysis function for a run. */

@@ -2,7 +2,6 @@
 // document's extracted facts, the emails that carry it, the roster of the organisation's people, the
 // cut-off), then each document is checked by every rule. It runs after ingest on the main thread, and
 // again on everything when the extraction or the DKIM verdicts it read have changed (dependsOn).
-import { createHash } from 'node:crypto';
 import { instantRange, parseIsoDate } from '../extract/dates.ts';
 import { emptyFacts } from '../extract/facts.ts';
 import type { DocumentFacts } from '../extract/types.ts';
@@ -235,13 +234,19 @@ export const analyser: Analyser<CaseView> = {
   version: '1',
   types: ['document', 'attachment'],
   dependsOn: ['extract', 'dkim'],
+  // The rules read the case's view of a document (its extracted facts), never its bytes.
+  readsBytes: false,
+  // A cut-off other than the one kept in the case changes what after-cutoff finds everywhere.
+  async optionsChange(store, options) {
+    if (options.cutoff === undefined) return false;
+    return parseCutoff(options.cutoff) !== (await store.setting(CUTOFF_SETTING));
+  },
   setup: (store, options) => buildCaseView(store, options),
   start(view) {
-    const bySha = new Map(view.documents.map((d) => [d.sha256, d]));
+    const byId = new Map(view.documents.map((d) => [d.itemId, d]));
     const cutoff = view.cutoff;
     return async (input) => {
-      // The input names no item: its bytes do (items are unique by SHA-256).
-      const doc = bySha.get(createHash('sha256').update(input.bytes).digest('hex'));
+      const doc = input.itemId === null ? undefined : byId.get(input.itemId);
       if (!doc)
         return {
           status: 'skipped',

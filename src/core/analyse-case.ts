@@ -57,7 +57,8 @@ async function runAnalyser(
   options: AnalyseCaseOptions,
 ): Promise<AnalyserRun> {
   // A case-wide analyser whose sources changed since it last ran sees a new case: everything again.
-  const caseChanged = await sourcesChanged(store, analyser);
+  const caseChanged =
+    (await sourcesChanged(store, analyser)) || ((await analyser.optionsChange?.(store, options)) ?? false);
   const ids = await store.pendingAnalysis({
     analyser: analyser.id,
     version: analyser.version,
@@ -159,6 +160,8 @@ async function unchanged(
   return JSON.stringify(findings) === JSON.stringify(result.findings);
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /** Below this many items, starting worker threads costs more than it saves. */
 const POOL_MIN_ITEMS = 64;
 
@@ -181,7 +184,8 @@ async function startBatch(
     if (!item?.sha256) continue;
     const before = await store.getAnalysis(itemId, analyser.id);
     const input: AnalysisInput = {
-      bytes: store.blobs.read(item.sha256),
+      itemId,
+      bytes: analyser.readsBytes === false ? NO_BYTES : store.blobs.read(item.sha256),
       type: item.type,
       format: item.format,
       transformations: item.first.transformations,

@@ -36,6 +36,7 @@ export async function createAnalyse(setup: AnalysisSetup): Promise<Analyse> {
     const analyses = [];
     for (const { analyser, analyse } of running) {
       const output = await analyse({
+        itemId: null,
         bytes: request.raw,
         type: 'message',
         format: 'eml',
