@@ -571,6 +571,18 @@ describe('hostile PDFs: a problem each, the rest kept, no hang', () => {
     expect(render(r.problems[1]!)).toContain('broken or altered /Prev');
   });
 
+  it('thousands of bogus startxref markers, and a stream whose /Length lies with no endstream', async () => {
+    const original = simplePdf('<< /Author (A) >>');
+    const bogus = Array.from({ length: 5000 }, (_, k) => `startxref\n${(k * 7) % original.length}\n%%EOF\n`);
+    const tail = `9 0 obj\n<< /Length 999999999 >>\nstream\n${'x'.repeat(1000)}\n`;
+    const r = await extract(Buffer.concat([original, Buffer.from(tail + bogus.join(''), 'latin1')]));
+    expect(codes(r)).toEqual(
+      expect.arrayContaining(['extract.pdf.bad-xref', 'extract.pdf.unlinked-revision']),
+    );
+    expect(r.facts.authors).toEqual(['A']);
+    expect(r.text).toBe('Hello from a built PDF');
+  });
+
   it('a Flate bomb in the metadata stream and in the page content', async () => {
     const bomb = deflateSync(Buffer.alloc(80 * 1024 * 1024), { level: 9 });
     const bytes = pdf(

@@ -159,6 +159,36 @@ function nameText(buf: Buffer, start: number, end: number): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const endstreams = new WeakMap<Buffer, Int32Array>();
+
+/**
+ * The offset of the first `endstream` at or after `from`, or -1. Streams whose /Length is wrong are
+ * found this way; the positions are listed once per buffer, so thousands of such streams (or bogus
+ * offsets pointing into them) cost one scan of the file, not one each.
+ */
+export function nextEndstream(buf: Buffer, from: number): number {
+  let positions = endstreams.get(buf);
+  if (!positions) {
+    const found: number[] = [];
+    for (
+      let at = buf.indexOf('endstream', 0, 'latin1');
+      at >= 0;
+      at = buf.indexOf('endstream', at + 9, 'latin1')
+    )
+      found.push(at);
+    positions = Int32Array.from(found);
+    endstreams.set(buf, positions);
+  }
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (positions[mid]! < from) low = mid + 1;
+    else high = mid;
+  }
+  return low < positions.length ? positions[low]! : -1;
+}
+
 /**
  * A cursor over PDF bytes. `resolveLength` gives a stream's /Length when it is an indirect object.
  */
@@ -352,7 +382,7 @@ export class Parser {
       while (i < buf.length && WS[buf[i]!] === 1 && i - start - length < 8) i++;
       if (buf.toString('latin1', i, i + 9) === 'endstream') return start + length;
     }
-    const found = buf.indexOf('endstream', start, 'latin1');
+    const found = nextEndstream(buf, start);
     if (found < 0) throw new PdfSyntaxError('unterminated-stream', start);
     let end = found;
     if (buf[end - 1] === 0x0a) end--;

@@ -33,6 +33,8 @@ export interface Revision {
 }
 
 const FREE: XrefEntry = { type: 0 };
+/** How far from where startxref points a section is still looked for (writers that miscount). */
+const NEAR_BYTES = 32;
 
 function intOf(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
@@ -139,8 +141,12 @@ function readSection(buf: Buffer, offset: number, budget: DecodeBudget): Section
   try {
     return read(offset);
   } catch (error) {
-    const near = buf.indexOf('xref', Math.max(0, offset - 32), 'latin1');
-    if (near >= 0 && near !== offset && Math.abs(near - offset) <= 32) return read(near);
+    // Looked for in a small window only: a search to the end of the file, for each of thousands of
+    // bogus startxref values, would be quadratic.
+    const from = Math.max(0, offset - NEAR_BYTES);
+    const found = buf.subarray(from, offset + NEAR_BYTES + 4).indexOf('xref', 0, 'latin1');
+    const near = found < 0 ? -1 : from + found;
+    if (near >= 0 && near !== offset) return read(near);
     throw error;
   }
 }
