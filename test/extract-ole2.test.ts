@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { instantOf } from '../src/extract/dates.ts';
 import { ole2Extractor } from '../src/extract/formats/ole2.ts';
 import { extractorFor } from '../src/extract/index.ts';
 import type { Extraction } from '../src/extract/types.ts';
@@ -116,6 +117,18 @@ describe.skipIf(!docs)('OLE2 extractor on the corpus', () => {
       Comments: 'My Comments',
     });
     expect(field(x, 'DocumentSummaryInformation', 'HeadingPairs')).toBe('Titre, 1');
+    // Word's DOP keeps local time (23:14) where SummaryInformation keeps UTC (22:14): the author's
+    // computer was at +01:00 (France in January), and the SummaryInformation dates are UTC.
+    expect(group(x, 'WordDocument')).toMatchObject({
+      DopCreated: '2010-10-05 10:03:00',
+      DopRevised: '2012-01-03 23:14:00',
+      DopRevision: '6',
+      DopEditMinutes: '386',
+      SaveZone: '+01:00',
+    });
+    expect(x.facts.modified?.derivedOffset).toBe('+00:00');
+    // Rules comparing instants now read it as one instant, not a 26-hour range.
+    expect(instantOf(x.facts.modified!)).toBe('2012-01-03T22:14:00.000Z');
     expect(x.text).toBe('Document content');
   });
 
@@ -387,6 +400,34 @@ describe('OLE2 extractor on files written here', () => {
       }
     },
   );
+
+  it("finds the author's zone from Word's local DOP times against SummaryInformation's UTC (Moscow: +03:00)", async () => {
+    const streams = wordStreams('Счёт', {
+      dop: { created: '2017-05-04T21:06', revised: '2017-05-04T22:10' },
+    });
+    const x = await extract(
+      writeCompoundFile({
+        ...streams,
+        '\x05SummaryInformation': summaryInformation({
+          created: '2017-05-04T18:06:00Z',
+          modified: '2017-05-04T19:10:00Z',
+        }),
+      }).bytes,
+    );
+    expect(field(x, 'WordDocument', 'SaveZone')).toBe('+03:00');
+    expect(x.facts.modified).toEqual({ ...local('2017-05-04T19:10:00'), derivedOffset: '+00:00' });
+    expect(x.facts.created?.derivedOffset).toBe('+00:00');
+    // Equal times say nothing (a writer in UTC, or one writing local time in both): no zone is claimed.
+    const same = wordStreams('x', { dop: { revised: '2017-05-04T19:10' } });
+    const y = await extract(
+      writeCompoundFile({
+        ...same,
+        '\x05SummaryInformation': summaryInformation({ modified: '2017-05-04T19:10:00Z' }),
+      }).bytes,
+    );
+    expect(field(y, 'WordDocument', 'SaveZone')).toBeUndefined();
+    expect(y.facts.modified?.derivedOffset).toBeUndefined();
+  });
 
   it('cuts the text at maxTextChars and says so', async () => {
     const x = await extract(writeCompoundFile(wordStreams('x'.repeat(5000))).bytes, {

@@ -395,6 +395,15 @@ export interface WordExtras {
   revisionAuthors?: string[];
   /** The last saves as [author, path] (SttbSavedBy). */
   savedBy?: Array<[string, string]>;
+  /** The DOP's creation and save times, local wall time to the minute (`2017-05-04T22:10`). */
+  dop?: { created?: string; revised?: string };
+}
+
+/** A DTTM: Word's packed local date and time. */
+function dttmOf(local: string | undefined): number {
+  if (local === undefined) return 0;
+  const [, y, mo, d, h, mi] = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(local)!.map(Number) as number[];
+  return (((y! - 1900) << 20) | (mo! << 16) | (d! << 11) | (h! << 6) | mi!) >>> 0;
 }
 
 /** An extended (UTF-16) STTB of `strings`. */
@@ -437,6 +446,12 @@ export function wordStreams(text: string, extras: WordExtras = {}): Record<strin
   if (extras.template !== undefined) parts.push([32, sttbBytes(['', extras.template])]);
   if (extras.revisionAuthors) parts.push([51, sttbBytes(extras.revisionAuthors)]);
   if (extras.savedBy) parts.push([71, sttbBytes(extras.savedBy.flat())]);
+  if (extras.dop) {
+    const dop = Buffer.alloc(500);
+    dop.writeUInt32LE(dttmOf(extras.dop.created), 20);
+    dop.writeUInt32LE(dttmOf(extras.dop.revised), 24);
+    parts.push([31, dop]);
+  }
   let offset = 0;
   for (const [index, bytes] of parts) {
     word.writeUInt32LE(offset, 154 + 8 * index);

@@ -6,9 +6,9 @@
 // are follow sector chains and sizes as the file claims them); every chain is walked with a visited
 // set, every size is checked against the bytes there are.
 import { type Coded, coded } from '../../report/catalogue.ts';
-import { fileTimeDate } from '../dates.ts';
+import { fileTimeDate, parseIsoDate } from '../dates.ts';
 import { addField, emptyExtraction, splitAuthors } from '../facts.ts';
-import type { Extraction, ExtractOptions, Extractor, MetadataField } from '../types.ts';
+import type { Extraction, ExtractOptions, Extractor, MetadataField, WrittenDate } from '../types.ts';
 import {
   decodeCodePage,
   type FileTime,
@@ -474,7 +474,10 @@ function wordText(file: CompoundFile, word: Buffer, sink: TextSink, out: Extract
     return;
   }
   const table = file.stream(flags & 0x0200 ? '1Table' : '0Table');
-  if (table) wordTables(word, table, out);
+  if (table) {
+    wordTables(word, table, out);
+    wordDop(tablePart(word, table, 31), out);
+  }
   // The main text, then footnotes, headers, comments, endnotes and text boxes, in that order of CPs.
   let mainChars = 0;
   for (let at = 0x4c; at <= 0x68; at += 4) mainChars += Math.max(0, word.readInt32LE(at));
@@ -592,6 +595,55 @@ function addFont(out: Extraction, stored: string): void {
   const name = stored.replace(/\0.*$/s, '').trim();
   if (name && out.facts.fonts.length < MAX_FONTS && !out.facts.fonts.includes(name))
     out.facts.fonts.push(name);
+}
+
+/** A DTTM (Word's packed local date and time, to the minute) as local ISO text, or null when zero or impossible. */
+function dttm(value: number): string | null {
+  if (value === 0) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const year = 1900 + ((value >>> 20) & 0x1ff);
+  const local = `${year}-${pad((value >>> 16) & 0x0f)}-${pad((value >>> 11) & 0x1f)}T${pad((value >>> 6) & 0x1f)}:${pad(value & 0x3f)}:00`;
+  return parseIsoDate(local)?.local ?? null;
+}
+
+/** Minutes from `b` to `a`, two wall times read as if in the same zone. */
+const wallMinutes = (a: string, b: string) => (Date.parse(`${a}Z`) - Date.parse(`${b}Z`)) / 60_000;
+
+/** A UTC offset of whole quarter hours within what zones use (−12:00 to +14:00), as `+01:00`; null otherwise or for 0. */
+function zoneOffset(minutes: number): string | null {
+  const quarter = Math.round(minutes / 15) * 15;
+  if (quarter === 0 || Math.abs(minutes - quarter) > 1 || quarter < -720 || quarter > 840) return null;
+  const sign = quarter < 0 ? '-' : '+';
+  const abs = Math.abs(quarter);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Word's document properties (the DOP): its own creation, save and print times in the author's LOCAL
+ * time, where SummaryInformation keeps UTC. When the two differ by a zone's offset, that offset is the
+ * zone the author's computer was set to at the last save (an author in Moscow shows +03:00), and
+ * SummaryInformation's times are shown to be UTC: their derived offset says so.
+ */
+function wordDop(dop: Buffer | null, out: Extraction): void {
+  if (dop === null || dop.length < 38) return;
+  const created = dttm(dop.readUInt32LE(20));
+  const revised = dttm(dop.readUInt32LE(24));
+  const printed = dttm(dop.readUInt32LE(28));
+  const group = 'WordDocument';
+  addField(out.fields, group, 'DopCreated', created?.replace('T', ' '));
+  addField(out.fields, group, 'DopRevised', revised?.replace('T', ' '));
+  addField(out.fields, group, 'DopLastPrinted', printed?.replace('T', ' '));
+  addField(out.fields, group, 'DopRevision', dop.readUInt16LE(32));
+  addField(out.fields, group, 'DopEditMinutes', dop.readUInt32LE(34));
+  const { facts } = out;
+  const zone = (local: string | null, utc: WrittenDate | null) =>
+    local && utc ? zoneOffset(wallMinutes(local, utc.local)) : null;
+  const saveZone = zone(revised, facts.modified);
+  if (saveZone === null) return;
+  addField(out.fields, group, 'SaveZone', saveZone);
+  if (facts.modified) facts.modified.derivedOffset = '+00:00';
+  if (facts.created && zone(created, facts.created)) facts.created.derivedOffset = '+00:00';
+  if (facts.printed && zone(printed, facts.printed)) facts.printed.derivedOffset = '+00:00';
 }
 
 /** Word's marks as text: paragraph, line and page ends as new lines, cell ends as tabs; other controls dropped. */
