@@ -26,10 +26,14 @@ export const frImage: Messages = {
   'extract.image.gif-block': (p) =>
     `le fichier GIF contient un bloc inconnu à l’octet ${p.at} : ses métadonnées ont été lues jusque-là`,
   'extract.image.exif-damaged': (p) => `une partie du bloc EXIF n’a pas pu être lue (${p.detail})`,
+  'extract.image.exif-overlapping': (p) =>
+    `les entrées du bloc EXIF annoncent ${formatBytesFr(Number(p.referenced))} de valeurs dans un bloc de ${formatBytesFr(Number(p.size))} (elles se chevauchent, comme dans un fichier fait pour épuiser les lecteurs) : l’EXIF n’a pas été lu, le reste de l’image l’a été`,
   'extract.image.iptc-extended': (p) =>
     `l’enregistrement IPTC utilise un champ surdimensionné à l’octet ${p.at}, qui n’est pas lu : les champs qui le précèdent l’ont été`,
   'extract.image.text-too-large': (p) =>
     `le texte PNG « ${p.keyword} » se décompresse en plus de ${formatBytesFr(Number(p.limit))} : il n’a pas été lu`,
+  'extract.image.text-budget': (p) =>
+    `les textes compressés du PNG se décompressent ensemble en plus de ${formatBytesFr(Number(p.limit))} : les suivants n’ont pas été lus`,
   'extract.image.text-damaged': (p) => `le texte PNG « ${p.keyword} » est endommagé et n’a pas été lu`,
   'extract.image.gps-invalid': (p) =>
     `la position GPS (${p.latitude}, ${p.longitude}) n’est pas un lieu sur Terre : elle n’a pas été gardée comme position`,

@@ -14,6 +14,8 @@ export const frOffice: Messages = {
     `la partie ${p.part} est du XML endommagé (${p.error}, au caractère ${p.at}) : ce qui a pu en être lu a été gardé`,
   'extract.office.bad-date': (p) =>
     `la date ${p.field} dans ${p.part} n’est pas une date telle que le format les écrit : « ${p.value} » (gardée telle quelle dans la table des métadonnées)`,
+  'extract.office.duplicate-part': (p) =>
+    `le document contient deux parties nommées ${p.part} : les programmes peuvent afficher l’une ou l’autre (signe d’une modification à la main) ; la première a été lue`,
   'extract.office.no-main-part': () =>
     'le document n’a pas de partie principale Word, Excel ou PowerPoint : seules ses propriétés ont été lues',
   'extract.office.encrypted': () =>

@@ -16,6 +16,8 @@ export const frPdf: Messages = {
     `la section de références croisées à l’octet ${p.offset} est illisible (${p.reason}) ; les révisions plus anciennes qui la précèdent ne sont pas répertoriées`,
   'extract.pdf.prev-cycle': (p) =>
     `la chaîne des révisions revient à la section de l’octet ${p.offset} : la boucle a été coupée là`,
+  'extract.pdf.unlinked-revision': (p) =>
+    `la révision dont la section de références croisées est à l’octet ${p.offset} n’est pas sur la chaîne de révisions que déclare le fichier (un /Prev cassé ou modifié) : elle a été trouvée par son propre « startxref » et figure dans la liste`,
   'extract.pdf.xref-rebuilt': () =>
     'aucune table de références croisées n’a pu être lue : les objets ont été trouvés en parcourant le fichier, et ses révisions ne peuvent pas être distinguées',
   'extract.pdf.object-unreadable': (p) =>
