@@ -23,7 +23,7 @@ import { makeZip } from '../src/sample/documents.ts';
 import { createRng, type Rng } from '../src/sample/prng.ts';
 
 /** Bump when the generated set changes, so a cached one is rebuilt. */
-const SET_VERSION = 1;
+const SET_VERSION = 2;
 const WORKERS = 2;
 const MB = 1024 ** 2;
 
@@ -173,18 +173,19 @@ async function buildSet(dir: string, corpusDocs: string, copies: number): Promis
     mkdirSync(join(dir, `copy-${c}`));
     for (const { name, bytes } of documents) put(join(`copy-${c}`, name), bytes);
   }
+  // Generated: about a third each of PDF, spreadsheet and photo bytes (photos read fast: they must not dominate).
   mkdirSync(join(dir, 'generated'));
   const rng = createRng(11);
   for (let i = 0; i < 3; i++)
-    put(join('generated', `report-${i}.pdf`), textPdf(rng.fork(`pdf${i}`), 900 + i * 300, `Rapport ${i}`));
-  for (let i = 0; i < 2; i++)
+    put(join('generated', `report-${i}.pdf`), textPdf(rng.fork(`pdf${i}`), 1800 + i * 600, `Rapport ${i}`));
+  for (let i = 0; i < 3; i++)
     put(join('generated', `ledger-${i}.xlsx`), await bigXlsx(rng.fork(`xlsx${i}`), 60_000 + i * 20_000));
   const photos = documents.flatMap(({ name, bytes }) => {
     const header = name.endsWith('.jpg') ? jpegHeader(bytes) : null;
     return header ? [{ name, header }] : [];
   });
   for (const [i, { name, header }] of photos.entries())
-    for (let k = 0; k < 3; k++)
+    for (let k = 0; k < 2; k++)
       put(
         join('generated', `photo-${i}-${k}-${name}`),
         bigPhoto(rng.fork(`photo${i}.${k}`), header, (2 + k * 2) * MB),
