@@ -5,9 +5,11 @@
 // - every read of the file is charged to a budget proportional to the file's size;
 // - one B-tree lookup may seek a bounded number of times (a real tree is a few levels deep);
 // - a node longer than the largest entry allowed is refused before it is allocated;
-// - zlib detection runs only on the 4K-page format (OST 2013), the only one that compresses blocks.
+// - zlib detection runs only on the 4K-page format (OST 2013), the only one that compresses blocks,
+//   and its inflation stops at the largest node allowed.
 // A guard that trips throws PstGuardError, which the reader records as the reason.
 
+import zlib, { type InputType, type ZlibOptions } from 'node:zlib';
 import { PSTFile } from 'pst-extractor';
 import { PSTNodeInputStream } from 'pst-extractor/dist/PSTNodeInputStream.class.js';
 
@@ -56,8 +58,26 @@ function guardStreamPrototype(): void {
   const detectZlib = proto.detectZlib as (this: Internals) => void;
   proto.detectZlib = function (this: Internals) {
     const file = this._pstFile as PSTFile | undefined;
-    if (file && guardOf(file) && file.pstFileType !== PSTFile.PST_TYPE_2013_UNICODE) return;
-    detectZlib.call(this);
+    const guard = file ? guardOf(file) : undefined;
+    if (!guard) return detectZlib.call(this);
+    if (file!.pstFileType !== PSTFile.PST_TYPE_2013_UNICODE) return;
+    // The library inflates with zlib.unzipSync and no bound: for the time of this (synchronous) call,
+    // its inflation stops at the largest node allowed.
+    const unzip = zlib.unzipSync;
+    zlib.unzipSync = (data: InputType, options?: ZlibOptions) => {
+      try {
+        return unzip(data, { ...options, maxOutputLength: guard.maxNodeBytes });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+          throw new PstGuardError('node-size');
+        throw err;
+      }
+    };
+    try {
+      detectZlib.call(this);
+    } finally {
+      zlib.unzipSync = unzip;
+    }
   };
 }
 
