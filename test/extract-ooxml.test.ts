@@ -417,7 +417,8 @@ describe('OOXML extractor on documents generated here', () => {
 
   it('hostile sizes that would be quadratic if scanned naively: no quote at all, padded dates, a million empty cells', async () => {
     const runs = '<w:r><w:t>word</w:t></w:r>'.repeat(200_000);
-    const cells = `<c r="A1" t="inlineStr"><is><t>first</t></is></c>${'<c/>'.repeat(1_000_000)}<c><v>42</v></c>`;
+    // A shared-string cell without a value is empty, not the first shared string.
+    const cells = `<c r="A1" t="inlineStr"><is><t>first</t></is></c>${'<c/>'.repeat(1_000_000)}<c t="s"/><c><v>42</v></c>`;
     const bytes = await docx({
       // Neither ' nor " anywhere: each tag's end is found without searching the rest of the part for a quote.
       'word/document.xml': `<w:document><w:body><w:p>${runs}</w:p></w:body></w:document>`,
@@ -441,13 +442,14 @@ describe('OOXML extractor on documents generated here', () => {
       [
         'xl/_rels/workbook.xml.rels',
         Buffer.from(
-          '<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+          '<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="x/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         ),
       ],
       [
         'xl/worksheets/sheet1.xml',
         Buffer.from(`<worksheet><sheetData><row>${cells}</row></sheetData></worksheet>`),
       ],
+      ['xl/sharedStrings.xml', Buffer.from('<sst><si><t>not this one</t></si></sst>')],
     ]);
     const y = await ooxmlExtractor.extract(sheet, options);
     expect(y.facts.sheetNames).toEqual(['Лист1']);

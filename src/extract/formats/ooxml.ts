@@ -385,7 +385,7 @@ function sheetText(parts: ZipParts, part: string, x: Extraction, sink: TextSink,
       if (local === 'v' || local === 't') this.wantText = false;
       else if (local === 'is') inline = Math.max(0, inline - 1);
       else if (local === 'c') {
-        const cell = type === 's' ? (strings[Number(value)] ?? '') : value;
+        const cell = type === 's' && value !== '' ? (strings[Number(value)] ?? '') : value;
         if (cell !== '') line = line === '' ? cell : `${line}\t${cell}`;
       } else if (local === 'row' && line !== '') {
         sink.add(line);
