@@ -754,6 +754,24 @@ describe('OCR', () => {
     expect(r.problems).toEqual([]);
   });
 
+  it.skipIf(!tesseract)('an image claiming 100,000 × 100,000 pixels is not handed to tesseract', async () => {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(100_000, 0);
+    ihdr.writeUInt32BE(100_000, 4);
+    ihdr[8] = 8;
+    const bytes = Buffer.concat([
+      Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+      chunk('IHDR', ihdr),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const r = await withOcr(await imageExtractor.extract(bytes, OCR), bytes, 'png', OCR);
+    expect(r.problems).toEqual([
+      { code: 'extract.ocr.image-too-large', params: { width: 100_000, height: 100_000, limit: 40_000_000 } },
+    ]);
+    expect(r.text).toBeNull();
+    for (const p of r.problems) expect(isKnownCode(p.code)).toBe(true);
+  });
+
   it('without tesseract, asking for OCR gives a problem naming the Debian packages', () => {
     const script = `
       import { withOcr, ocrAvailability } from ${JSON.stringify(new URL('../src/extract/ocr.ts', import.meta.url).pathname)};

@@ -13,8 +13,13 @@ const PACKAGES = ['tesseract-ocr', 'tesseract-ocr-fra', 'tesseract-ocr-eng'];
 const OCR_TIMEOUT_MS = 120_000;
 /** Pages of a PDF OCRed; the rest are left, with a problem. */
 const MAX_PAGES = 200;
-/** Resolution the pages are drawn at: enough for body text, a few MB of pixels per page. */
-const PAGE_DPI = 200;
+/**
+ * Pages are drawn to fit this many pixels a side: an A4 page at 300 dpi, and a page that claims to be
+ * a hundred metres wide still costs no more than 12 MP.
+ */
+const PAGE_PIXELS = 3508;
+/** Images larger than this are not handed to tesseract (a 1 KB PNG can claim 100,000 × 100,000 pixels). */
+const MAX_IMAGE_PIXELS = 40_000_000;
 /** Output accepted from a child: a page's text, or a page's image. */
 const MAX_OUTPUT = 64 * 1024 * 1024;
 
@@ -99,7 +104,17 @@ async function ocrPdf(
     problems.push(coded('extract.ocr.pages-limit', { pages, limit: MAX_PAGES }));
   const texts: string[] = [];
   for (let page = 1; page <= last; page++) {
-    const args = ['-f', String(page), '-l', String(page), '-r', String(PAGE_DPI), '-gray', '-png', '-'];
+    const args = [
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      '-scale-to',
+      String(PAGE_PIXELS),
+      '-gray',
+      '-png',
+      '-',
+    ];
     const drawn = await run('pdftoppm', args, bytes);
     if (!drawn.ok || drawn.stdout.length === 0) {
       // Past the last page when the count was unknown; else the reason.
@@ -114,6 +129,11 @@ async function ocrPdf(
     texts.push(read.stdout.toString('utf8'));
   }
   return texts;
+}
+
+function tooLarge(extraction: Extraction): boolean {
+  const { width, height } = extraction.facts.image ?? {};
+  return typeof width === 'number' && typeof height === 'number' && width * height > MAX_IMAGE_PIXELS;
 }
 
 /**
@@ -143,7 +163,11 @@ export async function withOcr(
     );
   let texts: string[];
   if (format === 'pdf') texts = await ocrPdf(bytes, extraction.facts.pdf?.pages ?? null, ocr.langs, problems);
-  else {
+  else if (tooLarge(extraction)) {
+    const { width, height } = extraction.facts.image!;
+    problems.push(coded('extract.ocr.image-too-large', { width, height, limit: MAX_IMAGE_PIXELS }));
+    texts = [];
+  } else {
     const read = await recognise(bytes, ocr.langs);
     if (read.ok) texts = [read.stdout.toString('utf8')];
     else {

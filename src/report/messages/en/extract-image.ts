@@ -60,6 +60,8 @@ export const enImage: Messages = {
     `OCR ran without ${list(p.missing)}: install the Debian packages ${list(p.packages)} for it`,
   'extract.ocr.no-pdftoppm': () =>
     "the PDF's page images could not be OCRed: pdftoppm is not installed (Debian package poppler-utils)",
+  'extract.ocr.image-too-large': (p) =>
+    `the image claims ${p.width} × ${p.height} pixels, more than the ${Number(p.limit) / 1_000_000} million OCR is given: it was not OCRed`,
   'extract.ocr.timeout': (p) => `OCR took longer than ${p.seconds} seconds and was stopped`,
   'extract.ocr.failed': (p) => `OCR failed (${p.detail})`,
   'extract.ocr.pages-limit': (p) => `the PDF has ${p.pages} pages: only the first ${p.limit} were OCRed`,
