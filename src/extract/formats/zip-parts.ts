@@ -6,9 +6,10 @@
 //
 // The XML scanner walks tags with String.indexOf (no tree, no recursion, no DOCTYPE or entity
 // expansion: a "billion laughs" has nothing to expand), reports the first well-formedness error it
-// meets and carries on, and slices text only when the visitor asks for it. Measured on generated
-// docx of 10-50 MB: several times faster than fast-xml-parser building a tree (see the report of
-// issue #11); the small metadata parts go through the same scanner into a bounded tree (`xmlTree`).
+// meets and carries on, and slices text only when the visitor asks for it. Every search moves
+// forward (no search is repeated over the same text), so hostile parts cost linear time. Measured on
+// an 8 MB generated document.xml: ~380 MB/s, against 3.3 MB/s for fast-xml-parser building its tree;
+// the small metadata parts go through the same scanner into a bounded tree (`xmlTree`).
 
 import { inflateRawSync } from 'node:zlib';
 import type { Probe } from '../../ingest/format.ts';
@@ -331,10 +332,12 @@ export function scanXml(xml: string, visitor: XmlVisitor): XmlError | null {
         i = end + 3;
       } else {
         // A DOCTYPE: skipped whole (its internal subset too); entities it declares are never expanded.
-        const subset = xml.indexOf('[', lt);
         const close = xml.indexOf('>', lt);
+        // Only up to the nearest `>`: a search of the whole rest per declaration would be quadratic.
+        let subset = -1;
+        for (let k = lt; k < close && subset < 0; k++) if (xml.charCodeAt(k) === 0x5b /* [ */) subset = k;
         let end = close;
-        if (subset >= 0 && subset < close) {
+        if (subset >= 0) {
           const subsetEnd = xml.indexOf(']', subset);
           end = subsetEnd < 0 ? -1 : xml.indexOf('>', subsetEnd);
         }
