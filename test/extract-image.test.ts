@@ -124,6 +124,21 @@ function png(...chunks: Buffer[]): Buffer {
   ]);
 }
 
+/** An IPTC record: ObjectName. */
+const IPTC_RECORD = Buffer.concat([Buffer.from([0x1c, 2, 5, 0, 10]), Buffer.from('Titre TIFF')]);
+
+/** Photoshop image resources: the IPTC record (0x0404) and a stored digest of it (0x0425). */
+function resources(iptc: Buffer, digest: Buffer): Buffer {
+  const resource = (id: number, data: Buffer) => {
+    const head = Buffer.alloc(12);
+    head.write('8BIM', 0, 'latin1');
+    head.writeUInt16BE(id, 4);
+    head.writeUInt32BE(data.length, 8);
+    return Buffer.concat([head, data, Buffer.alloc(data.length & 1)]);
+  };
+  return Buffer.concat([resource(0x0404, iptc), resource(0x0425, digest)]);
+}
+
 const XMP = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.6-c140">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -315,6 +330,8 @@ describe('images built here', () => {
         { tag: 0x0131, type: 2, value: 'GIMP 2.10' },
         { tag: 0x0132, type: 2, value: '2020:01:02 03:04:05' },
         { tag: 0x02bc, type: 7, value: Buffer.from(XMP) },
+        { tag: 0x83bb, type: 7, value: IPTC_RECORD },
+        { tag: 0x8649, type: 7, value: resources(IPTC_RECORD, Buffer.alloc(16)) },
       ],
       [
         { tag: 0x9003, type: 2, value: '2020:01:01 23:30:00' },
@@ -350,6 +367,9 @@ describe('images built here', () => {
     expect(image.gps!.when).toMatchObject({ local: '2020-01-01T18:00:00', offset: '+00:00' });
     expect(field(r, 'XMP', 'xmp:CreatorTool')).toBe('Adobe Photoshop CC 2019 (Windows)');
     expect(r.facts.authors).toEqual(['Jean Dupont', 'A & B']);
+    // IPTC and Photoshop's resources in IFD0: a digest of zeros is not the record's
+    expect(r.facts.title).toBe('Titre TIFF');
+    expect(image.traces.map((t) => t.code)).toEqual(['extract.image.iptc-digest-stale']);
     expect(r.problems).toEqual([]);
   });
 

@@ -514,7 +514,12 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
     out.problems.push(truncated('exif', 0));
     return empty;
   }
-  const referenced = exifValueBytes(tiff);
+  const { referenced, iptc, resources } = scanIfds(tiff);
+  if (wholeFile) {
+    // A TIFF file keeps in IFD0 what a JPEG keeps in APP13.
+    if (resources) readImageResources(resources, out);
+    out.iptc ??= iptc;
+  }
   if (referenced > 2 * tiff.length + 65_536) {
     // Entries whose values overlap, each read again: a few KB could make exifr build GBs of arrays.
     out.problems.push(coded('extract.image.exif-overlapping', { referenced, size: tiff.length }));
@@ -558,31 +563,54 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
 const TIFF_TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
 const POINTERS = [0x8769, 0x8825, 0xa005]; // EXIF, GPS and interoperability IFDs
 
+const TAG_IPTC = 0x83bb;
+const TAG_PHOTOSHOP = 0x8649;
+
+interface IfdScan {
+  /** Bytes the values claim, each entry counted (what exifr would read). */
+  referenced: number;
+  /** IFD0's IPTC record and Photoshop image resources (a TIFF file's), when within the block. */
+  iptc: Buffer | null;
+  resources: Buffer | null;
+}
+
 /**
- * Bytes the values of IFD0 and the IFDs it points to claim, each entry counted (what exifr would
- * read); stops at the first IFD out of the block. Bounded: four IFDs of at most 65,535 entries.
+ * IFD0 and the IFDs it points to; stops at the first IFD out of the block. Bounded: four IFDs of at
+ * most 65,535 entries.
  */
-function exifValueBytes(tiff: Buffer): number {
+function scanIfds(tiff: Buffer): IfdScan {
+  const scan: IfdScan = { referenced: 0, iptc: null, resources: null };
   const little = tiff[0] === 0x49;
   const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
   const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
   const pending = [u32(4)];
   const seen = new Set<number>();
-  let total = 0;
   while (pending.length > 0 && seen.size < 4) {
     const ifd = pending.shift()!;
     if (seen.has(ifd) || ifd + 2 > tiff.length) continue;
+    const first = seen.size === 0;
     seen.add(ifd);
     const count = u16(ifd);
     for (let n = 0; n < count; n++) {
       const at = ifd + 2 + n * 12;
       if (at + 12 > tiff.length) break;
       const tag = u16(at);
-      total += (TIFF_TYPE_SIZES[u16(at + 2)] ?? 0) * u32(at + 4);
+      const size = (TIFF_TYPE_SIZES[u16(at + 2)] ?? 0) * u32(at + 4);
+      scan.referenced += size;
       if (POINTERS.includes(tag)) pending.push(u32(at + 8));
+      else if (
+        first &&
+        (tag === TAG_IPTC || tag === TAG_PHOTOSHOP) &&
+        size > 4 &&
+        u32(at + 8) + size <= tiff.length
+      ) {
+        const value = tiff.subarray(u32(at + 8), u32(at + 8) + size);
+        if (tag === TAG_IPTC) scan.iptc = value;
+        else scan.resources = value;
+      }
     }
   }
-  return total;
+  return scan;
 }
 
 function detailOf(error: unknown): string {
