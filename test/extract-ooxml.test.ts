@@ -403,11 +403,16 @@ describe('OOXML extractor on documents generated here', () => {
     const declarations = '<!X>'.repeat(200_000);
     const bytes = await docx({
       'docProps/core.xml': `${laughs}<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:title>&lol2;</dc:title></cp:coreProperties>`,
+      'docProps/custom.xml':
+        '<Properties xmlns:vt="vt"><property name="__proto__"><vt:lpwstr>kept</vt:lpwstr></property></Properties>',
       'word/document.xml': `<w:document>${'<w:p>'.repeat(100_000)}<w:t ${'a'.repeat(1_000_000)}>x</w:t>`,
       'docProps/app.xml': `${declarations}<Properties><Company ${'x'.repeat(2_000_000)} c="d">Acme</Company></Properties>`,
     });
     const x = await ooxmlExtractor.extract(bytes, options);
     expect(x.facts.title).toBe('&lol2;');
+    // A property named __proto__ is an entry like any other, not a change of prototype.
+    expect(Object.keys(x.facts.custom)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(x.facts.custom))).toEqual(JSON.parse('{"__proto__":"kept"}'));
     expect(x.facts.company).toBe('Acme');
     expect(x.problems).toEqual([
       expect.objectContaining({

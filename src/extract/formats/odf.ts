@@ -19,6 +19,7 @@ import {
   STOP,
   scanPart,
   scanTags,
+  setCustom,
   TextSink,
   ZipParts,
 } from './zip-parts.ts';
@@ -52,7 +53,7 @@ function readMeta(parts: ZipParts, x: Extraction): void {
       case 'user-defined': {
         const name = attribute(node.tag, 'name');
         if (name === null) continue;
-        f.custom[name] = value;
+        setCustom(f.custom, name, value);
         addField(x.fields, 'meta.xml', `meta:user-defined ${name}`, value);
         continue;
       }
@@ -69,7 +70,7 @@ function readMeta(parts: ZipParts, x: Extraction): void {
         f.application = text(value);
         break;
       case 'initial-creator':
-        f.authors = splitAuthors(value);
+        f.authors = splitAuthors(value).slice(0, MAX_LIST);
         break;
       case 'creator':
         f.lastModifiedBy = text(value);

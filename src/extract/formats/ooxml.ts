@@ -23,6 +23,7 @@ import {
   STOP,
   scanPart,
   scanTags,
+  setCustom,
   TextSink,
   ZipParts,
 } from './zip-parts.ts';
@@ -103,7 +104,7 @@ function readCore(parts: ZipParts, part: string, x: Extraction): void {
         f.subject = orNull(value);
         break;
       case 'creator':
-        f.authors = splitAuthors(value);
+        f.authors = splitAuthors(value).slice(0, MAX_LIST);
         break;
       case 'lastModifiedBy':
         f.lastModifiedBy = orNull(value);
@@ -170,7 +171,7 @@ function readCustom(parts: ZipParts, part: string, x: Extraction): void {
     const name = attribute(node.tag, 'name');
     if (node.local !== 'property' || name === null) continue;
     const value = node.children.map((typed) => leafTexts(typed).join('; ')).join('; ');
-    x.facts.custom[name] = value;
+    setCustom(x.facts.custom, name, value);
     addField(x.fields, 'custom.xml', name, value);
   }
 }

@@ -210,6 +210,11 @@ export function addDistinct(list: string[], value: string): boolean {
   return true;
 }
 
+/** Sets a custom property as an own entry, whatever its name (`__proto__` included: nothing lost). */
+export function setCustom(custom: Record<string, string>, name: string, value: string): void {
+  Object.defineProperty(custom, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Longer than any W3CDTF date: not parsed (the date pattern backtracks on long runs of spaces). */
 const MAX_DATE_CHARS = 64;
 
