@@ -2,7 +2,7 @@
 // (TIFF, WebP, GIF, PNG text chunks), under two process time zones, and on hostile images: each gives
 // a clear problem, the rest is kept, nothing hangs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,18 @@ const XMP = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 // --- corpus ----------------------------------------------------------------------------------------
 
 const corpus = requireCorpus('docs', 'extract-image');
+const inCi = !!process.env.CI && !['0', 'false'].includes(process.env.CI.trim().toLowerCase());
+const has = (program: string, args: string[]) => !spawnSync(program, args, { stdio: 'ignore' }).error;
+const exiftool = has('exiftool', ['-ver']);
+if (!exiftool) {
+  if (inCi)
+    throw new Error(
+      '[extract-image] exiftool not installed: CI is set, so the cross-check fails instead of skipping',
+    );
+  console.warn(
+    '[extract-image] exiftool not installed: the cross-check is skipped (Debian: libimage-exiftool-perl)',
+  );
+}
 
 describe.skipIf(!corpus)('corpus images (PROVENANCE.md)', () => {
   const read = (name: string) => extract(readFileSync(join(corpus!, name)));
@@ -295,6 +307,57 @@ describe.skipIf(!corpus)('corpus images (PROVENANCE.md)', () => {
     expect(extractorFor('heic')).toBeUndefined();
     await expect(read('exifr__heic-single.heic')).rejects.toThrow(/not a JPEG/);
   });
+
+  it.skipIf(!exiftool)(
+    'agrees with ExifTool on camera, software, capture date, GPS and size of every corpus image',
+    async () => {
+      const names = readdirSync(corpus!)
+        .filter((n) => /\.(jpe?g|png)$/.test(n))
+        .sort();
+      const tags = [
+        'Make',
+        'Model',
+        'Software',
+        'DateTimeOriginal',
+        'GPSLatitude',
+        'GPSLongitude',
+        'ImageWidth',
+        'ImageHeight',
+      ];
+      const theirs = JSON.parse(
+        execFileSync(
+          'exiftool',
+          ['-j', '-n', ...tags.map((t) => `-${t}`), ...names.map((n) => join(corpus!, n))],
+          {
+            encoding: 'utf8',
+          },
+        ),
+      ) as Record<string, string | number | undefined>[];
+      expect(theirs).toHaveLength(names.length);
+      for (const [i, name] of names.entries()) {
+        const image = (await read(name)).facts.image!;
+        const t = theirs[i]!;
+        const ours = {
+          make: image.make,
+          model: image.model,
+          software: image.software,
+          original: image.original?.written ?? null,
+          latitude: image.gps ? Number(image.gps.latitude.toFixed(6)) : null,
+          longitude: image.gps ? Number(image.gps.longitude.toFixed(6)) : null,
+          size: [image.width, image.height],
+        };
+        expect(ours, name).toEqual({
+          make: t.Make ?? null,
+          model: t.Model ?? null,
+          software: t.Software ?? null,
+          original: t.DateTimeOriginal ?? null,
+          latitude: t.GPSLatitude === undefined ? null : Number(Number(t.GPSLatitude).toFixed(6)),
+          longitude: t.GPSLongitude === undefined ? null : Number(Number(t.GPSLongitude).toFixed(6)),
+          size: [t.ImageWidth, t.ImageHeight],
+        });
+      }
+    },
+  );
 
   it('dates come out the same under two process time zones', () => {
     const script = `
@@ -731,8 +794,6 @@ function scanPdf({ width, height, pixels }: ReturnType<typeof drawText>): Buffer
   return Buffer.concat(parts);
 }
 
-const inCi = !!process.env.CI && !['0', 'false'].includes(process.env.CI.trim().toLowerCase());
-const has = (program: string, args: string[]) => !spawnSync(program, args, { stdio: 'ignore' }).error;
 const tesseract = has('tesseract', ['--version']);
 const pdftoppm = has('pdftoppm', ['-v']);
 if (!tesseract || !pdftoppm) {
