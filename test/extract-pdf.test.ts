@@ -2,8 +2,10 @@
 // process time zones, on PDFs built here (an incremental update changing the author, layers, an
 // Illustrator /PieceInfo, a scan, an object stream), on hostile PDFs (a /Prev loop, a Flate bomb, a
 // truncated file, a million nested arrays: each a problem, never a hang), and its text against pdf.js.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -524,7 +526,7 @@ describe('PDFs built here', () => {
     expect(r.problems).toEqual([{ code: 'extract.pdf.text-cut', params: { limit: 100 } }]);
   });
 
-  it('an encrypted PDF says so and does not present ciphertext as metadata', async () => {
+  it('an encrypted PDF the empty password does not open says so, and shows no ciphertext as metadata', async () => {
     const bytes = pdf(
       [
         '<< /Type /Catalog /Pages 2 0 R >>',
@@ -541,6 +543,113 @@ describe('PDFs built here', () => {
     expect(r.fields.filter((f) => f.group === 'PDF Info')).toEqual([]);
     expect(render(r.problems[0]!)).toContain('encrypted (Standard)');
   });
+});
+
+// --- encryption (ISO 32000 §7.6.3, written here independently of src/, checked by pdf.js) -------------
+
+const PASSWORD_PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
+const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+
+function arc4(key: Buffer, data: Buffer): Buffer {
+  const s = Array.from({ length: 256 }, (_, i) => i);
+  let j = 0;
+  for (let i = 0; i < 256; i++) {
+    j = (j + s[i]! + key[i % key.length]!) % 256;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+  }
+  let i = 0;
+  j = 0;
+  return Buffer.from(
+    data.map((byte) => {
+      i = (i + 1) % 256;
+      j = (j + s[i]!) % 256;
+      [s[i], s[j]] = [s[j]!, s[i]!];
+      return byte ^ s[(s[i]! + s[j]!) % 256]!;
+    }),
+  );
+}
+
+/** A one-page PDF encrypted with RC4 128 (R3), the empty user password and an owner password. */
+function rc4Pdf(author: string, text: string): Buffer {
+  const id = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+  const p = -3904;
+  const rounds = (key: Buffer, data: Buffer) => {
+    let out = arc4(key, data);
+    for (let i = 1; i <= 19; i++) out = arc4(Buffer.from(key.map((b) => b ^ i)), out);
+    return out;
+  };
+  let ownerKey = md5(Buffer.concat([Buffer.from('secret'), PASSWORD_PAD]).subarray(0, 32));
+  for (let i = 0; i < 50; i++) ownerKey = md5(ownerKey);
+  const o = rounds(ownerKey, PASSWORD_PAD);
+  const pBytes = Buffer.alloc(4);
+  pBytes.writeInt32LE(p);
+  let key = md5(PASSWORD_PAD, o, pBytes, id);
+  for (let i = 0; i < 50; i++) key = md5(key);
+  const u = Buffer.concat([rounds(key, md5(PASSWORD_PAD, id)), Buffer.alloc(16)]);
+  const objectKey = (num: number) => md5(key, Buffer.from([num, 0, 0, 0, 0]));
+  const hex = (b: Buffer) => `<${b.toString('hex')}>`;
+  const content = Buffer.from(`BT /F1 12 Tf 72 720 Td (${text}) Tj ET`, 'latin1');
+  return pdf(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >> /Contents 4 0 R >>',
+      stream('', arc4(objectKey(4), content)),
+      `<< /Author ${hex(arc4(objectKey(5), Buffer.from(author, 'latin1')))} >>`,
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+      `<< /Filter /Standard /V 2 /R 3 /Length 128 /O ${hex(o)} /U ${hex(u)} /P ${p} >>`,
+    ],
+    `/Root 1 0 R /Info 5 0 R /Encrypt 7 0 R /ID [${hex(id)} ${hex(id)}]`,
+  );
+}
+
+const hasQpdf = !spawnSync('qpdf', ['--version'], { stdio: 'ignore' }).error;
+
+describe('encrypted PDFs that open with the empty password are read in full', () => {
+  it('RC4 128 (R3), written here: pdf.js reads the same text, so the file is right', async () => {
+    const bytes = rc4Pdf('Jean Dupont', 'Relev\xe9 de compte');
+    const r = await extract(bytes);
+    expect(r.problems).toEqual([]);
+    expect(r.facts.pdf!.encrypted).toBe(true);
+    expect(r.facts.authors).toEqual(['Jean Dupont']);
+    expect(r.text).toBe('Relevé de compte');
+    expect(squeeze(await pdfjsText(bytes))).toBe(squeeze(r.text));
+  });
+
+  it.skipIf(!corpus || !hasQpdf)(
+    'RC4 40 and 128, AES-128 and AES-256 by qpdf; a user password locks',
+    async () => {
+      const source = join(corpus!, 'tika__testPDF.pdf');
+      const plain = await extract(readFileSync(source));
+      const dir = mkdtempSync(join(tmpdir(), 'crible-pdf-'));
+      const encrypted = (name: string, args: string[]) => {
+        const out = join(dir, name);
+        spawnSync('qpdf', ['--allow-weak-crypto', '--encrypt', ...args, '--', source, out]);
+        return readFileSync(out);
+      };
+      for (const [name, args] of [
+        ['rc4-40', ['', 'owner', '40']],
+        ['rc4-128', ['', 'owner', '128', '--use-aes=n']],
+        ['aes-128', ['', 'owner', '128', '--use-aes=y']],
+        ['aes-256', ['', 'owner', '256']],
+      ] as const) {
+        const r = await extract(encrypted(`${name}.pdf`, [...args]));
+        expect(r.facts.pdf!.encrypted, name).toBe(true);
+        expect(r.problems, name).toEqual([]);
+        expect([r.facts.authors, r.facts.title, r.facts.created], name).toEqual([
+          plain.facts.authors,
+          plain.facts.title,
+          plain.facts.created,
+        ]);
+        expect(r.text, name).toBe(plain.text);
+      }
+      const locked = await extract(encrypted('locked.pdf', ['user', 'owner', '256']));
+      expect(codes(locked)).toEqual(['extract.pdf.encrypted', 'extract.pdf.encrypted-metadata']);
+      expect(locked.facts.authors).toEqual([]);
+      expect(locked.text).toBeNull();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });
 
 // --- hostile ------------------------------------------------------------------------------------------

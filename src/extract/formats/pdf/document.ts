@@ -2,6 +2,7 @@
 // one; objects in object streams (PDF 1.5) are read from the decoded stream. Parsed objects and decoded
 // object streams are cached by offset, so revisions that share objects share the work. A damaged object
 // reads as null with a problem: the rest of the file is still read.
+import { type Decryptor, openWithEmptyPassword } from './crypt.ts';
 import { MAX_DEPTH, MAX_PAGES } from './limits.ts';
 import type { Problems } from './problems.ts';
 import { DecodeBudget, decodeStream } from './streams.ts';
@@ -11,6 +12,7 @@ import {
   Name,
   Parser,
   type PdfStream,
+  PdfString,
   type PdfValue,
   Ref,
   PdfStream as Stream,
@@ -30,6 +32,11 @@ export class PdfDocument {
   readonly budget = new DecodeBudget();
   readonly revisions: Revision[];
   readonly rebuilt: boolean;
+  /** The trailer names an /Encrypt dictionary. */
+  readonly encrypted: boolean;
+  /** How strings and streams are decrypted, when the empty user password opens the file. */
+  readonly decryptor: Decryptor | null = null;
+  private readonly encryptNum: number | null = null;
   private readonly byOffset = new Map<number, PdfValue>();
   private readonly objectStreams = new Map<number, { data: Buffer; offsets: Map<number, number> } | null>();
   private resolvingLength = false;
@@ -40,6 +47,35 @@ export class PdfDocument {
     const read = readRevisions(buf, this.budget, problems);
     this.revisions = read.revisions;
     this.rebuilt = read.rebuilt;
+    const trailer = this.revisions[this.last]!.trailer;
+    const encrypt = trailer.get('Encrypt');
+    this.encrypted = encrypt !== undefined;
+    if (encrypt !== undefined) {
+      // Read before the decryptor exists: the /Encrypt dictionary itself is never encrypted.
+      const dict = this.dict(encrypt, this.last);
+      const id = this.array(trailer.get('ID'), this.last)[0];
+      this.encryptNum = encrypt instanceof Ref ? encrypt.num : null;
+      this.decryptor =
+        dict && openWithEmptyPassword(dict, id instanceof PdfString ? id.bytes : Buffer.alloc(0));
+    }
+  }
+
+  /** A freshly parsed object of an encrypted file with its strings decrypted and its streams marked. */
+  private decryptValue(value: PdfValue, num: number, gen: number, depth: number): PdfValue {
+    const decryptor = this.decryptor!;
+    if (value instanceof PdfString) return new PdfString(decryptor.decrypt(value.bytes, num, gen, 'string'));
+    if (depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.decryptValue(value[i]!, num, gen, depth + 1);
+    } else if (value instanceof Stream || isDict(value)) {
+      const dict = value instanceof Stream ? value.dict : value;
+      for (const [key, v] of dict) dict.set(key, this.decryptValue(v, num, gen, depth + 1));
+      const type = nameOf(dict.get('Type'));
+      const clear = type === 'XRef' || (type === 'Metadata' && !decryptor.encryptMetadata);
+      if (value instanceof Stream && !clear)
+        value.decrypt = (raw) => decryptor.decrypt(raw, num, gen, 'stream');
+    }
+    return value;
   }
 
   get last(): number {
@@ -62,7 +98,10 @@ export class PdfDocument {
     try {
       const parser = new Parser(this.buf, offset);
       parser.resolveLength = (ref) => this.lengthOf(ref);
-      value = parser.readIndirect().value;
+      const read = parser.readIndirect();
+      value = read.value;
+      if (this.decryptor && read.num !== this.encryptNum)
+        value = this.decryptValue(value, read.num, read.gen, 0);
     } catch (error) {
       this.problems.failure(error, num);
     }

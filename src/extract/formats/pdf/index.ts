@@ -1,7 +1,9 @@
 // The PDF extractor: metadata from our own scanner of the file's bytes (every revision, every XMP
 // packet, fonts, layers, layout-program data), text from the content streams (text.ts). Nothing here
-// needs the text to give the facts. Encrypted files keep their structure but not their strings: Info
-// values and text are then not read (they would be ciphertext), and problems say so.
+// needs the text to give the facts. Encrypted files that open with the empty user password (most:
+// they only restrict printing or copying) are read in full (crypt.ts); others keep their structure
+// but not their strings: Info values and text are then not read (they would be ciphertext), and
+// problems say so.
 import { parsePdfDate } from '../../dates.ts';
 import { addField, emptyExtraction, splitAuthors } from '../../facts.ts';
 import type { Extraction, ExtractOptions, Extractor, PdfFacts, XmpPacket } from '../../types.ts';
@@ -61,7 +63,7 @@ function readPackets(doc: PdfDocument, problems: Problems): ReadPacket[] {
     if (head.indexOf('/Metadata') < 0 && head.indexOf('/XML') < 0 && head.indexOf('/EmbeddedFile') < 0)
       continue;
     const stream = doc.objectAtOffset(offset, num);
-    if (!(stream instanceof PdfStream) || !stream.dict.has('Filter')) continue;
+    if (!(stream instanceof PdfStream) || (!stream.dict.has('Filter') && !stream.decrypt)) continue;
     const type = nameOf(stream.dict.get('Type'));
     if (type !== 'Metadata' && type !== 'EmbeddedFile' && nameOf(stream.dict.get('Subtype')) !== 'XML')
       continue;
@@ -101,8 +103,9 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
   const { facts, fields } = extraction;
   const last = doc.last;
   const trailer = doc.revisions[last]!.trailer;
-  const encrypted = trailer.has('Encrypt');
-  if (encrypted) {
+  // Encrypted with a password other than the empty one (or another handler): strings are ciphertext.
+  const locked = doc.encrypted && !doc.decryptor;
+  if (locked) {
     const filter = nameOf(doc.dict(trailer.get('Encrypt'), last)?.get('Filter'));
     problems.add('extract.pdf.encrypted', { filter: filter ?? 'unknown' });
     if (trailer.has('Info')) problems.add('extract.pdf.encrypted-metadata');
@@ -121,7 +124,7 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
     doc,
     packets.map((p) => p.packet.offset),
   );
-  if (encrypted) for (const revision of revisions) revision.info = {};
+  if (locked) for (const revision of revisions) revision.info = {};
 
   const catalog = doc.catalog(last);
   const pages = doc.pages(last);
@@ -143,7 +146,7 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
   let imageOnlyPages = 0;
   // A text PDF holds about as many characters as bytes: the sink starts that large.
   const sink = new TextSink(options.text ? options.maxTextChars + 1 : 0, bytes.length);
-  if (!encrypted) {
+  if (!locked) {
     const reader = new TextReader(doc, last);
     for (const page of pages) {
       if (!options.text && !doc.dict(page.resources?.get('XObject'), last)) continue;
@@ -158,7 +161,7 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
     problems.add('extract.pdf.text-cut', { limit: options.maxTextChars });
   }
 
-  const info = encrypted ? {} : infoOf(doc, last);
+  const info = locked ? {} : infoOf(doc, last);
   for (const [name, value] of Object.entries(info)) addField(fields, 'PDF Info', name, value);
   packets.forEach((read, i) => {
     packetFields(read, i + 1, fields);
@@ -187,7 +190,7 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
     layers,
     pieceInfo: [...pieceInfo],
     imageOnlyPages,
-    encrypted,
+    encrypted: doc.encrypted,
   };
   facts.pdf = pdf;
   extraction.text = text ? text : null;

@@ -152,7 +152,7 @@ function runLength(data: Buffer, limit: number): Buffer {
 export function decodeStream(stream: PdfStream, budget: DecodeBudget): Buffer {
   const filters = filtersOf(stream.dict);
   const parmsList = asList(stream.dict.get('DecodeParms') ?? stream.dict.get('DP'));
-  let data = stream.raw;
+  let data = stream.decrypt ? stream.decrypt(stream.raw) : stream.raw;
   filters.forEach((filter, index) => {
     const limit = Math.min(MAX_STREAM_BYTES, budget.remaining);
     const parms = parmsList[index];

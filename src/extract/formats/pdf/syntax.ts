@@ -35,6 +35,8 @@ export class PdfStream {
   readonly source: Buffer;
   readonly start: number;
   readonly end: number;
+  /** Set for a stream of an encrypted file: turns the raw data into the encoded data. */
+  decrypt: ((raw: Buffer) => Buffer) | null = null;
   constructor(dict: Dict, source: Buffer, start: number, end: number) {
     this.dict = dict;
     this.source = source;

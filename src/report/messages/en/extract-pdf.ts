@@ -31,7 +31,7 @@ export const enPdf: Messages = {
   'extract.pdf.limit': (p) =>
     `the PDF has more ${LIMITS[String(p.what)] ?? p.what} than the ${p.limit} that are read; the rest were left out`,
   'extract.pdf.encrypted': (p) =>
-    `the PDF is encrypted (${p.filter}): its text and the strings of its metadata cannot be read without the key`,
+    `the PDF is encrypted (${p.filter}) and does not open without its password: its text and the strings of its metadata cannot be read`,
   'extract.pdf.encrypted-metadata': () =>
     'the document information (author, title, dates) of this encrypted PDF is encrypted too and was not read',
   'extract.pdf.xmp-dtd': (p) =>
