@@ -3,14 +3,19 @@
 // that keep a hostile message from running or loading anything. No logic here that the CLI lacks.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Case } from '../core/case.ts';
+import { Access } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerTriageRoutes } from './routes/triage.ts';
 import { serveWebApp } from './static.ts';
 
 export interface AppOptions {
   /** Where the built single-page app is (dist/web). */
   webDir: string;
+  /** Whether every API call but the login needs a session (any address but loopback). */
+  loginRequired: boolean;
 }
 
 /** The app's own policy: its scripts and styles only, frames only its own (the sandboxed mail view). */
@@ -42,9 +47,13 @@ export function createApp(kase: Case, options: AppOptions): App {
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', APP_CSP);
   });
   app.onError((err, c) => c.json({ error: err.message }, 500));
+  const access = new Access(kase.store, options.loginRequired);
+  app.use('/api/*', access.guard());
+  registerSessionRoutes(app, kase.store, access);
   registerCaseRoutes(app, kase.store);
   registerSearchRoutes(app, kase.store);
   registerItemRoutes(app, kase.store);
+  registerTriageRoutes(app, kase.store);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Crible workbench API', version: '1' },

@@ -12,11 +12,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface ServeOptions {
   host: string;
   port: number;
+  /** Ask for a login on a loopback address too (a machine several people reach through SSH tunnels). */
+  requireLogin?: boolean;
 }
 
 export class ServeRefused extends Error {}
 
-/** Loopback addresses: the only ones served without users (access control is for shared machines). */
+/** Loopback addresses: the only ones served without a login (access control is for shared machines). */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
@@ -27,12 +29,13 @@ export interface RunningServer {
 }
 
 export async function serveCase(kase: Case, options: ServeOptions): Promise<RunningServer> {
-  if (!isLoopback(options.host))
+  const loginRequired = options.requireLogin === true || !isLoopback(options.host);
+  if (loginRequired && (await kase.store.workbench.countUsers()) === 0)
     throw new ServeRefused(
-      `serving on ${options.host} would let anyone who reaches this machine read the case, and this version has no users or passwords yet: serve on 127.0.0.1 and reach it through an SSH tunnel (ssh -L 7700:127.0.0.1:7700 <host>)`,
+      `serving on ${options.host} asks everyone for a name and password, and this case has no users yet: add one with \`crible users add <name> --role admin --case ${kase.dir}\`, or serve on 127.0.0.1 (no login) and reach it through an SSH tunnel (ssh -L 7700:127.0.0.1:7700 <host>)`,
     );
   if (!isBuilt(ROOT)) await buildWebApp(ROOT);
-  const app = createApp(kase, { webDir: webDir(ROOT) });
+  const app = createApp(kase, { webDir: webDir(ROOT), loginRequired });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -342,12 +342,74 @@ export interface StoreWriter {
   putDisclosedKeys(keys: DisclosedKey[]): number;
 }
 
+export const ROLES = ['admin', 'reviewer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A person who may open the workbench; `passwordHash` carries its salt and parameters. */
+export interface UserRecord {
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface NoteRecord {
+  id: number;
+  itemId: number;
+  author: string;
+  text: string;
+  createdAt: string;
+}
+
+/** One line of the audit log: who did what, when, to which item, through which face. */
+export interface AuditRecord {
+  id: number;
+  time: string;
+  user: string;
+  via: 'web' | 'cli';
+  /** The network address of a web request. */
+  address: string | null;
+  action: string;
+  itemId: number | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * What people add to a case while they work it (users, tags, notes, the audit log): written at once,
+ * outside the units of work of ingest, and never part of the change feed.
+ */
+export interface WorkbenchStore {
+  putUser(user: UserRecord): Promise<void>;
+  removeUser(name: string): Promise<boolean>;
+  getUser(name: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+  tagsOf(itemId: number): Promise<string[]>;
+  /** Returns the tags that were new on the item. */
+  addTags(itemId: number, tags: string[], author: string, time: string): Promise<string[]>;
+  /** Returns the tags that were there. */
+  removeTags(itemId: number, tags: string[]): Promise<string[]>;
+  notesOf(itemId: number): Promise<NoteRecord[]>;
+  addNote(itemId: number, author: string, text: string, time: string): Promise<NoteRecord>;
+  removeNote(itemId: number, noteId: number): Promise<boolean>;
+  /** Items with a tag, a high finding or a DKIM summary among `verdicts`: newest message date first. */
+  flagged(
+    verdicts: string[],
+    page: { limit: number; offset: number },
+  ): Promise<{ total: number; ids: number[] }>;
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<void>;
+  /** The log in order, from the entry after `afterId`. */
+  readAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
+}
+
 /** Async where a client/server database needs it; the embedded store answers at once. */
 export interface Store {
   readonly blobs: BlobStore;
   readonly custody: CustodyLog;
   /** Full-text search, facets, threads and correspondents (store/search.ts). */
   readonly search: SearchIndex;
+  /** Users, tags, notes and the audit log of the workbench. */
+  readonly workbench: WorkbenchStore;
 
   /** Runs `work` as one unit of work: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T>;

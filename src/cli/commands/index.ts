@@ -12,7 +12,9 @@ import { registerProof } from './proof.ts';
 import { registerReport } from './report.ts';
 import { registerSearch } from './search.ts';
 import { registerServe } from './serve.ts';
+import { registerTags } from './tags.ts';
 import { registerThread } from './thread.ts';
+import { registerUsers } from './users.ts';
 import { registerVerify } from './verify.ts';
 
 /** Each command module exports one function that adds its command to the program. */
@@ -34,4 +36,6 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerThread,
   registerCorrespondents,
+  registerUsers,
+  registerTags,
 ];

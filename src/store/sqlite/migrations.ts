@@ -327,4 +327,40 @@ export const migrations: Migration[] = [
   ) WITHOUT ROWID;
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, revision INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // 10: the workbench. Its users (scrypt hashes with their salt and parameters), tags and notes people
+  // put on items, and the audit log of every write and every download of original bytes.
+  `
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'viewer')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE item_tags (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    tag TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (item_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX item_tags_tag ON item_tags(tag);
+  CREATE TABLE item_notes (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX item_notes_item ON item_notes(item_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    user TEXT NOT NULL,
+    via TEXT NOT NULL,
+    address TEXT,
+    action TEXT NOT NULL,
+    item_id INTEGER,
+    details TEXT NOT NULL
+  );
+  `,
 ];

@@ -45,6 +45,7 @@ import {
 } from '../store.ts';
 import { migrations } from './migrations.ts';
 import { SqliteSearch } from './sqlite-search.ts';
+import { SqliteWorkbench } from './sqlite-workbench.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -113,6 +114,7 @@ export class SqliteStore implements Store {
   readonly blobs: FileBlobStore;
   readonly custody: FileCustodyLog;
   readonly search: SqliteSearch;
+  readonly workbench: SqliteWorkbench;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private writer: SqliteWriter | null = null;
@@ -184,6 +186,7 @@ export class SqliteStore implements Store {
     this.blobs = new FileBlobStore(join(dir, 'blobs'));
     this.custody = new FileCustodyLog(join(dir, 'custody.jsonl'));
     this.search = new SqliteSearch(this.db, () => this.writer !== null);
+    this.workbench = new SqliteWorkbench(this.db);
   }
 
   private get schemaVersion(): number {
