@@ -507,16 +507,17 @@ interface Exif {
   longitude: number | null;
 }
 
-/** `wholeFile`: a TIFF file, whose IFD0 may also hold its XMP packet (tag 700), handed over raw. */
+/** `wholeFile`: a TIFF file, whose IFD0 also holds its XMP, IPTC and Photoshop resources. */
 async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise<Exif> {
   const empty: Exif = { ifd0: {}, exif: {}, gps: {}, latitude: null, longitude: null };
   if (tiff.length < 8) {
     out.problems.push(truncated('exif', 0));
     return empty;
   }
-  const { referenced, iptc, resources } = scanIfds(tiff);
+  const { referenced, xmp, iptc, resources } = scanIfds(tiff);
   if (wholeFile) {
-    // A TIFF file keeps in IFD0 what a JPEG keeps in APP13.
+    // A TIFF file keeps in IFD0 what a JPEG keeps in APP1 and APP13.
+    if (xmp) out.xmp.push(xmp);
     if (resources) readImageResources(resources, out);
     out.iptc ??= iptc;
   }
@@ -527,13 +528,12 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
   }
   let parsed: Record<string, unknown> | undefined;
   try {
-    parsed = await exifr.parse(tiff, wholeFile ? { ...EXIFR_OPTIONS, xmp: { parse: false } } : EXIFR_OPTIONS);
+    parsed = await exifr.parse(tiff, EXIFR_OPTIONS);
   } catch (error) {
     out.problems.push(coded('extract.image.exif-damaged', { detail: detailOf(error) }));
     return empty;
   }
   if (!parsed) return empty;
-  if (typeof parsed.xmp === 'string') out.xmp.push({ offset: -1, bytes: Buffer.from(parsed.xmp) });
   for (const error of (parsed.errors as unknown[] | undefined) ?? [])
     out.problems.push(coded('extract.image.exif-damaged', { detail: detailOf(error) }));
   const block = (key: string) =>
@@ -563,13 +563,15 @@ async function readExif(tiff: Buffer, out: Segments, wholeFile = false): Promise
 const TIFF_TYPE_SIZES = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
 const POINTERS = [0x8769, 0x8825, 0xa005]; // EXIF, GPS and interoperability IFDs
 
+const TAG_XMP = 0x02bc;
 const TAG_IPTC = 0x83bb;
 const TAG_PHOTOSHOP = 0x8649;
 
 interface IfdScan {
   /** Bytes the values claim, each entry counted (what exifr would read). */
   referenced: number;
-  /** IFD0's IPTC record and Photoshop image resources (a TIFF file's), when within the block. */
+  /** IFD0's XMP packet (with its offset), IPTC record and Photoshop image resources (a TIFF file's). */
+  xmp: { offset: number; bytes: Buffer } | null;
   iptc: Buffer | null;
   resources: Buffer | null;
 }
@@ -579,7 +581,7 @@ interface IfdScan {
  * most 65,535 entries.
  */
 function scanIfds(tiff: Buffer): IfdScan {
-  const scan: IfdScan = { referenced: 0, iptc: null, resources: null };
+  const scan: IfdScan = { referenced: 0, xmp: null, iptc: null, resources: null };
   const little = tiff[0] === 0x49;
   const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
   const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
@@ -600,12 +602,14 @@ function scanIfds(tiff: Buffer): IfdScan {
       if (POINTERS.includes(tag)) pending.push(u32(at + 8));
       else if (
         first &&
-        (tag === TAG_IPTC || tag === TAG_PHOTOSHOP) &&
+        [TAG_XMP, TAG_IPTC, TAG_PHOTOSHOP].includes(tag) &&
         size > 4 &&
         u32(at + 8) + size <= tiff.length
       ) {
-        const value = tiff.subarray(u32(at + 8), u32(at + 8) + size);
-        if (tag === TAG_IPTC) scan.iptc = value;
+        const offset = u32(at + 8);
+        const value = tiff.subarray(offset, offset + size);
+        if (tag === TAG_XMP) scan.xmp = { offset, bytes: value };
+        else if (tag === TAG_IPTC) scan.iptc = value;
         else scan.resources = value;
       }
     }
