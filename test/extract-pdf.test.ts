@@ -112,6 +112,19 @@ function fontsPdf(): Buffer {
   ]);
 }
 
+/** Japanese text in a Type0 font with the predefined UniJIS-UCS2-H CMap (codes are UCS-2), no ToUnicode. */
+function ucs2Pdf(): Buffer {
+  const text = Buffer.from('日本語の文書', 'utf16le').swap16().toString('hex');
+  return pdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    stream('', `BT /F1 12 Tf 72 720 Td <${text}> Tj ET`),
+    '<< /Type /Font /Subtype /Type0 /BaseFont /KozMinPr6N-Regular /Encoding /UniJIS-UCS2-H /DescendantFonts [6 0 R] >>',
+    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /KozMinPr6N-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >> >>',
+  ]);
+}
+
 /** Writes numbered objects one after another, keeping each one's offset (for xref streams built by hand). */
 function objectWriter(header: string) {
   const parts: Buffer[] = [Buffer.from(header, 'latin1')];
@@ -515,6 +528,9 @@ describe('PDFs built here', () => {
     const r = await extract(bytes);
     expect(r.text).toBe('Жуa\nb c\nA(x)\\é');
     expect(r.facts.fonts.sort()).toEqual(['Arial', 'Times-Roman']);
+    const japanese = await extract(ucs2Pdf());
+    expect(japanese.text).toBe('日本語の文書');
+    expect(japanese.problems).toEqual([]);
   });
 
   it('text is cut at maxTextChars, with a problem', async () => {

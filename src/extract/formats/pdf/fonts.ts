@@ -1,6 +1,7 @@
 // Fonts: the names a page uses (BaseFont, without the `ABCDEF+` subset prefix) and, for text, how a
 // font's codes become Unicode: its ToUnicode CMap first, else its encoding (a named one with
-// /Differences for simple fonts). A composite (Type0) font without ToUnicode has no reliable mapping:
+// /Differences for simple fonts). A composite (Type0) font without ToUnicode nor a Unicode CMap
+// (UniGB-UCS2-H…) has no reliable mapping:
 // its text is not guessed, and a problem names the font.
 import { parseToUnicode, type ToUnicode } from './cmap.ts';
 import { nameOf, type PdfDocument } from './document.ts';
@@ -63,9 +64,14 @@ export interface FontDecoder {
   latin: Uint8Array;
   /** Composite fonts: code → text. */
   map: Map<number, string> | null;
-  /** No mapping to Unicode is known (composite font without ToUnicode). */
+  /** Composite fonts whose CMap is a Unicode one (UniJIS-UCS2-H…): a code without mapping is its character. */
+  unicodeCodes: boolean;
+  /** No mapping to Unicode is known (composite font without ToUnicode nor a Unicode CMap). */
   unmapped: boolean;
 }
+
+/** Predefined CMaps whose codes are UCS-2 / UTF-16 (ISO 32000 §9.7.5.2). */
+const UNICODE_CMAP = /-(UCS2|UTF16)-[HV]$/;
 
 function simpleTable(doc: PdfDocument, font: Dict, rev: number): CodeTable {
   const encoding = doc.resolve(font.get('Encoding'), rev);
@@ -92,13 +98,15 @@ export function fontDecoder(doc: PdfDocument, font: Dict, rev: number): FontDeco
     doc.problems.add('extract.pdf.limit', { what: 'cmap-entries', limit: MAX_CMAP_ENTRIES });
   if (composite) {
     const ranges = toUnicode?.ranges.length ? toUnicode.ranges : [{ length: 2, low: 0, high: 0xffff }];
+    const unicodeCodes = UNICODE_CMAP.test(nameOf(font.get('Encoding')) ?? '');
     return {
       name,
       ranges,
       table: [],
       latin: new Uint8Array(0),
       map: toUnicode?.map ?? new Map(),
-      unmapped: !toUnicode,
+      unicodeCodes,
+      unmapped: !toUnicode && !unicodeCodes,
     };
   }
   const table = simpleTable(doc, font, rev);
@@ -106,7 +114,7 @@ export function fontDecoder(doc: PdfDocument, font: Dict, rev: number): FontDeco
   const latin = Uint8Array.from(table, (text, code) =>
     text.length === 1 && text.charCodeAt(0) === code ? 1 : 0,
   );
-  return { name, ranges: null, table, latin, map: null, unmapped: false };
+  return { name, ranges: null, table, latin, map: null, unicodeCodes: false, unmapped: false };
 }
 
 function refNum(value: PdfValue | undefined): number | null {
@@ -134,7 +142,7 @@ export function showText(font: FontDecoder, bytes: Buffer, sink: TextSink): void
       }
     }
     if (code < 0) code = bytes[i]!;
-    const text = map.get(code);
+    const text = map.get(code) ?? (font.unicodeCodes && length === 2 ? String.fromCharCode(code) : '');
     if (text) sink.text(text);
     i += length;
   }
