@@ -2,11 +2,13 @@
 // (a planted Cyrillic last editor, an embedded object read as a member), under two process time
 // zones, and on hostile ones (a decompression bomb, broken XML, nesting, entity declarations).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import { openCase } from '../src/core/case.ts';
+import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { ooxmlExtractor } from '../src/extract/formats/ooxml.ts';
 import type { Extraction } from '../src/extract/types.ts';
 import type { ContainerEvent } from '../src/ingest/format.ts';
@@ -17,6 +19,7 @@ import { isKnownCode, render } from '../src/report/catalogue.ts';
 import { zip } from './helpers/archives.ts';
 import { collect } from './helpers/containers.ts';
 import { requireCorpus } from './helpers/corpus.ts';
+import { tempDir } from './helpers/mail.ts';
 
 const options = { maxTextChars: 1_000_000, ocr: false };
 const docs = requireCorpus('docs', 'extract-ooxml');
@@ -584,4 +587,59 @@ describe('OOXML extractor on documents generated here', () => {
     const x = await ooxmlExtractor.extract(cut, options);
     expect(x.facts.lastModifiedBy).toBe('Рошка Георгий Петрович');
   });
+});
+
+describe('OOXML documents ingested into a case', () => {
+  it('records the embedded objects as children (an embedded workbook with its own media), and the extract analyser reads each', async () => {
+    const workbook = await zip([
+      ['[Content_Types].xml', Buffer.from(CONTENT_TYPES.replace('/word/document.xml', '/xl/workbook.xml'))],
+      [
+        'docProps/core.xml',
+        Buffer.from(
+          CORE('Рошка Георгий Петрович', '2017-03-27T10:02:00Z').replace('Keith Bennett', 'Excel user'),
+        ),
+      ],
+      [
+        'xl/workbook.xml',
+        Buffer.from('<workbook xmlns:r="r"><sheets><sheet name="Лист1" r:id="rId1"/></sheets></workbook>'),
+      ],
+      // Other bytes than the outer image: items are content-addressed, the same bytes would be one item.
+      ['xl/media/image9.png', Buffer.concat([PNG, Buffer.from('inner')])],
+    ]);
+    const bytes = await docx({
+      'word/embeddings/Microsoft_Excel_Worksheet.xlsx': workbook,
+      'word/media/image1.png': PNG,
+    });
+    const root = tempDir();
+    mkdirSync(join(root, 'dump'));
+    writeFileSync(join(root, 'dump', 'planted.docx'), bytes);
+    const kase = openCase(join(root, 'case'), { create: true });
+    await ingestIntoCase(kase, [join(root, 'dump')], { workers: 1 });
+    const { store } = kase;
+    try {
+      const items = await store.listItems({});
+      const doc = items.find((item) => item.first.path === 'planted.docx')!;
+      expect(doc).toMatchObject({ type: 'document', format: 'docx', status: 'ok' });
+      const children = await store.childrenOf(doc.id);
+      expect(children.map((c) => [c.first.path, c.format, c.status])).toEqual([
+        ['word/embeddings/Microsoft_Excel_Worksheet.xlsx', 'xlsx', 'ok'],
+        ['word/media/image1.png', 'png', 'ok'],
+      ]);
+      const grandchildren = await store.childrenOf(children[0]!.id);
+      expect(grandchildren.map((c) => [c.first.path, c.format])).toEqual([['xl/media/image9.png', 'png']]);
+      const outer = await store.getAnalysis(doc.id, 'extract');
+      const inner = await store.getAnalysis(children[0]!.id, 'extract');
+      expect(outer?.status).toBe('ok');
+      expect(outer?.result).toMatchObject({
+        extractor: 'ooxml',
+        facts: { lastModifiedBy: 'Рошка Георгий Петрович', appVersion: '16.0000' },
+      });
+      expect(inner?.result).toMatchObject({
+        extractor: 'ooxml',
+        facts: { sheetNames: ['Лист1'], authors: ['Excel user'] },
+      });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
