@@ -658,12 +658,13 @@ function gpsWhen(gps: Block): { when: WrittenDate | null; seconds: number | null
     !stamp.every((n) => typeof n === 'number' && Number.isFinite(n))
   )
     return { when: null, seconds: null };
-  const [h, m, s] = stamp as number[];
-  const seconds = h! * 3600 + m! * 60 + s!;
+  const [h, m, s] = stamp as [number, number, number];
+  if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s >= 61) return { when: null, seconds: null };
+  const seconds = h * 3600 + m * 60 + s;
   const date = text(gps.GPSDateStamp);
   if (!date) return { when: null, seconds };
   const p = (n: number) => String(Math.floor(n)).padStart(2, '0');
-  const time = `${p(h!)}:${p(m!)}:${p(s!)}`;
+  const time = `${p(h)}:${p(m)}:${p(s)}`;
   const parsed = parseExifDate(`${date} ${time}`, '+00:00');
   return { when: parsed ? { ...parsed, written: `${date} ${time}` } : null, seconds };
 }
