@@ -20,5 +20,6 @@ export const enOffice: Messages = {
     'the document has no Word, Excel or PowerPoint main part: only its properties were read',
   'extract.office.encrypted': () =>
     'the document is password-protected: its metadata was read, its text cannot be',
-  'extract.office.text-cut': (p) => `the text was cut after ${p.limit} characters`,
+  'extract.office.text-cut': (p) =>
+    `the text was cut after ${Number(p.limit).toLocaleString('en')} characters`,
 };
