@@ -38,6 +38,8 @@ export class PdfDocument {
   readonly decryptor: Decryptor | null = null;
   private readonly encryptNum: number | null = null;
   private readonly byOffset = new Map<number, PdfValue>();
+  /** Objects read from object streams, by their xref entry (so each is parsed once, and stays the same object). */
+  private readonly inStreams = new Map<XrefEntry, PdfValue>();
   private readonly objectStreams = new Map<number, { data: Buffer; offsets: Map<number, number> } | null>();
   private resolvingLength = false;
 
@@ -125,15 +127,19 @@ export class PdfDocument {
     const entry = this.entry(num, rev);
     if (!entry || entry.type === 0) return null;
     if (entry.type === 1) return this.objectAtOffset(entry.offset, num);
+    if (this.inStreams.has(entry)) return this.inStreams.get(entry)!;
     const container = this.objectStream(entry.stream, rev);
     const at = container?.offsets.get(num);
-    if (!container || at === undefined) return null;
-    try {
-      return new Parser(container.data, at).readValue();
-    } catch (error) {
-      this.problems.failure(error, num);
-      return null;
+    let value: PdfValue = null;
+    if (container && at !== undefined) {
+      try {
+        value = new Parser(container.data, at).readValue();
+      } catch (error) {
+        this.problems.failure(error, num);
+      }
     }
+    this.inStreams.set(entry, value);
+    return value;
   }
 
   private objectStream(num: number, rev: number): { data: Buffer; offsets: Map<number, number> } | null {
