@@ -1,5 +1,5 @@
 // Logging in and out of the workbench, and who the browser is logged in as (with the CSRF token its
-// writes must carry). Attempts are limited per address and per name: 5 a minute, then 429.
+// writes must carry). Failed attempts are limited per address and per name: 5 a minute, then 429.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { recordAudit } from '../../core/audit.ts';
@@ -77,10 +77,11 @@ export function registerSessionRoutes(app: OpenAPIHono, store: Store, access: Ac
           429,
         );
       }
-      for (const key of keys) access.limiter.hit(key);
       const user = await checkLogin(store, name, password);
       const actor = { name: user?.name ?? name.slice(0, 200), via: 'web' as const, address };
       if (!user) {
+        // Failures only: a newsroom behind one address logs in many times on a Monday morning.
+        for (const key of keys) access.limiter.hit(key);
         await recordAudit(store, actor, 'session.refused', null);
         return c.json(
           { error: render(coded('web.access.wrong-password')), code: 'web.access.wrong-password' },
