@@ -84,16 +84,16 @@ export const frWeb: Messages = {
   // Accès (src/server/auth.ts, routes/session.ts) et tri (core/triage.ts, core/users.ts).
   'web.access.bad-host': () =>
     'Cet atelier ne répond qu’à localhost ou 127.0.0.1 (une page sous un autre nom tente peut-être de l’atteindre).',
-  'web.access.cross-origin': () => 'Refusé : cette modification ne vient pas d’une page de cet atelier.',
+  'web.access.cross-origin': () => 'Refusé\u00a0: cette modification ne vient pas d’une page de cet atelier.',
   'web.access.login-needed': () => 'Connectez-vous pour voir ce dossier.',
   'web.access.csrf': () =>
-    'Refusé : le jeton de sécurité de la page manque ou a expiré. Rechargez la page et réessayez.',
+    'Refusé\u00a0: le jeton de sécurité de la page manque ou a expiré. Rechargez la page et réessayez.',
   'web.access.viewer': () =>
-    'Votre rôle est lecteur : vous pouvez lire ce dossier mais pas le modifier. Demandez le rôle relecteur à un administrateur.',
+    'Votre rôle est lecteur\u00a0: vous pouvez lire ce dossier mais pas le modifier. Demandez le rôle relecteur à un administrateur.',
   'web.access.wrong-password': () => 'Nom ou mot de passe incorrect.',
   'web.access.rate-limited': (p) => `Trop de tentatives. Réessayez dans ${p.seconds} secondes.`,
   'triage.bad-tag': (p) =>
-    `« ${p.tag} » ne peut pas être une étiquette : lettres, chiffres et . _ : / # + - (sans espace), ${p.limit} caractères au plus.`,
+    `«\u00a0${p.tag}\u00a0» ne peut pas être une étiquette\u00a0: lettres, chiffres et . _\u00a0: / # + - (sans espace), ${p.limit} caractères au plus.`,
   'triage.no-item': (p) => `Il n’y a pas d’élément ${p.item} dans ce dossier.`,
   'triage.too-many-tags': (p) => `L’élément ${p.item} a déjà le maximum d’étiquettes (${p.limit}).`,
   'triage.empty-note': () => 'La note est vide.',
@@ -101,15 +101,15 @@ export const frWeb: Messages = {
   'triage.too-many-notes': (p) => `L’élément ${p.item} a déjà le maximum de notes (${p.limit}).`,
   'triage.no-note': (p) => `L’élément ${p.item} n’a pas de note numéro ${p.record}.`,
   'users.bad-name': (p) =>
-    `« ${p.name} » ne peut pas être un nom d’utilisateur : 64 lettres, chiffres et . _ @ - au plus, commençant par une lettre ou un chiffre.`,
-  'users.bad-role': (p) => `« ${p.value} » n’est pas un rôle : admin, reviewer ou viewer.`,
+    `«\u00a0${p.name}\u00a0» ne peut pas être un nom d’utilisateur\u00a0: 64 lettres, chiffres et . _ @ - au plus, commençant par une lettre ou un chiffre.`,
+  'users.bad-role': (p) => `«\u00a0${p.value}\u00a0» n’est pas un rôle\u00a0: admin, reviewer ou viewer.`,
   'users.password-short': (p) => `Le mot de passe doit compter au moins ${p.min} caractères.`,
   'users.password-long': (p) => `Le mot de passe compte au plus ${p.limit} caractères.`,
   'users.unknown': (p) => `Il n’y a pas d’utilisateur ${p.name} dans ce dossier.`,
   'web.nav.queue': () => 'À traiter',
   'web.login.title': () => 'Connexion à ce dossier',
   'web.login.intro': () =>
-    'Cet atelier est partagé : un administrateur vous a donné un nom et un mot de passe avec crible users add.',
+    'Cet atelier est partagé\u00a0: un administrateur vous a donné un nom et un mot de passe avec crible users add.',
   'web.login.name': () => 'Nom',
   'web.login.password': () => 'Mot de passe',
   'web.login.button': () => 'Se connecter',
@@ -134,7 +134,7 @@ export const frWeb: Messages = {
     'Les éléments étiquetés, les documents porteurs d’un signal fort de falsification, et les courriels dont la signature montre qu’ils ont été modifiés ou pourraient être contrefaits. Les plus récents d’abord.',
   'web.queue.empty': () => 'Rien n’est signalé pour l’instant.',
   'web.queue.count': (p) => (Number(p.count) === 1 ? '1 élément signalé' : `${p.count} éléments signalés`),
-  'web.queue.high': (p) => `signal fort : ${p.rule}`,
+  'web.queue.high': (p) => `signal fort\u00a0: ${p.rule}`,
   'web.search.export-csv': () => 'Exporter ces résultats (CSV)',
   // Le graphe des correspondants, la chronologie, la source d’un message et sa preuve (routes/graph.ts).
   'web.nav.correspondents': () => 'Correspondants',
@@ -144,6 +144,8 @@ export const frWeb: Messages = {
   'web.graph.title': () => 'Qui écrit à qui',
   'web.graph.intro': (p) =>
     `Les ${p.shown} adresses les plus actives sur les ${p.total} de ces messages. La taille d’un cercle dit combien de messages l’adresse a envoyés et reçus${S}; un trait relie deux adresses qui se sont écrit. Cliquez sur un cercle pour chercher ses messages.`,
+  'web.graph.intro-all': (p) =>
+    `Les ${p.total} adresses de ces messages. La taille d’un cercle dit combien de messages l’adresse a envoyés et reçus${S}; un trait relie deux adresses qui se sont écrit. Cliquez sur un cercle pour chercher ses messages.`,
   'web.graph.none': () => 'Aucun de ces messages n’a à la fois un expéditeur et un destinataire.',
   'web.graph.volume': (p) => `${p.count} messages envoyés et reçus`,
   'web.timeline.title': () => 'Les messages dans le temps',
