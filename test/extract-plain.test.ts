@@ -73,6 +73,13 @@ describe('plain-text documents', () => {
     expect(r.text).toBe('Compte & bilan a < b &lol2; é');
   });
 
+  it('XML in the encoding its declaration names', async () => {
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?><a>\xa4 \xe9t\xe9</a>', 'latin1');
+    const r = await extract(latin1);
+    expect(r.text).toBe('€ été');
+    expect(r.fields).toContainEqual({ group: 'Text', name: 'Charset', value: 'iso-8859-15' });
+  });
+
   it('text past maxTextChars is cut, and a problem says so', async () => {
     const r = await extract('abcdefghij'.repeat(100), { maxTextChars: 25, ocr: false });
     expect(r.text).toBe('abcdefghijabcdefghijabcde');

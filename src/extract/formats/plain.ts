@@ -41,10 +41,15 @@ function decode(bytes: Buffer, declared: string | null): Decoded {
   return { text: new TextDecoder('windows-1252').decode(bytes), charset: 'windows-1252' };
 }
 
-/** `<meta charset=…>` or `<meta http-equiv=Content-Type content="…; charset=…">` near the top. */
-function declaredCharset(bytes: Buffer): string | null {
+/**
+ * The charset the document declares near its top: an XML declaration's `encoding`, else (a page)
+ * `<meta charset=…>` or `<meta http-equiv=Content-Type content="…; charset=…">`.
+ */
+function declaredCharset(bytes: Buffer, html: boolean): string | null {
   const head = bytes.toString('latin1', 0, CHARSET_PROBE);
-  const m = /<meta[^>]{0,400}?charset\s*=\s*["']?([\w.:-]{1,40})/i.exec(head);
+  const xml = /^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]{1,40})/.exec(head);
+  const meta = html ? /<meta[^>]{0,400}?charset\s*=\s*["']?([\w.:-]{1,40})/i.exec(head) : null;
+  const m = xml ?? meta;
   return m ? m[1]!.toLowerCase() : null;
 }
 
@@ -267,7 +272,7 @@ function extractPlain(format: string, bytes: Buffer, options: ExtractOptions): E
   const { fields, facts, problems } = extraction;
   const html = format === 'html';
   const markup = html || format === 'xml';
-  const declared = html ? declaredCharset(bytes) : null;
+  const declared = markup ? declaredCharset(bytes, html) : null;
   // A huge file is decoded only as far as the text kept needs (a 300 MB log is not one string).
   const source = window(bytes, sourceBytes(options, markup));
   const more = source.length < bytes.length;
