@@ -121,18 +121,18 @@ function refNum(value: PdfValue | undefined): number | null {
   return value instanceof Ref ? value.num : null;
 }
 
-/** Writes the text of a string shown with this font. */
-export function showText(font: FontDecoder, bytes: Buffer, sink: TextSink): void {
+/** Writes the text of a string shown with this font (its bytes `start` to `end`). */
+export function showText(font: FontDecoder, bytes: Buffer, start: number, end: number, sink: TextSink): void {
   if (!font.ranges) {
-    for (let i = sink.latin(bytes, font.latin); i < bytes.length; i++) sink.text(font.table[bytes[i]!]!);
+    for (let i = sink.latin(bytes, start, end, font.latin); i < end; i++) sink.text(font.table[bytes[i]!]!);
     return;
   }
   const map = font.map!;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = start; i < end; ) {
     let code = -1;
     let length = 1;
     for (const range of font.ranges) {
-      if (i + range.length > bytes.length) continue;
+      if (i + range.length > end) continue;
       let v = 0;
       for (let k = 0; k < range.length; k++) v = v * 256 + bytes[i + k]!;
       if (v >= range.low && v <= range.high) {

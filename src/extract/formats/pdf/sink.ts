@@ -36,23 +36,22 @@ export class TextSink {
   }
 
   /**
-   * Bytes whose characters are their Latin-1 values, as long as `plain` says so for each byte: returns
-   * how many bytes were taken (the caller decodes the rest another way).
+   * Bytes `start` to `end` whose characters are their Latin-1 values, as long as `plain` says so for each
+   * byte: returns where it stopped (the caller decodes the rest another way).
    */
-  latin(bytes: Buffer, plain: Uint8Array): number {
-    const n = bytes.length;
-    const fits = this.room(n);
+  latin(bytes: Buffer, start: number, end: number, plain: Uint8Array): number {
+    const fits = this.room(end - start);
     const units = this.units;
     const at = this.length;
     let visible = 0;
-    let i = 0;
-    for (; i < n; i++) {
+    let i = start;
+    for (; i < end; i++) {
       const b = bytes[i]!;
       if (plain[b] === 0) break;
       if (b > SPACE) visible++;
     }
-    const taken = Math.min(i, fits);
-    units.set(taken === n ? bytes : bytes.subarray(0, taken), at);
+    const taken = Math.min(i - start, fits);
+    for (let k = 0; k < taken; k++) units[at + k] = bytes[start + k]!;
     this.length = at + taken;
     this.visible += visible;
     return i;

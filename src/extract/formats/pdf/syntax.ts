@@ -79,25 +79,37 @@ function hexValue(c: number): number {
 }
 
 /**
+ * Where the literal string whose `(` is at `pos` ends (nesting and escapes followed), packed in one
+ * number so the hot path allocates nothing: `close` is the offset of its `)`, `escaped` whether it
+ * holds a backslash (see closeOf and isEscaped).
+ */
+export function literalStringEnd(buf: Buffer, pos: number): number {
+  const len = buf.length;
+  let depth = 1;
+  let escaped = 0;
+  for (let i = pos + 1; i < len; i++) {
+    const c = buf[i]!;
+    if (c === 0x5c) {
+      escaped = 1;
+      i++;
+    } else if (c === 0x28) depth++;
+    else if (c === 0x29 && --depth === 0) return i * 2 + escaped;
+  }
+  throw new PdfSyntaxError('unterminated-string', pos);
+}
+
+export const closeOf = (end: number): number => end >> 1;
+export const isEscaped = (end: number): boolean => (end & 1) === 1;
+
+/**
  * Reads a literal string whose `(` is at `pos`: the bytes and the offset after the closing `)`. A string
  * without escapes is returned as a view of `buf` (no copy: content streams are mostly such strings).
  */
 export function readLiteralString(buf: Buffer, pos: number): { bytes: Buffer; next: number } {
-  const len = buf.length;
-  let depth = 1;
-  let i = pos + 1;
-  let escaped = false;
-  while (i < len) {
-    const c = buf[i++]!;
-    if (c === 0x5c) {
-      escaped = true;
-      i++;
-    } else if (c === 0x28) depth++;
-    else if (c === 0x29 && --depth === 0) break;
-  }
-  if (depth !== 0) throw new PdfSyntaxError('unterminated-string', pos);
-  const end = i - 1;
-  if (!escaped) return { bytes: buf.subarray(pos + 1, end), next: i };
+  const packed = literalStringEnd(buf, pos);
+  const end = closeOf(packed);
+  const i = end + 1;
+  if (!isEscaped(packed)) return { bytes: buf.subarray(pos + 1, end), next: i };
   const out = Buffer.allocUnsafe(end - pos);
   let n = 0;
   for (let k = pos + 1; k < end; ) {

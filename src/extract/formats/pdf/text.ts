@@ -10,9 +10,12 @@ import { type FontDecoder, fontDecoder, showText } from './fonts.ts';
 import { MAX_FORM_DEPTH } from './limits.ts';
 import type { TextSink } from './sink.ts';
 import {
+  closeOf,
   type Dict,
   endsToken,
+  isEscaped,
   isWhite,
+  literalStringEnd,
   Parser,
   type PdfStream,
   Ref,
@@ -98,7 +101,9 @@ export class TextReader {
     const stack: number[] = [];
     let arrays = 0;
     let font: FontDecoder | null = null;
-    let lastName = '';
+    let nameStart = 0;
+    let nameEnd = 0;
+    const lastName = () => data.toString('latin1', nameStart, nameEnd);
     let lineY: number | null = null;
     let stringStart = sink.length;
     const n = data.length;
@@ -111,11 +116,19 @@ export class TextReader {
       }
       try {
         if (c === 0x28 || (c === 0x3c && data[i + 1] !== 0x3c)) {
-          const s = c === 0x28 ? readLiteralString(data, i) : readHexString(data, i);
           stringStart = sink.length;
-          if (font && !font.unmapped) showText(font, s.bytes, sink);
+          const packed = c === 0x28 ? literalStringEnd(data, i) : -1;
+          if (packed >= 0 && !isEscaped(packed)) {
+            // No escapes: shown straight from the content stream's bytes.
+            const close = closeOf(packed);
+            if (font && !font.unmapped) showText(font, data, i + 1, close, sink);
+            i = close + 1;
+          } else {
+            const s = c === 0x28 ? readLiteralString(data, i) : readHexString(data, i);
+            if (font && !font.unmapped) showText(font, s.bytes, 0, s.bytes.length, sink);
+            i = s.next;
+          }
           stack.push(Number.NaN);
-          i = s.next;
           continue;
         }
         if (c === 0x3c) {
@@ -146,7 +159,8 @@ export class TextReader {
       let j = i + 1;
       if (c === 0x2f) {
         while (j < n && !endsToken(data[j])) j++;
-        lastName = data.toString('latin1', i + 1, j);
+        nameStart = i + 1;
+        nameEnd = j;
         stack.push(Number.NaN);
         i = j;
         continue;
@@ -197,10 +211,10 @@ export class TextReader {
           sink.space();
           break;
         case OP_Tf:
-          font = this.decoder(resources, lastName);
+          font = this.decoder(resources, lastName());
           break;
         case OP_Do: {
-          const ref = this.doc.dict(resources?.get('XObject'), this.rev)?.get(lastName);
+          const ref = this.doc.dict(resources?.get('XObject'), this.rev)?.get(lastName());
           const xobject = this.doc.stream(ref, this.rev);
           const subtype = xobject && nameOf(xobject.dict.get('Subtype'));
           if (subtype === 'Image') state.hasImage = true;
