@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import yauzl from 'yauzl';
 import { type Case, openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
@@ -102,6 +103,23 @@ async function failingSignatureMessage(): Promise<number> {
     if (dkim?.result.signatures.some((s) => s.result.startsWith('fail'))) return id;
   }
   throw new Error('no altered message with a failing signature');
+}
+
+/** The entry names of a zip. */
+function zipNames(zip: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, file) => {
+      if (err) return reject(err);
+      const names: string[] = [];
+      file.on('entry', (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        file.readEntry();
+      });
+      file.on('end', () => resolve(names));
+      file.on('error', reject);
+      file.readEntry();
+    }),
+  );
 }
 
 async function withPage<T>(lang: 'en' | 'fr', use: (page: Page) => Promise<T>): Promise<T> {
@@ -228,6 +246,94 @@ describe('the workbench in Chromium', () => {
       await expect.poll(() => page.locator('article.document h2').first().textContent()).toBe('Constats');
       await page.screenshot({ path: outputPath('document-fr.png') });
     });
+  });
+});
+
+describe('the drawings, the source and the proof', () => {
+  test('the correspondents graph: a click on an address searches its messages', async (ctx) => {
+    if (!browser) return ctx.skip();
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/correspondents`);
+      const nodes = page.locator('svg.graph g.node');
+      await nodes.first().waitFor();
+      expect(await nodes.count()).toBeGreaterThan(5);
+      expect(await page.locator('svg.graph line.edge').count()).toBeGreaterThan(5);
+      await page.screenshot({ path: outputPath('correspondents-en.png') });
+      // The busiest address comes first, and is the biggest circle.
+      const radii = await page
+        .locator('svg.graph g.node circle')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('r'))));
+      expect(radii[0]).toBe(Math.max(...radii));
+      const address = await nodes.first().getAttribute('data-address');
+      await nodes.first().click();
+      await page.waitForURL(`${origin}/search?q=${encodeURIComponent(`participant:${address}`)}`);
+      await expect
+        .poll(() => page.locator('.hits > p.muted').first().textContent())
+        .toMatch(/^\d+ results?$/);
+      // A query narrows the graph to its messages' addresses.
+      await page.goto(`${origin}/correspondents?q=${encodeURIComponent('domain:presse.example')}`);
+      await nodes.first().waitFor();
+      const addresses = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-address')));
+      expect(addresses.length).toBeLessThan(radii.length);
+    });
+  });
+
+  test('the timeline: a bar per month, a click filters the search by its period', async (ctx) => {
+    if (!browser) return ctx.skip();
+    await withPage('fr', async (page) => {
+      await page.goto(`${origin}/timeline`);
+      const bars = page.locator('.bars a.bar');
+      await bars.first().waitFor();
+      expect(await page.locator('.timeline h2').textContent()).toBe('Messages par mois');
+      const periods = await bars.evaluateAll((els) => els.map((e) => e.getAttribute('data-period')));
+      expect(periods.every((p) => /^\d{4}-\d{2}$/.test(p ?? ''))).toBe(true);
+      await page.screenshot({ path: outputPath('timeline-fr.png') });
+      const busiest = page.locator('.bars a.bar .n.shown').first();
+      const month = await busiest.evaluate((e) => e.parentElement!.getAttribute('data-period'));
+      await busiest.click();
+      await page.waitForURL(`${origin}/search?q=${encodeURIComponent(`date:${month}`)}`);
+      // One month: counted per day, every day of it drawn (quiet days at 0).
+      await page.goto(`${origin}/timeline?q=${encodeURIComponent(`date:${month}`)}`);
+      await expect.poll(() => page.locator('.timeline h2').textContent()).toBe('Messages par jour');
+      expect(await bars.count()).toBeGreaterThanOrEqual(28);
+    });
+  });
+
+  test('the source is shown as text, and the proof downloads as a zip', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const hostile = await firstHit('"facture impayée"');
+    const signed = await failingSignatureMessage();
+    await withPage('en', async (page) => {
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.goto(`${origin}/messages/${hostile}`);
+      await page.locator('a', { hasText: 'Source (headers and raw text)' }).click();
+      await page.waitForURL(`${origin}/messages/${hostile}/source`);
+      const raw = page.locator('pre.raw');
+      await raw.waitFor();
+      // The hostile HTML, as characters on the page: nothing of it became an element.
+      expect(await raw.textContent()).toContain("<script>alert('script')</script>");
+      expect(await page.locator('main script, main iframe, main img').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+      await page.goto(`${origin}/messages/${signed}`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('a', { hasText: 'Download the proof (zip)' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`proof-${signed}.zip`);
+    });
+    const res = await fetch(`${origin}/api/items/${signed}/proof.zip`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="proof-${signed}.zip"`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const zip = Buffer.from(await res.arrayBuffer());
+    const names = await zipNames(zip);
+    expect(names).toContain(`proof-${signed}/message.eml`);
+    expect(names).toContain(`proof-${signed}/keys.json`);
+    expect((await fetch(`${origin}/api/items/999999/proof.zip`)).status).toBe(404);
   });
 });
 

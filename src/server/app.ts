@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Case } from '../core/case.ts';
 import { Access } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
+import { registerGraphRoutes } from './routes/graph.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSessionRoutes } from './routes/session.ts';
@@ -53,6 +54,7 @@ export function createApp(kase: Case, options: AppOptions): App {
   registerCaseRoutes(app, kase.store);
   registerSearchRoutes(app, kase.store);
   registerItemRoutes(app, kase.store);
+  registerGraphRoutes(app, kase.store);
   registerTriageRoutes(app, kase.store);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

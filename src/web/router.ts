@@ -1,11 +1,12 @@
-// Stable URLs a user can bookmark and share: /, /search?q=…, /messages/<id>, /documents/<id>,
-// /threads/<id>, /keys. History entries, no hash routing.
+// Stable URLs a user can bookmark and share: /, /search?q=…, /messages/<id>, /messages/<id>/source,
+// /documents/<id>, /threads/<id>, /keys, /correspondents?q=…, /timeline?q=…. History entries, no hash routing.
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { page: 'dashboard' }
   | { page: 'search'; q: string; offset: number }
-  | { page: 'message' | 'document' | 'thread'; id: number }
+  | { page: 'message' | 'document' | 'thread' | 'source'; id: number }
+  | { page: 'correspondents' | 'timeline'; q: string }
   | { page: 'keys' }
   | { page: 'not-found'; path: string };
 
@@ -16,6 +17,10 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   if (path === '/search')
     return { page: 'search', q: params.get('q') ?? '', offset: Number(params.get('offset') ?? 0) || 0 };
   if (path === '/keys') return { page: 'keys' };
+  if (path === '/correspondents' || path === '/timeline')
+    return { page: path === '/timeline' ? 'timeline' : 'correspondents', q: params.get('q') ?? '' };
+  const source = /^\/messages\/(\d+)\/source$/.exec(path);
+  if (source) return { page: 'source', id: Number(source[1]) };
   const m = /^\/(messages|documents|threads)\/(\d+)$/.exec(path);
   if (m)
     return {

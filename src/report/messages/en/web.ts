@@ -142,6 +142,8 @@ export const enWeb: Messages = {
   'web.graph.title': () => 'Who writes to whom',
   'web.graph.intro': (p) =>
     `The ${p.shown} busiest of the ${p.total} addresses in these messages. A circle’s size is how many messages it sent and received; a line joins two addresses that wrote to each other. Click a circle to search its messages.`,
+  'web.graph.intro-all': (p) =>
+    `The ${p.total} addresses in these messages. A circle’s size is how many messages it sent and received; a line joins two addresses that wrote to each other. Click a circle to search its messages.`,
   'web.graph.none': () => 'None of these messages has both a sender and a recipient.',
   'web.graph.volume': (p) => `${p.count} messages sent and received`,
   'web.timeline.title': () => 'Messages over time',

@@ -1,0 +1,103 @@
+// The case drawn (who writes to whom, when) for a query, a message's source as text, its proof as a zip.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { correspondentGraph, itemProofZip, messageSource, timeline } from '../../core/graph.ts';
+import { NoProofError } from '../../core/proof.ts';
+import { QueryError } from '../../core/search.ts';
+import { coded, render } from '../../report/catalogue.ts';
+import type { Store } from '../../store/store.ts';
+
+const Query = z.object({ q: z.string().max(2000).default('') });
+const GraphQuery = Query.extend({ nodes: z.coerce.number().int().min(2).max(300).default(80) });
+const ItemParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+const anyJson = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+});
+const failure = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ error: z.string() }) } },
+});
+
+/** A query that cannot be read is the caller's mistake (400), in the catalogue's words. */
+async function forQuery<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: Record<string, unknown> }> {
+  try {
+    return { ok: await run() };
+  } catch (err) {
+    if (err instanceof QueryError)
+      return { error: { error: render(coded(err.code, err.params)), code: err.code, params: err.params } };
+    throw err;
+  }
+}
+
+export function registerGraphRoutes(app: OpenAPIHono, store: Store): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/correspondents',
+      summary: 'Who writes to whom among the messages a query finds: the busiest addresses and their links',
+      request: { query: GraphQuery },
+      responses: { 200: anyJson('nodes and edges'), 400: failure('the query cannot be read') },
+    }),
+    async (c) => {
+      const { q, nodes } = c.req.valid('query');
+      const result = await forQuery(() => correspondentGraph(store, q, nodes));
+      if ('error' in result) return c.json(result.error as { error: string }, 400);
+      return c.json(result.ok as unknown as Record<string, unknown>, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/timeline',
+      summary: 'Messages per month (or per day, when few) among those a query finds',
+      request: { query: Query },
+      responses: { 200: anyJson('bars'), 400: failure('the query cannot be read') },
+    }),
+    async (c) => {
+      const result = await forQuery(() => timeline(store, c.req.valid('query').q));
+      if ('error' in result) return c.json(result.error as { error: string }, 400);
+      return c.json(result.ok as unknown as Record<string, unknown>, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/items/{id}/source',
+      summary: 'A message’s stored bytes as text to read (the first megabyte; the whole file is /raw)',
+      request: { params: ItemParams },
+      responses: { 200: anyJson('the source'), 404: failure('no such message') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const source = await messageSource(store, id);
+      if (!source) return c.json({ error: `item ${id} is not a message with stored bytes` }, 404);
+      return c.json(source as unknown as Record<string, unknown>, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/items/{id}/proof.zip',
+      summary: 'A message’s proof folder (the message, its keys, the checks and how to repeat them), zipped',
+      request: { params: ItemParams },
+      responses: {
+        200: { description: 'the zip', content: { 'application/zip': { schema: z.string() } } },
+        404: failure('not a message with stored bytes'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      try {
+        const zip = await itemProofZip(store, id);
+        return c.body(new Uint8Array(zip), 200, {
+          'Content-Type': 'application/zip',
+          'Content-Disposition': `attachment; filename="proof-${id}.zip"`,
+          'Content-Length': String(zip.length),
+        });
+      } catch (err) {
+        if (err instanceof NoProofError) return c.json({ error: err.message }, 404);
+        throw err;
+      }
+    },
+  );
+}
