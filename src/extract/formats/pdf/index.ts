@@ -195,7 +195,10 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
   facts.pdf = pdf;
   extraction.text = text ? text : null;
   extraction.textSource = text ? 'document' : null;
-  extraction.ocrCandidate = !text && imageOnlyPages > 0;
+  // Without the text read, only pages with images were looked at: a candidate then is all scans.
+  extraction.ocrCandidate = options.text
+    ? !text && imageOnlyPages > 0
+    : imageOnlyPages > 0 && imageOnlyPages === pages.length;
   extraction.problems = problems.result();
   return extraction;
 }
