@@ -9,6 +9,8 @@ import type { Extraction, ExtractOptions } from './types.ts';
 /** The languages asked of tesseract, and the Debian package of each. */
 const LANGS = ['fra', 'eng'];
 const PACKAGES = ['tesseract-ocr', 'tesseract-ocr-fra', 'tesseract-ocr-eng'];
+/** Formats tesseract (leptonica) reads directly; PDFs go through pdftoppm. */
+const IMAGE_FORMATS = new Set(['jpeg', 'png', 'gif', 'tiff', 'webp', 'bmp']);
 /** One image or page: a hostile or huge one is stopped. */
 const OCR_TIMEOUT_MS = 120_000;
 /** Pages of a PDF OCRed; the rest are left, with a problem. */
@@ -148,6 +150,7 @@ export async function withOcr(
   options: ExtractOptions,
 ): Promise<Extraction> {
   if (!options.ocr || !extraction.ocrCandidate) return extraction;
+  if (format !== 'pdf' && !IMAGE_FORMATS.has(format)) return extraction; // a scan inside another format is its member's
   const problems = [...extraction.problems];
   const ocr = ocrAvailability();
   if (!ocr.available) {
