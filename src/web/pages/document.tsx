@@ -2,6 +2,7 @@
 // for it), the facts the rules compare, every metadata field as written, and its text.
 import type { ItemDescription } from '../../core/describe.ts';
 import { t, words } from '../i18n.ts';
+import { Triage } from '../triage.tsx';
 import { Load } from '../ui.tsx';
 import { Findings, Provenance, RawLink } from './item-parts.tsx';
 
@@ -22,6 +23,7 @@ export function DocumentPage({ id }: { id: number }) {
             <p class="actions">
               <RawLink id={id} />
             </p>
+            <Triage id={id} />
             <h2>{t('web.item.findings')}</h2>
             <Findings findings={d.findings} />
             <h2>{t('web.item.provenance')}</h2>
