@@ -4,6 +4,15 @@ import type { WrittenDate } from './types.ts';
 
 const pad = (n: string | undefined, width = 2) => (n ?? '').padStart(width, '0');
 
+/** Longest date text read: a date padded with a million spaces is not a date (and costs nothing to refuse). */
+const MAX_DATE_TEXT = 64;
+
+/** The text trimmed, or null when it is too long to be a date (trim itself is linear). */
+function bounded(written: string): string | null {
+  const text = written.trim();
+  return text.length > MAX_DATE_TEXT ? null : text;
+}
+
 function offsetOf(sign: string, hours: string, minutes: string | undefined): string {
   return `${sign}${pad(hours)}:${pad(minutes ?? '00')}`;
 }
@@ -28,9 +37,11 @@ function checked(written: string, local: string, offset: string | null): Written
 
 /** ISO 8601 / W3CDTF (OOXML, ODF, XMP): `2008-12-11T16:04:00Z`, `2010-04-19T11:16:49.13`, `1998-08-29`. */
 export function parseIsoDate(written: string): WrittenDate | null {
+  const text = bounded(written);
+  if (text === null) return null;
   const m =
-    /^\s*(\d{4})(?:-(\d\d)(?:-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?)?)?)?\s*(Z|([+-])(\d\d):?(\d\d))?\s*$/i.exec(
-      written,
+    /^(\d{4})(?:-(\d\d)(?:-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(\.\d{1,9})?)?)?)?)? ?(Z|([+-])(\d\d):?(\d\d))?$/i.exec(
+      text,
     );
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone, sign, oh, om] = m;
@@ -41,10 +52,10 @@ export function parseIsoDate(written: string): WrittenDate | null {
 
 /** PDF dates: `D:YYYYMMDDHHmmSSOHH'mm'` with every part after the year optional. */
 export function parsePdfDate(written: string): WrittenDate | null {
-  const m =
-    /^\s*(?:D:)?(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)?\s*(?:(Z)|([+-])(\d\d)'?(?:(\d\d)'?)?)?/.exec(
-      written,
-    );
+  // Only the head is read: what a writer puts after the date is not part of it.
+  const m = /^(?:D:)?(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)? ?(?:(Z)|([+-])(\d\d)'?(?:(\d\d)'?)?)?/.exec(
+    written.trimStart().slice(0, MAX_DATE_TEXT),
+  );
   if (!m) return null;
   const [, y, mo, d, h, mi, s, z, sign, oh, om] = m;
   const local = `${y}-${pad(mo ?? '01')}-${pad(d ?? '01')}T${pad(h ?? '00')}:${pad(mi ?? '00')}:${pad(s ?? '00')}`;
@@ -54,10 +65,13 @@ export function parsePdfDate(written: string): WrittenDate | null {
 
 /** EXIF: `2009:08:11 09:09:45`, with the OffsetTime tag's `+02:00` when there is one. */
 export function parseExifDate(written: string, offsetTime?: string | null): WrittenDate | null {
-  const m = /^\s*(\d{4})[:-](\d\d)[:-](\d\d)[ T](\d\d):(\d\d):(\d\d)(\.\d+)?\s*$/.exec(written);
+  const text = bounded(written);
+  if (text === null) return null;
+  const m = /^(\d{4})[:-](\d\d)[:-](\d\d)[ T](\d\d):(\d\d):(\d\d)(\.\d{1,9})?$/.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac] = m;
-  const zone = offsetTime ? /^\s*([+-])(\d\d):?(\d\d)\s*$/.exec(offsetTime) : null;
+  const zoneText = offsetTime ? bounded(offsetTime) : null;
+  const zone = zoneText ? /^([+-])(\d\d):?(\d\d)$/.exec(zoneText) : null;
   return checked(
     offsetTime ? `${written} ${offsetTime}` : written,
     `${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}`,
