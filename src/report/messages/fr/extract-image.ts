@@ -60,6 +60,8 @@ export const frImage: Messages = {
     `l’OCR a tourné sans ${list(p.missing)} : installer pour cela les paquets Debian ${list(p.packages)}`,
   'extract.ocr.no-pdftoppm': () =>
     'les images des pages du PDF n’ont pas pu passer à l’OCR : pdftoppm n’est pas installé (paquet Debian poppler-utils)',
+  'extract.ocr.image-too-large': (p) =>
+    `l’image annonce ${p.width} × ${p.height} pixels, plus que les ${String(Number(p.limit) / 1_000_000).replace('.', ',')} millions accordés à l’OCR : elle n’est pas passée à l’OCR`,
   'extract.ocr.timeout': (p) => `l’OCR a pris plus de ${p.seconds} secondes et a été arrêtée`,
   'extract.ocr.failed': (p) => `échec de l’OCR (${p.detail})`,
   'extract.ocr.pages-limit': (p) =>
