@@ -12,6 +12,7 @@ import { extractorFor } from '../src/extract/index.ts';
 import { ocrAvailability, withOcr } from '../src/extract/ocr.ts';
 import type { Extraction } from '../src/extract/types.ts';
 import { isKnownCode } from '../src/report/catalogue.ts';
+import { createRng } from '../src/sample/prng.ts';
 import { requireCorpus } from './helpers/corpus.ts';
 
 const OPTIONS = { maxTextChars: 100_000, ocr: false };
@@ -701,6 +702,28 @@ describe('hostile images', () => {
     expect(r.facts.image!.gps).toBeNull();
     expect(codes(r)).toEqual(['extract.image.gps-invalid']);
     expectKnown(r);
+  });
+
+  it('random bytes behind each magic, and every corpus image cut at random points: problems, never a throw', async () => {
+    const rng = createRng(7);
+    const magics = ['\xff\xd8\xff\xe1', '\x89PNG\r\n\x1a\n', 'GIF89a', 'II*\0', 'MM\0*', 'RIFF\0\0\0\0WEBP'];
+    const samples: Buffer[] = [];
+    for (const magic of magics)
+      for (let i = 0; i < 300; i++)
+        samples.push(Buffer.concat([Buffer.from(magic, 'latin1'), rng.bytes(rng.range(0, 2000))]));
+    if (corpus)
+      for (const name of readdirSync(corpus).filter((n) => /\.(jpg|png)$/.test(n))) {
+        const bytes = readFileSync(join(corpus, name));
+        for (let i = 0; i < 40; i++) {
+          const cut = Buffer.from(bytes.subarray(0, rng.range(8, bytes.length)));
+          cut[rng.int(cut.length)] = rng.int(256); // and one byte changed
+          samples.push(cut);
+        }
+      }
+    for (const sample of samples) {
+      const r = await extract(sample);
+      expectKnown(r);
+    }
   });
 
   it('a file that is no image at all is refused', async () => {
