@@ -6,9 +6,12 @@ import { extractorFor } from '../extract/index.ts';
 import { withOcr } from '../extract/ocr.ts';
 import type { ExtractOptions } from '../extract/types.ts';
 import type { Analyser } from './analyser.ts';
+import { bounded } from './bounded.ts';
 
 /** Characters of text kept per document (the index reads the first million). */
 const MAX_TEXT_CHARS = 2_000_000;
+/** What is kept of each metadata value and list read from a document. */
+const STORED_BOUNDS = { chars: 10_000, items: 10_000 };
 
 export const analyser: Analyser<ExtractOptions> = {
   id: 'extract',
@@ -45,8 +48,8 @@ export const analyser: Analyser<ExtractOptions> = {
         summary: extractor.name,
         resultJson: JSON.stringify({
           extractor: extractor.name,
-          facts,
-          fields: extraction.fields,
+          facts: bounded(facts, STORED_BOUNDS),
+          fields: bounded(extraction.fields, STORED_BOUNDS),
           problems: extraction.problems,
           textSource: extraction.textSource,
           textChars: text.length,
@@ -58,7 +61,10 @@ export const analyser: Analyser<ExtractOptions> = {
           ? {
               source: extraction.textSource ?? 'document',
               text,
-              people: [...facts.authors, ...(facts.lastModifiedBy ? [facts.lastModifiedBy] : [])],
+              people: bounded(
+                [...facts.authors, ...(facts.lastModifiedBy ? [facts.lastModifiedBy] : [])],
+                STORED_BOUNDS,
+              ) as string[],
             }
           : null,
       };

@@ -8,6 +8,7 @@ import type { DocumentFacts } from '../extract/types.ts';
 import type { Params } from '../report/catalogue.ts';
 import type { Finding, Severity, Store } from '../store/store.ts';
 import type { Analyser } from './analyser.ts';
+import { bounded } from './bounded.ts';
 import { rules } from './rules/index.ts';
 import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
@@ -40,14 +41,8 @@ const ROSTER_SCRIPT_SHARE = 0.05;
 const MAX_VALUE_CHARS = 1000;
 const MAX_LIST_ITEMS = 100;
 
-/** A copy of a finding's values with long strings and lists cut (a cut string ends with …). */
-function bounded(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string')
-    return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value;
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
-  if (Array.isArray(value)) return value.slice(0, MAX_LIST_ITEMS).map((v) => bounded(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bounded(v, depth + 1)]));
-}
+/** What a finding keeps of the values that fired it. */
+const FINDING_BOUNDS = { chars: MAX_VALUE_CHARS, items: MAX_LIST_ITEMS };
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3 };
 
@@ -263,8 +258,8 @@ export const analyser: Analyser<CaseView> = {
             findings.push({
               code: `forensics.${rule.id}`,
               severity: hit.severity ?? rule.severity,
-              params: bounded(hit.params) as Params,
-              evidence: bounded(hit.evidence) as Record<string, unknown>,
+              params: bounded(hit.params, FINDING_BOUNDS) as Params,
+              evidence: bounded(hit.evidence, FINDING_BOUNDS) as Record<string, unknown>,
             });
         } catch (err) {
           // One rule's failure on odd facts is that rule's: the others still report, and it is said.
