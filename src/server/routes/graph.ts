@@ -18,46 +18,54 @@ const failure = (description: string) => ({
   content: { 'application/json': { schema: z.object({ error: z.string() }) } },
 });
 
-/** A query that cannot be read is the caller's mistake (400), in the catalogue's words. */
-async function forQuery<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: Record<string, unknown> }> {
-  try {
-    return { ok: await run() };
-  } catch (err) {
-    if (err instanceof QueryError)
-      return { error: { error: render(coded(err.code, err.params)), code: err.code, params: err.params } };
-    throw err;
-  }
+/** A drawing of a query's messages; a query that cannot be read is the caller's mistake (400). */
+function drawing<Schema extends typeof Query>(
+  app: OpenAPIHono,
+  route: { path: string; summary: string; schema: Schema },
+  draw: (query: z.infer<Schema>) => Promise<unknown>,
+): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: route.path,
+      summary: route.summary,
+      request: { query: route.schema },
+      responses: { 200: anyJson('the drawing'), 400: failure('the query cannot be read') },
+    }),
+    async (c) => {
+      try {
+        // Validated against route.schema above; Hono's types cannot follow a generic schema.
+        const query = c.req.valid('query' as never) as z.infer<Schema>;
+        return c.json((await draw(query)) as Record<string, unknown>, 200);
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        return c.json(
+          { error: render(coded(err.code, err.params)), code: err.code, params: err.params },
+          400,
+        );
+      }
+    },
+  );
 }
 
 export function registerGraphRoutes(app: OpenAPIHono, store: Store): void {
-  app.openapi(
-    createRoute({
-      method: 'get',
+  drawing(
+    app,
+    {
       path: '/api/correspondents',
       summary: 'Who writes to whom among the messages a query finds: the busiest addresses and their links',
-      request: { query: GraphQuery },
-      responses: { 200: anyJson('nodes and edges'), 400: failure('the query cannot be read') },
-    }),
-    async (c) => {
-      const { q, nodes } = c.req.valid('query');
-      const result = await forQuery(() => correspondentGraph(store, q, nodes));
-      if ('error' in result) return c.json(result.error as { error: string }, 400);
-      return c.json(result.ok as unknown as Record<string, unknown>, 200);
+      schema: GraphQuery,
     },
+    ({ q, nodes }) => correspondentGraph(store, q, nodes),
   );
-  app.openapi(
-    createRoute({
-      method: 'get',
+  drawing(
+    app,
+    {
       path: '/api/timeline',
       summary: 'Messages per month (or per day, when few) among those a query finds',
-      request: { query: Query },
-      responses: { 200: anyJson('bars'), 400: failure('the query cannot be read') },
-    }),
-    async (c) => {
-      const result = await forQuery(() => timeline(store, c.req.valid('query').q));
-      if ('error' in result) return c.json(result.error as { error: string }, 400);
-      return c.json(result.ok as unknown as Record<string, unknown>, 200);
+      schema: Query,
     },
+    ({ q }) => timeline(store, q),
   );
   app.openapi(
     createRoute({

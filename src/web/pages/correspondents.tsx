@@ -6,6 +6,7 @@ import type { CorrespondentGraph, GraphNode } from '../../core/graph.ts';
 import { t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { Load } from '../ui.tsx';
+import { QueryInput } from './search.tsx';
 
 const WIDTH = 960;
 const HEIGHT = 640;
@@ -21,15 +22,7 @@ export function QueryForm({ q, base }: { q: string; base: '/correspondents' | '/
         navigate(`${base}?q=${encodeURIComponent(draft.trim())}`);
       }}
     >
-      <input
-        name="q"
-        type="search"
-        value={draft}
-        onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
-        placeholder={t('web.search.placeholder')}
-        autocomplete="off"
-        spellcheck={false}
-      />
+      <QueryInput value={draft} onInput={setDraft} />
       <button type="submit">{t('web.query.apply')}</button>
       <a href={`/search?q=${encodeURIComponent(q)}`}>{t('web.query.in-search')}</a>
     </form>

@@ -1,5 +1,6 @@
 // Search: the query language of `crible search`, facets as filters a click adds to the query, hits with
 // their verdict and snippet, paging, and the keyboard (/ to search, j/k to move, Enter to open).
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchResult } from '../../core/search.ts';
 import { t } from '../i18n.ts';
@@ -16,6 +17,26 @@ function facetTerm(facet: string, value: string): string {
 
 const searchUrl = (q: string, offset = 0) =>
   `/search?q=${encodeURIComponent(q)}${offset ? `&offset=${offset}` : ''}`;
+
+/** The box a query of the search language is typed in (this page's, and the drawings' pages). */
+export function QueryInput(props: {
+  value: string;
+  onInput: (value: string) => void;
+  inputRef?: RefObject<HTMLInputElement | null>;
+}) {
+  return (
+    <input
+      ref={props.inputRef}
+      name="q"
+      type="search"
+      value={props.value}
+      onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      placeholder={t('web.search.placeholder')}
+      autocomplete="off"
+      spellcheck={false}
+    />
+  );
+}
 
 export function SearchPage({ q, offset }: { q: string; offset: number }) {
   const [draft, setDraft] = useState(q);
@@ -39,16 +60,7 @@ export function SearchPage({ q, offset }: { q: string; offset: number }) {
           navigate(searchUrl(draft.trim()));
         }}
       >
-        <input
-          ref={input}
-          name="q"
-          type="search"
-          value={draft}
-          onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
-          placeholder={t('web.search.placeholder')}
-          autocomplete="off"
-          spellcheck={false}
-        />
+        <QueryInput value={draft} onInput={setDraft} inputRef={input} />
         <button type="submit">{t('web.search.button')}</button>
       </form>
       <p class="muted small">{t('web.search.keys')}</p>
