@@ -2,11 +2,13 @@
 // their forensic status, and the verification panel: each signature, its key and where the key came from,
 // flags, repairs, what failed, in words, with the verdict guide a click away.
 import type { ItemDescription } from '../../core/describe.ts';
+import type { MessageSource } from '../../core/graph.ts';
 import type { AttachmentCopy, MessageText } from '../../core/message-view.ts';
 import { formatBytes } from '../../report/size.ts';
 import type { MailAddress } from '../../store/store.ts';
 import type { MessageVerification } from '../../verify/types.ts';
 import { t, words } from '../i18n.ts';
+import { Triage } from '../triage.tsx';
 import { Load, Verdict, when } from '../ui.tsx';
 import { Findings, RawLink } from './item-parts.tsx';
 
@@ -54,8 +56,14 @@ export function MessagePage({ id }: { id: number }) {
               </tbody>
             </table>
             <p class="actions">
-              <RawLink id={id} /> <a href={`/threads/${id}`}>{t('web.message.thread')}</a>
+              <RawLink id={id} />{' '}
+              <a class="button" href={`/api/items/${id}/proof.zip`} download>
+                {t('web.message.proof')}
+              </a>{' '}
+              <a href={`/messages/${id}/source`}>{t('web.message.source')}</a>{' '}
+              <a href={`/threads/${id}`}>{t('web.message.thread')}</a>
             </p>
+            <Triage id={id} />
             {verification && <VerificationPanel v={verification} />}
             <h2>{t('web.message.body')}</h2>
             {m.hasHtml && !m.text?.trim() ? (
@@ -159,5 +167,27 @@ function VerificationPanel({ v }: { v: MessageVerification }) {
         </dl>
       </details>
     </section>
+  );
+}
+
+/** The message as stored, headers and all, shown as text (never as HTML): the first megabyte. */
+export function MessageSourcePage({ id }: { id: number }) {
+  return (
+    <Load<MessageSource> path={`/api/items/${id}/source`}>
+      {(source) => (
+        <article class="source">
+          <h1>{t('web.source.title', { id })}</h1>
+          <p class="actions">
+            <a href={`/messages/${id}`}>{t('web.source.back')}</a> <RawLink id={id} />
+          </p>
+          {source.shown < source.size && (
+            <p class="muted">
+              {t('web.source.cut', { shown: formatBytes(source.shown), size: formatBytes(source.size) })}
+            </p>
+          )}
+          <pre class="body raw">{source.text}</pre>
+        </article>
+      )}
+    </Load>
   );
 }
