@@ -64,13 +64,11 @@ export function parseToUnicode(data: Buffer, budget: DecodeBudget): ToUnicode {
         const from = codeOf(low.bytes);
         const to = Math.min(codeOf(high.bytes), from + limit - map.size - 1);
         if (dst instanceof PdfString && dst.bytes.length >= 2) {
-          const base = Buffer.from(dst.bytes);
-          const last = base.length - 2;
-          const start = base.readUInt16BE(last);
-          for (let code = from; code <= to; code++) {
-            base.writeUInt16BE((start + code - from) & 0xffff, last);
-            map.set(code, utf16beText(base));
-          }
+          // The range's text is a fixed prefix and a last unit that counts up with the code.
+          const prefix = utf16beText(dst.bytes.subarray(0, dst.bytes.length - 2));
+          const start = dst.bytes.readUInt16BE(dst.bytes.length - 2);
+          for (let code = from; code <= to; code++)
+            map.set(code, prefix + String.fromCharCode((start + code - from) & 0xffff));
         } else if (Array.isArray(dst)) {
           dst.forEach((d, i) => {
             if (d instanceof PdfString && from + i <= to) map.set(from + i, utf16beText(d.bytes));

@@ -65,7 +65,8 @@ function hashR6(password: Buffer, salt: Buffer): Buffer {
     let sum = 0;
     for (let i = 0; i < 16; i++) sum += e[i]!;
     k = hash(['sha256', 'sha384', 'sha512'][sum % 3]!, e);
-    if (round >= 63 && e[e.length - 1]! <= round - 32) return k.subarray(0, 32);
+    // Stops once 64 rounds are done and the last byte of E is at most (rounds done) − 32.
+    if (round >= 63 && e[e.length - 1]! <= round + 1 - 32) return k.subarray(0, 32);
   }
 }
 
