@@ -115,6 +115,7 @@ export function TagChip({ tag, children }: { tag: string; children?: ComponentCh
   );
 }
 
+const ROW = { display: 'flex', flexWrap: 'wrap', gap: '0.5em', alignItems: 'center' } as const;
 const CHIP_REMOVE = { border: 'none', background: 'none', cursor: 'pointer', padding: '0 0 0 0.3em' };
 
 /** An item's tags and notes; reviewers and admins add and remove them. */
@@ -149,17 +150,37 @@ export function Triage({ id }: { id: number }) {
     work.catch((err: Error) => setError(err.message));
   };
   const tagsPath = `/api/items/${id}/tags`;
+  const addTag = (e: Event) => {
+    e.preventDefault();
+    const tag = tagDraft.trim();
+    if (!tag) return;
+    act(
+      send<{ tags: string[] }>('POST', tagsPath, { tags: [tag] }).then((r) => {
+        setTags(r.tags);
+        setTagDraft('');
+      }),
+    );
+  };
+  const addNote = (e: Event) => {
+    e.preventDefault();
+    if (!noteDraft.trim()) return;
+    act(
+      send<{ note: NoteRecord }>('POST', `/api/items/${id}/notes`, { text: noteDraft }).then((r) => {
+        setNotes([...notes, r.note]);
+        setNoteDraft('');
+      }),
+    );
+  };
   return (
-    <section class="triage" data-testid="triage">
-      <h2>{t('web.triage.title')}</h2>
-      {error && (
-        <p class="error" role="alert" data-testid="triage-error">
-          {error}
-        </p>
-      )}
-      <h3>{t('web.triage.tags')}</h3>
-      <p data-testid="tags">
-        {tags?.length === 0 && <span class="muted small">{t('web.triage.no-tags')} </span>}
+    <section
+      class="triage card"
+      aria-label={t('web.triage.title')}
+      data-testid="triage"
+      style={{ margin: '0.8em 0', padding: '0.6em 1em' }}
+    >
+      <div style={ROW} data-testid="tags">
+        <strong>{t('web.triage.tags')}</strong>
+        {tags?.length === 0 && <span class="muted small">{t('web.triage.no-tags')}</span>}
         {tags?.map((tag) => (
           <TagChip key={tag} tag={tag}>
             {writer && (
@@ -182,78 +203,59 @@ export function Triage({ id }: { id: number }) {
             )}
           </TagChip>
         ))}
-      </p>
-      {writer && (
-        <form
-          data-testid="tag-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const tag = tagDraft.trim();
-            if (!tag) return;
-            act(
-              send<{ tags: string[] }>('POST', tagsPath, { tags: [tag] }).then((r) => {
-                setTags(r.tags);
-                setTagDraft('');
-              }),
-            );
-          }}
-        >
-          <input
-            type="text"
-            data-testid="tag-input"
-            value={tagDraft}
-            maxLength={64}
-            placeholder={t('web.triage.tag-placeholder')}
-            aria-label={t('web.triage.tags')}
-            onInput={(e) => setTagDraft((e.target as HTMLInputElement).value)}
-          />{' '}
-          <button type="submit" data-testid="tag-add">
-            {t('web.triage.add-tag')}
-          </button>
-        </form>
+        {writer && (
+          <form data-testid="tag-form" onSubmit={addTag} style={ROW}>
+            <input
+              type="text"
+              data-testid="tag-input"
+              value={tagDraft}
+              maxLength={64}
+              placeholder={t('web.triage.tag-placeholder')}
+              aria-label={t('web.triage.tags')}
+              onInput={(e) => setTagDraft((e.target as HTMLInputElement).value)}
+            />
+            <button type="submit" data-testid="tag-add">
+              {t('web.triage.add-tag')}
+            </button>
+          </form>
+        )}
+      </div>
+      {error && (
+        <p class="error" role="alert" data-testid="triage-error">
+          {error}
+        </p>
       )}
-      <h3>{t('web.triage.notes')}</h3>
-      {notes.length === 0 && <p class="muted small">{t('web.triage.no-notes')}</p>}
-      <ul class="notes">
+      <details open={writer || notes.length > 0} data-testid="notes" style={{ marginTop: '0.5em' }}>
+        <summary>
+          <strong>{t('web.triage.notes')}</strong> <span class="muted small">({notes.length})</span>
+        </summary>
+        {notes.length === 0 && <p class="muted small">{t('web.triage.no-notes')}</p>}
         {notes.map((n) => (
-          <li key={n.id} data-testid="note">
+          <div key={n.id} data-testid="note" style={{ margin: '0.4em 0' }}>
             <span class="muted small">
               {t('web.triage.note-by', { name: n.author, when: when(n.createdAt) })}
             </span>
-            <p style={{ whiteSpace: 'pre-wrap', margin: '0.2em 0 0.6em' }}>{n.text}</p>
-          </li>
+            <p style={{ whiteSpace: 'pre-wrap', margin: '0.1em 0 0' }}>{n.text}</p>
+          </div>
         ))}
-      </ul>
-      {writer && (
-        <form
-          data-testid="note-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!noteDraft.trim()) return;
-            act(
-              send<{ note: NoteRecord }>('POST', `/api/items/${id}/notes`, { text: noteDraft }).then((r) => {
-                setNotes([...notes, r.note]);
-                setNoteDraft('');
-              }),
-            );
-          }}
-        >
-          <textarea
-            data-testid="note-input"
-            rows={3}
-            cols={60}
-            value={noteDraft}
-            maxLength={10_000}
-            placeholder={t('web.triage.note-placeholder')}
-            aria-label={t('web.triage.notes')}
-            onInput={(e) => setNoteDraft((e.target as HTMLTextAreaElement).value)}
-          />
-          <br />
-          <button type="submit" data-testid="note-add">
-            {t('web.triage.add-note')}
-          </button>
-        </form>
-      )}
+        {writer && (
+          <form data-testid="note-form" onSubmit={addNote} style={{ ...ROW, alignItems: 'flex-end' }}>
+            <textarea
+              data-testid="note-input"
+              rows={2}
+              style={{ flex: '1', font: 'inherit' }}
+              value={noteDraft}
+              maxLength={10_000}
+              placeholder={t('web.triage.note-placeholder')}
+              aria-label={t('web.triage.notes')}
+              onInput={(e) => setNoteDraft((e.target as HTMLTextAreaElement).value)}
+            />
+            <button type="submit" data-testid="note-add">
+              {t('web.triage.add-note')}
+            </button>
+          </form>
+        )}
+      </details>
     </section>
   );
 }

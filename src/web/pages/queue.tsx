@@ -3,7 +3,7 @@
 import type { Queue } from '../../core/triage.ts';
 import { t } from '../i18n.ts';
 import { TagChip } from '../triage.tsx';
-import { Load, Verdict, when } from '../ui.tsx';
+import { Load, Severity, Verdict, when } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -19,7 +19,7 @@ export function QueuePage({ offset }: { offset: number }) {
           ) : (
             <>
               <p class="muted small">{t('web.queue.count', { count: queue.total })}</p>
-              <table class="results">
+              <table class="results" style={{ width: '100%' }}>
                 <tbody>
                   {queue.rows.map((row) => (
                     <tr key={row.id} data-testid="queue-row" data-id={row.id}>
@@ -33,14 +33,16 @@ export function QueuePage({ offset }: { offset: number }) {
                         </a>
                         {row.from && <span class="muted small"> — {row.from}</span>}
                       </td>
-                      <td class="muted small">{when(row.date)}</td>
+                      <td class="muted small" style={{ whiteSpace: 'nowrap' }}>
+                        {when(row.date)}
+                      </td>
                       <td>
                         {row.tags.map((tag) => (
                           <TagChip key={tag} tag={tag} />
                         ))}
                         {row.high.map((rule) => (
-                          <span key={rule} class="sev sev-high" style={{ marginRight: '0.3em' }}>
-                            {t('web.queue.high', { rule })}
+                          <span key={rule} style={{ marginRight: '0.5em', whiteSpace: 'nowrap' }}>
+                            <Severity severity="high" /> {rule}
                           </span>
                         ))}
                       </td>

@@ -132,7 +132,6 @@ export const enWeb: Messages = {
     'Items someone tagged, documents with a strong forgery signal, and emails whose signature shows they were altered or could be forged. Newest first.',
   'web.queue.empty': () => 'Nothing is flagged yet.',
   'web.queue.count': (p) => (Number(p.count) === 1 ? '1 flagged item' : `${p.count} flagged items`),
-  'web.queue.high': (p) => `strong signal: ${p.rule}`,
   'web.search.export-csv': () => 'Export these results (CSV)',
   // The correspondents graph, the timeline, a message's source and proof (routes/graph.ts).
   'web.nav.correspondents': () => 'Correspondents',

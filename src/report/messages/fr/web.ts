@@ -134,7 +134,6 @@ export const frWeb: Messages = {
     'Les éléments étiquetés, les documents porteurs d’un signal fort de falsification, et les courriels dont la signature montre qu’ils ont été modifiés ou pourraient être contrefaits. Les plus récents d’abord.',
   'web.queue.empty': () => 'Rien n’est signalé pour l’instant.',
   'web.queue.count': (p) => (Number(p.count) === 1 ? '1 élément signalé' : `${p.count} éléments signalés`),
-  'web.queue.high': (p) => `signal fort\u00a0: ${p.rule}`,
   'web.search.export-csv': () => 'Exporter ces résultats (CSV)',
   // Le graphe des correspondants, la chronologie, la source d’un message et sa preuve (routes/graph.ts).
   'web.nav.correspondents': () => 'Correspondants',
