@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import yauzl from 'yauzl';
 import { type Case, openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
+import { addUser } from '../src/core/users.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
 import { type RunningServer, serveCase } from '../src/server/serve.ts';
 import { launchChromium, outputPath } from './helpers/browser.ts';
@@ -334,6 +335,79 @@ describe('the drawings, the source and the proof', () => {
     expect(names).toContain(`proof-${signed}/message.eml`);
     expect(names).toContain(`proof-${signed}/keys.json`);
     expect((await fetch(`${origin}/api/items/999999/proof.zip`)).status).toBe(404);
+  });
+});
+
+describe('triage and access', () => {
+  test('add a tag to a message: its chip shows, and stays after a reload', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await failingSignatureMessage();
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/messages/${id}`);
+      await page.getByTestId('tag-input').fill('to-check');
+      await page.getByTestId('tag-add').click();
+      const chips = page.getByTestId('tag-chip');
+      await expect.poll(() => chips.allTextContents()).toEqual([expect.stringContaining('to-check')]);
+      await page.reload();
+      await expect.poll(() => chips.allTextContents()).toEqual([expect.stringContaining('to-check')]);
+      await page.screenshot({ path: outputPath('message-tagged-en.png') });
+    });
+  });
+
+  test('log in, and see role limits enforced: a viewer reads but cannot tag, a reviewer can', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const cli = { name: 'e2e', via: 'cli' } as const;
+    await addUser(kase.store, cli, { name: 'vera', role: 'viewer', password: 'viewer-password-1' });
+    await addUser(kase.store, cli, { name: 'rene', role: 'reviewer', password: 'reviewer-password-1' });
+    const shared = await serveCase(kase, { host: '127.0.0.1', port: 0, requireLogin: true });
+    const sharedOrigin = shared.url.replace(/\/$/, '');
+    const id = await failingSignatureMessage();
+    const logIn = async (page: Page, name: string, password: string) => {
+      await page.goto(`${sharedOrigin}/messages/${id}`);
+      await page.getByTestId('login-name').fill(name);
+      await page.getByTestId('login-password').fill(password);
+      await page.getByTestId('login-form').locator('button[type=submit]').click();
+    };
+    try {
+      // Nothing of the case without a session.
+      expect((await fetch(`${sharedOrigin}/api/search?q=`)).status).toBe(401);
+      await withPage('en', async (page) => {
+        await logIn(page, 'vera', 'not-her-password');
+        await expect
+          .poll(() => page.locator('[data-testid=login-page] .error').textContent())
+          .toBe('Wrong name or password.');
+        await page.screenshot({ path: outputPath('login-refused-en.png') });
+        await logIn(page, 'vera', 'viewer-password-1');
+        await page.locator('section.verification').waitFor();
+        expect(await page.getByTestId('session-user').textContent()).toContain('vera');
+        await page.getByTestId('triage').waitFor();
+        expect(await page.getByTestId('tag-form').count()).toBe(0);
+        // The server refuses the write too, not just the page that hides the form.
+        const status = await page.evaluate(async (itemId) => {
+          const who = (await (await fetch('/api/session')).json()) as { csrfToken?: string };
+          const res = await fetch(`/api/items/${itemId}/tags`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrfToken ?? '' },
+            body: JSON.stringify({ tags: ['viewer-was-here'] }),
+          });
+          return res.status;
+        }, id);
+        expect(status).toBe(403);
+      });
+      await withPage('en', async (page) => {
+        await logIn(page, 'rene', 'reviewer-password-1');
+        await page.getByTestId('tag-input').fill('reviewed');
+        await page.getByTestId('tag-add').click();
+        await expect
+          .poll(() => page.getByTestId('tag-chip').allTextContents())
+          .toContainEqual(expect.stringContaining('reviewed'));
+        expect(await page.getByTestId('tag-chip').allTextContents()).not.toContainEqual(
+          expect.stringContaining('viewer-was-here'),
+        );
+      });
+    } finally {
+      await shared.close();
+    }
   });
 });
 
