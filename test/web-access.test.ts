@@ -350,6 +350,12 @@ describe('crible users', () => {
     ]);
     expect(JSON.stringify(list)).not.toContain('scrypt');
     expect((await crible(['users', 'remove', 'zoé', '--case', dir])).code).toBe(0);
+    const log = await crible(['users', 'log', '--case', dir]);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(
+      /#\d+ +\S+Z +remi \(web, 127\.0\.0\.1\) +tag\.add +item \d+ +\{"tags":\["à-vérifier"\]\}/,
+    );
+    expect(log.stdout).toMatch(/zoé","role":"reviewer"/);
     const again = await crible(['users', 'remove', 'zoé', '--case', dir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('no user zoé');

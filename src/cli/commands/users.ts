@@ -122,6 +122,43 @@ export function registerUsers(program: Command): void {
       });
     });
   users
+    .command('log')
+    .description(
+      'The audit log: every login, tag, note and user change, every download of original bytes or of a result set',
+    )
+    .addOption(caseOption())
+    .option('--after <n>', 'only the entries after this number', '0')
+    .option('--json', 'print JSON')
+    .action(async (opts: { case?: string; after: string; json?: boolean }) => {
+      const after = Number(opts.after);
+      if (!Number.isSafeInteger(after) || after < 0)
+        throw new UsageError(`--after ${opts.after}: not a number`);
+      const { readAudit } = await import('../../core/audit.ts');
+      await withCase(opts.case, async (kase) => {
+        const entries = [];
+        for (let from = after; ; ) {
+          const page = await readAudit(kase.store, from);
+          entries.push(...page);
+          if (page.length === 0) break;
+          from = page.at(-1)!.id;
+        }
+        if (opts.json) return printJson(entries);
+        if (!entries.length) return printLines(['Nothing in the audit log yet.']);
+        printLines(
+          table(
+            entries.map((e) => [
+              `#${e.id}`,
+              e.time,
+              e.address ? `${e.user} (${e.via}, ${e.address})` : `${e.user} (${e.via})`,
+              e.action,
+              e.itemId === null ? '' : `item ${e.itemId}`,
+              Object.keys(e.details).length ? JSON.stringify(e.details) : '',
+            ]),
+          ),
+        );
+      });
+    });
+  users
     .command('remove <name>')
     .description('Remove a user (their open sessions end at their next request)')
     .addOption(caseOption())
