@@ -418,22 +418,40 @@ describe('PDFs built here', () => {
     expect(r.ocrCandidate).toBe(false);
   });
 
-  it('a scan: a page that only draws an image is counted and makes an OCR candidate', async () => {
-    const bytes = pdf([
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>',
-      stream('', 'q 612 0 0 792 0 0 cm /Im0 Do Q'),
-      stream(
-        '/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8',
-        '\xff',
-      ),
-    ]);
-    for (const text of [true, false]) {
-      const r = readPdf(bytes, { text, maxTextChars: 1000 });
-      expect(r.facts.pdf!.imageOnlyPages).toBe(1);
-      expect(r.ocrCandidate).toBe(true);
-    }
+  it('a scan: a page that only draws a full-page image is counted and makes an OCR candidate', async () => {
+    const image = stream(
+      '/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8',
+      '\xff',
+    );
+    const page = (content: string, extra: Body[] = []) =>
+      pdf([
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>',
+        '<< /Type /Page /Parent 2 0 R /Resources << /XObject << /Im0 5 0 R /Fm0 6 0 R >> >> /Contents 4 0 R >>',
+        stream('', content),
+        image,
+        ...extra,
+      ]);
+    const form = stream(
+      '/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Matrix [595 0 0 842 0 0] /Resources << /XObject << /Im0 5 0 R >> >>',
+      '/Im0 Do',
+    );
+    for (const [what, bytes, scans] of [
+      ['a full-page image', page('q 595 0 0 842 0 0 cm /Im0 Do Q'), 1],
+      ['the same, scaled in two steps', page('q 2 0 0 2 0 0 cm q 297.5 0 0 421 0 0 cm /Im0 Do Q Q'), 1],
+      ['an image drawn by a scaled form', page('/Fm0 Do', [form]), 1],
+      ['a logo only', page('q 50 0 0 50 40 760 cm /Im0 Do Q'), 0],
+      [
+        'a scaled state restored before the image',
+        page('q 595 0 0 842 0 0 cm Q q 50 0 0 50 0 0 cm /Im0 Do Q'),
+        0,
+      ],
+    ] as const)
+      for (const text of [true, false]) {
+        const r = readPdf(bytes, { text, maxTextChars: 1000 });
+        expect(r.facts.pdf!.imageOnlyPages, what).toBe(scans);
+        expect(r.ocrCandidate, what).toBe(scans === 1);
+      }
   });
 
   it('an xref stream with object streams and a Flate-compressed XMP packet with history', async () => {

@@ -24,6 +24,17 @@ export interface Page {
   dict: Dict;
   /** /Resources, inherited from the page tree when the page has none. */
   resources: Dict | null;
+  /** /MediaBox (inherited likewise): its area in square points, US Letter's when none is given. */
+  area: number;
+}
+
+const LETTER_AREA = 612 * 792;
+
+function boxArea(box: PdfValue[]): number | null {
+  if (box.length !== 4 || !box.every((v) => typeof v === 'number')) return null;
+  const [x0, y0, x1, y1] = box as number[];
+  const area = Math.abs((x1! - x0!) * (y1! - y0!));
+  return area > 0 ? area : null;
 }
 
 export class PdfDocument {
@@ -219,7 +230,12 @@ export class PdfDocument {
   pages(rev: number): Page[] {
     const pages: Page[] = [];
     const seen = new Set<number>();
-    const walk = (node: PdfValue | undefined, inherited: Dict | null, depth: number) => {
+    const walk = (
+      node: PdfValue | undefined,
+      inherited: Dict | null,
+      inheritedArea: number,
+      depth: number,
+    ) => {
       if (pages.length >= MAX_PAGES) {
         this.problems.add('extract.pdf.limit', { what: 'pages', limit: MAX_PAGES });
         return;
@@ -234,13 +250,14 @@ export class PdfDocument {
       const dict = this.dict(node, rev);
       if (!dict || depth > MAX_DEPTH) return;
       const resources = this.dict(dict.get('Resources'), rev) ?? inherited;
+      const area = boxArea(this.array(dict.get('MediaBox'), rev)) ?? inheritedArea;
       const kids = dict.get('Kids');
       const type = dict.get('Type');
       if (kids !== undefined && !(type instanceof Name && type.name === 'Page')) {
-        for (const kid of this.array(kids, rev)) walk(kid, resources, depth + 1);
-      } else pages.push({ num: node instanceof Ref ? node.num : -1, dict, resources });
+        for (const kid of this.array(kids, rev)) walk(kid, resources, area, depth + 1);
+      } else pages.push({ num: node instanceof Ref ? node.num : -1, dict, resources, area });
     };
-    walk(this.catalog(rev)?.get('Pages'), null, 0);
+    walk(this.catalog(rev)?.get('Pages'), null, LETTER_AREA, 0);
     return pages;
   }
 }

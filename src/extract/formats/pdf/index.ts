@@ -151,7 +151,7 @@ export function readPdf(bytes: Buffer, options: ReadOptions): Extraction {
     for (const page of pages) {
       if (!options.text && !doc.dict(page.resources?.get('XObject'), last)) continue;
       const read = reader.page(page, sink);
-      if (!read.hasText && read.hasImage) imageOnlyPages++;
+      if (!read.hasText && read.fullPageImage) imageOnlyPages++;
       sink.pageBreak();
     }
   }

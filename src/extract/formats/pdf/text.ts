@@ -26,15 +26,35 @@ import {
 export interface PageText {
   /** The page shows characters other than spaces. */
   hasText: boolean;
-  /** The page draws an image (an image XObject or an inline image). */
-  hasImage: boolean;
+  /** One of its images (XObject or inline) covers at least half the page (a scan, or made to look like one). */
+  fullPageImage: boolean;
+}
+
+/** Share of the page an image must cover to count as a full-page image. */
+const FULL_PAGE = 0.5;
+
+/** The current transformation matrix [a b c d e f] (ISO 32000 §8.3.4); `m` applied before `ctm`. */
+type Matrix = readonly number[];
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+function multiply(m: Matrix, ctm: Matrix): Matrix {
+  const [a, b, c, d, e, f] = m as number[];
+  const [A, B, C, D, E, F] = ctm as number[];
+  return [
+    a! * A! + b! * C!,
+    a! * B! + b! * D!,
+    c! * A! + d! * C!,
+    c! * B! + d! * D!,
+    e! * A! + f! * C! + E!,
+    e! * B! + f! * D! + F!,
+  ];
 }
 
 /** Wide enough a TJ adjustment (thousandths of text space) to be a word gap. */
 const WORD_GAP = 180;
 
 interface FormState {
-  hasImage: boolean;
+  fullPageImage: boolean;
+  pageArea: number;
   forms: Set<number>;
 }
 
@@ -63,7 +83,7 @@ export class TextReader {
 
   page(page: Page, sink: TextSink): PageText {
     const visible = sink.visible;
-    const state = { hasImage: false, forms: new Set<number>() };
+    const state = { fullPageImage: false, pageArea: page.area, forms: new Set<number>() };
     const contents = page.dict.get('Contents');
     const list = Array.isArray(this.doc.resolve(contents, this.rev))
       ? this.doc.array(contents, this.rev)
@@ -71,9 +91,9 @@ export class TextReader {
     for (const item of list) {
       const stream = this.doc.stream(item, this.rev);
       const data = stream && this.doc.decoded(stream, item instanceof Ref ? item.num : null);
-      if (data) this.run(data, page.resources, 0, sink, state);
+      if (data) this.run(data, page.resources, 0, sink, state, IDENTITY);
     }
-    return { hasText: sink.visible > visible, hasImage: state.hasImage };
+    return { hasText: sink.visible > visible, fullPageImage: state.fullPageImage };
   }
 
   private form(
@@ -83,6 +103,7 @@ export class TextReader {
     depth: number,
     sink: TextSink,
     state: FormState,
+    ctm: Matrix,
   ) {
     if (depth >= MAX_FORM_DEPTH) return;
     if (num !== null) {
@@ -91,10 +112,20 @@ export class TextReader {
     }
     const data = this.doc.decoded(stream, num);
     const resources = this.doc.dict(stream.dict.get('Resources'), this.rev) ?? parent;
-    if (data) this.run(data, resources, depth + 1, sink, state);
+    const matrix = this.doc.array(stream.dict.get('Matrix'), this.rev);
+    const own =
+      matrix.length === 6 && matrix.every((v) => typeof v === 'number') ? (matrix as number[]) : IDENTITY;
+    if (data) this.run(data, resources, depth + 1, sink, state, multiply(own, ctm));
   }
 
-  private run(data: Buffer, resources: Dict | null, depth: number, sink: TextSink, state: FormState): void {
+  private run(
+    data: Buffer,
+    resources: Dict | null,
+    depth: number,
+    sink: TextSink,
+    state: FormState,
+    startCtm: Matrix,
+  ): void {
     // Strings at the top level of a content stream are only ever text operands (Tj, TJ, ', "), so each
     // goes to the sink as soon as it is read, in the current font; a word gap inside a TJ array too.
     // The stack keeps numbers only (NaN for other operands); names are needed only as the last one.
@@ -106,6 +137,13 @@ export class TextReader {
     const lastName = () => data.toString('latin1', nameStart, nameEnd);
     let lineY: number | null = null;
     let stringStart = sink.length;
+    let ctm = startCtm;
+    const saved: Matrix[] = [];
+    const image = () => {
+      // An image fills the unit square: its area on the page is the determinant of the CTM.
+      if (Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!) >= FULL_PAGE * state.pageArea)
+        state.fullPageImage = true;
+    };
     const n = data.length;
     let i = 0;
     while (i < n) {
@@ -217,14 +255,24 @@ export class TextReader {
           const ref = this.doc.dict(resources?.get('XObject'), this.rev)?.get(lastName());
           const xobject = this.doc.stream(ref, this.rev);
           const subtype = xobject && nameOf(xobject.dict.get('Subtype'));
-          if (subtype === 'Image') state.hasImage = true;
+          if (subtype === 'Image') image();
           else if (subtype === 'Form')
-            this.form(xobject!, ref instanceof Ref ? ref.num : null, resources, depth, sink, state);
+            this.form(xobject!, ref instanceof Ref ? ref.num : null, resources, depth, sink, state, ctm);
           break;
         }
         case OP_BI:
-          state.hasImage = true;
+          image();
           i = skipInlineImage(data, i);
+          break;
+        case OP_q:
+          if (saved.length < MAX_SAVED_STATES) saved.push(ctm);
+          break;
+        case OP_Q:
+          ctm = saved.pop() ?? ctm;
+          break;
+        case OP_cm:
+          if (stack.length >= 6 && stack.slice(-6).every((v) => !Number.isNaN(v)))
+            ctm = multiply(stack.slice(-6), ctm);
           break;
       }
       stack.length = 0;
@@ -243,6 +291,11 @@ const OP_ET = op2('ET');
 const OP_Tf = op2('Tf');
 const OP_Do = op2('Do');
 const OP_BI = op2('BI');
+const OP_cm = op2('cm');
+const OP_q = 0x71;
+const OP_Q = 0x51;
+/** Graphics states saved with q and not yet restored (a bound on a stream of a million `q`). */
+const MAX_SAVED_STATES = 1024;
 const OP_QUOTE = 0x27;
 const OP_DOUBLE_QUOTE = 0x22;
 
