@@ -189,6 +189,14 @@ describe('beyond loopback', () => {
       from: '127.0.0.30',
     });
     expect(fromThere.status).toBe(429);
+    // Many attempts sent at once are limited as well: each is counted before its password is checked.
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        call(port, 'POST', '/api/session', { body: { name: 'ghost', password: 'x' }, from: '127.0.0.40' }),
+      ),
+    );
+    expect(flood.filter((r) => r.status === 401).length).toBe(5);
+    expect(flood.filter((r) => r.status === 429).length).toBe(7);
     // Others still log in.
     expect(
       (await call(port, 'POST', '/api/session', { body: { name: 'ada', password: PASSWORDS.ada } })).status,
@@ -284,7 +292,14 @@ describe('beyond loopback', () => {
     ]);
   });
 
-  it('ends the sessions of a user removed from the case', async () => {
+  it('ends the sessions of a user removed from the case, or given a new password', async () => {
+    const ada = await login('ada');
+    await addUser(
+      kase.store,
+      { name: 'tests', via: 'cli' },
+      { name: 'ada', role: 'admin', password: 'un autre mot de passe' },
+    );
+    expect((await call(port, 'GET', '/api/queue', { headers: { Cookie: ada.cookie } })).status).toBe(401);
     const { cookie } = await login('remi');
     await kase.store.workbench.removeUser('remi');
     expect((await call(port, 'GET', '/api/queue', { headers: { Cookie: cookie } })).status).toBe(401);
@@ -363,6 +378,6 @@ describe('crible users', () => {
       (await readAudit(kase.store))
         .filter((e) => e.via === 'cli' && e.action.startsWith('user.'))
         .map((e) => e.action),
-    ).toEqual(['user.add', 'user.add', 'user.add', 'user.add', 'user.add', 'user.remove']);
+    ).toEqual(['user.add', 'user.add', 'user.add', 'user.add', 'user.change', 'user.add', 'user.remove']);
   }, 60_000);
 });

@@ -37,6 +37,8 @@ const DOWNLOAD = /^\/api\/items\/(\d+)\/(raw|proof)\b/;
 
 interface Session {
   name: string;
+  /** The password hash at login: a new password (crible users add again) ends the session. */
+  passwordHash: string;
   csrf: string;
   lastSeen: number;
 }
@@ -56,6 +58,11 @@ export class RateLimiter {
     const recent = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
     if (recent.length < this.limit) return 0;
     return Math.max(1, Math.ceil((recent[0]! + this.windowMs - now) / 1000));
+  }
+
+  /** Takes back the latest attempt of `key` (a login that succeeded). */
+  refund(key: string): void {
+    this.hits.get(key)?.pop();
   }
 
   hit(key: string, now = Date.now()): void {
@@ -115,7 +122,7 @@ export class Access {
     const now = Date.now();
     // The user is read again each time: one removed or demoted with `crible users` is so at once.
     const user = await this.store.workbench.getUser(session.name);
-    if (!user || now - session.lastSeen > IDLE_MS) {
+    if (!user || user.passwordHash !== session.passwordHash || now - session.lastSeen > IDLE_MS) {
       this.sessions.delete(token);
       return null;
     }
@@ -124,14 +131,19 @@ export class Access {
   }
 
   /** Starts a session for a user who gave the right password; sets its cookie; returns its CSRF token. */
-  open(c: Context, name: string): string {
+  open(c: Context, user: { name: string; passwordHash: string }): string {
     for (const oldest of this.sessions.keys()) {
       if (this.sessions.size < MAX_SESSIONS) break;
       this.sessions.delete(oldest);
     }
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
-    this.sessions.set(token, { name, csrf, lastSeen: Date.now() });
+    this.sessions.set(token, {
+      name: user.name,
+      passwordHash: user.passwordHash,
+      csrf,
+      lastSeen: Date.now(),
+    });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Strict',

@@ -77,18 +77,20 @@ export function registerSessionRoutes(app: OpenAPIHono, store: Store, access: Ac
           429,
         );
       }
+      // Counted before the password is checked, so that many attempts sent at once are limited too.
+      for (const key of keys) access.limiter.hit(key);
       const user = await checkLogin(store, name, password);
       const actor = { name: user?.name ?? name.slice(0, 200), via: 'web' as const, address };
       if (!user) {
-        // Failures only: a newsroom behind one address logs in many times on a Monday morning.
-        for (const key of keys) access.limiter.hit(key);
         await recordAudit(store, actor, 'session.refused', null);
         return c.json(
           { error: render(coded('web.access.wrong-password')), code: 'web.access.wrong-password' },
           401,
         );
       }
-      const csrfToken = access.open(c, user.name);
+      // Only failures count: a newsroom behind one address logs in many times on a Monday morning.
+      for (const key of keys) access.limiter.refund(key);
+      const csrfToken = access.open(c, user);
       await recordAudit(store, actor, 'session.open', null);
       return c.json({ loginRequired: true, user: { name: user.name, role: user.role }, csrfToken }, 200);
     },
