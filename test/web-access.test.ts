@@ -323,6 +323,15 @@ describe('on loopback', () => {
       });
       expect(ok.status).toBe(200);
       expect((await readAudit(kase.store)).at(-1)).toMatchObject({ user: 'local', action: 'tag.add' });
+      const doc = (await call(port, 'GET', '/api/openapi.json')).json as { paths: Record<string, unknown> };
+      for (const path of [
+        '/api/session',
+        '/api/items/{id}/tags',
+        '/api/items/{id}/notes',
+        '/api/queue',
+        '/api/search.csv',
+      ])
+        expect(Object.keys(doc.paths)).toContain(path);
       // A page of another site that made its name resolve to 127.0.0.1 (DNS rebinding).
       const rebound = await call(port, 'GET', '/api/search?q=budget', {
         headers: { Host: `attacker.invalid:${port}` },
