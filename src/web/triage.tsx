@@ -52,6 +52,8 @@ export async function send<T>(method: 'POST' | 'DELETE', path: string, body: unk
     body: JSON.stringify(body),
   });
   const answer = (await res.json().catch(() => ({}))) as { error?: string };
+  // The session ended (a restart, a logout elsewhere): the gate shows the login page again.
+  if (res.status === 401) void refreshSession();
   if (!res.ok) throw new ApiError(res.status, answer.error ?? `${res.status} ${res.statusText}`);
   return answer as T;
 }
@@ -210,6 +212,7 @@ export function Triage({ id }: { id: number }) {
               data-testid="tag-input"
               value={tagDraft}
               maxLength={64}
+              size={34}
               placeholder={t('web.triage.tag-placeholder')}
               aria-label={t('web.triage.tags')}
               onInput={(e) => setTagDraft((e.target as HTMLInputElement).value)}
