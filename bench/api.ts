@@ -1,0 +1,254 @@
+// Workbench API benchmark: `npm run bench:api -- [--count 100000] [--mail 5000] [--duration 15] [--connections 4] [--json]`
+//
+// 1. The --count message case of bench:search (built by it when absent: .cache/bench/search-c<count>-s1),
+//    copied afresh to .cache/bench/api-c<count>/case so that the ingest below always has new mail to write.
+// 2. `crible serve` on that copy (its own process), loaded by autocannon with what the pages ask for: the
+//    search page's call (hits and facets, a query set from the case's vocabulary) and the message page's
+//    (/api/items/<id>, ids spread over the case); each request's latency recorded, p50/p95/p99 and
+//    requests/s. The floor it is compared with: the same server handing out the app's static page.
+// 3. The same again WHILE `crible ingest` writes --mail generated messages (with attachments) into the case
+//    in a third process. The target is at most 100 ms p95 for search and message view under that load.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { generateMessages } from '../src/sample/synth.ts';
+import { writeMaildir } from '../src/sample/writers.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const bin = join(repo, 'bin', 'crible.js');
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100000' },
+    mail: { type: 'string', default: '5000' },
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '4' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${readFileSync(import.meta.filename, 'utf8').split('\nimport')[0]}\n`);
+  process.exit(0);
+}
+const count = Number(values.count);
+const mailCount = Number(values.mail);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const cacheRoot = join(repo, '.cache', 'bench');
+const log = (s: string) => {
+  if (!values.json) process.stderr.write(`${s}\n`);
+};
+
+/** bench:search's case of `count` messages (its cache), built by running it when absent. */
+function searchCase(): string {
+  const dir = join(cacheRoot, `search-c${count}-s1`);
+  if (!existsSync(join(dir, 'meta.json'))) {
+    log(`building bench:search's case of ${count} messages (once) …`);
+    execFileSync(
+      process.execPath,
+      [join(repo, 'bench', 'search.ts'), '--count', String(count), '--skip-peers', '--runs', '1', '--json'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
+  return join(dir, 'case');
+}
+
+/** A Maildir of generated messages (with attachments) for the ingest that writes during the load. */
+async function mailToIngest(): Promise<string> {
+  const dir = join(cacheRoot, `api-mail-c${mailCount}`);
+  if (existsSync(join(dir, 'done'))) return join(dir, 'Maildir');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`generating ${mailCount} messages to ingest into ${dir} …`);
+  await writeMaildir(join(dir, 'Maildir'), generateMessages({ seed: 7, count: mailCount, signing: null }));
+  writeFileSync(join(dir, 'done'), '');
+  return join(dir, 'Maildir');
+}
+
+/** The search page's queries: words from the case's own vocabulary, a field, a verdict, a month. */
+function searchPaths(caseDir: string): string[] {
+  const db = new DatabaseSync(join(caseDir, 'case.db'), { readOnly: true });
+  db.exec("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'search_text', 'row')");
+  const words = db
+    .prepare("SELECT term FROM temp.vocab WHERE term GLOB '[a-z][a-z][a-z][a-z]*' ORDER BY doc DESC LIMIT 40")
+    .all()
+    .map((r) => String(r.term));
+  const sender = db
+    .prepare(
+      "SELECT address FROM participants WHERE role = 'from' GROUP BY address ORDER BY count(*) DESC LIMIT 1",
+    )
+    .get() as { address: string };
+  db.close();
+  const queries = [
+    '',
+    words[5]!,
+    words[39]!,
+    `${words[10]} ${words[20]}`,
+    `"${words[3]} ${words[4]}"`,
+    'dos-0042424',
+    `from:${sender.address} ${words[12]}`,
+    'verdict:altered',
+    'date:2017-03',
+    `${words[8]} date:2016-01..2016-06`,
+  ];
+  return queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&offset=0&limit=50`);
+}
+
+/** The message page's call for 200 messages spread over the case. */
+function messagePaths(caseDir: string): string[] {
+  const db = new DatabaseSync(join(caseDir, 'case.db'), { readOnly: true });
+  const ids = db
+    .prepare('SELECT item_id FROM messages WHERE item_id % ? = 0 ORDER BY item_id LIMIT 200')
+    .all(Math.max(1, Math.floor(count / 200)))
+    .map((r) => Number(r.item_id));
+  db.close();
+  return ids.map((id) => `/api/items/${id}`);
+}
+
+interface Measure {
+  endpoint: string;
+  load: 'quiet' | 'ingesting';
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  failed: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+async function load(
+  url: string,
+  endpoint: string,
+  paths: string[],
+  state: Measure['load'],
+): Promise<Measure> {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      { url, connections, duration, requests: paths.map((path) => ({ method: 'GET', path })) },
+      (err, finished) => (err ? fail(err) : done(finished)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  const measure = {
+    endpoint,
+    load: state,
+    requests: latencies.length,
+    perSecond: latencies.length / duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+  log(
+    `  ${state.padEnd(9)} ${endpoint.padEnd(14)} ${measure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measure.p50.toFixed(1)} ms  p95 ${measure.p95.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms${measure.failed ? `  ${measure.failed} failed` : ''}`,
+  );
+  return measure;
+}
+
+interface Child {
+  output: string;
+  running: () => boolean;
+  stop: () => void;
+}
+
+/** Starts a crible command as a child process; ready once `ready` matches its output (or after `ready` ms). */
+function start(args: string[], ready: RegExp | number): Promise<Child & { match: RegExpMatchArray | null }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let exited = false;
+  const handle = (match: RegExpMatchArray | null) => ({
+    match,
+    output: seen,
+    running: () => !exited,
+    stop: () => {
+      if (!exited) child.kill('SIGTERM');
+    },
+  });
+  let seen = '';
+  return new Promise((done, fail) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = typeof ready === 'number' ? null : seen.match(ready);
+      if (match) done(handle(match));
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      exited = true;
+      fail(new Error(`crible ${args[0]} exited (${code}) before it was ready:\n${seen}`));
+    });
+    if (typeof ready === 'number') setTimeout(() => (exited ? undefined : done(handle(null))), ready);
+  });
+}
+
+async function main() {
+  const source = searchCase();
+  const mail = await mailToIngest();
+  const work = join(cacheRoot, `api-c${count}`);
+  log(`copying the ${count}-message case to ${work} …`);
+  rmSync(work, { recursive: true, force: true });
+  cpSync(source, join(work, 'case'), { recursive: true });
+  const caseDir = join(work, 'case');
+  const endpoints: [string, string[]][] = [
+    ['search', searchPaths(caseDir)],
+    ['message view', messagePaths(caseDir)],
+    ['static page', ['/']],
+  ];
+  const server = await start(
+    ['serve', '--case', caseDir, '--port', '0'],
+    /Crible workbench: (http:\/\/[^\s/]+)\//,
+  );
+  const url = server.match![1]!;
+  const measures: Measure[] = [];
+  try {
+    log(`server at ${url}; ${connections} connections, ${duration} s per measure`);
+    for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'quiet'));
+    log(`ingesting ${mailCount} messages into the case meanwhile …`);
+    // Given a few seconds to list the Maildir and start writing before the load starts.
+    const ingest = await start(['ingest', '--case', caseDir, '--batch', '100', mail], 5000);
+    try {
+      for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'ingesting'));
+      if (!ingest.running())
+        log(
+          `  the ingest ended before the last measure did: give more --mail (its output: ${ingest.output.trim()})`,
+        );
+    } finally {
+      ingest.stop();
+    }
+  } finally {
+    server.stop();
+  }
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ count, mailCount, duration, connections, measures }, null, 2)}\n`,
+    );
+    return;
+  }
+  const rows = measures.map((m) => [
+    m.endpoint,
+    m.load,
+    m.perSecond.toFixed(0),
+    m.p50.toFixed(1),
+    m.p95.toFixed(1),
+    m.p99.toFixed(1),
+    m.endpoint === 'static page' ? 'floor' : m.p95 <= 100 ? 'yes' : 'NO',
+    String(m.failed),
+  ]);
+  const head = ['endpoint', 'load', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', '≤100 ms p95', 'failed'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(
+    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing ${mailCount} messages into the same case\n\n${[line(head), ...rows.map(line)].join('\n')}\n`,
+  );
+}
+
+await main();
