@@ -159,6 +159,11 @@ describe('the workbench in Chromium', () => {
       await page.press('input[name=q]', 'Enter');
       await page.waitForURL(/domain%3Aen-avant\.example/);
       await expect.poll(() => page.locator('.facet a[href*="domain%3Apresse"]').count()).toBe(0);
+      // A chosen value is marked, and a click on it takes it out of the query again.
+      const chosen = page.locator('.facet li.chosen a');
+      await expect.poll(() => chosen.count()).toBe(2);
+      await chosen.filter({ hasText: 'en-avant.example' }).click();
+      await page.waitForURL(/\/search\?q=verdict%3Aaltered$/);
     });
   });
 

@@ -63,8 +63,8 @@ export function MessagePage({ id }: { id: number }) {
               <a href={`/messages/${id}/source`}>{t('web.message.source')}</a>{' '}
               <a href={`/threads/${id}`}>{t('web.message.thread')}</a>
             </p>
-            <Triage id={id} />
             {verification && <VerificationPanel v={verification} />}
+            <Triage id={id} />
             <h2>{t('web.message.body')}</h2>
             {m.hasHtml && !m.text?.trim() ? (
               <>

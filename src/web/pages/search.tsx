@@ -103,14 +103,26 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
               <div class="facet" key={facet}>
                 <h3>{t(`web.facet.${facet}`)}</h3>
                 <ul>
-                  {values.map((v) => (
-                    <li key={v.value}>
-                      <a href={searchUrl(`${q} ${facetTerm(facet, v.value)}`.trim())}>
-                        {facet === 'verdict' ? <Verdict verdict={v.value} /> : v.value}
-                      </a>
-                      <span class="n">{v.count}</span>
-                    </li>
-                  ))}
+                  {values.map((v) => {
+                    const term = facetTerm(facet, v.value);
+                    // A value already in the query is shown chosen; a click takes it out again.
+                    const chosen = q.split(/\s+/).includes(term);
+                    const next = chosen
+                      ? q
+                          .split(/\s+/)
+                          .filter((part) => part !== term)
+                          .join(' ')
+                      : `${q} ${term}`.trim();
+                    return (
+                      <li key={v.value} class={chosen ? 'chosen' : ''}>
+                        <a href={searchUrl(next)} title={chosen ? t('web.facet.remove', { term }) : term}>
+                          {facet === 'verdict' ? <Verdict verdict={v.value} /> : v.value}
+                          {chosen && ' ✕'}
+                        </a>
+                        <span class="n">{v.count}</span>
+                      </li>
+                    );
+                  })}
                 </ul>
               </div>
             ))}

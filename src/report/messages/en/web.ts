@@ -157,4 +157,5 @@ export const enWeb: Messages = {
   'web.source.back': () => '← Back to the message',
   'web.source.cut': (p) =>
     `Only the first ${p.shown} of ${p.size} are shown here: download the original bytes for the whole message.`,
+  'web.facet.remove': (p) => `Take ${p.term} out of the query`,
 };

@@ -159,4 +159,5 @@ export const frWeb: Messages = {
   'web.source.back': () => '← Retour au message',
   'web.source.cut': (p) =>
     `Seuls les ${p.shown} premiers sur ${p.size} sont montrés ici${S}: téléchargez les octets d’origine pour le message entier.`,
+  'web.facet.remove': (p) => `Retirer ${p.term} de la requête`,
 };
