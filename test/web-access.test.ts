@@ -281,13 +281,17 @@ describe('beyond loopback', () => {
     const raw = await call(port, 'GET', `/api/items/${itemId}/raw`, { headers: { Cookie: cookie } });
     expect(raw.status).toBe(200);
     expect(raw.body).toContain('Message-ID: <');
+    expect(
+      (await call(port, 'GET', `/api/items/${itemId}/source`, { headers: { Cookie: cookie } })).status,
+    ).toBe(200);
     const csv = await call(port, 'GET', '/api/search.csv?q=budget', { headers: { Cookie: cookie } });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="crible-search.csv"');
     expect(csv.body).toContain('Budget de campagne');
-    const log = (await readAudit(kase.store)).slice(-2);
+    const log = (await readAudit(kase.store)).slice(-3);
     expect(log.map((e) => [e.user, e.action, e.itemId])).toEqual([
       ['ada', 'download.raw', itemId],
+      ['ada', 'download.source', itemId],
       ['ada', 'export.csv', null],
     ]);
   });

@@ -33,7 +33,8 @@ const MAX_KEYS = 100_000;
 
 const LOCAL_USER = 'local';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const DOWNLOAD = /^\/api\/items\/(\d+)\/(raw|proof)\b/;
+/** Paths that hand out a message's original bytes: audited (its source as text among them). */
+const DOWNLOAD = /^\/api\/items\/(\d+)\/(raw|proof|source)\b/;
 
 interface Session {
   name: string;
