@@ -8,7 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import yauzl from 'yauzl';
 import { type Case, openCase } from '../src/core/case.ts';
+import { correspondentGraph, itemProofZip, messageSource, timeline } from '../src/core/graph.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
+import { NoProofError } from '../src/core/proof.ts';
 import { addUser } from '../src/core/users.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
 import { type RunningServer, serveCase } from '../src/server/serve.ts';
@@ -340,6 +342,45 @@ describe('the drawings, the source and the proof', () => {
     expect(names).toContain(`proof-${signed}/message.eml`);
     expect(names).toContain(`proof-${signed}/keys.json`);
     expect((await fetch(`${origin}/api/items/999999/proof.zip`)).status).toBe(404);
+  });
+});
+
+describe('the drawings’ data (core/graph.ts) on the same case', () => {
+  test('the graph keeps the busiest addresses, and only the links between them', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const whole = await correspondentGraph(kase.store, '');
+    const top = await correspondentGraph(kase.store, '', 5);
+    expect(top.nodes.map((n) => n.address)).toEqual(whole.nodes.slice(0, 5).map((n) => n.address));
+    expect(top.totalNodes).toBe(whole.totalNodes);
+    const kept = new Set(top.nodes.map((n) => n.address));
+    expect(top.edges.length).toBeGreaterThan(0);
+    expect(top.edges.every((e) => kept.has(e.from) && kept.has(e.to) && e.from !== e.to)).toBe(true);
+    await expect(correspondentGraph(kase.store, '"')).rejects.toThrow();
+  });
+
+  test('the timeline has a bar for every month from the first to the last, quiet ones at 0', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const { unit, bars } = await timeline(kase.store, 'type:email');
+    expect(unit).toBe('month');
+    for (let i = 1; i < bars.length; i++) {
+      const [y, m] = bars[i - 1]!.period.split('-').map(Number) as [number, number];
+      expect(bars[i]!.period).toBe(m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`);
+    }
+    expect(bars.reduce((sum, b) => sum + b.count, 0)).toBeGreaterThan(0);
+    expect(await timeline(kase.store, 'nosuchwordanywhere')).toEqual({ unit: 'month', bars: [] });
+  });
+
+  test('a document has no source view and no proof; a message’s source is its stored bytes', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const documentId = await firstHit('finding:forensics.unknown-author');
+    expect(await messageSource(kase.store, documentId)).toBeNull();
+    await expect(itemProofZip(kase.store, documentId)).rejects.toBeInstanceOf(NoProofError);
+    const messageId = await firstHit('"facture impayée"');
+    const source = await messageSource(kase.store, messageId);
+    expect(source?.shown).toBe(source?.size);
+    expect(source?.text.replace(/\r\n/g, '\n')).toBe(HOSTILE_EML.replace(/\r\n/g, '\n'));
+    expect((await fetch(`${origin}/api/items/${documentId}/source`)).status).toBe(404);
+    expect((await fetch(`${origin}/api/correspondents?q=%22`)).status).toBe(400);
   });
 });
 

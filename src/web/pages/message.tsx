@@ -110,7 +110,7 @@ function VerificationPanel({ v }: { v: MessageVerification }) {
   return (
     <section class="verification">
       <h2>
-        {t('web.message.verification')}: <Verdict verdict={v.verdict} />
+        {t('web.message.verification')} <Verdict verdict={v.verdict} />
       </h2>
       <ul class="reasons">
         {v.reasons.map((r, i) => (
