@@ -38,7 +38,9 @@ function call(
         path,
         ...(options.from ? { localAddress: options.from } : {}),
         headers: {
-          ...(payload ? { 'Content-Type': 'application/json' } : {}),
+          ...(payload
+            ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
+            : {}),
           ...options.headers,
         },
       },
@@ -227,6 +229,22 @@ describe('beyond loopback', () => {
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Sec-Fetch-Site': 'cross-site' },
     });
     expect(crossSite.status).toBe(403);
+    // Behind a reverse proxy that passes its own name on.
+    const proxied = await call(port, 'POST', path, {
+      body: { tags: ['relu'] },
+      headers: {
+        Cookie: cookie,
+        'X-CSRF-Token': csrf,
+        Origin: 'https://crible.redaction.example',
+        'X-Forwarded-Host': 'crible.redaction.example',
+      },
+    });
+    expect(proxied.status).toBe(200);
+    const untag = await call(port, 'DELETE', path, {
+      body: { tags: ['relu'] },
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf },
+    });
+    expect([untag.status, untag.body]).toEqual([200, '{"tags":[]}']);
     const ok = await call(port, 'POST', path, {
       body,
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf, Origin: `http://${host}` },

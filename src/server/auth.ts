@@ -194,8 +194,11 @@ export class Access {
     if (site && site !== 'same-origin' && site !== 'none') return false;
     const origin = c.req.header('origin');
     if (origin === undefined) return true;
+    // Behind a reverse proxy the Host is often the proxy's upstream; X-Forwarded-Host names the site.
+    // A page of another site cannot send that header (CORS is not enabled), so it cannot forge it.
+    const served = c.req.header('x-forwarded-host')?.split(',')[0]?.trim() ?? c.req.header('host');
     try {
-      return new URL(origin).host === c.req.header('host');
+      return new URL(origin).host === served;
     } catch {
       return false;
     }
