@@ -237,6 +237,18 @@ describe('the workbench in Chromium', () => {
       await page.goto(origin);
       await page.locator('.dashboard, main h1').first().waitFor();
       await page.screenshot({ path: outputPath('dashboard-en.png'), fullPage: true });
+      // A part of a week's bar searches that week's emails of that verdict.
+      const altered = page.locator(`svg a[href*="verdict%3Aaltered"]`).first();
+      const href = (await altered.getAttribute('href'))!;
+      expect(decodeURIComponent(href)).toMatch(
+        /^\/search\?q=date:\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2} verdict:altered$/,
+      );
+      await altered.click();
+      await page.waitForURL(`${origin}${href}`);
+      await expect
+        .poll(() => page.locator('.hit .badge').first().getAttribute('data-verdict'))
+        .toBe('altered');
+      await page.goBack();
       expect(await page.locator('header nav').textContent()).toContain('Search');
       await page.locator('button.lang').click();
       await expect.poll(() => page.locator('header nav').textContent()).toContain('Recherche');

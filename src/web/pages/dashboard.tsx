@@ -77,7 +77,12 @@ export function Dashboard() {
             </div>
             <div class="grid">
               <div class="card">
-                <h2>{t('web.dashboard.correspondents')}</h2>
+                <h2>
+                  {t('web.dashboard.correspondents')}{' '}
+                  <a class="small" href="/correspondents">
+                    {t('web.dashboard.see-graph')}
+                  </a>
+                </h2>
                 <table>
                   <tbody>
                     {data.correspondents.map((c) => (
@@ -124,7 +129,14 @@ export function Dashboard() {
   );
 }
 
-/** Emails per week as stacked bars (an SVG drawn here from numbers only). */
+/** The Sunday of the week that starts on `monday` (YYYY-MM-DD): a search's date range includes both ends. */
+function weekEnd(monday: string): string {
+  const end = new Date(`${monday}T00:00:00Z`);
+  end.setUTCDate(end.getUTCDate() + 6);
+  return Number.isNaN(end.getTime()) ? monday : end.toISOString().slice(0, 10);
+}
+
+/** Emails per week as stacked bars (an SVG drawn here from numbers only); a bar's part searches its emails. */
 function Weeks({ weeks }: { weeks: ReportData['messages']['byWeek'] }) {
   const dated = weeks.filter((w) => w.week !== null);
   const max = Math.max(1, ...dated.map((w) => Object.values(w.verdicts).reduce((a, b) => a + b, 0)));
@@ -132,36 +144,50 @@ function Weeks({ weeks }: { weeks: ReportData['messages']['byWeek'] }) {
   const height = 160;
   const step = width / Math.max(1, dated.length);
   const bar = Math.max(1, Math.min(24, step - 1));
+  const present = ORDER.filter((v) => dated.some((w) => w.verdicts[v]));
   return (
-    <svg
-      viewBox={`0 0 ${width} ${height + 16}`}
-      width="100%"
-      role="img"
-      aria-label={t('web.dashboard.by-week')}
-    >
-      {dated.map((w, i) => {
-        let y = height;
-        return (
-          <g key={w.week}>
-            {[...ORDER].reverse().map((v) => {
-              const n = w.verdicts[v] ?? 0;
-              if (!n) return null;
-              const h = (n / max) * (height - 4);
-              y -= h;
-              return (
-                <rect key={v} x={i * step} y={y} width={bar} height={h} fill={VERDICT_COLOURS[v]}>
-                  <title>{`${w.week}: ${n} ${t(`verdict-name.${v}`)}`}</title>
-                </rect>
-              );
-            })}
-            {i % Math.ceil(dated.length / 10) === 0 && (
-              <text x={i * step} y={height + 12} class="tick">
-                {w.week}
-              </text>
-            )}
-          </g>
-        );
-      })}
-    </svg>
+    <>
+      <svg
+        // Room on the right for the last date's label.
+        viewBox={`0 0 ${width + 60} ${height + 16}`}
+        width="100%"
+        role="img"
+        aria-label={t('web.dashboard.by-week')}
+      >
+        {dated.map((w, i) => {
+          let y = height;
+          return (
+            <g key={w.week}>
+              {[...ORDER].reverse().map((v) => {
+                const n = w.verdicts[v] ?? 0;
+                if (!n) return null;
+                const h = (n / max) * (height - 4);
+                y -= h;
+                return (
+                  <a
+                    key={v}
+                    href={`/search?q=${encodeURIComponent(`date:${w.week}..${weekEnd(w.week!)} verdict:${v}`)}`}
+                  >
+                    <rect x={i * step} y={y} width={bar} height={h} fill={VERDICT_COLOURS[v]}>
+                      <title>{`${w.week}: ${n} ${t(`verdict-name.${v}`)}`}</title>
+                    </rect>
+                  </a>
+                );
+              })}
+              {i % Math.ceil(dated.length / 10) === 0 && (
+                <text x={i * step} y={height + 12} class="tick">
+                  {w.week}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <p class="legend">
+        {present.map((v) => (
+          <Verdict key={v} verdict={v} />
+        ))}
+      </p>
+    </>
   );
 }

@@ -158,4 +158,5 @@ export const enWeb: Messages = {
   'web.source.cut': (p) =>
     `Only the first ${p.shown} of ${p.size} are shown here: download the original bytes for the whole message.`,
   'web.facet.remove': (p) => `Take ${p.term} out of the query`,
+  'web.dashboard.see-graph': () => 'the graph →',
 };

@@ -160,4 +160,5 @@ export const frWeb: Messages = {
   'web.source.cut': (p) =>
     `Seuls les ${p.shown} premiers sur ${p.size} sont montrés ici${S}: téléchargez les octets d’origine pour le message entier.`,
   'web.facet.remove': (p) => `Retirer ${p.term} de la requête`,
+  'web.dashboard.see-graph': () => 'le graphe →',
 };
