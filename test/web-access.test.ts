@@ -265,6 +265,11 @@ describe('beyond loopback', () => {
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf },
     });
     expect(note.status).toBe(200);
+    const notJson = await call(port, 'POST', path, {
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: undefined,
+    });
+    expect(notJson.status).toBe(400);
     const bad = await call(port, 'POST', path, {
       body: { tags: ['deux mots'] },
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf },

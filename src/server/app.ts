@@ -2,6 +2,7 @@
 // OpenAPI document, inputs validated with clear 400s), the single-page app's files, and the headers
 // that keep a hostile message from running or loading anything. No logic here that the CLI lacks.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import type { Case } from '../core/case.ts';
 import { Access } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
@@ -47,7 +48,12 @@ export function createApp(kase: Case, options: AppOptions): App {
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', APP_CSP);
   });
-  app.onError((err, c) => c.json({ error: err.message }, 500));
+  // A body that is not JSON (Hono's HTTPException) is the client's mistake: its own 4xx, not a 500.
+  app.onError((err, c) =>
+    err instanceof HTTPException
+      ? c.json({ error: err.message }, err.status)
+      : c.json({ error: err.message }, 500),
+  );
   const access = new Access(kase.store, options.loginRequired);
   app.use('/api/*', access.guard());
   registerSessionRoutes(app, kase.store, access);
