@@ -68,7 +68,7 @@ export const enWeb: Messages = {
   'web.thread.title': () => 'Conversation',
   'web.keys.title': () => 'Keys still to find',
   'web.keys.intro': (p) =>
-    `${p.count} emails wait for these keys. Import them with crible keys import, then run crible verify --case.`,
+    `${Number(p.count) === 1 ? 'One email waits' : `${p.count} emails wait`} for these keys. Import them with crible keys import, then run crible verify --case.`,
   'web.keys.none': () => 'No key is missing.',
   'web.col.domain': () => 'Domain',
   'web.col.selector': () => 'Selector',
@@ -88,6 +88,7 @@ export const enWeb: Messages = {
     'Refused: the page’s security token is missing or out of date. Reload the page and try again.',
   'web.access.viewer': () =>
     'Your role is viewer: you can read this case but not change it. Ask an admin for the reviewer role.',
+  'web.access.too-large': (p) => `Refused: a request to this workbench can send at most ${p.limit}.`,
   'web.access.wrong-password': () => 'Wrong name or password.',
   'web.access.rate-limited': (p) => `Too many attempts. Try again in ${p.seconds} seconds.`,
   'triage.bad-tag': (p) =>

@@ -70,7 +70,7 @@ export const frWeb: Messages = {
   'web.thread.title': () => 'Conversation',
   'web.keys.title': () => 'Clés encore à trouver',
   'web.keys.intro': (p) =>
-    `${p.count} courriels attendent ces clés. Importez-les avec crible keys import, puis lancez crible verify --case.`,
+    `${Number(p.count) === 1 ? 'Un courriel attend' : `${p.count} courriels attendent`} ces clés. Importez-les avec crible keys import, puis lancez crible verify --case.`,
   'web.keys.none': () => 'Aucune clé ne manque.',
   'web.col.domain': () => 'Domaine',
   'web.col.selector': () => 'Sélecteur',
@@ -90,6 +90,7 @@ export const frWeb: Messages = {
     'Refusé\u00a0: le jeton de sécurité de la page manque ou a expiré. Rechargez la page et réessayez.',
   'web.access.viewer': () =>
     'Votre rôle est lecteur\u00a0: vous pouvez lire ce dossier mais pas le modifier. Demandez le rôle relecteur à un administrateur.',
+  'web.access.too-large': (p) => `Refusé\u00a0: une requête à cet atelier envoie au plus ${p.limit}.`,
   'web.access.wrong-password': () => 'Nom ou mot de passe incorrect.',
   'web.access.rate-limited': (p) => `Trop de tentatives. Réessayez dans ${p.seconds} secondes.`,
   'triage.bad-tag': (p) =>
