@@ -144,7 +144,7 @@ describe('the workbench in Chromium', () => {
     if (!browser) return ctx.skip();
     await withPage('en', async (page) => {
       await page.goto(`${origin}/search`);
-      const count = page.locator('.hits > p.muted').first();
+      const count = page.locator('.hits .count');
       await expect.poll(() => count.textContent()).toMatch(/^\d+ results$/);
       const everything = Number((await count.textContent())!.split(' ')[0]);
       await page.screenshot({ path: outputPath('search-en.png') });
@@ -152,6 +152,10 @@ describe('the workbench in Chromium', () => {
       await page.waitForURL(/\/search\?q=verdict%3Aaltered$/);
       await expect.poll(() => count.textContent()).toBe('2 results');
       expect(everything).toBeGreaterThan(2);
+      // The same query, drawn over time.
+      expect(await page.locator('.hits a[href^="/timeline"]').getAttribute('href')).toBe(
+        `/timeline?q=${encodeURIComponent('verdict:altered')}`,
+      );
       const badges = await page
         .locator('.hit .badge')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
@@ -287,9 +291,7 @@ describe('the drawings, the source and the proof', () => {
       const address = await nodes.first().getAttribute('data-address');
       await nodes.first().click();
       await page.waitForURL(`${origin}/search?q=${encodeURIComponent(`participant:${address}`)}`);
-      await expect
-        .poll(() => page.locator('.hits > p.muted').first().textContent())
-        .toMatch(/^\d+ results?$/);
+      await expect.poll(() => page.locator('.hits .count').textContent()).toMatch(/^\d+ results?$/);
       // A query narrows the graph to its messages' addresses.
       await page.goto(`${origin}/correspondents?q=${encodeURIComponent('domain:presse.example')}`);
       await nodes.first().waitFor();

@@ -128,7 +128,11 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
             ))}
       </aside>
       <div class="hits">
-        <p class="muted">{t('web.search.results', { total: result.total })}</p>
+        <p class="muted">
+          <span class="count">{t('web.search.results', { total: result.total })}</span> ·{' '}
+          <a href={`/timeline?q=${encodeURIComponent(q)}`}>{t('web.search.over-time')}</a> ·{' '}
+          <a href={`/correspondents?q=${encodeURIComponent(q)}`}>{t('web.search.who-writes')}</a>
+        </p>
         {hits.length === 0 && <p>{t('web.search.none')}</p>}
         <ol start={offset + 1}>
           {hits.map((hit, i) => (

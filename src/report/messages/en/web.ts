@@ -160,4 +160,6 @@ export const enWeb: Messages = {
     `Only the first ${p.shown} of ${p.size} are shown here: download the original bytes for the whole message.`,
   'web.facet.remove': (p) => `Take ${p.term} out of the query`,
   'web.dashboard.see-graph': () => 'the graph →',
+  'web.search.over-time': () => 'over time',
+  'web.search.who-writes': () => 'who writes to whom',
 };

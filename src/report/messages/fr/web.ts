@@ -162,4 +162,6 @@ export const frWeb: Messages = {
     `Seuls les ${p.shown} premiers sur ${p.size} sont montrés ici${S}: téléchargez les octets d’origine pour le message entier.`,
   'web.facet.remove': (p) => `Retirer ${p.term} de la requête`,
   'web.dashboard.see-graph': () => 'le graphe →',
+  'web.search.over-time': () => 'dans le temps',
+  'web.search.who-writes': () => 'qui écrit à qui',
 };
