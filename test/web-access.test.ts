@@ -270,6 +270,16 @@ describe('beyond loopback', () => {
       body: undefined,
     });
     expect(notJson.status).toBe(400);
+    // Refused before it is read whole (through fetch: node:http gives up on a request the server
+    // answers before its body is sent).
+    const hugeRes = await fetch(`http://127.0.0.1:${port}/api/items/${itemId}/notes`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'x'.repeat(300_000) }),
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+    });
+    const huge = { status: hugeRes.status, json: (await hugeRes.json()) as Record<string, unknown> };
+    expect(huge.status).toBe(413);
+    expect(huge.json.error).toBe('Refused: a request to this workbench can send at most 256.0 KB.');
     const bad = await call(port, 'POST', path, {
       body: { tags: ['deux mots'] },
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf },

@@ -4,7 +4,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Case } from '../core/case.ts';
-import { Access } from './auth.ts';
+import { Access, bodyLimitOfWrites } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
 import { registerGraphRoutes } from './routes/graph.ts';
 import { registerItemRoutes } from './routes/items.ts';
@@ -55,7 +55,7 @@ export function createApp(kase: Case, options: AppOptions): App {
       : c.json({ error: err.message }, 500),
   );
   const access = new Access(kase.store, options.loginRequired);
-  app.use('/api/*', access.guard());
+  app.use('/api/*', access.guard(), bodyLimitOfWrites());
   registerSessionRoutes(app, kase.store, access);
   registerCaseRoutes(app, kase.store);
   registerSearchRoutes(app, kase.store);

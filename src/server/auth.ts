@@ -8,9 +8,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type Actor, recordAudit } from '../core/audit.ts';
 import { coded, render } from '../report/catalogue.ts';
+import { formatBytes } from '../report/size.ts';
 import type { Role, Store } from '../store/store.ts';
 
 declare module 'hono' {
@@ -32,6 +34,8 @@ const WINDOW_MS = 60_000;
 const MAX_KEYS = 100_000;
 
 const LOCAL_USER = 'local';
+/** The largest body a write may send: a note of 10,000 characters is well under it. */
+const MAX_BODY = 256 * 1024;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Paths that hand out a message's original bytes: audited (its source as text among them). */
 const DOWNLOAD = /^\/api\/items\/(\d+)\/(raw|proof|source)\b/;
@@ -203,4 +207,13 @@ export class Access {
       return false;
     }
   }
+}
+
+/** Bodies past MAX_BODY are refused with 413 before they are read whole. */
+export function bodyLimitOfWrites(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: MAX_BODY,
+    onError: (c) =>
+      c.json({ error: render(coded('web.access.too-large', { limit: formatBytes(MAX_BODY) })) }, 413),
+  });
 }
