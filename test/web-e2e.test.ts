@@ -268,6 +268,10 @@ describe('the workbench in Chromium', () => {
       await page.screenshot({ path: outputPath('message-fr.png') });
       await page.goto(`${origin}/documents/${documentId}`);
       await expect.poll(() => page.locator('article.document h2').first().textContent()).toBe('Constats');
+      // The findings' explanations too, not only the headings (the server's words are English).
+      const explained = page.locator('.findings li[data-rule="unknown-author"]');
+      expect(await explained.textContent()).toContain('Sophie Renaud');
+      expect(await explained.textContent()).not.toContain('is not among');
       await page.screenshot({ path: outputPath('document-fr.png') });
     });
   });

@@ -23,9 +23,9 @@ export function DocumentPage({ id }: { id: number }) {
             <p class="actions">
               <RawLink id={id} />
             </p>
-            <Triage id={id} />
             <h2>{t('web.item.findings')}</h2>
             <Findings findings={d.findings} />
+            <Triage id={id} />
             <h2>{t('web.item.provenance')}</h2>
             <Provenance description={d} />
             {meta && meta.problems.length > 0 && (

@@ -1,8 +1,22 @@
 // What message and document pages both show: findings with their evidence, where the item comes from,
 // the download of its exact bytes.
 import type { FindingView, ItemDescription } from '../../core/describe.ts';
+import { coded, isKnownCode, type Params } from '../../report/catalogue.ts';
 import { t, words } from '../i18n.ts';
 import { Severity, Verdict, when } from '../ui.tsx';
+
+/** In the interface's language when the catalogue knows the code (the server's words are English). */
+function explanation(f: FindingView): string {
+  return isKnownCode(f.code) ? words(coded(f.code, f.params as Params)) : f.explanation;
+}
+
+/** A list of names reads as a list, not as JSON. */
+function evidenceText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.join(', ');
+  return JSON.stringify(value);
+}
 
 export function Findings({ findings }: { findings: FindingView[] }) {
   if (findings.length === 0) return <p class="muted">{t('web.item.no-findings')}</p>;
@@ -10,12 +24,12 @@ export function Findings({ findings }: { findings: FindingView[] }) {
     <ul class="findings">
       {findings.map((f, i) => (
         <li key={i} data-rule={f.rule}>
-          <Severity severity={f.severity} /> <strong>{f.rule}</strong> — {f.explanation}
+          <Severity severity={f.severity} /> <strong>{f.rule}</strong> — {explanation(f)}
           <dl class="evidence">
             {Object.entries(f.evidence).map(([k, v]) => (
               <>
                 <dt key={`${k}-k`}>{k}</dt>
-                <dd key={`${k}-v`}>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                <dd key={`${k}-v`}>{evidenceText(v)}</dd>
               </>
             ))}
           </dl>
