@@ -241,6 +241,10 @@ describe('the workbench in Chromium', () => {
       await page.goto(origin);
       await page.locator('.dashboard, main h1').first().waitFor();
       await page.screenshot({ path: outputPath('dashboard-en.png'), fullPage: true });
+      // A rule's row searches its documents.
+      await page.locator('a', { hasText: 'unknown-author' }).click();
+      await expect.poll(() => page.locator('.hits .count').textContent()).toBe('3 results');
+      await page.goBack();
       // A part of a week's bar searches that week's emails of that verdict.
       const altered = page.locator(`svg a[href*="verdict%3Aaltered"]`).first();
       const href = (await altered.getAttribute('href'))!;

@@ -59,7 +59,9 @@ export function Dashboard() {
                     {data.documents.byRule.map((r) => (
                       <tr key={r.rule}>
                         <td>
-                          <a href={`/search?q=${encodeURIComponent(`finding:${r.rule}`)}`}>{r.rule}</a>
+                          <a href={`/search?q=${encodeURIComponent(`finding:${findingCode(r.rule)}`)}`}>
+                            {r.rule}
+                          </a>
                         </td>
                         <td>
                           <Severity severity={r.severity} />
@@ -127,6 +129,11 @@ export function Dashboard() {
       }}
     </Load>
   );
+}
+
+/** The code search knows a finding by: a forensic rule's id is its code without the `forensics.` prefix. */
+function findingCode(rule: string): string {
+  return rule.includes('.') ? rule : `forensics.${rule}`;
 }
 
 /** The Sunday of the week that starts on `monday` (YYYY-MM-DD): a search's date range includes both ends. */
