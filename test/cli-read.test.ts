@@ -217,9 +217,12 @@ describe('crible show', () => {
     expect(run.stdout).toContain('Verdict: \u001b[2munsigned');
     expect(run.stdout).toContain('\nVerdict: authentic\n');
     // No colour after the headers, up to the provenance's heading: not on the body's line, not in the verification.
-    expect(run.stdout.slice(run.stdout.indexOf('Ligne 1'), run.stdout.indexOf('Found at:'))).not.toContain(
-      '\u001b',
-    );
+    expect(
+      run.stdout.slice(
+        run.stdout.indexOf('Ligne 1'),
+        run.stdout.lastIndexOf('\n', run.stdout.indexOf('Found at:')),
+      ),
+    ).not.toContain('\u001b');
     const list = await crible(['list', '--case', caseDir, '--from', 'carol@gouv.example'], { env });
     expect(list.stdout).toMatch(/Réunion +\u001b\[2munsigned\u001b\[/);
   });
