@@ -12,7 +12,11 @@ export function registerServe(program: Command): void {
     .addOption(caseOption())
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free one)', '7700')
-    .action(async (opts: { case?: string; host: string; port: string }) => {
+    .option(
+      '--login',
+      'ask for a name and password on the loopback address too (a workbench reached through a tunnel)',
+    )
+    .action(async (opts: { case?: string; host: string; port: string; login?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port}: not a port number`);
@@ -20,7 +24,11 @@ export function registerServe(program: Command): void {
       await withCase(opts.case, async (kase) => {
         let server: Awaited<ReturnType<typeof serveCase>>;
         try {
-          server = await serveCase(kase, { host: opts.host, port });
+          server = await serveCase(kase, {
+            host: opts.host,
+            port,
+            ...(opts.login ? { requireLogin: true } : {}),
+          });
         } catch (err) {
           if (err instanceof ServeRefused) throw new UsageError(err.message);
           if ((err as { code?: string }).code === 'EADDRINUSE')
