@@ -219,6 +219,18 @@ describe('the workbench in Chromium', () => {
     });
   });
 
+  test('a message’s attachments say their forensic status beside their names', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await firstHit('type:email has:attachment');
+    await withPage('en', async (page) => {
+      await page.goto(`${origin}/messages/${id}`);
+      const attachment = page.locator('ul.attachments li').first();
+      await expect
+        .poll(() => attachment.textContent())
+        .toMatch(/ · [\d.]+ (B|KB|MB)\s*(No finding\.|(high|medium|low|info) \S+)$/);
+    });
+  });
+
   test('a document with findings shows each rule, its severity and its evidence', async (ctx) => {
     if (!browser) return ctx.skip();
     const id = await firstHit('finding:forensics.unknown-author');

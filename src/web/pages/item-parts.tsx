@@ -1,7 +1,10 @@
 // What message and document pages both show: findings with their evidence, where the item comes from,
 // the download of its exact bytes.
+
+import { useEffect, useState } from 'preact/hooks';
 import type { FindingView, ItemDescription } from '../../core/describe.ts';
 import { coded, isKnownCode, type Params } from '../../report/catalogue.ts';
+import { getJson } from '../api.ts';
 import { t, words } from '../i18n.ts';
 import { Severity, Verdict, when } from '../ui.tsx';
 
@@ -63,6 +66,33 @@ export function Provenance({ description }: { description: ItemDescription }) {
         ))}
       </ol>
     </div>
+  );
+}
+
+const SEVERITY_ORDER = ['high', 'medium', 'low', 'info'];
+
+/** An attachment's forensic status beside its name: its strongest finding and the rules, once loaded. */
+export function ForensicStatus({ id }: { id: number }) {
+  const [findings, setFindings] = useState<FindingView[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    getJson<ItemDescription>(`/api/items/${id}`).then(
+      (d) => live && setFindings(d.findings),
+      () => live && setFindings(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (!findings) return null;
+  if (findings.length === 0) return <span class="muted small">{t('web.item.no-findings')}</span>;
+  const strongest = [...findings].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  )[0]!;
+  return (
+    <span class="small" data-testid="forensic-status">
+      <Severity severity={strongest.severity} /> {[...new Set(findings.map((f) => f.rule))].join(', ')}
+    </span>
   );
 }
 

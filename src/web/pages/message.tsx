@@ -10,7 +10,7 @@ import type { MessageVerification } from '../../verify/types.ts';
 import { t, words } from '../i18n.ts';
 import { Triage } from '../triage.tsx';
 import { Load, Verdict, when } from '../ui.tsx';
-import { Findings, RawLink } from './item-parts.tsx';
+import { Findings, ForensicStatus, RawLink } from './item-parts.tsx';
 
 type MessageView = ItemDescription & { text: MessageText | null; attachments: AttachmentCopy[] };
 
@@ -92,7 +92,9 @@ export function MessagePage({ id }: { id: number }) {
                     </a>{' '}
                     <span class="muted">
                       {a.declaredType ?? ''} · {formatBytes(a.size)}
-                    </span>
+                    </span>{' '}
+                    {a.status !== 'ok' && <span class="error small">{t(`web.item.status.${a.status}`)}</span>}{' '}
+                    {a.type !== 'message' && <ForensicStatus id={a.itemId} />}
                   </li>
                 ))}
               </ul>

@@ -162,4 +162,6 @@ export const enWeb: Messages = {
   'web.dashboard.see-graph': () => 'the graph →',
   'web.search.over-time': () => 'over time',
   'web.search.who-writes': () => 'who writes to whom',
+  'web.item.status.failed': () => 'could not be read',
+  'web.item.status.limited': () => 'read only in part (a limit)',
 };

@@ -164,4 +164,6 @@ export const frWeb: Messages = {
   'web.dashboard.see-graph': () => 'le graphe →',
   'web.search.over-time': () => 'dans le temps',
   'web.search.who-writes': () => 'qui écrit à qui',
+  'web.item.status.failed': () => 'illisible',
+  'web.item.status.limited': () => 'lu en partie seulement (une limite)',
 };
