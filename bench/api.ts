@@ -108,6 +108,13 @@ function messagePaths(caseDir: string): string[] {
   return ids.map((id) => `/api/items/${id}`);
 }
 
+function itemCount(caseDir: string): number {
+  const db = new DatabaseSync(join(caseDir, 'case.db'), { readOnly: true });
+  const { n } = db.prepare('SELECT count(*) AS n FROM items').get() as { n: number };
+  db.close();
+  return n;
+}
+
 interface Measure {
   endpoint: string;
   load: 'quiet' | 'ingesting';
@@ -208,10 +215,12 @@ async function main() {
   );
   const url = server.match![1]!;
   const measures: Measure[] = [];
+  let written = 0;
   try {
     log(`server at ${url}; ${connections} connections, ${duration} s per measure`);
     for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'quiet'));
     log(`ingesting ${mailCount} messages into the case meanwhile …`);
+    const before = itemCount(caseDir);
     // Given a few seconds to list the Maildir and start writing before the load starts.
     const ingest = await start(['ingest', '--case', caseDir, '--batch', '100', mail], 5000);
     try {
@@ -223,12 +232,14 @@ async function main() {
     } finally {
       ingest.stop();
     }
+    written = itemCount(caseDir) - before;
+    log(`  the ingest recorded ${written} items (messages and their attachments) meanwhile`);
   } finally {
     server.stop();
   }
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ count, mailCount, duration, connections, measures }, null, 2)}\n`,
+      `${JSON.stringify({ count, mailCount, duration, connections, writtenDuringLoad: written, measures }, null, 2)}\n`,
     );
     return;
   }
@@ -247,7 +258,7 @@ async function main() {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(
-    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing ${mailCount} messages into the same case\n\n${[line(head), ...rows.map(line)].join('\n')}\n`,
+    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n`,
   );
 }
 
