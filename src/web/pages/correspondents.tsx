@@ -9,6 +9,17 @@ import { Load } from '../ui.tsx';
 import { QueryInput } from './search.tsx';
 
 const WIDTH = 960;
+/** One colour per domain among the busiest; the rest share grey. */
+const DOMAIN_COLOURS = [
+  '#3f6fb5',
+  '#c0392b',
+  '#2e8b57',
+  '#8e44ad',
+  '#d68910',
+  '#17a2b8',
+  '#6d4c41',
+  '#c2185b',
+];
 const HEIGHT = 640;
 
 /** A query box for pages that draw a query's messages, with the way back to its hits. */
@@ -126,46 +137,66 @@ function Graph({ graph }: { graph: CorrespondentGraph }) {
   // Names on the busiest circles only, and on the one pointed at: more would be unreadable.
   const labelled = new Set(nodes.slice(0, 12).map((n) => n.address));
   const open = (n: GraphNode) => navigate(`/search?q=${encodeURIComponent(`participant:${n.address}`)}`);
+  const colours = domainColours(nodes);
   return (
-    <svg class="graph" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('web.graph.title')}>
-      {graph.edges.map((e) => {
-        const a = at.get(e.from)!;
-        const b = at.get(e.to)!;
-        const near = hover === e.from || hover === e.to;
-        return (
-          <line
-            key={`${e.from}>${e.to}`}
-            x1={a.x}
-            y1={a.y}
-            x2={b.x}
-            y2={b.y}
-            class={near ? 'edge near' : 'edge'}
-            stroke-width={1 + 5 * (e.count / heaviest)}
-          />
-        );
-      })}
-      {nodes.map((n) => (
-        // biome-ignore lint/a11y/useSemanticElements: an SVG circle cannot be a <button>; it takes focus and Enter.
-        <g
-          key={n.address}
-          class={hover === n.address ? 'node near' : 'node'}
-          data-address={n.address}
-          role="button"
-          tabindex={0}
-          onClick={() => open(n)}
-          onKeyDown={(e) => e.key === 'Enter' && open(n)}
-          onMouseEnter={() => setHover(n.address)}
-          onMouseLeave={() => setHover(null)}
-        >
-          <title>{`${n.name ? `${n.name} <${n.address}>` : n.address} — ${t('web.graph.volume', { count: n.volume })}`}</title>
-          <circle cx={n.x} cy={n.y} r={n.r} />
-          {(labelled.has(n.address) || hover === n.address) && (
-            <text x={n.x} y={n.y + n.r + 12}>
-              {n.name || n.address}
-            </text>
-          )}
-        </g>
-      ))}
-    </svg>
+    <>
+      <p class="legend">
+        {[...colours].map(([domain, colour]) => (
+          <span key={domain} class="badge" style={{ background: colour, color: '#fff' }}>
+            {domain}
+          </span>
+        ))}
+      </p>
+      <svg class="graph" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('web.graph.title')}>
+        {graph.edges.map((e) => {
+          const a = at.get(e.from)!;
+          const b = at.get(e.to)!;
+          const near = hover === e.from || hover === e.to;
+          return (
+            <line
+              key={`${e.from}>${e.to}`}
+              x1={a.x}
+              y1={a.y}
+              x2={b.x}
+              y2={b.y}
+              class={near ? 'edge near' : 'edge'}
+              stroke-width={1 + 5 * (e.count / heaviest)}
+            />
+          );
+        })}
+        {nodes.map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: an SVG circle cannot be a <button>; it takes focus and Enter.
+          <g
+            key={n.address}
+            class={hover === n.address ? 'node near' : 'node'}
+            data-address={n.address}
+            role="button"
+            tabindex={0}
+            onClick={() => open(n)}
+            onKeyDown={(e) => e.key === 'Enter' && open(n)}
+            onMouseEnter={() => setHover(n.address)}
+            onMouseLeave={() => setHover(null)}
+          >
+            <title>{`${n.name ? `${n.name} <${n.address}>` : n.address} — ${t('web.graph.volume', { count: n.volume })}`}</title>
+            <circle cx={n.x} cy={n.y} r={n.r} fill={colours.get(domainOf(n.address)) ?? '#90a4ae'} />
+            {(labelled.has(n.address) || hover === n.address) && (
+              <text x={n.x} y={n.y + n.r + 12}>
+                {n.name || n.address}
+              </text>
+            )}
+          </g>
+        ))}
+      </svg>
+    </>
   );
+}
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** The domains by their addresses' total volume, the busiest first, each with its colour. */
+function domainColours(nodes: GraphNode[]): Map<string, string> {
+  const volume = new Map<string, number>();
+  for (const n of nodes) volume.set(domainOf(n.address), (volume.get(domainOf(n.address)) ?? 0) + n.volume);
+  const ranked = [...volume].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return new Map(ranked.slice(0, DOMAIN_COLOURS.length).map(([d], i) => [d, DOMAIN_COLOURS[i]!]));
 }
