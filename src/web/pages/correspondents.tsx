@@ -142,9 +142,14 @@ function Graph({ graph }: { graph: CorrespondentGraph }) {
     <>
       <p class="legend">
         {[...colours].map(([domain, colour]) => (
-          <span key={domain} class="badge" style={{ background: colour, color: '#fff' }}>
+          <a
+            key={domain}
+            class="badge"
+            style={{ background: colour, color: '#fff' }}
+            href={`/correspondents?q=${encodeURIComponent(`domain:${domain}`)}`}
+          >
             {domain}
-          </span>
+          </a>
         ))}
       </p>
       <svg class="graph" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('web.graph.title')}>
