@@ -1,5 +1,6 @@
 // `crible demo`: builds the bundled sample dump (once), ingests it into a case with the sample's key
-// archive and disclosed-key list, prints the summary, then what to try next on that case.
+// archive and disclosed-key list, prints the summary and what to try next on that case, then, on a
+// terminal, serves it in the workbench until Ctrl-C (a script or a pipe gets the command to do so).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -15,7 +16,9 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('Build the bundled sample dump, ingest it into a case and print the summary')
     .option('--dir <dir>', 'where to put the sample dump and its case', 'crible-demo')
-    .action(async (opts) => {
+    .option('--no-serve', 'do not open the workbench afterwards (it opens only on a terminal anyway)')
+    .option('--port <n>', 'port of the workbench', '7700')
+    .action(async (opts: { dir: string; serve: boolean; port: string }) => {
       const sample = sampleLayout(resolve(opts.dir));
       const caseDir = join(sample.root, 'case');
       // The sample's keys are generated afresh each build, so an existing sample is reused as is. One
@@ -39,14 +42,39 @@ export function registerDemo(program: Command): void {
           `Sample dump: ${sample.dumpDir}`,
           `Case: ${kase.dir}`,
           '',
-          ...describeSummary(summary),
+          ...describeSummary(summary, shellPath(kase.dir)),
           '',
           ...nextSteps(sample, kase.dir, ids),
         ]);
+        if (opts.serve && process.stdin.isTTY && process.stdout.isTTY)
+          await serveUntilInterrupted(kase, Number(opts.port));
       } finally {
         await kase.store.close();
       }
     });
+}
+
+/** The workbench on the demo's case, on the given port or the next free one, until Ctrl-C. */
+async function serveUntilInterrupted(kase: Case, port: number): Promise<void> {
+  const { serveCase } = await import('../../server/serve.ts');
+  let server: Awaited<ReturnType<typeof serveCase>> | null = null;
+  for (let tries = 0; !server && tries < 10; tries++) {
+    try {
+      server = await serveCase(kase, { host: '127.0.0.1', port: port + tries });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  if (!server)
+    return printLines([
+      `No free port from ${port}: open it with npx crible serve --case ${shellPath(kase.dir)} --port <n>`,
+    ]);
+  printLines(['', `The workbench on this case: ${server.url}   (Ctrl-C stops it)`]);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
 }
 
 /** The item ids of some deliberate cases of the sample, found by their content. */
@@ -90,6 +118,12 @@ function nextSteps(sample: SampleLayout, caseDir: string, ids: Map<string, numbe
           'a valid signature that proves nothing: the key that made it was published later',
         )),
     ...step(`stats ${at}`, 'counts of items, verdicts and signature results'),
+    ...step(`findings ${at}`, 'the documents with forgery signals, by rule'),
+    ...step(
+      `report ${at} --out report`,
+      'the report an editor decides from: report/report.html (--lang fr in French)',
+    ),
+    ...step(`serve ${at}`, 'the case in the web workbench, in a browser'),
     `  npx crible keys import ${shellPath(sample.laterKeysFile)} ${at}`,
     ...step(
       `verify ${at}`,

@@ -106,7 +106,7 @@ export function registerIngest(program: Command): void {
         else
           printLines(
             [
-              ...describeSummary(summary),
+              ...describeSummary(summary, caseDir),
               ...describeContainers(counts),
               ...problems.map((p) => `Note: ${render(p)}`),
               // Last, where the prompt comes back: the line a user cannot miss.
@@ -210,7 +210,8 @@ function formatDuration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
-export function describeSummary(summary: CaseIngestSummary): string[] {
+/** The summary in words; `caseDir` is named in the commands it suggests. */
+export function describeSummary(summary: CaseIngestSummary, caseDir = '<dir>'): string[] {
   const lines = [
     `Ingested ${summary.sources} source(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.added} new item(s).`,
     `Case now holds ${summary.items} items: ${summary.messages} messages, ${summary.attachments} attachments, ${summary.documents} documents, ${summary.containers} containers; ${summary.duplicates} duplicate copies; ${summary.failed} failed, ${summary.limited} limited.`,
@@ -255,7 +256,7 @@ export function describeSummary(summary: CaseIngestSummary): string[] {
       '',
       `Documents examined: ${docs.examined}${docs.failed ? ` (${docs.failed} could not be read; crible show <id> says why)` : ''}${docs.notRead ? `; ${docs.notRead} of a format not read` : ''}.`,
       severities.length
-        ? `  with forgery signals, by strongest finding: ${severities.join(', ')} — crible findings --case <dir> summarises them by rule`
+        ? `  with forgery signals, by strongest finding: ${severities.join(', ')} — crible findings --case ${caseDir} summarises them by rule`
         : '  no forgery signal found',
     );
   }
