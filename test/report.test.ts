@@ -1,25 +1,29 @@
 // The case report an editor decides from: counts in report.json match what the case holds and what the
 // sample was built to contain; report.html loads nothing from anywhere (checked in a real Chromium),
 // prints to PDF, and in French has no English sentence left.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportData } from '../src/core/report.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
 import { launchChromium, outputPath } from './helpers/browser.ts';
+import { requireCorpus } from './helpers/corpus.ts';
 import { crible, tempDir } from './helpers/mail.ts';
 
 let root: string;
 let manifest: SampleManifest;
 let caseDir: string;
 let report: ReportData;
+const planted = requireCorpus('docs/tika__testPDF_twoAuthors.pdf', 'report: planted document');
 const html: Record<string, string> = {};
 
 beforeAll(async () => {
   root = tempDir();
   manifest = await buildSampleDump(root);
   caseDir = join(root, 'case');
+  // A planted document: a PDF whose author was added by a later incremental update.
+  if (planted) copyFileSync(planted, join(manifest.dumpDir, 'rapport-final.pdf'));
   const ingest = await crible([
     'ingest',
     manifest.dumpDir,
@@ -67,6 +71,25 @@ describe('report.json', () => {
     expect(report.sources).toHaveLength(1);
     expect(report.sources[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it.skipIf(!planted)(
+    'lists the planted document with the rule that fired and its evidence, in both languages',
+    () => {
+      const flagged = report.documents.flagged.find((d) => d.name === 'rapport-final.pdf');
+      expect(flagged).toBeDefined();
+      expect(flagged!.severity).toBe('high');
+      const revised = flagged!.findings.find((f) => f.code === 'forensics.pdf-revised')!;
+      expect(revised.evidence).toHaveProperty('revisions');
+      expect(report.documents.byRule.find((r) => r.rule === 'pdf-revised')).toMatchObject({
+        severity: 'high',
+        documents: 1,
+      });
+      expect(report.documents.examined).toBeGreaterThan(10);
+      expect(html.en).toContain('rapport-final.pdf');
+      expect(html.en).toMatch(/pdf-revised/);
+      expect(html.fr).toMatch(/PDF a été modifié|mis à jour|révision/i);
+    },
+  );
 
   it('writes the tables as CSV, in the report’s language', () => {
     const altered = parse(readFileSync(join(root, 'en', 'altered.csv')), { bom: true }) as string[][];
