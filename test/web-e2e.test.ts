@@ -538,6 +538,29 @@ describe('hostile HTML mail in Chromium', () => {
     });
   });
 
+  test('its original bytes come only as a download, never as a page the browser would render', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await firstHit('"facture impayée"');
+    await withPage('en', async (page) => {
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.goto(`${origin}/messages/${id}`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('a', { hasText: 'Download the original bytes' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`item-${id}.eml`);
+      expect(dialogs).toEqual([]);
+    });
+    const res = await fetch(`${origin}/api/items/${id}/raw`);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   test('the frame’s policy alone stops the raw hostile HTML (if the sanitiser ever missed something)', async (ctx) => {
     if (!browser) return ctx.skip();
     const id = await firstHit('"facture impayée"');
