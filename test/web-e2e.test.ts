@@ -125,6 +125,27 @@ function zipNames(zip: Buffer): Promise<string[]> {
   );
 }
 
+/** What a page did: every request, dialog, console line and uncaught error. */
+function watch(page: Page) {
+  const seen = {
+    requests: [] as string[],
+    /** Why each request that did not complete failed (the browser's refusal, or the network's). */
+    failures: new Map<string, string>(),
+    dialogs: [] as string[],
+    console: [] as string[],
+    errors: [] as string[],
+  };
+  page.on('request', (r) => seen.requests.push(r.url()));
+  page.on('requestfailed', (r) => seen.failures.set(r.url(), r.failure()?.errorText ?? ''));
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m) => seen.console.push(m.text()));
+  page.on('pageerror', (e) => seen.errors.push(e.message));
+  return seen;
+}
+
 async function withPage<T>(lang: 'en' | 'fr', use: (page: Page) => Promise<T>): Promise<T> {
   const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
   // Once (a switch made in the page stays), and not in the sandboxed mail frame, which has no storage.
@@ -346,11 +367,7 @@ describe('the drawings, the source and the proof', () => {
     const hostile = await firstHit('"facture impayée"');
     const signed = await failingSignatureMessage();
     await withPage('en', async (page) => {
-      const dialogs: string[] = [];
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
+      const seen = watch(page);
       await page.goto(`${origin}/messages/${hostile}`);
       await page.locator('a', { hasText: 'Source (headers and raw text)' }).click();
       await page.waitForURL(`${origin}/messages/${hostile}/source`);
@@ -359,7 +376,7 @@ describe('the drawings, the source and the proof', () => {
       // The hostile HTML, as characters on the page: nothing of it became an element.
       expect(await raw.textContent()).toContain("<script>alert('script')</script>");
       expect(await page.locator('main script, main iframe, main img').count()).toBe(0);
-      expect(dialogs).toEqual([]);
+      expect(seen.dialogs).toEqual([]);
       await page.goto(`${origin}/messages/${signed}`);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -492,27 +509,6 @@ describe('triage and access', () => {
 });
 
 describe('hostile HTML mail in Chromium', () => {
-  /** What a page did: every request, dialog, console line and uncaught error. */
-  function watch(page: Page) {
-    const seen = {
-      requests: [] as string[],
-      /** Why each request that did not complete failed (the browser's refusal, or the network's). */
-      failures: new Map<string, string>(),
-      dialogs: [] as string[],
-      console: [] as string[],
-      errors: [] as string[],
-    };
-    page.on('request', (r) => seen.requests.push(r.url()));
-    page.on('requestfailed', (r) => seen.failures.set(r.url(), r.failure()?.errorText ?? ''));
-    page.on('dialog', (d) => {
-      seen.dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('console', (m) => seen.console.push(m.text()));
-    page.on('pageerror', (e) => seen.errors.push(e.message));
-    return seen;
-  }
-
   test('its message page runs nothing and loads nothing from outside, and still shows the text', async (ctx) => {
     if (!browser) return ctx.skip();
     const id = await firstHit('"facture impayée"');
@@ -542,18 +538,14 @@ describe('hostile HTML mail in Chromium', () => {
     if (!browser) return ctx.skip();
     const id = await firstHit('"facture impayée"');
     await withPage('en', async (page) => {
-      const dialogs: string[] = [];
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
+      const seen = watch(page);
       await page.goto(`${origin}/messages/${id}`);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.locator('a', { hasText: 'Download the original bytes' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`item-${id}.eml`);
-      expect(dialogs).toEqual([]);
+      expect(seen.dialogs).toEqual([]);
     });
     const res = await fetch(`${origin}/api/items/${id}/raw`);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
