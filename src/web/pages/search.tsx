@@ -149,7 +149,7 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
                 >
                   {hit.subject || t('web.message.no-subject')}
                 </a>
-                <span class="type">{hit.type}</span>
+                <span class="type">{hit.type === 'email' ? t('web.search.email') : hit.type}</span>
               </div>
               <div class="meta muted">
                 {hit.from ?? ''} {hit.date ? `· ${when(hit.date)}` : ''}

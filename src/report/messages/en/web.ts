@@ -164,4 +164,5 @@ export const enWeb: Messages = {
   'web.search.who-writes': () => 'who writes to whom',
   'web.item.status.failed': () => 'could not be read',
   'web.item.status.limited': () => 'read only in part (a limit)',
+  'web.search.email': () => 'email',
 };

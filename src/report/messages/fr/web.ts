@@ -166,4 +166,5 @@ export const frWeb: Messages = {
   'web.search.who-writes': () => 'qui écrit à qui',
   'web.item.status.failed': () => 'illisible',
   'web.item.status.limited': () => 'lu en partie seulement (une limite)',
+  'web.search.email': () => 'courriel',
 };
