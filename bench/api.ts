@@ -115,6 +115,25 @@ function itemCount(caseDir: string): number {
   return n;
 }
 
+/** Each search of the set alone, so a slow one is named (the load above mixes them). */
+async function searchByQuery(url: string, paths: string[]) {
+  const out = [];
+  for (const path of paths) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let run = 0; run < 5; run++) {
+      const t = performance.now();
+      const body = (await (await fetch(`${url}${path}`)).json()) as { total: number };
+      times.push(performance.now() - t);
+      hits = body.total;
+    }
+    times.sort((a, b) => a - b);
+    const query = new URLSearchParams(path.slice(path.indexOf('?'))).get('q') ?? '';
+    out.push({ query, hits, p50: percentile(times, 50) });
+  }
+  return out;
+}
+
 interface Measure {
   endpoint: string;
   load: 'quiet' | 'ingesting';
@@ -216,9 +235,11 @@ async function main() {
   const url = server.match![1]!;
   const measures: Measure[] = [];
   let written = 0;
+  let byQuery: { query: string; hits: number; p50: number }[] = [];
   try {
     log(`server at ${url}; ${connections} connections, ${duration} s per measure`);
     for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'quiet'));
+    byQuery = await searchByQuery(url, endpoints[0]![1]);
     log(`ingesting ${mailCount} messages into the case meanwhile …`);
     const before = itemCount(caseDir);
     // Given a few seconds to list the Maildir and start writing before the load starts.
@@ -239,7 +260,7 @@ async function main() {
   }
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ count, mailCount, duration, connections, writtenDuringLoad: written, measures }, null, 2)}\n`,
+      `${JSON.stringify({ count, mailCount, duration, connections, writtenDuringLoad: written, measures, byQuery }, null, 2)}\n`,
     );
     return;
   }
@@ -258,7 +279,12 @@ async function main() {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(
-    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n`,
+    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n\nsearch, one query at a time (quiet, median of 5):\n${byQuery
+      .map(
+        (b) =>
+          `  ${b.p50.toFixed(1).padStart(8)} ms  ${String(b.hits).padStart(7)} hits  ${b.query || '(everything)'}`,
+      )
+      .join('\n')}\n`,
   );
 }
 
