@@ -180,7 +180,7 @@ async function load(
 }
 
 interface Child {
-  output: string;
+  output: () => string;
   running: () => boolean;
   stop: () => void;
 }
@@ -191,7 +191,7 @@ function start(args: string[], ready: RegExp | number): Promise<Child & { match:
   let exited = false;
   const handle = (match: RegExpMatchArray | null) => ({
     match,
-    output: seen,
+    output: () => seen,
     running: () => !exited,
     stop: () => {
       if (!exited) child.kill('SIGTERM');
@@ -248,7 +248,7 @@ async function main() {
       for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'ingesting'));
       if (!ingest.running())
         log(
-          `  the ingest ended before the last measure did: give more --mail (its output: ${ingest.output.trim()})`,
+          `  the ingest ended before the last measure did: give more --mail (its output: ${ingest.output().trim().split('\n').slice(-3).join(' / ')})`,
         );
     } finally {
       ingest.stop();
