@@ -1,6 +1,7 @@
 // English words for item problems and ingest notes (codes emitted by ingest/ and mail/).
-import { formatBytes } from '../../size.ts';
+
 import type { Messages, Params } from '../../catalogue.ts';
+import { formatBytes } from '../../size.ts';
 
 const size = (p: Params, key: string) => formatBytes(Number(p[key]));
 
