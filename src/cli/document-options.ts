@@ -8,7 +8,7 @@ export function addDocumentOptions(command: Command): Command {
     .option('--ocr', 'read scans and images with OCR (tesseract, French and English) when it is installed')
     .option(
       '--cutoff <date>',
-      'when the dump was taken: documents dated after it are flagged (2017-05-03 means the end of that day, UTC; or a time with its zone); kept in the case (default: the latest authentic email)',
+      'when the dump was taken: documents dated after it are flagged (2017-05-03 means the end of that day, UTC; a time without its zone, the latest instant it can mean); kept in the case (default: the latest authentic email)',
     );
 }
 
@@ -29,18 +29,17 @@ export async function documentOptions(opts: {
   }
   return {
     ...(opts.ocr ? { ocr: true } : {}),
-    ...(opts.cutoff === undefined ? {} : { cutoff: parseCutoff(opts.cutoff) }),
+    ...(opts.cutoff === undefined ? {} : { cutoff: await cutoffOption(opts.cutoff) }),
   };
 }
 
-/** `YYYY-MM-DD` (the end of that day, UTC) or an ISO 8601 time with its zone, as an ISO instant. */
-export function parseCutoff(text: string): string {
-  const day = /^\d{4}-\d\d-\d\d$/.test(text) ? Date.parse(`${text}T23:59:59.999Z`) : Number.NaN;
-  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? Date.parse(text) : Number.NaN;
-  const at = Number.isNaN(day) ? zoned : day;
-  if (Number.isNaN(at))
+/** A cut-off as the forensic rules read it (one reading, theirs), or a usage error naming what to give. */
+async function cutoffOption(text: string): Promise<string> {
+  const { parseCutoff } = await import('../core/analyse-case.ts');
+  const at = parseCutoff(text);
+  if (at === null)
     throw new UsageError(
-      `--cutoff ${JSON.stringify(text)}: give a day (2017-05-03) or a time with its zone (2017-05-03T18:00:00+02:00)`,
+      `--cutoff ${JSON.stringify(text)}: give a day (2017-05-03) or a time, with its zone if you know it (2017-05-03T18:00:00+02:00)`,
     );
-  return new Date(at).toISOString();
+  return at;
 }

@@ -8,6 +8,8 @@ import type { AnalysisRecord, Store } from '../store/store.ts';
 import { updateSearchIndex } from './search.ts';
 import { WorkerFailure, WorkerPool } from './worker-pool.ts';
 
+/** How a cut-off given by a person is read (the faces check it before a run). */
+export { parseCutoff } from '../analysers/forensics.ts';
 /** Whether OCR can run here, and what to install when not (the faces say it before a run with --ocr). */
 export { ocrAvailability } from '../extract/ocr.ts';
 
