@@ -2,16 +2,8 @@
 // and JSON lines are one row per message (words rendered here, at the edge; `--redact` masks personal
 // data for publication); mbox and a zip of .eml files carry each message's bytes exactly as they were
 // sent, never redacted, and `--with-proofs` adds each authentic message's proof folder.
-import {
-  closeSync,
-  createWriteStream,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { ZipFile } from 'yazl';
 import { unescapeMbox } from '../ingest/formats/mbox.ts';
@@ -20,7 +12,7 @@ import { type Redaction, Redactor, redactionsCsv } from '../report/redact.ts';
 import { sha256Hex } from '../store/blobs.ts';
 import type { ItemFilter, ItemRecord, Store } from '../store/store.ts';
 import { addressText, type ListRow, listRows } from './item-list.ts';
-import { caseKeys, writeItemProof } from './proof.ts';
+import { caseKeys, itemProofFiles, writeItemProof } from './proof.ts';
 import { searchAllIds } from './search.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'mbox', 'eml-zip'] as const;
@@ -261,47 +253,40 @@ async function writeEmlZip(
     zip.outputStream.pipe(stream).on('finish', resolve).on('error', reject);
   });
   const manifest: Record<string, string | number | null>[] = [];
-  const scratch = withProofs ? mkdtempSync(join(dirname(out), `.${basename(out)}.proofs-`)) : null;
   const keys = withProofs ? await caseKeys(store) : undefined;
   let proofs = 0;
-  try {
-    for (const row of rows) {
-      const item = (await store.getItem(row.id))!;
-      const bytes = sentBytes(store, item);
-      const file = `messages/${row.id}.eml`;
-      zip.addBuffer(bytes, file, { mtime: row.date ? new Date(row.date) : new Date(0) });
-      let proof: string | null = null;
-      if (scratch && AUTHENTIC.has(row.verdict ?? '')) {
-        const dir = join(scratch, String(row.id));
-        const written = await writeItemProof(store, row.id, dir, keys);
-        for (const name of written.files)
-          zip.addBuffer(readFileSync(join(dir, name)), `proofs/${row.id}/${name}`);
-        proof = `proofs/${row.id}/`;
-        proofs++;
-      }
-      manifest.push({
-        file,
-        item_id: row.id,
-        sha256: sha256Hex(bytes),
-        stored_sha256: item.sha256,
-        undone: item.first.transformations.join(' ') || null,
-        message_id: row.messageId,
-        date: row.date,
-        from: addressText(row.from),
-        subject: row.subject,
-        verdict: row.verdict,
-        proof,
-      });
+  for (const row of rows) {
+    const item = (await store.getItem(row.id))!;
+    const bytes = sentBytes(store, item);
+    const file = `messages/${row.id}.eml`;
+    zip.addBuffer(bytes, file, { mtime: row.date ? new Date(row.date) : new Date(0) });
+    let proof: string | null = null;
+    if (withProofs && AUTHENTIC.has(row.verdict ?? '')) {
+      for (const file of await itemProofFiles(store, row.id, keys))
+        zip.addBuffer(file.bytes, `proofs/${row.id}/${file.name}`, { mode: file.mode });
+      proof = `proofs/${row.id}/`;
+      proofs++;
     }
-    zip.addBuffer(
-      Buffer.from(stringify(manifest, { bom: true, header: true, record_delimiter: '\r\n' })),
-      'manifest.csv',
-    );
-    zip.end();
-    await done;
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    manifest.push({
+      file,
+      item_id: row.id,
+      sha256: sha256Hex(bytes),
+      stored_sha256: item.sha256,
+      undone: item.first.transformations.join(' ') || null,
+      message_id: row.messageId,
+      date: row.date,
+      from: addressText(row.from),
+      subject: row.subject,
+      verdict: row.verdict,
+      proof,
+    });
   }
+  zip.addBuffer(
+    Buffer.from(stringify(manifest, { bom: true, header: true, record_delimiter: '\r\n' })),
+    'manifest.csv',
+  );
+  zip.end();
+  await done;
   return { messages: rows.length, proofs, redactions: [], written: [] };
 }
 

@@ -1,12 +1,7 @@
-// What the workbench draws and hands out beyond one item's description: the correspondents graph and
-// the timeline of a query's messages, a message's source as text, and its proof folder as one zip.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import type { Store } from '../store/store.ts';
 import { correspondents } from './correspondents.ts';
-import { writeItemProof } from './proof.ts';
+import { itemProofFiles } from './proof.ts';
 import { planSearch } from './search.ts';
 
 export interface GraphNode {
@@ -141,22 +136,13 @@ export async function messageSource(store: Store, itemId: number): Promise<Messa
   return { text: bytes.subarray(0, shown).toString('utf8'), size: bytes.length, shown };
 }
 
-/** A message's proof folder (writeItemProof) as the bytes of one zip; NoProofError when it has none. */
+/** A message's proof folder as the bytes of one zip; NoProofError when it has none. */
 export async function itemProofZip(store: Store, itemId: number): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'crible-proof-'));
-  try {
-    const proof = await writeItemProof(store, itemId, join(dir, 'proof'));
-    const zip = new ZipFile();
-    for (const name of proof.files) {
-      const path = join(proof.dir, name);
-      // The recheck scripts keep their executable bit.
-      zip.addBuffer(await readFile(path), `proof-${itemId}/${name}`, { mode: (await stat(path)).mode });
-    }
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const zip = new ZipFile();
+  for (const file of await itemProofFiles(store, itemId))
+    zip.addBuffer(file.bytes, `proof-${itemId}/${file.name}`, { mode: file.mode });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

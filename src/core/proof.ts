@@ -1,6 +1,9 @@
 // A message's proof folder (verify/proof.ts writes it), as the faces ask for it: `crible proof`, and
 // `crible export --with-proofs` for every authentic message it exports.
 
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { caseKeys } from '../verify/case-verification.ts';
 import { keysUsed, verifyMessage } from '../verify/message.ts';
@@ -24,6 +27,33 @@ export async function writeItemProof(
   const verification = await verifyMessage(raw, keys ?? (await caseKeys(store)));
   const written = await writeProof(outDir, raw, verification, keysUsed(verification));
   return { ...written, verdict: verification.verdict };
+}
+
+/** One file of a proof, read back to be put into an archive (the recheck scripts keep their mode). */
+export interface ProofFile {
+  name: string;
+  bytes: Buffer;
+  mode: number;
+}
+
+/** A message's proof as files in memory, for a zip (written once to a temporary folder, then removed). */
+export async function itemProofFiles(
+  store: Store,
+  itemId: number,
+  keys?: Awaited<ReturnType<typeof caseKeys>>,
+): Promise<ProofFile[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'crible-proof-'));
+  try {
+    const proof = await writeItemProof(store, itemId, join(dir, 'proof'), keys);
+    const files: ProofFile[] = [];
+    for (const name of proof.files) {
+      const path = join(proof.dir, name);
+      files.push({ name, bytes: await readFile(path), mode: (await stat(path)).mode });
+    }
+    return files;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The case's keys once, for many proofs. */
