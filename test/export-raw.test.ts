@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { escapeMboxrd, MBOX_RD_UNESCAPE, unescapeMbox } from '../src/ingest/formats/mbox.ts';
 import { Redactor } from '../src/report/redact.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
 import { sha256Hex } from '../src/store/blobs.ts';
@@ -252,5 +253,18 @@ describe('redaction', () => {
     >[];
     expect(list.length).toBeGreaterThan(0);
     expect(list.every((l) => l.kind && l.mask && l.value && Number(l.count) > 0)).toBe(true);
+  });
+});
+
+describe('mboxrd escaping', () => {
+  it('is undone exactly by the reader’s unescaping, whatever From lines a message holds', () => {
+    const message = Buffer.from(
+      'Subject: x\r\n\r\nFrom here\r\n>From quoted\r\n>>From deeper\r\nFromage\r\n',
+    );
+    const escaped = escapeMboxrd(message);
+    expect(escaped.toString()).toBe(
+      'Subject: x\r\n\r\n>From here\r\n>>From quoted\r\n>>>From deeper\r\nFromage\r\n',
+    );
+    expect(unescapeMbox(escaped, MBOX_RD_UNESCAPE).equals(message)).toBe(true);
   });
 });

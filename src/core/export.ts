@@ -6,7 +6,7 @@ import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { ZipFile } from 'yazl';
-import { unescapeMbox } from '../ingest/formats/mbox.ts';
+import { escapeMboxrd, unescapeMbox } from '../ingest/formats/mbox.ts';
 import { render } from '../report/catalogue.ts';
 import { type Redaction, Redactor, redactionsCsv } from '../report/redact.ts';
 import { sha256Hex } from '../store/blobs.ts';
@@ -187,7 +187,7 @@ async function writeMbox(
       const sender = row.from[0]?.address || 'MAILER-DAEMON';
       const when = row.date ? new Date(row.date) : new Date(0);
       writeSync(fd, `From ${sender.replace(/\s/g, '')} ${asctime(when)}\n`);
-      writeSync(fd, escapeFromLines(bytes));
+      writeSync(fd, escapeMboxrd(bytes));
       const crlf = bytes.includes('\r\n');
       const eol = crlf ? '\r\n' : '\n';
       if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) writeSync(fd, eol);
@@ -202,27 +202,6 @@ async function writeMbox(
   }
   return { messages: rows.length, proofs, redactions: [], written: proofs ? [proofDir] : [] };
 }
-
-/** One more `>` before every line that starts with `>`…`>From ` or `From ` (mboxrd). */
-function escapeFromLines(bytes: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let copied = 0;
-  for (let line = 0; line < bytes.length; ) {
-    let i = line;
-    while (i < bytes.length && bytes[i] === 0x3e) i++;
-    if (bytes.toString('latin1', i, i + 5) === 'From ') {
-      parts.push(bytes.subarray(copied, line), GT);
-      copied = line;
-    }
-    const nl = bytes.indexOf(0x0a, line);
-    if (nl < 0) break;
-    line = nl + 1;
-  }
-  if (parts.length === 0) return bytes;
-  parts.push(bytes.subarray(copied));
-  return Buffer.concat(parts);
-}
-const GT = Buffer.from('>');
 
 /** The envelope line's date: `Wed May  3 18:04:05 2017`, in UTC. */
 function asctime(d: Date): string {

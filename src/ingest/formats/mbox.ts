@@ -76,6 +76,25 @@ function escapeDepth(buf: Buffer, at: number, end: number): number {
   return depth;
 }
 
+/** A message as an mboxrd member: one more `>` before every `From ` and `>…>From ` line (what `mboxrd-unescape` undoes). */
+export function escapeMboxrd(bytes: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let copied = 0;
+  for (let lineStart = 0; lineStart < bytes.length; ) {
+    if (startsWithFrom(bytes, lineStart, bytes.length) || escapeDepth(bytes, lineStart, bytes.length) > 0) {
+      parts.push(bytes.subarray(copied, lineStart), ESCAPE);
+      copied = lineStart;
+    }
+    const nl = bytes.indexOf(LF, lineStart);
+    if (nl < 0) break;
+    lineStart = nl + 1;
+  }
+  if (parts.length === 0) return bytes;
+  parts.push(bytes.subarray(copied));
+  return Buffer.concat(parts);
+}
+const ESCAPE = Buffer.from('>');
+
 /** Produces the readable message from a member's stored bytes, given one of its transformations. */
 export function unescapeMbox(bytes: Buffer, transformation: string): Buffer {
   if (transformation !== MBOX_RD_UNESCAPE && transformation !== MBOX_UNESCAPE) {
