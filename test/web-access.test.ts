@@ -309,6 +309,48 @@ describe('beyond loopback', () => {
     expect((await call(port, 'GET', '/api/queue', { headers: { Cookie: cookie } })).status).toBe(401);
   });
 
+  it('imports a key file for reviewers only, within 1 MB, with a name on one line', async () => {
+    const path = '/api/keys/import';
+    const file = { name: 'keys.json', text: '{"s1._domainkey.campagne.example": ["v=DKIM1; p=MIIB"]}' };
+    const viewer = await login('vic');
+    const refused = await call(port, 'POST', path, {
+      body: file,
+      headers: { Cookie: viewer.cookie, 'X-CSRF-Token': viewer.csrf },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatch(/^Your role is viewer/);
+    const { cookie, csrf } = await login('remi');
+    const headers = { Cookie: cookie, 'X-CSRF-Token': csrf };
+    expect((await call(port, 'POST', path, { body: file })).status).toBe(401);
+    const badName = await call(port, 'POST', path, { body: { ...file, name: 'a\nb' }, headers });
+    expect(badName.status).toBe(400);
+    expect(badName.json.problems).toEqual(['name: a file name on one line, without control characters']);
+    const empty = await call(port, 'POST', path, { body: { ...file, text: '' }, headers });
+    expect(empty.status).toBe(400);
+    // A body that says it is past the bound is refused before a byte of it is read.
+    const huge = await call(port, 'POST', path, {
+      body: file,
+      // (on a connection of its own: the rest of the body it announced never comes)
+      headers: { ...headers, 'Content-Length': String(2 * 1024 * 1024 + 1), Connection: 'close' },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.json.error).toBe('Refused: a request to this workbench can send at most 2.0 MB.');
+    const longText = await call(port, 'POST', path, {
+      body: { ...file, text: 'x'.repeat(1024 * 1024 + 1) },
+      headers,
+    });
+    expect(longText.status).toBe(400);
+    const ok = await call(port, 'POST', path, { body: file, headers });
+    expect(ok.status).toBe(200);
+    // The messages of this case are unsigned: nothing to check again.
+    expect(ok.json).toMatchObject({ kind: 'keys', file: 'keys.json', found: 1, added: 1, checked: 0 });
+    expect((await readAudit(kase.store)).at(-1)).toMatchObject({
+      user: 'remi',
+      action: 'keys.import',
+      details: { file: 'keys.json', found: 1, added: 1, checked: 0, changed: 0 },
+    });
+  });
+
   it('logs every download of original bytes and of a search export', async () => {
     const { cookie } = await login('ada');
     const raw = await call(port, 'GET', `/api/items/${itemId}/raw`, { headers: { Cookie: cookie } });
@@ -367,6 +409,8 @@ describe('on loopback', () => {
         '/api/items/{id}/notes',
         '/api/queue',
         '/api/search.csv',
+        '/api/keys/missing',
+        '/api/keys/import',
       ])
         expect(Object.keys(doc.paths)).toContain(path);
       // A page of another site that made its name resolve to 127.0.0.1 (DNS rebinding).

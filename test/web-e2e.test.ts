@@ -1,20 +1,23 @@
 // The workbench in a real browser (Debian's Chromium through playwright-core) over a case built at test
 // time from the sample dump, plus one hostile HTML message: search and facets, the verification panel,
 // a document's findings, French, the keyboard, and the proof that hostile mail runs and loads nothing.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import yauzl from 'yauzl';
+import { readAudit } from '../src/core/audit.ts';
 import { type Case, openCase } from '../src/core/case.ts';
 import { correspondentGraph, itemProofZip, messageSource, timeline } from '../src/core/graph.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { NoProofError } from '../src/core/proof.ts';
 import { addUser } from '../src/core/users.ts';
 import { buildSampleDump, type SampleManifest } from '../src/sample/build.ts';
+import { dkimSignatureFor, generateDkimKeys, keyFileJson } from '../src/sample/synth.ts';
 import { type RunningServer, serveCase } from '../src/server/serve.ts';
 import { launchChromium, outputPath } from './helpers/browser.ts';
+import { message } from './helpers/mail.ts';
 
 const ATTACKER = 'attacker.invalid';
 const VISIBLE = 'Texte visible de la facture piégée';
@@ -506,6 +509,106 @@ describe('triage and access', () => {
       await shared.close();
     }
   });
+});
+
+describe('the key hunt and its import form', () => {
+  test('a reviewer imports a found key through /keys: the waiting email is checked again and verified; a viewer gets no form, and the API refuses her', async (ctx) => {
+    if (!browser) return ctx.skip();
+    // A case of its own: one signed email whose key the archive lacks.
+    const [key] = generateDkimKeys([
+      { domain: 'mairie.example', selector: 's2017', type: 'rsa', bits: 2048 },
+    ]);
+    const dump = join(root, 'keyless');
+    mkdirSync(dump);
+    const date = 'Wed, 10 May 2017 11:30:00 +0200';
+    const content = message({
+      id: 'keyless',
+      subject: 'Conseil municipal',
+      from: 'Claire Petit <c.petit@mairie.example>',
+      date,
+    });
+    const signature = await dkimSignatureFor(content, key!, { signTime: new Date(date) });
+    writeFileSync(join(dump, 'conseil.eml'), Buffer.concat([Buffer.from(signature), content]));
+    const keyless = openCase(join(root, 'keyless-case'), { create: true });
+    await ingestIntoCase(keyless, [dump], { workers: 1 });
+    const cli = { name: 'e2e', via: 'cli' } as const;
+    await addUser(keyless.store, cli, { name: 'vera', role: 'viewer', password: 'viewer-password-1' });
+    await addUser(keyless.store, cli, { name: 'rene', role: 'reviewer', password: 'reviewer-password-1' });
+    const shared = await serveCase(keyless, { host: '127.0.0.1', port: 0, requireLogin: true });
+    const sharedOrigin = shared.url.replace(/\/$/, '');
+    const verdict = async () => {
+      const [row] = await keyless.store.listItems({ type: 'message' });
+      return (await keyless.store.getAnalysis(row!.id, 'dkim'))?.summary;
+    };
+    const logIn = async (page: Page, name: string, password: string) => {
+      await page.goto(`${sharedOrigin}/keys`);
+      await page.getByTestId('login-name').fill(name);
+      await page.getByTestId('login-password').fill(password);
+      await page.getByTestId('login-form').locator('button[type=submit]').click();
+      await page.getByTestId('keys-missing').waitFor();
+    };
+    try {
+      expect(await verdict()).toBe('key-unavailable');
+      await withPage('en', async (page) => {
+        await logIn(page, 'vera', 'viewer-password-1');
+        expect(await page.getByTestId('keys-missing').textContent()).toContain('mairie.example');
+        expect(await page.getByTestId('key-import').count()).toBe(0);
+        const status = await page.evaluate(
+          async (text) => {
+            const who = (await (await fetch('/api/session')).json()) as { csrfToken?: string };
+            const res = await fetch('/api/keys/import', {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': who.csrfToken ?? '' },
+              body: JSON.stringify({ name: 'keys.json', text }),
+            });
+            return res.status;
+          },
+          JSON.stringify(keyFileJson([key!])),
+        );
+        expect(status).toBe(403);
+      });
+      expect(await verdict()).toBe('key-unavailable');
+      await withPage('en', async (page) => {
+        await logIn(page, 'rene', 'reviewer-password-1');
+        await page.screenshot({ path: outputPath('keys-import-form-en.png'), fullPage: true });
+        // Pasted text that holds no key: said by line, and nothing changes.
+        await page.getByTestId('key-paste').fill('domain,selector,value\nmairie.example,s2017\n');
+        await page.getByTestId('key-import-submit').click();
+        const result = page.getByTestId('key-import-result');
+        await expect.poll(() => result.textContent()).toContain('One line of the file could not be read:');
+        expect(await result.textContent()).toContain('pasted text: no key record read.');
+        expect(await result.textContent()).toContain('No email needed checking again.');
+        await page.getByTestId('key-file').setInputFiles({
+          name: 'cles-mairie.json',
+          mimeType: 'application/json',
+          buffer: Buffer.from(JSON.stringify(keyFileJson([key!]))),
+        });
+        expect(await page.getByTestId('key-paste').count()).toBe(0);
+        await page.getByTestId('key-import-submit').click();
+        await expect
+          .poll(() => result.textContent(), { timeout: 30_000 })
+          .toContain('One email checked again: one verdict changed.');
+        expect(await result.textContent()).toContain(
+          'cles-mairie.json: one key record read, new to the archive.',
+        );
+        expect(await page.getByTestId('key-import-changes').textContent()).toBe(
+          'One email: key unavailable → authentic',
+        );
+        // The list is loaded again: nothing waits any more.
+        await page.getByTestId('keys-none').waitFor();
+        await page.screenshot({ path: outputPath('keys-imported-en.png'), fullPage: true });
+      });
+      expect(await verdict()).toBe('authentic');
+      const imports = (await readAudit(keyless.store)).filter((e) => e.action === 'keys.import');
+      expect(imports.map((e) => [e.user, e.details])).toEqual([
+        ['rene', { file: 'pasted text', found: 0, added: 0, checked: 0, changed: 0 }],
+        ['rene', { file: 'cles-mairie.json', found: 1, added: 1, checked: 1, changed: 1 }],
+      ]);
+    } finally {
+      await shared.close();
+      await keyless.store.close();
+    }
+  }, 120_000);
 });
 
 describe('hostile HTML mail in Chromium', () => {

@@ -8,6 +8,7 @@ import { Access, bodyLimitOfWrites } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
 import { registerGraphRoutes } from './routes/graph.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerTriageRoutes } from './routes/triage.ts';
@@ -58,6 +59,7 @@ export function createApp(kase: Case, options: AppOptions): App {
   app.use('/api/*', access.guard(), bodyLimitOfWrites());
   registerSessionRoutes(app, kase.store, access);
   registerCaseRoutes(app, kase.store);
+  registerKeyRoutes(app, kase.store);
   registerSearchRoutes(app, kase.store);
   registerItemRoutes(app, kase.store);
   registerGraphRoutes(app, kase.store);

@@ -14,6 +14,7 @@ import { type Actor, recordAudit } from '../core/audit.ts';
 import { coded, render } from '../report/catalogue.ts';
 import { formatBytes } from '../report/size.ts';
 import type { Role, Store } from '../store/store.ts';
+import { KEY_FILE_MAX, KEY_IMPORT_PATH } from './routes/keys.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -209,11 +210,20 @@ export class Access {
   }
 }
 
-/** Bodies past MAX_BODY are refused with 413 before they are read whole. */
-export function bodyLimitOfWrites(): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: MAX_BODY,
+/** A body limit that answers in words past `maxSize`. */
+const limitTo = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
     onError: (c) =>
-      c.json({ error: render(coded('web.access.too-large', { limit: formatBytes(MAX_BODY) })) }, 413),
+      c.json({ error: render(coded('web.access.too-large', { limit: formatBytes(maxSize) })) }, 413),
   });
+
+/**
+ * Bodies past MAX_BODY are refused with 413 before they are read whole. A key import carries a file
+ * of up to KEY_FILE_MAX characters, which JSON's escapes (quotes, line ends) can make twice as long.
+ */
+export function bodyLimitOfWrites(): MiddlewareHandler {
+  const usual = limitTo(MAX_BODY);
+  const keyFile = limitTo(2 * KEY_FILE_MAX);
+  return (c, next) => (c.req.path === KEY_IMPORT_PATH ? keyFile(c, next) : usual(c, next));
 }

@@ -1,7 +1,6 @@
-// The case as a whole: the dashboard's counts (the report's data, per revision), the key hunt.
+// The case as a whole: the dashboard's counts (the report's data, per revision).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { correspondents } from '../../core/correspondents.ts';
-import { keyHunt } from '../../core/key-hunt.ts';
 import { buildReport, type ReportData } from '../../core/report.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -29,14 +28,5 @@ export function registerCaseRoutes(app: OpenAPIHono, store: Store): void {
         200,
       );
     },
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/keys/missing',
-      summary: 'The key hunt: keys the messages need that the archive lacks',
-      responses: { 200: { description: 'keys', content: { 'application/json': { schema: anyJson } } } },
-    }),
-    async (c) => c.json((await keyHunt(store)) as unknown as Record<string, unknown>, 200),
   );
 }

@@ -1,5 +1,15 @@
 // English words of the workbench (src/web): navigation, headings, labels, empty states.
-import type { Messages } from '../../catalogue.ts';
+import type { Messages, Params } from '../../catalogue.ts';
+
+/** How many of an import's entries were new: "all new", "none new", "2 new". */
+const newOnes = (p: Params) =>
+  Number(p.added) === Number(p.count)
+    ? Number(p.count) === 1
+      ? 'new'
+      : 'all new'
+    : Number(p.added) === 0
+      ? 'none new'
+      : `${p.added} new`;
 
 export const enWeb: Messages = {
   'web.nav.dashboard': () => 'Case',
@@ -68,8 +78,44 @@ export const enWeb: Messages = {
   'web.thread.title': () => 'Conversation',
   'web.keys.title': () => 'Keys still to find',
   'web.keys.intro': (p) =>
-    `${Number(p.count) === 1 ? 'One email waits' : `${p.count} emails wait`} for these keys. Import them with crible keys import, then run crible verify --case.`,
+    `${Number(p.count) === 1 ? 'One email waits' : `${p.count} emails wait`} for these keys: until they are found, ${Number(p.count) === 1 ? 'it cannot be checked' : 'they cannot be checked'} (verdict key unavailable). A missing key is not evidence of forgery: keys rotate out of DNS within months.`,
   'web.keys.none': () => 'No key is missing.',
+  'web.keys.cli': () =>
+    'Reviewers and admins can import the keys you find on this page. On the command line: crible keys import <file>, then crible verify --case.',
+  'web.keys.import.title': () => 'Import keys you found',
+  'web.keys.import.intro': () =>
+    'A key archive file (CSV, JSON or zone-file lines, as crible keys import reads them) or a list of keys whose private half was published. The emails these keys concern are checked again at once.',
+  'web.keys.import.kind': () => 'What the file holds',
+  'web.keys.import.kind-keys': () => 'Public keys (DKIM records)',
+  'web.keys.import.kind-disclosed': () =>
+    'Disclosed keys (their private half was published: what they signed proves nothing)',
+  'web.keys.import.file': () => 'Choose a file',
+  'web.keys.import.paste': () => 'or paste its text',
+  'web.keys.import.file-chosen': (p) => `${p.file} will be imported.`,
+  'web.keys.import.paste-instead': () => 'Paste text instead',
+  'web.keys.import.button': () => 'Import and check the emails again',
+  'web.keys.import.busy': () => 'Importing and checking the emails…',
+  'web.keys.import.nothing': () => 'Choose a file or paste its text first.',
+  'web.keys.import.too-large': () =>
+    'This file is larger than 1 MB: import it on the command line with crible keys import.',
+  'web.keys.import.pasted-name': () => 'pasted text',
+  'web.keys.import.keys': (p) =>
+    Number(p.count) === 0
+      ? `${p.file}: no key record read.`
+      : `${p.file}: ${Number(p.count) === 1 ? 'one key record' : `${p.count} key records`} read, ${newOnes(p)} to the archive.`,
+  'web.keys.import.disclosed': (p) =>
+    Number(p.count) === 0
+      ? `${p.file}: no disclosed key read.`
+      : `${p.file}: ${Number(p.count) === 1 ? 'one disclosed key' : `${p.count} disclosed keys`} read, ${newOnes(p)} to the list.`,
+  'web.keys.import.checked': (p) =>
+    Number(p.checked) === 0
+      ? 'No email needed checking again.'
+      : `${Number(p.checked) === 1 ? 'One email' : `${p.checked} emails`} checked again: ${Number(p.changed) === 0 ? 'no verdict changed' : Number(p.changed) === 1 ? 'one verdict changed' : `${p.changed} verdicts changed`}.`,
+  'web.keys.import.failed': (p) => `${Number(p.count) === 1 ? 'One' : p.count} could not be checked.`,
+  'web.keys.import.change': (p) => `${Number(p.count) === 1 ? 'One email' : `${p.count} emails`}:`,
+  'web.keys.import.no-verdict': () => 'no verdict',
+  'web.keys.import.problems': (p) =>
+    `${Number(p.count) === 1 ? 'One line' : `${p.count} lines`} of the file could not be read:`,
   'web.col.domain': () => 'Domain',
   'web.col.selector': () => 'Selector',
   'web.col.emails': () => 'Emails',

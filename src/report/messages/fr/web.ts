@@ -1,7 +1,19 @@
 // Les mots français de l’atelier web (src/web) : navigation, titres, libellés, états vides.
-import type { Messages } from '../../catalogue.ts';
+import type { Messages, Params } from '../../catalogue.ts';
 
 const S = '\u202f';
+
+/** Combien des entrées d’un import sont nouvelles (accordé au nom qu’elles comptent). */
+const MASCULINE = { one: 'nouveau', many: 'nouveaux', all: 'tous', none: 'aucun' };
+const FEMININE = { one: 'nouvelle', many: 'nouvelles', all: 'toutes', none: 'aucune' };
+const newOnes = (p: Params, g: typeof MASCULINE) =>
+  Number(p.added) === Number(p.count)
+    ? Number(p.count) === 1
+      ? g.one
+      : `${g.all} ${g.many}`
+    : Number(p.added) === 0
+      ? `${g.none} ${g.one}`
+      : `${p.added} ${Number(p.added) === 1 ? g.one : g.many}`;
 
 export const frWeb: Messages = {
   'web.nav.dashboard': () => 'Affaire',
@@ -70,8 +82,45 @@ export const frWeb: Messages = {
   'web.thread.title': () => 'Conversation',
   'web.keys.title': () => 'Clés encore à trouver',
   'web.keys.intro': (p) =>
-    `${Number(p.count) === 1 ? 'Un courriel attend' : `${p.count} courriels attendent`} ces clés. Importez-les avec crible keys import, puis lancez crible verify --case.`,
+    `${Number(p.count) === 1 ? 'Un courriel attend' : `${p.count} courriels attendent`} ces clés : tant qu’elles manquent, ${Number(p.count) === 1 ? 'il ne peut pas être vérifié' : 'ils ne peuvent pas être vérifiés'} (verdict clé introuvable). Une clé manquante n’est pas une preuve de falsification : les clés disparaissent du DNS en quelques mois.`,
   'web.keys.none': () => 'Aucune clé ne manque.',
+  'web.keys.cli': () =>
+    'Les relecteurs et les administrateurs peuvent importer ici les clés retrouvées. En ligne de commande : crible keys import <fichier>, puis crible verify --case.',
+  'web.keys.import.title': () => 'Importer des clés retrouvées',
+  'web.keys.import.intro': () =>
+    'Un fichier d’archive de clés (CSV, JSON ou lignes de fichier de zone, comme les lit crible keys import) ou une liste de clés dont la moitié privée a été publiée. Les courriels que ces clés concernent sont vérifiés de nouveau aussitôt.',
+  'web.keys.import.kind': () => 'Ce que contient le fichier',
+  'web.keys.import.kind-keys': () => 'Clés publiques (enregistrements DKIM)',
+  'web.keys.import.kind-disclosed': () =>
+    'Clés divulguées (leur moitié privée a été publiée : ce qu’elles ont signé ne prouve rien)',
+  'web.keys.import.file': () => 'Choisir un fichier',
+  'web.keys.import.paste': () => 'ou coller son texte',
+  'web.keys.import.file-chosen': (p) => `${p.file} sera importé.`,
+  'web.keys.import.paste-instead': () => 'Coller un texte à la place',
+  'web.keys.import.button': () => 'Importer et vérifier de nouveau les courriels',
+  'web.keys.import.busy': () => 'Import et vérification des courriels…',
+  'web.keys.import.nothing': () => 'Choisissez d’abord un fichier ou collez son texte.',
+  'web.keys.import.too-large': () =>
+    'Ce fichier dépasse 1 Mo : importez-le en ligne de commande avec crible keys import.',
+  'web.keys.import.pasted-name': () => 'texte collé',
+  'web.keys.import.keys': (p) =>
+    Number(p.count) === 0
+      ? `${p.file} : aucun enregistrement de clé lu.`
+      : `${p.file} : ${Number(p.count) === 1 ? 'un enregistrement de clé lu' : `${p.count} enregistrements de clé lus`}, ${newOnes(p, MASCULINE)} dans l’archive.`,
+  'web.keys.import.disclosed': (p) =>
+    Number(p.count) === 0
+      ? `${p.file} : aucune clé divulguée lue.`
+      : `${p.file} : ${Number(p.count) === 1 ? 'une clé divulguée lue' : `${p.count} clés divulguées lues`}, ${newOnes(p, FEMININE)} dans la liste.`,
+  'web.keys.import.checked': (p) =>
+    Number(p.checked) === 0
+      ? 'Aucun courriel n’était à vérifier de nouveau.'
+      : `${Number(p.checked) === 1 ? 'Un courriel vérifié' : `${p.checked} courriels vérifiés`} de nouveau : ${Number(p.changed) === 0 ? 'aucun verdict n’a changé' : Number(p.changed) === 1 ? 'un verdict a changé' : `${p.changed} verdicts ont changé`}.`,
+  'web.keys.import.failed': (p) =>
+    `${Number(p.count) === 1 ? 'Un n’a pas pu être vérifié' : `${p.count} n’ont pas pu être vérifiés`}.`,
+  'web.keys.import.change': (p) => `${Number(p.count) === 1 ? 'Un courriel' : `${p.count} courriels`} :`,
+  'web.keys.import.no-verdict': () => 'aucun verdict',
+  'web.keys.import.problems': (p) =>
+    `${Number(p.count) === 1 ? 'Une ligne' : `${p.count} lignes`} du fichier n’ont pas pu être lues :`,
   'web.col.domain': () => 'Domaine',
   'web.col.selector': () => 'Sélecteur',
   'web.col.emails': () => 'Courriels',
