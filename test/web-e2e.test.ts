@@ -454,6 +454,20 @@ describe('triage and access', () => {
     });
   });
 
+  test('the queue loads directly by its URL, marked in the navigation', async (ctx) => {
+    if (!browser) return ctx.skip();
+    await withPage('en', async (page) => {
+      const seen = watch(page);
+      await page.goto(`${origin}/queue`);
+      await page.getByTestId('queue-page').waitFor();
+      expect(await page.locator('h1').textContent()).toBe('Queue of flagged items');
+      await page.getByTestId('queue-row').first().waitFor();
+      expect(await page.getByTestId('nav-queue').getAttribute('class')).toBe('on');
+      expect(await page.locator('main').textContent()).not.toContain('Nothing at');
+      expect(seen.errors).toEqual([]);
+    });
+  });
+
   test('log in, and see role limits enforced: a viewer reads but cannot tag, a reviewer can', async (ctx) => {
     if (!browser) return ctx.skip();
     const cli = { name: 'e2e', via: 'cli' } as const;

@@ -16,7 +16,6 @@ import { ExportCsvLink, SessionBadge, SessionGate } from './triage.tsx';
 function App() {
   useLang();
   const route = useRoute();
-  const queue = route.page === 'not-found' && route.path === '/queue';
   return (
     <div>
       <header class="top">
@@ -39,7 +38,7 @@ function App() {
           <a href="/keys" class={route.page === 'keys' ? 'on' : ''}>
             {t('web.nav.keys')}
           </a>
-          <a href="/queue" data-testid="nav-queue" class={queue ? 'on' : ''}>
+          <a href="/queue" data-testid="nav-queue" class={route.page === 'queue' ? 'on' : ''}>
             {t('web.nav.queue')}
           </a>
         </nav>
@@ -59,8 +58,8 @@ function App() {
         {route.page === 'correspondents' && <CorrespondentsPage q={route.q} />}
         {route.page === 'timeline' && <TimelinePage q={route.q} />}
         {route.page === 'source' && <MessageSourcePage id={route.id} />}
-        {queue && <QueuePage offset={Number(new URLSearchParams(location.search).get('offset')) || 0} />}
-        {route.page === 'not-found' && !queue && <p>{t('web.not-found', { path: route.path })}</p>}
+        {route.page === 'queue' && <QueuePage offset={route.offset} />}
+        {route.page === 'not-found' && <p>{t('web.not-found', { path: route.path })}</p>}
       </main>
     </div>
   );

@@ -1,10 +1,12 @@
 // Stable URLs a user can bookmark and share: /, /search?q=…, /messages/<id>, /messages/<id>/source,
-// /documents/<id>, /threads/<id>, /keys, /correspondents?q=…, /timeline?q=…. History entries, no hash routing.
+// /documents/<id>, /threads/<id>, /keys, /queue?offset=…, /correspondents?q=…, /timeline?q=…. History entries,
+// no hash routing.
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { page: 'dashboard' }
   | { page: 'search'; q: string; offset: number }
+  | { page: 'queue'; offset: number }
   | { page: 'message' | 'document' | 'thread' | 'source'; id: number }
   | { page: 'correspondents' | 'timeline'; q: string }
   | { page: 'keys' }
@@ -14,8 +16,9 @@ export function parseRoute(location: { pathname: string; search: string }): Rout
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const params = new URLSearchParams(location.search);
   if (path === '/') return { page: 'dashboard' };
-  if (path === '/search')
-    return { page: 'search', q: params.get('q') ?? '', offset: Number(params.get('offset') ?? 0) || 0 };
+  const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
+  if (path === '/search') return { page: 'search', q: params.get('q') ?? '', offset };
+  if (path === '/queue') return { page: 'queue', offset };
   if (path === '/keys') return { page: 'keys' };
   if (path === '/correspondents' || path === '/timeline')
     return { page: path === '/timeline' ? 'timeline' : 'correspondents', q: params.get('q') ?? '' };
