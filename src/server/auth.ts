@@ -1,10 +1,10 @@
 // Who may do what on the workbench. On a loopback address nobody logs in (the machine's user is the
 // only one who can reach it) and every request acts as `local`; elsewhere every API call but the login
-// needs a session. Sessions live in this process's memory: a restart logs everyone out. Every write
-// needs the session's CSRF token in X-CSRF-Token and, from a browser, an Origin of this very server;
+// needs a session. Sessions are kept in the case (a SHA-256 of each token, never the token itself), so
+// a restart of serve logs nobody out. Every write needs the session's CSRF token in X-CSRF-Token and, from a browser, an Origin of this very server;
 // viewers cannot write; login attempts are limited per address and per name; downloads of original
 // bytes go to the audit log (writes are audited by the core functions that make them).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -27,7 +27,8 @@ export const SESSION_COOKIE = 'crible_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
 /** A session unused this long ends. */
 const IDLE_MS = 12 * 60 * 60 * 1000;
-const MAX_SESSIONS = 10_000;
+/** How stale a session's end may get before a request moves it (not a write per request). */
+const EXTEND_AFTER_MS = 60_000;
 /** Login attempts per address and per name in a window. */
 const ATTEMPTS = 5;
 const WINDOW_MS = 60_000;
@@ -40,14 +41,6 @@ const MAX_BODY = 256 * 1024;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Paths that hand out a message's original bytes: audited (its source as text among them). */
 const DOWNLOAD = /^\/api\/items\/(\d+)\/(raw|proof|source)\b/;
-
-interface Session {
-  name: string;
-  /** The password hash at login: a new password (crible users add again) ends the session. */
-  passwordHash: string;
-  csrf: string;
-  lastSeen: number;
-}
 
 /** Attempts per key within a sliding window. */
 export class RateLimiter {
@@ -84,6 +77,15 @@ export class RateLimiter {
   }
 }
 
+/** What the case keeps of a session token: whoever reads the case file cannot log in with it. */
+const tokenSha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * A session's CSRF token, derived from its session token: nothing more to keep, the same after a
+ * restart, and a script that reads it learns nothing of the HttpOnly cookie.
+ */
+const csrfOf = (token: string) => createHmac('sha256', token).update('crible csrf').digest('base64url');
+
 const sameSecret = (given: string, expected: string) =>
   given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
@@ -110,7 +112,6 @@ export class Access {
   readonly loginRequired: boolean;
   readonly limiter = new RateLimiter();
   private readonly store: Store;
-  private readonly sessions = new Map<string, Session>();
   /** The CSRF token of a workbench without login (one for the process). */
   private readonly localCsrf = randomBytes(32).toString('base64url');
 
@@ -123,45 +124,50 @@ export class Access {
   async current(c: Context): Promise<{ name: string; role: Role; csrf: string } | null> {
     if (!this.loginRequired) return { name: LOCAL_USER, role: 'admin', csrf: this.localCsrf };
     const token = getCookie(c, SESSION_COOKIE);
-    const session = token ? this.sessions.get(token) : undefined;
-    if (!token || !session) return null;
+    if (!token) return null;
+    const hash = tokenSha256(token);
+    const session = await this.store.workbench.getSession(hash);
+    if (!session) return null;
     const now = Date.now();
-    // The user is read again each time: one removed or demoted with `crible users` is so at once.
-    const user = await this.store.workbench.getUser(session.name);
-    if (!user || user.passwordHash !== session.passwordHash || now - session.lastSeen > IDLE_MS) {
-      this.sessions.delete(token);
+    const end = Date.parse(session.expiresAt);
+    if (!(end > now)) {
+      await this.store.workbench.removeSession(hash);
       return null;
     }
-    session.lastSeen = now;
-    return { name: user.name, role: user.role, csrf: session.csrf };
+    // The user is read again each time: one demoted with `crible users` is so at once (a removed
+    // user's sessions, or those of one given a new password, are gone from the case already).
+    const user = await this.store.workbench.getUser(session.user);
+    if (!user) return null;
+    if (end - now < IDLE_MS - EXTEND_AFTER_MS)
+      await this.store.workbench.extendSession(hash, new Date(now + IDLE_MS).toISOString());
+    return { name: user.name, role: user.role, csrf: csrfOf(token) };
   }
 
   /** Starts a session for a user who gave the right password; sets its cookie; returns its CSRF token. */
-  open(c: Context, user: { name: string; passwordHash: string }): string {
-    for (const oldest of this.sessions.keys()) {
-      if (this.sessions.size < MAX_SESSIONS) break;
-      this.sessions.delete(oldest);
-    }
+  async open(c: Context, user: { name: string }): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    this.sessions.set(token, {
-      name: user.name,
-      passwordHash: user.passwordHash,
-      csrf,
-      lastSeen: Date.now(),
-    });
+    const now = Date.now();
+    await this.store.workbench.putSession(
+      {
+        tokenSha256: tokenSha256(token),
+        user: user.name,
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + IDLE_MS).toISOString(),
+      },
+      new Date(now).toISOString(),
+    );
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'Strict',
       secure: overTls(c),
       path: '/',
     });
-    return csrf;
+    return csrfOf(token);
   }
 
-  close(c: Context): void {
+  async close(c: Context): Promise<void> {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) this.sessions.delete(token);
+    if (token) await this.store.workbench.removeSession(tokenSha256(token));
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: overTls(c) });
   }
 

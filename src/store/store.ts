@@ -361,6 +361,14 @@ export interface NoteRecord {
   createdAt: string;
 }
 
+/** A workbench session: a SHA-256 of its token (never the token), whose it is, when it began and ends. */
+export interface SessionRecord {
+  tokenSha256: string;
+  user: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /** One line of the audit log: who did what, when, to which item, through which face. */
 export interface AuditRecord {
   id: number;
@@ -379,7 +387,9 @@ export interface AuditRecord {
  * outside the units of work of ingest, and never part of the change feed.
  */
 export interface WorkbenchStore {
+  /** Adds a user or replaces one; a new password ends the user's sessions. */
   putUser(user: UserRecord): Promise<void>;
+  /** Removes a user and ends their sessions. */
   removeUser(name: string): Promise<boolean>;
   getUser(name: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -400,6 +410,12 @@ export interface WorkbenchStore {
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<void>;
   /** The log in order, from the entry after `afterId`. */
   readAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
+  /** Records a new session, and removes every session that ended before `now`. */
+  putSession(session: SessionRecord, now: string): Promise<void>;
+  getSession(tokenSha256: string): Promise<SessionRecord | null>;
+  /** Moves a session's end (a session in use stays open). */
+  extendSession(tokenSha256: string, expiresAt: string): Promise<void>;
+  removeSession(tokenSha256: string): Promise<void>;
 }
 
 /** Async where a client/server database needs it; the embedded store answers at once. */

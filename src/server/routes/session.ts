@@ -90,7 +90,7 @@ export function registerSessionRoutes(app: OpenAPIHono, store: Store, access: Ac
       }
       // Only failures count: a newsroom behind one address logs in many times on a Monday morning.
       for (const key of keys) access.limiter.refund(key);
-      const csrfToken = access.open(c, user);
+      const csrfToken = await access.open(c, user);
       await recordAudit(store, actor, 'session.open', null);
       return c.json({ loginRequired: true, user: { name: user.name, role: user.role }, csrfToken }, 200);
     },
@@ -103,7 +103,7 @@ export function registerSessionRoutes(app: OpenAPIHono, store: Store, access: Ac
       responses: { 200: who },
     }),
     async (c) => {
-      access.close(c);
+      await access.close(c);
       await recordAudit(store, c.get('actor'), 'session.close', null);
       return c.json({ loginRequired: access.loginRequired, user: null, csrfToken: null }, 200);
     },

@@ -363,4 +363,16 @@ export const migrations: Migration[] = [
     details TEXT NOT NULL
   );
   `,
+  // 11: workbench sessions, so that a restart of serve logs nobody out. Only a SHA-256 of each session
+  // token is kept (the case file alone opens no session); a removed user's sessions go with them.
+  `
+  CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions(user);
+  CREATE INDEX sessions_expiry ON sessions(expires_at);
+  `,
 ];

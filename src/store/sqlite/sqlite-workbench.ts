@@ -1,8 +1,8 @@
-// The workbench's tables on SQLite (schema 10): users, tags, notes and the audit log. Each call is
+// The workbench's tables on SQLite (schemas 10 and 11): users, tags, notes, the audit log and sessions. Each call is
 // its own short write (a savepoint when it takes several statements), so a reviewer's tag never waits
 // for an ingest's unit of work to end beyond SQLite's busy timeout.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import type { AuditRecord, NoteRecord, Role, UserRecord, WorkbenchStore } from '../store.ts';
+import type { AuditRecord, NoteRecord, Role, SessionRecord, UserRecord, WorkbenchStore } from '../store.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -38,12 +38,19 @@ export class SqliteWorkbench implements WorkbenchStore {
   }
 
   async putUser(user: UserRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash`,
-    ).run(user.name, user.role, user.passwordHash, user.createdAt);
+    this.atomically(() => {
+      this.sql(
+        `DELETE FROM sessions WHERE user = ?
+         AND EXISTS (SELECT 1 FROM users WHERE name = ? AND password_hash <> ?)`,
+      ).run(user.name, user.name, user.passwordHash);
+      this.sql(
+        `INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash`,
+      ).run(user.name, user.role, user.passwordHash, user.createdAt);
+    });
   }
 
+  /** Their sessions go with them (ON DELETE CASCADE). */
   async removeUser(name: string): Promise<boolean> {
     return this.sql('DELETE FROM users WHERE name = ?').run(name).changes > 0;
   }
@@ -149,6 +156,38 @@ export class SqliteWorkbench implements WorkbenchStore {
       itemId: row.item_id === null ? null : Number(row.item_id),
       details: JSON.parse(String(row.details)) as Record<string, unknown>,
     }));
+  }
+
+  async putSession(session: SessionRecord, now: string): Promise<void> {
+    this.atomically(() => {
+      this.sql('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+      this.sql('INSERT INTO sessions (token_sha256, user, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+        session.tokenSha256,
+        session.user,
+        session.createdAt,
+        session.expiresAt,
+      );
+    });
+  }
+
+  async getSession(tokenSha256: string): Promise<SessionRecord | null> {
+    const row = this.sql('SELECT * FROM sessions WHERE token_sha256 = ?').get(tokenSha256) as Row | undefined;
+    return row
+      ? {
+          tokenSha256: String(row.token_sha256),
+          user: String(row.user),
+          createdAt: String(row.created_at),
+          expiresAt: String(row.expires_at),
+        }
+      : null;
+  }
+
+  async extendSession(tokenSha256: string, expiresAt: string): Promise<void> {
+    this.sql('UPDATE sessions SET expires_at = ? WHERE token_sha256 = ?').run(expiresAt, tokenSha256);
+  }
+
+  async removeSession(tokenSha256: string): Promise<void> {
+    this.sql('DELETE FROM sessions WHERE token_sha256 = ?').run(tokenSha256);
   }
 }
 
