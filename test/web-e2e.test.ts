@@ -563,10 +563,14 @@ describe('the key hunt and its import form', () => {
     };
     try {
       expect(await verdict()).toBe('key-unavailable');
-      await withPage('en', async (page) => {
+      await withPage('fr', async (page) => {
         await logIn(page, 'vera', 'viewer-password-1');
         expect(await page.getByTestId('keys-missing').textContent()).toContain('mairie.example');
         expect(await page.getByTestId('key-import').count()).toBe(0);
+        expect(await page.locator('section.keys').textContent()).toContain(
+          'Les relecteurs et les administrateurs peuvent importer ici les clés retrouvées.',
+        );
+        await page.screenshot({ path: outputPath('keys-viewer-fr.png'), fullPage: true });
         const status = await page.evaluate(
           async (text) => {
             const who = (await (await fetch('/api/session')).json()) as { csrfToken?: string };
@@ -597,7 +601,11 @@ describe('the key hunt and its import form', () => {
           mimeType: 'application/json',
           buffer: Buffer.from(JSON.stringify(keyFileJson([key!]))),
         });
+        expect(await page.getByTestId('key-file-chosen').textContent()).toBe(
+          'cles-mairie.json will be imported.',
+        );
         expect(await page.getByTestId('key-paste').count()).toBe(0);
+        await page.screenshot({ path: outputPath('keys-file-chosen-en.png'), fullPage: true });
         await page.getByTestId('key-import-submit').click();
         await expect
           .poll(() => result.textContent(), { timeout: 30_000 })
@@ -611,6 +619,15 @@ describe('the key hunt and its import form', () => {
         // The list is loaded again: nothing waits any more.
         await page.getByTestId('keys-none').waitFor();
         await page.screenshot({ path: outputPath('keys-imported-en.png'), fullPage: true });
+        // The result in French too (the switch keeps the page as it is).
+        await page.locator('button.lang').click();
+        await expect
+          .poll(() => result.textContent())
+          .toContain('Un courriel vérifié de nouveau\u00a0: un verdict a changé.');
+        expect(await page.getByTestId('key-import-changes').textContent()).toBe(
+          'Un courriel\u00a0: clé introuvable → authentique',
+        );
+        await page.screenshot({ path: outputPath('keys-imported-fr.png'), fullPage: true });
       });
       expect(await verdict()).toBe('authentic');
       const imports = (await readAudit(keyless.store)).filter((e) => e.action === 'keys.import');

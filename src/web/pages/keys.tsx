@@ -68,14 +68,18 @@ function KeyImportForm({ onImported }: { onImported: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<KeyImportResult | null>(null);
   const picker = useRef<HTMLInputElement>(null);
+  // What the last import said no longer stands beside a new file.
+  const startOver = () => {
+    setError(null);
+    setResult(null);
+  };
   const clearFile = () => {
     if (picker.current) picker.current.value = '';
     setFile(null);
   };
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setResult(null);
+    startOver();
     if (!file && !pasted.trim()) return setError(t('web.keys.import.nothing'));
     if (file && file.size > KEY_FILE_MAX) return setError(t('web.keys.import.too-large'));
     setBusy(true);
@@ -112,24 +116,37 @@ function KeyImportForm({ onImported }: { onImported: () => void }) {
           </label>
         ))}
       </fieldset>
-      <label class="field">
+      <div class="field">
         <span>{t('web.keys.import.file')}</span>
-        <input
-          ref={picker}
-          type="file"
-          accept=".csv,.json,.jsonl,.txt,.zone,text/*,application/json"
-          data-testid="key-file"
-          onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
-        />
-      </label>
-      {file ? (
-        <p class="small">
-          {t('web.keys.import.file-chosen', { file: file.name })}{' '}
-          <button type="button" data-testid="key-file-clear" onClick={clearFile}>
-            {t('web.keys.import.paste-instead')}
-          </button>
+        <p class="file-choice">
+          {/* The browser's own picker speaks the browser's language, not the page's: ours is a label. */}
+          <label class="button">
+            <input
+              ref={picker}
+              type="file"
+              class="visually-hidden"
+              accept=".csv,.json,.jsonl,.txt,.zone,text/*,application/json"
+              data-testid="key-file"
+              onChange={(e) => {
+                setFile((e.target as HTMLInputElement).files?.[0] ?? null);
+                startOver();
+              }}
+            />
+            {t('web.keys.import.choose')}
+          </label>
+          {file && (
+            <>
+              <span data-testid="key-file-chosen">
+                {t('web.keys.import.file-chosen', { file: file.name })}
+              </span>
+              <button type="button" data-testid="key-file-clear" onClick={clearFile}>
+                {t('web.keys.import.paste-instead')}
+              </button>
+            </>
+          )}
         </p>
-      ) : (
+      </div>
+      {!file && (
         <label class="field">
           <span>{t('web.keys.import.paste')}</span>
           <textarea
@@ -137,7 +154,10 @@ function KeyImportForm({ onImported }: { onImported: () => void }) {
             data-testid="key-paste"
             value={pasted}
             placeholder={'domain,selector,value,first_seen,last_seen,source'}
-            onInput={(e) => setPasted((e.target as HTMLTextAreaElement).value)}
+            onInput={(e) => {
+              setPasted((e.target as HTMLTextAreaElement).value);
+              startOver();
+            }}
           />
         </label>
       )}

@@ -89,7 +89,8 @@ export const enWeb: Messages = {
   'web.keys.import.kind-keys': () => 'Public keys (DKIM records)',
   'web.keys.import.kind-disclosed': () =>
     'Disclosed keys (their private half was published: what they signed proves nothing)',
-  'web.keys.import.file': () => 'Choose a file',
+  'web.keys.import.file': () => 'From a file',
+  'web.keys.import.choose': () => 'Choose a file…',
   'web.keys.import.paste': () => 'or paste its text',
   'web.keys.import.file-chosen': (p) => `${p.file} will be imported.`,
   'web.keys.import.paste-instead': () => 'Paste text instead',

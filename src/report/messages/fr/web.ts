@@ -93,7 +93,8 @@ export const frWeb: Messages = {
   'web.keys.import.kind-keys': () => 'Clés publiques (enregistrements DKIM)',
   'web.keys.import.kind-disclosed': () =>
     'Clés divulguées (leur moitié privée a été publiée : ce qu’elles ont signé ne prouve rien)',
-  'web.keys.import.file': () => 'Choisir un fichier',
+  'web.keys.import.file': () => 'Depuis un fichier',
+  'web.keys.import.choose': () => 'Choisir un fichier…',
   'web.keys.import.paste': () => 'ou coller son texte',
   'web.keys.import.file-chosen': (p) => `${p.file} sera importé.`,
   'web.keys.import.paste-instead': () => 'Coller un texte à la place',
