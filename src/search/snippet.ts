@@ -10,24 +10,41 @@ export interface SnippetPart {
 
 const wordsOf = () => /[\p{L}\p{N}]+/gu;
 
-function matcher(h: Highlight): (word: string) => boolean {
+function matcher(h: Highlight): ((word: string) => boolean) | null {
+  if (!h.words.length && !h.stems.length && !h.prefixes.length && !h.substrings.length) return null;
   const exact = new Set(h.words);
   const stems = new Set(h.stems);
+  // A text says the same words again and again: each is folded and stemmed once.
+  const seen = new Map<string, boolean>();
   return (original) => {
-    const word = fold(original);
-    if (exact.has(word)) return true;
-    if (stems.size && stemsOf(word).some((s) => stems.has(s))) return true;
-    if (h.prefixes.some((p) => word.startsWith(p))) return true;
-    return h.substrings.some((s) => word.includes(s));
+    let known = seen.get(original);
+    if (known === undefined) {
+      const word = fold(original);
+      known =
+        exact.has(word) ||
+        (stems.size > 0 && stemsOf(word).some((s) => stems.has(s))) ||
+        h.prefixes.some((p) => word.startsWith(p)) ||
+        h.substrings.some((s) => word.includes(s));
+      seen.set(original, known);
+    }
+    return known;
   };
 }
 
+const SCANNED = 200_000;
+
 /** About `width` characters of `text` around its first match (its start when nothing matches). */
 export function snippet(text: string, highlight: Highlight, width = 160): SnippetPart[] {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Past what is scanned a long document's text is not flattened (nor kept) at all.
+  const flat = text
+    .slice(0, SCANNED + 2 * width)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (flat === '') return [];
-  const isMatch = matcher(highlight);
-  const limit = Math.min(flat.length, 200_000);
+  const match = matcher(highlight);
+  const isMatch = match ?? (() => false);
+  // With nothing to find the passage is the start; otherwise the first match in the first 200,000.
+  const limit = match ? Math.min(flat.length, SCANNED) : 0;
   let first = -1;
   const scan = wordsOf();
   for (let m = scan.exec(flat); m && m.index < limit; m = scan.exec(flat)) {

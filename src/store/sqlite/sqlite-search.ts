@@ -18,7 +18,7 @@ import type {
   ThreadLink,
   ThreadMessage,
 } from '../search.ts';
-import { FacetColumns } from './facet-columns.ts';
+import { ItemColumns } from './item-columns.ts';
 
 /** A document's text as the extract analyser read it (its own text layer before OCR). */
 const DOCUMENT_TEXT =
@@ -231,18 +231,15 @@ function split(plan: SearchPlan): { match: string | null; where: Sql } {
 /** Hits ranked by bm25 at most (see search). */
 export const RANKED_HITS = 20_000;
 
-const DATE_ORDER =
-  '(SELECT date FROM messages WHERE item_id = i.id) IS NULL, (SELECT date FROM messages WHERE item_id = i.id) DESC, i.id';
-
 export class SqliteSearch implements SearchIndex {
   private readonly db: DatabaseSync;
   private readonly inUnitOfWork: () => boolean;
-  private readonly facetColumns: FacetColumns;
+  private readonly columns: ItemColumns;
 
   constructor(db: DatabaseSync, inUnitOfWork: () => boolean) {
     this.db = db;
     this.inUnitOfWork = inUnitOfWork;
-    this.facetColumns = new FacetColumns(db);
+    this.columns = new ItemColumns(db);
   }
 
   private all(sql: string, params: SQLInputValue[]): Row[] {
@@ -356,42 +353,35 @@ export class SqliteSearch implements SearchIndex {
 
   async search(plan: SearchPlan, page: SearchPage): Promise<{ total: number; ids: number[] }> {
     const { match, where } = split(plan);
-    const window = [page.limit, page.offset];
-    if (match !== null) {
-      const filtered = where.text !== '1';
-      const from = 'FROM search_text JOIN items i ON i.id = search_text.rowid WHERE search_text MATCH ?';
-      const total = Number(
-        (filtered
-          ? this.all(`SELECT count(*) AS n ${from} AND ${where.text}`, [match, ...where.params])
-          : this.all('SELECT count(*) AS n FROM search_text WHERE search_text MATCH ?', [match]))[0]!.n,
-      );
-      // bm25 scores every hit before it can sort: past RANKED_HITS hits (a common word in a large case)
-      // only the most recently indexed RANKED_HITS are ranked, so a query stays fast at any size.
-      let recent = '';
-      const recentParams: SQLInputValue[] = [];
-      if (page.sort === 'relevance' && total > RANKED_HITS && !filtered) {
-        const cutoff = this.all(
-          'SELECT rowid FROM search_text WHERE search_text MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
-          [match, RANKED_HITS - 1],
-        )[0];
-        if (cutoff) {
-          recent = ' AND search_text.rowid >= ?';
-          recentParams.push(Number(cutoff.rowid));
-        }
-      }
-      const order = page.sort === 'date' ? DATE_ORDER : 'search_text.rank, i.id';
-      const ids = this.all(
-        `SELECT i.id ${from}${recent} AND ${where.text} ORDER BY ${order} LIMIT ? OFFSET ?`,
-        [match, ...recentParams, ...where.params, ...window],
-      ).map((r) => Number(r.id));
-      return { total, ids };
+    if (match === null || page.sort === 'date') {
+      // Newest first: every hit's id, sorted by the date the columns hold (no lookup per hit).
+      const hits = plan.kind === 'all' ? this.columns.allIds() : this.hitIds(plan);
+      return { total: hits.length, ids: this.columns.byDate(hits, page.offset, page.limit) };
     }
+    const filtered = where.text !== '1';
+    const from = 'FROM search_text JOIN items i ON i.id = search_text.rowid WHERE search_text MATCH ?';
     const total = Number(
-      this.all(`SELECT count(*) AS n FROM items i WHERE ${where.text}`, where.params)[0]!.n,
+      (filtered
+        ? this.all(`SELECT count(*) AS n ${from} AND ${where.text}`, [match, ...where.params])
+        : this.all('SELECT count(*) AS n FROM search_text WHERE search_text MATCH ?', [match]))[0]!.n,
     );
+    // bm25 scores every hit before it can sort: past RANKED_HITS hits (a common word in a large case)
+    // only the most recently indexed RANKED_HITS are ranked, so a query stays fast at any size.
+    let recent = '';
+    const recentParams: SQLInputValue[] = [];
+    if (total > RANKED_HITS && !filtered) {
+      const cutoff = this.all(
+        'SELECT rowid FROM search_text WHERE search_text MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
+        [match, RANKED_HITS - 1],
+      )[0];
+      if (cutoff) {
+        recent = ' AND search_text.rowid >= ?';
+        recentParams.push(Number(cutoff.rowid));
+      }
+    }
     const ids = this.all(
-      `SELECT i.id FROM items i WHERE ${where.text} ORDER BY ${DATE_ORDER} LIMIT ? OFFSET ?`,
-      [...where.params, ...window],
+      `SELECT i.id ${from}${recent} AND ${where.text} ORDER BY search_text.rank, i.id LIMIT ? OFFSET ?`,
+      [match, ...recentParams, ...where.params, page.limit, page.offset],
     ).map((r) => Number(r.id));
     return { total, ids };
   }
@@ -422,7 +412,7 @@ export class SqliteSearch implements SearchIndex {
   }
 
   async facets(plan: SearchPlan, top: number): Promise<Facets> {
-    return this.facetColumns.count(plan.kind === 'all' ? null : this.hitIds(plan), top);
+    return this.columns.count(plan.kind === 'all' ? null : this.hitIds(plan), top);
   }
 
   async hitRows(ids: number[]): Promise<SearchHitRow[]> {

@@ -1,7 +1,7 @@
-// Facets are counted from columns held in memory and patched from the change feed. Checked here
-// against the facets' definition in SQL (the queries they replace), on a generated case, after the
-// case changes under an open store (a new ingest, a verdict and findings rewritten), and against a
-// store opened afresh on the same case.
+// Facets are counted, and hits sorted by date, from columns held in memory and patched from the
+// change feed. Checked here against their definition in SQL (the queries they replace), on a
+// generated case, after the case changes under an open store (a new ingest, a verdict and findings
+// rewritten), and against a store opened afresh on the same case.
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,12 +61,40 @@ async function reference(k: Case, query: string): Promise<Facets> {
   }
 }
 
+/** Every hit of a query newest first (the undated last, then by id), as SQL orders them. */
+function referenceByDate(ids: number[]): number[] {
+  const db = new DatabaseSync(join(root, 'case', 'case.db'), { readOnly: true });
+  try {
+    db.exec('CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO temp.hits VALUES (?)');
+    for (const id of ids) insert.run(id);
+    return db
+      .prepare(
+        'SELECT h.id FROM hits h LEFT JOIN messages m ON m.item_id = h.id ORDER BY m.date IS NULL, m.date DESC, h.id',
+      )
+      .all()
+      .map((r) => Number(r.id));
+  } finally {
+    db.close();
+  }
+}
+
 async function expectReference(k: Case): Promise<void> {
   for (const query of QUERIES) {
     const { plan } = planSearch(query);
     expect({ query, facets: await k.store.search.facets(plan, TOP) }).toEqual({
       query,
       facets: await reference(k, query),
+    });
+    const every = await k.store.search.search(plan, { limit: 1_000_000, offset: 0, sort: 'date' });
+    const sorted = referenceByDate(every.ids);
+    expect(every.ids, query).toEqual(sorted);
+    // A page from the middle, small enough to be picked without sorting every hit.
+    const page = await k.store.search.search(plan, { limit: 7, offset: 5, sort: 'date' });
+    expect({ query, total: page.total, ids: page.ids }).toEqual({
+      query,
+      total: sorted.length,
+      ids: sorted.slice(5, 12),
     });
   }
 }
@@ -82,7 +110,7 @@ afterAll(async () => {
   await kase.store.close();
 });
 
-describe('facet columns', () => {
+describe('item columns', () => {
   it('count what SQL counts, for every facet and query', async () => {
     const all = await kase.store.search.facets(planSearch('').plan, TOP);
     // The case has something in each facet the generator writes, so the comparison means something.
@@ -121,7 +149,7 @@ describe('facet columns', () => {
     );
     expect(altered?.count).toBeGreaterThanOrEqual(first.length);
     await expectReference(kase);
-    const fresh = openCase(join(root, 'case'), {});
+    const fresh = openCase(join(root, 'case'), { create: false });
     try {
       for (const query of QUERIES) {
         const { plan } = planSearch(query);
