@@ -140,6 +140,11 @@ export async function searchCase(
   return { query, total, hits, facets };
 }
 
+/** Counts of each facet over every hit of a query (the workbench asks for them beside a page of hits). */
+export async function searchFacets(store: Store, query: string, facetSize = 10): Promise<Facets> {
+  return store.search.facets(planSearch(query).plan, facetSize);
+}
+
 /** Every item a query finds, page by page (an export or a report of a search). */
 export async function searchAllIds(store: Store, query: string): Promise<Set<number>> {
   const { plan } = planSearch(query);

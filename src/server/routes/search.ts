@@ -1,47 +1,65 @@
 // Search with the query language of `crible search`, its facets and a page of hits.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { QueryError, searchCase } from '../../core/search.ts';
+import { QueryError, searchCase, searchFacets } from '../../core/search.ts';
 import { coded, render } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
 
+const Query = z.string().max(2000).default('');
 const SearchQuery = z.object({
-  q: z.string().max(2000).default(''),
+  q: Query,
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   sort: z.enum(['relevance', 'date']).default('relevance'),
 });
+
+const unreadable = {
+  description: 'the query cannot be read',
+  content: { 'application/json': { schema: z.object({ error: z.string() }) } },
+};
+const anyJson = { 'application/json': { schema: z.record(z.string(), z.unknown()) } };
+
+/** A query the language cannot read is a 400 naming what is wrong, in words. */
+async function answer<T>(work: () => Promise<T>): Promise<{ ok: T } | { error: Record<string, unknown> }> {
+  try {
+    return { ok: await work() };
+  } catch (err) {
+    if (err instanceof QueryError)
+      return { error: { error: render(coded(err.code, err.params)), code: err.code, params: err.params } };
+    throw err;
+  }
+}
 
 export function registerSearchRoutes(app: OpenAPIHono, store: Store): void {
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/search',
-      summary: 'Search the case: hits with verdict and snippet, and facets',
+      summary: 'Search the case: a page of hits with verdict and snippet (facets: /api/search/facets)',
       request: { query: SearchQuery },
-      responses: {
-        200: {
-          description: 'hits',
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
-        },
-        400: {
-          description: 'the query cannot be read',
-          content: { 'application/json': { schema: z.object({ error: z.string() }) } },
-        },
-      },
+      responses: { 200: { description: 'hits', content: anyJson }, 400: unreadable },
     }),
     async (c) => {
       const { q, offset, limit, sort } = c.req.valid('query');
-      try {
-        const result = await searchCase(store, q, { offset, limit, sort, facets: true });
-        return c.json(result as unknown as Record<string, unknown>, 200);
-      } catch (err) {
-        if (err instanceof QueryError)
-          return c.json(
-            { error: render(coded(err.code, err.params)), code: err.code, params: err.params },
-            400,
-          );
-        throw err;
-      }
+      const result = await answer(() => searchCase(store, q, { offset, limit, sort }));
+      return 'ok' in result
+        ? c.json(result.ok as unknown as Record<string, unknown>, 200)
+        : c.json(result.error as { error: string }, 400);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/search/facets',
+      summary: 'Counts of each facet over every hit of a query',
+      request: { query: z.object({ q: Query, size: z.coerce.number().int().min(1).max(100).default(10) }) },
+      responses: { 200: { description: 'facets', content: anyJson }, 400: unreadable },
+    }),
+    async (c) => {
+      const { q, size } = c.req.valid('query');
+      const result = await answer(() => searchFacets(store, q, size));
+      return 'ok' in result
+        ? c.json(result.ok as unknown as Record<string, unknown>, 200)
+        : c.json(result.error as { error: string }, 400);
     },
   );
 }

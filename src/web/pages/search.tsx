@@ -3,6 +3,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchResult } from '../../core/search.ts';
+import type { Facets } from '../../store/search.ts';
 import { t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { Load, Verdict, when } from '../ui.tsx';
@@ -96,36 +97,10 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
   return (
     <div class="results">
       <aside class="facets">
-        {result.facets &&
-          Object.entries(result.facets)
-            .filter(([, values]) => values.length > 0)
-            .map(([facet, values]) => (
-              <div class="facet" key={facet}>
-                <h3>{t(`web.facet.${facet}`)}</h3>
-                <ul>
-                  {values.map((v) => {
-                    const term = facetTerm(facet, v.value);
-                    // A value already in the query is shown chosen; a click takes it out again.
-                    const chosen = q.split(/\s+/).includes(term);
-                    const next = chosen
-                      ? q
-                          .split(/\s+/)
-                          .filter((part) => part !== term)
-                          .join(' ')
-                      : `${q} ${term}`.trim();
-                    return (
-                      <li key={v.value} class={chosen ? 'chosen' : ''}>
-                        <a href={searchUrl(next)} title={chosen ? t('web.facet.remove', { term }) : term}>
-                          {facet === 'verdict' ? <Verdict verdict={v.value} /> : v.value}
-                          {chosen && ' ✕'}
-                        </a>
-                        <span class="n">{v.count}</span>
-                      </li>
-                    );
-                  })}
-                </ul>
-              </div>
-            ))}
+        {/* Facets come in their own call, so the hits show without waiting for the counts. */}
+        <Load<Facets> path={`/api/search/facets?q=${encodeURIComponent(q)}`}>
+          {(facets) => <FacetLists q={q} facets={facets} />}
+        </Load>
       </aside>
       <div class="hits">
         <p class="muted">
@@ -170,5 +145,42 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
         </nav>
       </div>
     </div>
+  );
+}
+
+/** Each facet's values, a click adding the value to the query (or taking it out when it is in). */
+function FacetLists({ q, facets }: { q: string; facets: Facets }) {
+  return (
+    <>
+      {Object.entries(facets)
+        .filter(([, values]) => values.length > 0)
+        .map(([facet, values]) => (
+          <div class="facet" key={facet}>
+            <h3>{t(`web.facet.${facet}`)}</h3>
+            <ul>
+              {values.map((v) => {
+                const term = facetTerm(facet, v.value);
+                // A value already in the query is shown chosen; a click takes it out again.
+                const chosen = q.split(/\s+/).includes(term);
+                const next = chosen
+                  ? q
+                      .split(/\s+/)
+                      .filter((part) => part !== term)
+                      .join(' ')
+                  : `${q} ${term}`.trim();
+                return (
+                  <li key={v.value} class={chosen ? 'chosen' : ''}>
+                    <a href={searchUrl(next)} title={chosen ? t('web.facet.remove', { term }) : term}>
+                      {facet === 'verdict' ? <Verdict verdict={v.value} /> : v.value}
+                      {chosen && ' ✕'}
+                    </a>
+                    <span class="n">{v.count}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
+    </>
   );
 }
