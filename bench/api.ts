@@ -3,8 +3,9 @@
 // 1. The --count message case of bench:search (built by it when absent: .cache/bench/search-c<count>-s1),
 //    copied afresh to .cache/bench/api-c<count>/case so that the ingest below always has new mail to write.
 // 2. `crible serve` on that copy (its own process), loaded by autocannon with what the pages ask for: the
-//    search page's call (hits and facets, a query set from the case's vocabulary) and the message page's
-//    (/api/items/<id>, ids spread over the case); each request's latency recorded, p50/p95/p99 and
+//    search page's two calls (a page of hits, and the facets of the same query; a query set from the case's
+//    vocabulary) and the message page's (/api/items/<id>, ids spread over the case); each request's
+//    latency recorded, p50/p95/p99 and
 //    requests/s. The floor it is compared with: the same server handing out the app's static page.
 // 3. The same again WHILE `crible ingest` writes --mail generated messages (with attachments) into the case
 //    in a third process. The target is at most 100 ms p95 for search and message view under that load.
@@ -69,7 +70,7 @@ async function mailToIngest(): Promise<string> {
 }
 
 /** The search page's queries: words from the case's own vocabulary, a field, a verdict, a month. */
-function searchPaths(caseDir: string): string[] {
+function searchQueries(caseDir: string): string[] {
   const db = new DatabaseSync(join(caseDir, 'case.db'), { readOnly: true });
   db.exec("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'search_text', 'row')");
   const words = db
@@ -94,8 +95,11 @@ function searchPaths(caseDir: string): string[] {
     'date:2017-03',
     `${words[8]} date:2016-01..2016-06`,
   ];
-  return queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&offset=0&limit=50`);
+  return queries;
 }
+
+const hitsPath = (q: string) => `/api/search?q=${encodeURIComponent(q)}&offset=0&limit=50`;
+const facetsPath = (q: string) => `/api/search/facets?q=${encodeURIComponent(q)}`;
 
 /** The message page's call for 200 messages spread over the case. */
 function messagePaths(caseDir: string): string[] {
@@ -116,20 +120,28 @@ function itemCount(caseDir: string): number {
 }
 
 /** Each search of the set alone, so a slow one is named (the load above mixes them). */
-async function searchByQuery(url: string, paths: string[]) {
-  const out = [];
-  for (const path of paths) {
+async function searchByQuery(url: string, queries: string[]) {
+  const median = async (path: string) => {
     const times: number[] = [];
-    let hits = 0;
     for (let run = 0; run < 5; run++) {
       const t = performance.now();
-      const body = (await (await fetch(`${url}${path}`)).json()) as { total: number };
+      await (await fetch(`${url}${path}`)).arrayBuffer();
       times.push(performance.now() - t);
-      hits = body.total;
     }
-    times.sort((a, b) => a - b);
-    const query = new URLSearchParams(path.slice(path.indexOf('?'))).get('q') ?? '';
-    out.push({ query, hits, p50: percentile(times, 50) });
+    return percentile(
+      times.sort((a, b) => a - b),
+      50,
+    );
+  };
+  const out = [];
+  for (const query of queries) {
+    const { total } = (await (await fetch(`${url}${hitsPath(query)}`)).json()) as { total: number };
+    out.push({
+      query,
+      hits: total,
+      p50: await median(hitsPath(query)),
+      facetsP50: await median(facetsPath(query)),
+    });
   }
   return out;
 }
@@ -174,7 +186,7 @@ async function load(
     failed: result.non2xx + result.errors + result.timeouts,
   };
   log(
-    `  ${state.padEnd(9)} ${endpoint.padEnd(14)} ${measure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measure.p50.toFixed(1)} ms  p95 ${measure.p95.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms${measure.failed ? `  ${measure.failed} failed` : ''}`,
+    `  ${state.padEnd(9)} ${endpoint.padEnd(15)} ${measure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measure.p50.toFixed(1)} ms  p95 ${measure.p95.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms${measure.failed ? `  ${measure.failed} failed` : ''}`,
   );
   return measure;
 }
@@ -223,8 +235,10 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   cpSync(source, join(work, 'case'), { recursive: true });
   const caseDir = join(work, 'case');
+  const queries = searchQueries(caseDir);
   const endpoints: [string, string[]][] = [
-    ['search', searchPaths(caseDir)],
+    ['search hits', queries.map(hitsPath)],
+    ['search facets', queries.map(facetsPath)],
     ['message view', messagePaths(caseDir)],
     ['static page', ['/']],
   ];
@@ -235,11 +249,11 @@ async function main() {
   const url = server.match![1]!;
   const measures: Measure[] = [];
   let written = 0;
-  let byQuery: { query: string; hits: number; p50: number }[] = [];
+  let byQuery: { query: string; hits: number; p50: number; facetsP50: number }[] = [];
   try {
     log(`server at ${url}; ${connections} connections, ${duration} s per measure`);
     for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'quiet'));
-    byQuery = await searchByQuery(url, endpoints[0]![1]);
+    byQuery = await searchByQuery(url, queries);
     log(`ingesting ${mailCount} messages into the case meanwhile …`);
     const before = itemCount(caseDir);
     // Given a few seconds to list the Maildir and start writing before the load starts.
@@ -279,10 +293,10 @@ async function main() {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(
-    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n\nsearch, one query at a time (quiet, median of 5):\n${byQuery
+    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n\nsearch, one query at a time (quiet, median of 5): hits, facets\n${byQuery
       .map(
         (b) =>
-          `  ${b.p50.toFixed(1).padStart(8)} ms  ${String(b.hits).padStart(7)} hits  ${b.query || '(everything)'}`,
+          `  ${b.p50.toFixed(1).padStart(8)} ms ${b.facetsP50.toFixed(1).padStart(8)} ms  ${String(b.hits).padStart(7)} hits  ${b.query || '(everything)'}`,
       )
       .join('\n')}\n`,
   );
