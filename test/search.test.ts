@@ -463,6 +463,16 @@ describe('fields against a generated case', () => {
         messages.filter((m) => m.date.toISOString().startsWith(month)).length,
       );
       expect(await total('has:attachment')).toBe(messages.filter((m) => m.attachments.length > 0).length);
+      // A field beside words keeps the words' relevance order: the filtered hits, in the order they
+      // rank in among every hit of the words (each scored once, in the pass that filters them).
+      const ranked = async (q: string) =>
+        (await searchCase(generated.store, q, { limit: 1000 })).hits.map((h) => h.id);
+      const word = messages[3]!.subject.split(/\s+/).find((w) => /^\p{L}{5,}$/u.test(w))!;
+      const inMonth = new Set(await ranked(`date:${month}`));
+      const byWord = await ranked(word);
+      const filtered = await ranked(`${word} date:${month}`);
+      expect(filtered.length).toBeGreaterThan(0);
+      expect(filtered).toEqual(byWord.filter((id) => inMonth.has(id)));
       const named = messages.find((m) => m.attachments.length)!.attachments[0]!.filename;
       expect(await total(`filename:"${named}"`)).toBeGreaterThan(0);
       // Every reply the generator wrote is in the JWZ thread of the message it answers.
