@@ -454,6 +454,31 @@ describe('triage and access', () => {
     });
   });
 
+  test('a loopback workbench restarted under an open page: the next write fetches the new token and goes through', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const id = await failingSignatureMessage();
+    const before = await serveCase(kase, { host: '127.0.0.1', port: 0 });
+    const port = Number(new URL(before.url).port);
+    let after: RunningServer | null = null;
+    try {
+      await withPage('en', async (page) => {
+        await page.goto(`${before.url}messages/${id}`);
+        await page.getByTestId('tag-input').waitFor();
+        await before.close();
+        after = await serveCase(kase, { host: '127.0.0.1', port });
+        await page.getByTestId('tag-input').fill('after-restart');
+        await page.getByTestId('tag-add').click();
+        await expect
+          .poll(() => page.getByTestId('tag-chip').allTextContents())
+          .toContainEqual(expect.stringContaining('after-restart'));
+        expect(await page.getByTestId('triage-error').count()).toBe(0);
+      });
+    } finally {
+      await (after as RunningServer | null)?.close();
+      await kase.store.workbench.removeTags(id, ['after-restart']);
+    }
+  });
+
   test('the queue loads directly by its URL, marked in the navigation', async (ctx) => {
     if (!browser) return ctx.skip();
     await withPage('en', async (page) => {

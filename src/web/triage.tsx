@@ -39,8 +39,16 @@ export function useSession(): Who | null {
 
 export const canWrite = (who: Who | null) => who?.user !== null && who?.user?.role !== 'viewer';
 
-/** A write to the API, with the session's CSRF token; a refusal is thrown with its words. */
-export async function send<T>(method: 'POST' | 'DELETE', path: string, body: unknown): Promise<T> {
+/**
+ * A write to the API, with the session's CSRF token; a refusal is thrown with its words. A token out
+ * of date (a loopback workbench restarted: its token is the process's) is fetched again, once.
+ */
+export async function send<T>(
+  method: 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  retried = false,
+): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -51,8 +59,12 @@ export async function send<T>(method: 'POST' | 'DELETE', path: string, body: unk
     },
     body: JSON.stringify(body),
   });
-  const answer = (await res.json().catch(() => ({}))) as { error?: string };
-  // The session ended (a restart, a logout elsewhere): the gate shows the login page again.
+  const answer = (await res.json().catch(() => ({}))) as { error?: string; code?: string };
+  if (res.status === 403 && answer.code === 'web.access.csrf' && !retried) {
+    await refreshSession();
+    return send<T>(method, path, body, true);
+  }
+  // The session ended (a logout elsewhere, its user removed): the gate shows the login page again.
   if (res.status === 401) void refreshSession();
   if (!res.ok) throw new ApiError(res.status, answer.error ?? `${res.status} ${res.statusText}`);
   return answer as T;
