@@ -614,6 +614,17 @@ describe('the key hunt and its import form', () => {
       await withPage('en', async (page) => {
         await logIn(page, 'rene', 'reviewer-password-1');
         await page.screenshot({ path: outputPath('keys-import-form-en.png'), fullPage: true });
+        // An empty file is said so before anything is sent.
+        await page.getByTestId('key-file').setInputFiles({
+          name: 'vide.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.alloc(0),
+        });
+        await page.getByTestId('key-import-submit').click();
+        expect(await page.getByTestId('key-import-error').textContent()).toBe(
+          'vide.csv is empty: there is nothing in it to import.',
+        );
+        await page.getByTestId('key-file-clear').click();
         // Pasted text that holds no key: said by line, and nothing changes.
         await page.getByTestId('key-paste').fill('domain,selector,value\nmairie.example,s2017\n');
         await page.getByTestId('key-import-submit').click();

@@ -82,6 +82,7 @@ function KeyImportForm({ onImported }: { onImported: () => void }) {
     startOver();
     if (!file && !pasted.trim()) return setError(t('web.keys.import.nothing'));
     if (file && file.size > KEY_FILE_MAX) return setError(t('web.keys.import.too-large'));
+    if (file?.size === 0) return setError(t('web.keys.import.empty', { file: file.name }));
     setBusy(true);
     try {
       const name = file?.name ?? t('web.keys.import.pasted-name');

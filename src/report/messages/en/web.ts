@@ -99,6 +99,7 @@ export const enWeb: Messages = {
   'web.keys.import.nothing': () => 'Choose a file or paste its text first.',
   'web.keys.import.too-large': () =>
     'This file is larger than 1 MB: import it on the command line with crible keys import.',
+  'web.keys.import.empty': (p) => `${p.file} is empty: there is nothing in it to import.`,
   'web.keys.import.pasted-name': () => 'pasted text',
   'web.keys.import.keys': (p) =>
     Number(p.count) === 0

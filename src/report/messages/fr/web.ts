@@ -103,6 +103,7 @@ export const frWeb: Messages = {
   'web.keys.import.nothing': () => 'Choisissez d’abord un fichier ou collez son texte.',
   'web.keys.import.too-large': () =>
     'Ce fichier dépasse 1 Mo : importez-le en ligne de commande avec crible keys import.',
+  'web.keys.import.empty': (p) => `${p.file} est vide : il n’y a rien à importer.`,
   'web.keys.import.pasted-name': () => 'texte collé',
   'web.keys.import.keys': (p) =>
     Number(p.count) === 0
