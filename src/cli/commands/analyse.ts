@@ -3,6 +3,7 @@ import { analysers } from '../../analysers/index.ts';
 import { analyseCase, UnknownAnalyserError } from '../../core/analyse-case.ts';
 import { addDocumentOptions, documentOptions } from '../document-options.ts';
 import { changeKinds, printJson, printLines, UsageError } from '../output.ts';
+import { yieldToPeople } from '../priority.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
 export function registerAnalyse(program: Command): void {
@@ -29,6 +30,7 @@ export function registerAnalyse(program: Command): void {
       ocr?: boolean;
       cutoff?: string;
     }) => {
+      yieldToPeople();
       const documents = await documentOptions(opts);
       await withCase(opts.case, async (kase) => {
         let runs: Awaited<ReturnType<typeof analyseCase>>;

@@ -6,6 +6,7 @@ import { render } from '../../report/catalogue.ts';
 import { formatBytes } from '../../report/size.ts';
 import { addDocumentOptions, documentOptions } from '../document-options.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
+import { yieldToPeople } from '../priority.ts';
 import { caseOption, resolveCase } from '../with-case.ts';
 import { byUrgency } from './help.ts';
 import { completenessAlert, describeContainers, styleStatsLine } from './stats.ts';
@@ -49,6 +50,7 @@ export function registerIngest(program: Command): void {
       '\nExit codes: 0 all items read; 3 finished with failed or limited items; 2 usage error; 1 fatal error;\n130 interrupted (Ctrl-C): what was recorded is kept, and the same command resumes.',
     )
     .action(async (paths: string[], opts) => {
+      yieldToPeople();
       // Every path is checked before the case is created: a usage error leaves no empty case behind.
       for (const path of paths) checkSourcePath(path);
       const documents = await documentOptions(opts);
