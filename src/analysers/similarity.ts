@@ -142,8 +142,39 @@ export function nearDuplicates(
     }
     return set;
   };
-  const byDocument = new Map<number, NearDuplicate[]>();
-  const add = (found: NearDuplicate) => {
+  // A text is in many pairs: its words are read and folded once (a bounded number kept at a time),
+  // each folded word numbered, so aligning compares numbers rather than strings.
+  const alignedWords = new Map<number, AlignedWords>();
+  let wordsKept = 0;
+  const wordNumbers = new Map<string, number>();
+  const aligned = (p: Prepared): AlignedWords => {
+    let words = alignedWords.get(p.index);
+    if (!words) {
+      const display = displayWords(sorted[p.index]!.text, o.maxWords);
+      if (wordsKept + display.length > ALIGNED_WORDS_KEPT) {
+        alignedWords.clear();
+        wordsKept = 0;
+      }
+      wordsKept += display.length;
+      const keys = new Int32Array(display.length);
+      for (const [i, word] of display.entries()) {
+        const folded = fold(word);
+        let number = wordNumbers.get(folded);
+        if (number === undefined) {
+          number = wordNumbers.size;
+          wordNumbers.set(folded, number);
+        }
+        keys[i] = number;
+      }
+      words = { display, keys };
+      alignedWords.set(p.index, words);
+    }
+    return words;
+  };
+  // What changed is written only for the matches kept (the closest maxMatches of each document).
+  type Found = Omit<NearDuplicate, 'diff'> & { diff: () => string };
+  const byDocument = new Map<number, Found[]>();
+  const add = (found: Found) => {
     const list = byDocument.get(found.itemId);
     if (list) list.push(found);
     else byDocument.set(found.itemId, [found]);
@@ -154,7 +185,7 @@ export function nearDuplicates(
     if (jaccard < o.jaccardFloor) continue;
     const a = representatives[ra]!;
     const b = representatives[rb]!;
-    const compared = compareTexts(sorted[a.index]!.text, sorted[b.index]!.text, o, jaccard);
+    const compared = compareTexts(aligned(a), aligned(b), o, jaccard);
     if (!compared || compared.similarity < o.threshold) continue;
     for (const x of membersOf(a))
       for (const y of membersOf(b)) {
@@ -166,7 +197,7 @@ export function nearDuplicates(
   for (const itemId of [...byDocument.keys()].sort((x, y) => x - y)) {
     const list = byDocument.get(itemId)!;
     list.sort((x, y) => y.similarity - x.similarity || x.of - y.of);
-    out.push(...list.slice(0, o.maxMatches));
+    for (const found of list.slice(0, o.maxMatches)) out.push({ ...found, diff: found.diff() });
   }
   return out;
 }
@@ -280,38 +311,51 @@ interface Hunk {
   bTo: number;
 }
 
+/** Words of the texts kept read between pairs (about 100 MB at most). */
+const ALIGNED_WORDS_KEPT = 2_000_000;
+
+/** A text's words as shown in a diff, and the number of each once folded (as they are compared). */
+interface AlignedWords {
+  display: string[];
+  keys: Int32Array;
+}
+
 /**
  * The two texts' words aligned: the share in common, and the diff each way. Null when they are the
- * same words (identical once folded).
+ * same words (identical once folded), or when more words differ than the threshold allows (the
+ * alignment stops there instead of going on to `maxEdits`).
  */
 function compareTexts(
-  aText: string,
-  bText: string,
+  aWords: AlignedWords,
+  bWords: AlignedWords,
   o: Required<NearDuplicateOptions>,
   jaccard: number,
-): { similarity: number; forward: string; backward: string } | null {
-  const a = displayWords(aText, o.maxWords);
-  const b = displayWords(bText, o.maxWords);
-  const aKeys = a.map(fold);
-  const bKeys = b.map(fold);
-  const hunks = alignedHunks(aKeys, bKeys, o.maxEdits);
+): { similarity: number; forward: () => string; backward: () => string } | null {
+  const a = aWords.display;
+  const b = bWords.display;
+  // Past this many changed words the share in common is under the threshold (the epsilon keeps a pair
+  // exactly at the threshold, which floating point would put one word short).
+  const allowed = Math.floor((1 - o.threshold) * (a.length + b.length) + 1e-9);
+  const hunks = alignedHunks(aWords.keys, bWords.keys, Math.min(o.maxEdits, allowed));
+  if (hunks === null && allowed < o.maxEdits) return null;
   if (hunks === null) {
     // Too many edits to align: the shingles' Jaccard is the measure, and the diff says so.
     const note = `(more than ${o.maxEdits.toLocaleString('en-US')} words differ)`;
-    return { similarity: round(jaccard), forward: note, backward: note };
+    return { similarity: round(jaccard), forward: () => note, backward: () => note };
   }
   if (hunks.length === 0) return null;
   const changed = hunks.reduce((sum, h) => sum + (h.aTo - h.aFrom) + (h.bTo - h.bFrom), 0);
   const similarity = (a.length + b.length - changed) / (a.length + b.length);
   return {
     similarity: round(similarity),
-    forward: diffText(hunks, a, b, o.maxDiffChars),
-    backward: diffText(
-      hunks.map((h) => ({ aFrom: h.bFrom, aTo: h.bTo, bFrom: h.aFrom, bTo: h.aTo })),
-      b,
-      a,
-      o.maxDiffChars,
-    ),
+    forward: () => diffText(hunks, a, b, o.maxDiffChars),
+    backward: () =>
+      diffText(
+        hunks.map((h) => ({ aFrom: h.bFrom, aTo: h.bTo, bFrom: h.aFrom, bTo: h.aTo })),
+        b,
+        a,
+        o.maxDiffChars,
+      ),
   };
 }
 
@@ -332,7 +376,7 @@ function displayWords(text: string, maxWords: number): string[] {
  * Myers' O(ND) alignment after the common head and tail are set aside (one changed figure costs a
  * linear scan); null when more than `maxEdits` words must change.
  */
-export function alignedHunks(a: string[], b: string[], maxEdits: number): Hunk[] | null {
+export function alignedHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxEdits: number): Hunk[] | null {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
