@@ -1,11 +1,13 @@
 // The workbench's search calls, answered by the server app itself (no browser): a page of hits without
 // facets, the facets of the same query in their own call, and a query that cannot be read refused by
-// both with the position of what is wrong.
+// both with the position of what is wrong; and the worker threads serve answers searches on, giving
+// what a search on this thread gives.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Case, openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
-import { searchCase } from '../src/core/search.ts';
+import { QueryError, searchCase } from '../src/core/search.ts';
+import { searchHere, searchOnWorkers } from '../src/core/search-workers.ts';
 import { generateMessages, writeMaildir } from '../src/sample/synth.ts';
 import { createApp } from '../src/server/app.ts';
 import { tempDir } from './helpers/mail.ts';
@@ -55,5 +57,28 @@ describe('/api/search and /api/search/facets', () => {
       expect(reply.json.code, path).toMatch(/^search\./);
     }
     expect((await get('/api/search/facets?size=1000')).status).toBe(400);
+  });
+});
+
+describe('searches on worker threads', () => {
+  it('give what a search on this thread gives, and the same refusals', async () => {
+    const here = searchHere(kase);
+    const workers = searchOnWorkers(kase, 2);
+    try {
+      const queries = ['', 'date:2017', 'budget OR réunion', '-date:2016 has:attachment'];
+      // Side by side, as the workbench's requests come.
+      const [onWorkers, onThread] = await Promise.all([
+        Promise.all(queries.map((q) => workers.search(q, { limit: 7, offset: 2, sort: 'relevance' }))),
+        Promise.all(queries.map((q) => here.search(q, { limit: 7, offset: 2, sort: 'relevance' }))),
+      ]);
+      expect(onWorkers).toEqual(onThread);
+      expect(onWorkers[0]!.total).toBeGreaterThan(80);
+      for (const q of queries) expect(await workers.facets(q, 5)).toEqual(await here.facets(q, 5));
+      const refused = await workers.search('"open', {}).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(QueryError);
+      expect((refused as QueryError).params.position).toBe(1);
+    } finally {
+      await workers.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Case } from '../core/case.ts';
+import { type Searcher, searchHere } from '../core/search-workers.ts';
 import { Access, bodyLimitOfWrites } from './auth.ts';
 import { registerCaseRoutes } from './routes/case.ts';
 import { registerGraphRoutes } from './routes/graph.ts';
@@ -19,6 +20,8 @@ export interface AppOptions {
   webDir: string;
   /** Whether every API call but the login needs a session (any address but loopback). */
   loginRequired: boolean;
+  /** Who answers searches (default: this thread; serve puts them on worker threads). */
+  searcher?: Searcher;
 }
 
 /** The app's own policy: its scripts and styles only, frames only its own (the sandboxed mail view). */
@@ -60,7 +63,7 @@ export function createApp(kase: Case, options: AppOptions): App {
   registerSessionRoutes(app, kase.store, access);
   registerCaseRoutes(app, kase.store);
   registerKeyRoutes(app, kase.store);
-  registerSearchRoutes(app, kase.store);
+  registerSearchRoutes(app, options.searcher ?? searchHere(kase));
   registerItemRoutes(app, kase.store);
   registerGraphRoutes(app, kase.store);
   registerTriageRoutes(app, kase.store);

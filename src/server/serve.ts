@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Case } from '../core/case.ts';
+import { searchOnWorkers } from '../core/search-workers.ts';
 import { createApp } from './app.ts';
 import { buildWebApp, isBuilt, webDir } from './build.ts';
 
@@ -35,15 +36,22 @@ export async function serveCase(kase: Case, options: ServeOptions): Promise<Runn
       `serving on ${options.host} asks everyone for a name and password, and this case has no users yet: add one with \`crible users add <name> --role admin --case ${kase.dir}\`, or serve on 127.0.0.1 (no login) and reach it through an SSH tunnel (ssh -L 7700:127.0.0.1:7700 <host>)`,
     );
   if (!isBuilt(ROOT)) await buildWebApp(ROOT);
-  const app = createApp(kase, { webDir: webDir(ROOT), loginRequired });
+  const searcher = searchOnWorkers(kase);
+  const app = createApp(kase, { webDir: webDir(ROOT), loginRequired, searcher });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}/`,
-        close: () => new Promise((done) => server.close(() => done())),
+        close: async () => {
+          await new Promise<void>((done) => server.close(() => done()));
+          await searcher.close();
+        },
       });
     });
-    server.on('error', reject);
+    server.on('error', (err) => {
+      void searcher.close();
+      reject(err);
+    });
   });
 }

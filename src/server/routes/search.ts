@@ -1,8 +1,8 @@
 // Search with the query language of `crible search`, its facets and a page of hits.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { QueryError, searchCase, searchFacets } from '../../core/search.ts';
+import { QueryError } from '../../core/search.ts';
+import type { Searcher } from '../../core/search-workers.ts';
 import { coded, render } from '../../report/catalogue.ts';
-import type { Store } from '../../store/store.ts';
 
 const Query = z.string().max(2000).default('');
 const SearchQuery = z.object({
@@ -29,7 +29,7 @@ async function answer<T>(work: () => Promise<T>): Promise<{ ok: T } | { error: R
   }
 }
 
-export function registerSearchRoutes(app: OpenAPIHono, store: Store): void {
+export function registerSearchRoutes(app: OpenAPIHono, searcher: Searcher): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -40,7 +40,7 @@ export function registerSearchRoutes(app: OpenAPIHono, store: Store): void {
     }),
     async (c) => {
       const { q, offset, limit, sort } = c.req.valid('query');
-      const result = await answer(() => searchCase(store, q, { offset, limit, sort }));
+      const result = await answer(() => searcher.search(q, { offset, limit, sort }));
       return 'ok' in result
         ? c.json(result.ok as unknown as Record<string, unknown>, 200)
         : c.json(result.error as { error: string }, 400);
@@ -56,7 +56,7 @@ export function registerSearchRoutes(app: OpenAPIHono, store: Store): void {
     }),
     async (c) => {
       const { q, size } = c.req.valid('query');
-      const result = await answer(() => searchFacets(store, q, size));
+      const result = await answer(() => searcher.facets(q, size));
       return 'ok' in result
         ? c.json(result.ok as unknown as Record<string, unknown>, 200)
         : c.json(result.error as { error: string }, 400);
