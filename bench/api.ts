@@ -1,4 +1,4 @@
-// Workbench API benchmark: `npm run bench:api -- [--count 100000] [--mail 5000] [--duration 15] [--connections 4] [--json]`
+// Workbench API benchmark: `npm run bench:api -- [--count 100000] [--mail 5000] [--duration 15] [--connections 1,4] [--json]`
 //
 // 1. The --count message case of bench:search (built by it when absent: .cache/bench/search-c<count>-s1),
 //    copied afresh to .cache/bench/api-c<count>/case so that the ingest below always has new mail to write.
@@ -25,7 +25,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '100000' },
     mail: { type: 'string', default: '5000' },
     duration: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '1,4' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -37,7 +37,8 @@ if (values.help) {
 const count = Number(values.count);
 const mailCount = Number(values.mail);
 const duration = Number(values.duration);
-const connections = Number(values.connections);
+/** Each measure is taken with each of these many clients, each sending its next request on an answer. */
+const connectionCounts = values.connections.split(',').map(Number);
 const cacheRoot = join(repo, '.cache', 'bench');
 const log = (s: string) => {
   if (!values.json) process.stderr.write(`${s}\n`);
@@ -148,6 +149,7 @@ async function searchByQuery(url: string, queries: string[]) {
 
 interface Measure {
   endpoint: string;
+  connections: number;
   load: 'quiet' | 'ingesting';
   requests: number;
   perSecond: number;
@@ -165,6 +167,7 @@ async function load(
   endpoint: string,
   paths: string[],
   state: Measure['load'],
+  connections: number,
 ): Promise<Measure> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((done, fail) => {
@@ -177,6 +180,7 @@ async function load(
   latencies.sort((a, b) => a - b);
   const measure = {
     endpoint,
+    connections,
     load: state,
     requests: latencies.length,
     perSecond: latencies.length / duration,
@@ -186,7 +190,7 @@ async function load(
     failed: result.non2xx + result.errors + result.timeouts,
   };
   log(
-    `  ${state.padEnd(9)} ${endpoint.padEnd(15)} ${measure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measure.p50.toFixed(1)} ms  p95 ${measure.p95.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms${measure.failed ? `  ${measure.failed} failed` : ''}`,
+    `  ${state.padEnd(9)} ${endpoint.padEnd(15)} ×${connections} ${measure.perSecond.toFixed(0).padStart(6)} req/s  p50 ${measure.p50.toFixed(1)} ms  p95 ${measure.p95.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms${measure.failed ? `  ${measure.failed} failed` : ''}`,
   );
   return measure;
 }
@@ -251,15 +255,20 @@ async function main() {
   let written = 0;
   let byQuery: { query: string; hits: number; p50: number; facetsP50: number }[] = [];
   try {
-    log(`server at ${url}; ${connections} connections, ${duration} s per measure`);
-    for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'quiet'));
+    log(`server at ${url}; ${connectionCounts.join(' and ')} connections, ${duration} s per measure`);
+    // Once through every path first: the search workers open the case and build their columns.
+    for (const [, paths] of endpoints)
+      for (const path of paths) await (await fetch(`${url}${path}`)).arrayBuffer();
+    for (const [name, paths] of endpoints)
+      for (const n of connectionCounts) measures.push(await load(url, name, paths, 'quiet', n));
     byQuery = await searchByQuery(url, queries);
     log(`ingesting ${mailCount} messages into the case meanwhile …`);
     const before = itemCount(caseDir);
     // Given a few seconds to list the Maildir and start writing before the load starts.
     const ingest = await start(['ingest', '--case', caseDir, '--batch', '100', mail], 5000);
     try {
-      for (const [name, paths] of endpoints) measures.push(await load(url, name, paths, 'ingesting'));
+      for (const [name, paths] of endpoints)
+        for (const n of connectionCounts) measures.push(await load(url, name, paths, 'ingesting', n));
       if (!ingest.running())
         log(
           `  the ingest ended before the last measure did: give more --mail (its output: ${ingest.output().trim().split('\n').slice(-3).join(' / ')})`,
@@ -274,13 +283,14 @@ async function main() {
   }
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ count, mailCount, duration, connections, writtenDuringLoad: written, measures, byQuery }, null, 2)}\n`,
+      `${JSON.stringify({ count, mailCount, duration, connections: connectionCounts, writtenDuringLoad: written, measures, byQuery }, null, 2)}\n`,
     );
     return;
   }
   const rows = measures.map((m) => [
     m.endpoint,
     m.load,
+    String(m.connections),
     m.perSecond.toFixed(0),
     m.p50.toFixed(1),
     m.p95.toFixed(1),
@@ -288,12 +298,22 @@ async function main() {
     m.endpoint === 'static page' ? 'floor' : m.p95 <= 100 ? 'yes' : 'NO',
     String(m.failed),
   ]);
-  const head = ['endpoint', 'load', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', '≤100 ms p95', 'failed'];
+  const head = [
+    'endpoint',
+    'load',
+    'clients',
+    'req/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    '≤100 ms p95',
+    'failed',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   process.stdout.write(
-    `Workbench API on a ${count}-message case, ${connections} connections, ${duration} s each; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n\nsearch, one query at a time (quiet, median of 5): hits, facets\n${byQuery
+    `Workbench API on a ${count}-message case, ${duration} s each with ${connectionCounts.join(' and ')} clients; "ingesting": crible ingest writing into the same case (${written} items recorded meanwhile)\n\n${[line(head), ...rows.map(line)].join('\n')}\n\nsearch, one query at a time (quiet, median of 5): hits, facets\n${byQuery
       .map(
         (b) =>
           `  ${b.p50.toFixed(1).padStart(8)} ms ${b.facetsP50.toFixed(1).padStart(8)} ms  ${String(b.hits).padStart(7)} hits  ${b.query || '(everything)'}`,
