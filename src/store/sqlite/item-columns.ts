@@ -46,7 +46,7 @@ const SOURCES: { facets: FacetName[]; sql: (items: string) => string }[] = [
 ];
 
 /** The date of an item without one: it sorts after every date, newest first. */
-const UNDATED = Number.NEGATIVE_INFINITY;
+export const UNDATED = Number.NEGATIVE_INFINITY;
 
 const FACET_INDEX = new Map<FacetName, number>(FACETS.map((name, i) => [name, i]));
 
@@ -128,30 +128,15 @@ export class ItemColumns {
     return ids;
   }
 
+  /** Whether the columns were built (the first facet count or date-sorted page builds them). */
+  get built(): boolean {
+    return this.revision >= 0;
+  }
+
   /** A page of the hits, newest first, the undated last, then by id. */
   byDate(hits: Int32Array, offset: number, limit: number): number[] {
     this.refresh();
-    const dates = this.dates;
-    // Two undated items differ by -Infinity - -Infinity, NaN, which falls through to their ids.
-    const before = (a: number, b: number) => dates[b]! - dates[a]! || a - b;
-    const wanted = offset + limit;
-    if (wanted * 8 >= hits.length) return [...hits].sort(before).slice(offset, wanted);
-    // The first `wanted` by a sorted buffer: most hits fall after its last and cost one comparison.
-    const best: number[] = [];
-    for (let i = 0; i < hits.length; i++) {
-      const id = hits[i]!;
-      if (best.length === wanted && before(id, best[wanted - 1]!) >= 0) continue;
-      let low = 0;
-      let high = best.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (before(best[mid]!, id) <= 0) low = mid + 1;
-        else high = mid;
-      }
-      best.splice(low, 0, id);
-      if (best.length > wanted) best.pop();
-    }
-    return best.slice(offset);
+    return pageByDate(hits, this.dates, offset, limit);
   }
 
   /** Brings the columns to the case's revision: built once, then patched with the items that changed. */
@@ -271,4 +256,31 @@ function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A page of the hits, newest first, the undated last, then by id; `dates` by item id, in ms
+ * (UNDATED: none).
+ */
+export function pageByDate(hits: Int32Array, dates: Float64Array, offset: number, limit: number): number[] {
+  // Two undated items differ by -Infinity - -Infinity, NaN, which falls through to their ids.
+  const before = (a: number, b: number) => dates[b]! - dates[a]! || a - b;
+  const wanted = offset + limit;
+  if (wanted * 8 >= hits.length) return [...hits].sort(before).slice(offset, wanted);
+  // The first `wanted` by a sorted buffer: most hits fall after its last and cost one comparison.
+  const best: number[] = [];
+  for (let i = 0; i < hits.length; i++) {
+    const id = hits[i]!;
+    if (best.length === wanted && before(id, best[wanted - 1]!) >= 0) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (before(best[mid]!, id) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    best.splice(low, 0, id);
+    if (best.length > wanted) best.pop();
+  }
+  return best.slice(offset);
 }

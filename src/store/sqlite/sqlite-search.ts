@@ -18,7 +18,7 @@ import type {
   ThreadLink,
   ThreadMessage,
 } from '../search.ts';
-import { ItemColumns } from './item-columns.ts';
+import { ItemColumns, pageByDate, UNDATED } from './item-columns.ts';
 
 /** A document's text as the extract analyser read it (its own text layer before OCR). */
 const DOCUMENT_TEXT =
@@ -228,6 +228,9 @@ function split(plan: SearchPlan): { match: string | null; where: Sql } {
   return { match: null, where: planSql(plan) };
 }
 
+/** Hits sorted by date whose dates are read for them alone, when the item columns are not built. */
+const OWN_DATES = 20_000;
+
 /** Hits ranked by bm25 at most (see search). */
 export const RANKED_HITS = 10_000;
 
@@ -356,7 +359,12 @@ export class SqliteSearch implements SearchIndex {
     if (match === null || page.sort === 'date') {
       // Newest first: every hit's id, sorted by the date the columns hold (no lookup per hit).
       const hits = plan.kind === 'all' ? this.columns.allIds() : this.hitIds(plan);
-      return { total: hits.length, ids: this.columns.byDate(hits, page.offset, page.limit) };
+      // A few hits in a process that has not built the columns (a `crible search`) read their own dates.
+      const ids =
+        this.columns.built || hits.length > OWN_DATES
+          ? this.columns.byDate(hits, page.offset, page.limit)
+          : pageByDate(hits, this.datesOf(hits), page.offset, page.limit);
+      return { total: hits.length, ids };
     }
     if (where.text !== '1') {
       // Filtered (a field beside the words): each hit that passes the filter is scored, in one pass that
@@ -396,6 +404,20 @@ export class SqliteSearch implements SearchIndex {
       [match, ...recentParams, page.limit, page.offset],
     ).map((r) => Number(r.rowid));
     return { total, ids };
+  }
+
+  /** The hits' dates by item id (UNDATED where none). */
+  private datesOf(hits: Int32Array): Float64Array {
+    const dates = new Float64Array(hits.reduce((max, id) => Math.max(max, id), 0) + 1).fill(UNDATED);
+    const statement = this.db.prepare(
+      'SELECT item_id, date FROM messages WHERE item_id IN (SELECT value FROM json_each(?)) AND date IS NOT NULL',
+    );
+    statement.setReturnArrays(true);
+    for (const [id, date] of statement.all(JSON.stringify([...hits])) as unknown as [number, string][]) {
+      const ms = Date.parse(date);
+      if (!Number.isNaN(ms)) dates[id] = ms;
+    }
+    return dates;
   }
 
   /** Every hit of the plan, as item ids. */
