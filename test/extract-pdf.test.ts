@@ -13,7 +13,7 @@ import { pdfExtractor, readPdf } from '../src/extract/formats/pdf/index.ts';
 import { extractorFor } from '../src/extract/index.ts';
 import type { Extraction } from '../src/extract/types.ts';
 import { render } from '../src/report/catalogue.ts';
-import { requireCorpus } from './helpers/corpus.ts';
+import { inCi, requireCorpus } from './helpers/corpus.ts';
 
 const OPTIONS = { maxTextChars: 1_000_000, ocr: false };
 const extract = (bytes: Buffer) => pdfExtractor.extract(bytes, OPTIONS);
@@ -638,6 +638,9 @@ function rc4Pdf(author: string, text: string): Buffer {
 }
 
 const hasQpdf = !spawnSync('qpdf', ['--version'], { stdio: 'ignore' }).error;
+// Skipped without qpdf only off CI, saying so: CI installs it (.ci/run), so there its absence fails.
+if (!hasQpdf && !inCi())
+  console.warn('qpdf is not installed (apt-get install qpdf): the encrypted-PDF test is skipped');
 
 describe('encrypted PDFs that open with the empty password are read in full', () => {
   it('RC4 128 (R3), written here: pdf.js reads the same text, so the file is right', async () => {
@@ -650,7 +653,7 @@ describe('encrypted PDFs that open with the empty password are read in full', ()
     expect(squeeze(await pdfjsText(bytes))).toBe(squeeze(r.text));
   });
 
-  it.skipIf(!corpus || !hasQpdf)(
+  it.skipIf(!corpus || (!hasQpdf && !inCi()))(
     'RC4 40 and 128, AES-128 and AES-256 by qpdf; a user password locks',
     async () => {
       const source = join(corpus!, 'tika__testPDF.pdf');
