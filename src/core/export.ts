@@ -4,10 +4,10 @@
 // sent, never redacted, and `--with-proofs` adds each authentic message's proof folder.
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { ZipFile } from 'yazl';
 import { escapeMboxrd, unescapeMbox } from '../ingest/formats/mbox.ts';
 import { render } from '../report/catalogue.ts';
+import { toCsv } from '../report/csv.ts';
 import { type Redaction, Redactor, redactionsCsv } from '../report/redact.ts';
 import { sha256Hex } from '../store/blobs.ts';
 import type { ItemFilter, ItemRecord, Store } from '../store/store.ts';
@@ -101,7 +101,7 @@ function sentence(text: string): string {
  */
 export function formatRows(format: 'csv' | 'jsonl', rows: ExportRow[]): string {
   if (format === 'jsonl') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
-  return stringify(rows, {
+  return toCsv(rows, {
     bom: true,
     header: true,
     columns: [...EXPORT_COLUMNS],
@@ -261,7 +261,7 @@ async function writeEmlZip(
     });
   }
   zip.addBuffer(
-    Buffer.from(stringify(manifest, { bom: true, header: true, record_delimiter: '\r\n' })),
+    Buffer.from(toCsv(manifest, { bom: true, header: true, record_delimiter: '\r\n' })),
     'manifest.csv',
   );
   zip.end();

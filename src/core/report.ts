@@ -3,9 +3,9 @@
 // here but by the page, in the language asked for, from the same codes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { analysers } from '../analysers/index.ts';
 import { type Coded, coded, type Lang, type Params, render } from '../report/catalogue.ts';
+import { toCsv } from '../report/csv.ts';
 import { reportPage } from '../report/html/report-page.ts';
 import { type Redaction, Redactor, redactDeep, redactionsCsv } from '../report/redact.ts';
 import type { CaseStats, CustodyLine, FindingRecord, SourceRecord, Store } from '../store/store.ts';
@@ -397,7 +397,7 @@ export async function writeReport(
   put('report.html', reportPage(data, lang));
   put('report.json', `${JSON.stringify(data, null, 2)}\n`);
   for (const table of reportTables(data, lang))
-    put(table.file, stringify(table.rows, { bom: true, record_delimiter: '\r\n' }));
+    put(table.file, toCsv(table.rows, { bom: true, record_delimiter: '\r\n' }));
   const redactions = redactor?.redactions() ?? [];
   // What each mask replaced, for the newsroom: beside the report, not in it.
   if (redactions.length)

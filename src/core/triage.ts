@@ -1,7 +1,7 @@
 // Triage: the tags and notes people put on items (stored in the case, each write in the audit log),
 // the queue of flagged items, and the CSV of a search's result set. The CLI and the workbench call
 // these same functions.
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../report/csv.ts';
 import type { NoteRecord, Store } from '../store/store.ts';
 import { type Actor, RefusedRequest, recordAudit } from './audit.ts';
 import { ruleOf } from './describe.ts';
@@ -129,17 +129,6 @@ export async function flaggedQueue(store: Store, page: { limit: number; offset: 
   return { total, offset: page.offset, rows };
 }
 
-/**
- * A cell a spreadsheet would run as a formula (=, +, -, @, a tab or return first: a hostile subject
- * such as `=HYPERLINK(…)`) starts with an apostrophe instead, which spreadsheets show as text.
- */
-function inertCells(row: SearchCsvRow): SearchCsvRow {
-  const out = { ...row };
-  for (const [key, value] of Object.entries(out))
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(value)) out[key as keyof SearchCsvRow] = `'${value}`;
-  return out;
-}
-
 export const SEARCH_CSV_COLUMNS = ['type', ...EXPORT_COLUMNS, 'findings', 'tags'] as const;
 type SearchCsvRow = Record<(typeof SEARCH_CSV_COLUMNS)[number], string | number | null>;
 
@@ -181,7 +170,7 @@ export async function searchCsv(
     });
   }
   await recordAudit(store, actor, 'export.csv', null, { query, rows: rows.length });
-  const csv = stringify(rows.map(inertCells), {
+  const csv = toCsv(rows, {
     bom: true,
     header: true,
     columns: [...SEARCH_CSV_COLUMNS],

@@ -2,7 +2,7 @@
 // on an allow-list are replaced by a numbered mask (`[email 3]`), the same value always by the same
 // mask so a reader can still follow who wrote to whom. Every mask is listed with what it replaced, for
 // the newsroom (never for publication). Patterns are linear (no nested quantifiers on free text).
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from './csv.ts';
 
 export type RedactionKind = 'email' | 'phone' | 'iban' | 'address';
 
@@ -121,7 +121,7 @@ export function redactDeep<T>(value: T, redactor: Redactor): T {
 
 /** The list of masks and what each replaced, as CSV (for the newsroom, never for publication). */
 export function redactionsCsv(redactions: Redaction[]): string {
-  return stringify(redactions, {
+  return toCsv(redactions, {
     bom: true,
     header: true,
     columns: ['mask', 'kind', 'value', 'count'],

@@ -1,7 +1,7 @@
 // `crible correspondents [query]`: who wrote to whom, how often, first and last dates.
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { QueryError } from '../../core/search.ts';
+import { toCsv } from '../../report/csv.ts';
 import { printJson, printLines, table } from '../output.ts';
 import { caseOption, withCase } from '../with-case.ts';
 import { queryProblem } from './search.ts';
@@ -30,7 +30,7 @@ export function registerCorrespondents(program: Command): void {
         if (opts.json) return printJson(rows);
         if (opts.csv)
           return void process.stdout.write(
-            stringify(rows, {
+            toCsv(rows, {
               header: true,
               columns: ['from', 'fromName', 'to', 'toName', 'count', 'first', 'last'],
             }),

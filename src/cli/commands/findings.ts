@@ -2,8 +2,8 @@
 // strongest first, and how to go on (list the items of one rule, show one item's evidence).
 
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { type FindingsSummary, findingsSummary, SEVERITIES } from '../../core/findings.ts';
+import { toCsv } from '../../report/csv.ts';
 import type { Severity } from '../../store/store.ts';
 import { printJson, printLines, UsageError } from '../output.ts';
 import { paint } from '../style.ts';
@@ -61,7 +61,7 @@ export function findingsLines(
 }
 
 export function findingsCsv(summary: FindingsSummary): string {
-  return stringify(
+  return toCsv(
     summary.rules.map((r) => [
       r.rule,
       r.code,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import type { KeyHunt, MissingKeyRow } from '../../core/key-hunt.ts';
 import { keyName } from '../../keys/formats/types.ts';
 import { type Coded, coded, render } from '../../report/catalogue.ts';
+import { toCsv } from '../../report/csv.ts';
 import type { Store } from '../../store/store.ts';
 import type { DisclosedImport, KeyImport } from '../../verify/case-verification.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
@@ -179,7 +179,7 @@ function styleMissing(line: string): string {
 }
 
 function missingCsv(keys: MissingKeyRow[]): string {
-  return stringify(
+  return toCsv(
     keys.map((k) => ({
       domain: k.domain,
       selector: k.selector,

@@ -1,9 +1,9 @@
 // `crible search`: a query over the case, ranked (bm25) or by date, with snippets whose matches are
 // painted on a terminal; facets; a batch of queries from a file. Thin over core/search.ts.
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { type BatchLine, QueryError, type SearchResult, snippetHtml } from '../../core/search.ts';
 import { render } from '../../report/catalogue.ts';
+import { toCsv } from '../../report/csv.ts';
 import { safeText } from '../../report/safe-text.ts';
 import type { FacetName } from '../../store/search.ts';
 import { fitLines, printJson, printLines, readOptionFile, UsageError } from '../output.ts';
@@ -99,7 +99,7 @@ function resultLines(result: SearchResult, offset: number, width: number | undef
 }
 
 function batchCsv(lines: BatchLine[]): string {
-  return stringify(
+  return toCsv(
     lines.map((l) => [l.line, l.query, l.total ?? '', l.ids.join(' '), l.error ? render(l.error) : '']),
     { header: true, columns: ['line', 'query', 'total', 'top_ids', 'error'] },
   );
