@@ -74,23 +74,30 @@ export function SearchPage({ q, offset }: { q: string; offset: number }) {
 
 function Results({ q, offset, result }: { q: string; offset: number; result: SearchResult }) {
   const [selected, setSelected] = useState(0);
-  const hits = result.hits;
-  const open = (i: number) => {
-    const hit = hits[i];
-    if (hit) navigate(hit.type === 'email' ? `/messages/${hit.id}` : `/documents/${hit.id}`);
+  // The key handler keeps the selection itself, at once: through state alone, Enter pressed right after
+  // j or k (before the page is drawn again) would open the hit selected before.
+  const current = useRef({ selected: 0, hits: result.hits });
+  current.current.hits = result.hits;
+  const move = (to: number) => {
+    current.current.selected = to;
+    setSelected(to);
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.target as HTMLElement).tagName === 'INPUT') return;
-      if (e.key === 'j') setSelected((s) => Math.min(hits.length - 1, s + 1));
-      else if (e.key === 'k') setSelected((s) => Math.max(0, s - 1));
-      else if (e.key === 'Enter') open(selected);
-      else return;
+      const { selected: at, hits } = current.current;
+      if (e.key === 'j') move(Math.min(hits.length - 1, at + 1));
+      else if (e.key === 'k') move(Math.max(0, at - 1));
+      else if (e.key === 'Enter') {
+        const hit = hits[at];
+        if (hit) navigate(hit.type === 'email' ? `/messages/${hit.id}` : `/documents/${hit.id}`);
+      } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, []);
+  const hits = result.hits;
   useEffect(() => {
     document.querySelector('.hit.selected')?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
@@ -111,11 +118,7 @@ function Results({ q, offset, result }: { q: string; offset: number; result: Sea
         {hits.length === 0 && <p>{t('web.search.none')}</p>}
         <ol start={offset + 1}>
           {hits.map((hit, i) => (
-            <li
-              key={hit.id}
-              class={`hit${i === selected ? ' selected' : ''}`}
-              onMouseEnter={() => setSelected(i)}
-            >
+            <li key={hit.id} class={`hit${i === selected ? ' selected' : ''}`} onMouseEnter={() => move(i)}>
               <div class="line">
                 <Verdict verdict={hit.verdict} />
                 <a
