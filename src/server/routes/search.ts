@@ -1,5 +1,6 @@
 // Search with the query language of `crible search`, its facets and a page of hits.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { QueryError } from '../../core/search.ts';
 import type { Searcher } from '../../core/search-workers.ts';
 import { coded, render } from '../../report/catalogue.ts';
@@ -18,13 +19,13 @@ const unreadable = {
 };
 const anyJson = { 'application/json': { schema: z.record(z.string(), z.unknown()) } };
 
-/** A query the language cannot read is a 400 naming what is wrong, in words. */
-async function answer<T>(work: () => Promise<T>): Promise<{ ok: T } | { error: Record<string, unknown> }> {
+/** The answer as JSON; a query the language cannot read is a 400 naming what is wrong, in words. */
+async function answer(c: Context, work: () => Promise<unknown>) {
   try {
-    return { ok: await work() };
+    return c.json((await work()) as Record<string, unknown>, 200);
   } catch (err) {
     if (err instanceof QueryError)
-      return { error: { error: render(coded(err.code, err.params)), code: err.code, params: err.params } };
+      return c.json({ error: render(coded(err.code, err.params)), code: err.code, params: err.params }, 400);
     throw err;
   }
 }
@@ -40,10 +41,7 @@ export function registerSearchRoutes(app: OpenAPIHono, searcher: Searcher): void
     }),
     async (c) => {
       const { q, offset, limit, sort } = c.req.valid('query');
-      const result = await answer(() => searcher.search(q, { offset, limit, sort }));
-      return 'ok' in result
-        ? c.json(result.ok as unknown as Record<string, unknown>, 200)
-        : c.json(result.error as { error: string }, 400);
+      return answer(c, () => searcher.search(q, { offset, limit, sort }));
     },
   );
   app.openapi(
@@ -56,10 +54,7 @@ export function registerSearchRoutes(app: OpenAPIHono, searcher: Searcher): void
     }),
     async (c) => {
       const { q, size } = c.req.valid('query');
-      const result = await answer(() => searcher.facets(q, size));
-      return 'ok' in result
-        ? c.json(result.ok as unknown as Record<string, unknown>, 200)
-        : c.json(result.error as { error: string }, 400);
+      return answer(c, () => searcher.facets(q, size));
     },
   );
 }

@@ -8,6 +8,8 @@ import { FACETS, type FacetName, type Facets } from '../search.ts';
 
 /** Items read per statement when the columns are built. */
 const LOAD_CHUNK = 50_000;
+/** Hits a date-sorted page reads the dates of, when the columns are not built. */
+const OWN_DATES = 20_000;
 /** Past this share of items changed at once, the columns are built again rather than patched. */
 const REBUILD_SHARE = 0.5;
 
@@ -46,7 +48,7 @@ const SOURCES: { facets: FacetName[]; sql: (items: string) => string }[] = [
 ];
 
 /** The date of an item without one: it sorts after every date, newest first. */
-export const UNDATED = Number.NEGATIVE_INFINITY;
+const UNDATED = Number.NEGATIVE_INFINITY;
 
 const FACET_INDEX = new Map<FacetName, number>(FACETS.map((name, i) => [name, i]));
 
@@ -128,15 +130,26 @@ export class ItemColumns {
     return ids;
   }
 
-  /** Whether the columns were built (the first facet count or date-sorted page builds them). */
-  get built(): boolean {
-    return this.revision >= 0;
-  }
-
-  /** A page of the hits, newest first, the undated last, then by id. */
+  /**
+   * A page of the hits, newest first, the undated last, then by id. A few hits in a process that has
+   * not built the columns (one `crible search`) read their own dates instead of building them.
+   */
   byDate(hits: Int32Array, offset: number, limit: number): number[] {
+    if (this.revision < 0 && hits.length <= OWN_DATES)
+      return pageByDate(hits, this.datesOf(hits), offset, limit);
     this.refresh();
     return pageByDate(hits, this.dates, offset, limit);
+  }
+
+  /** The hits' dates by item id (UNDATED where none), read for them alone. */
+  private datesOf(hits: Int32Array): Float64Array {
+    const dates = new Float64Array(hits.reduce((max, id) => Math.max(max, id), 0) + 1).fill(UNDATED);
+    const rows = this.rows(
+      'SELECT item_id, date FROM messages WHERE item_id IN (SELECT value FROM json_each(?)) AND date IS NOT NULL',
+      [JSON.stringify([...hits])],
+    );
+    for (const [id, date] of rows) dates[Number(id)] = dateMs(String(date));
+    return dates;
   }
 
   /** Brings the columns to the case's revision: built once, then patched with the items that changed. */
@@ -177,10 +190,7 @@ export class ItemColumns {
     for (const source of SOURCES)
       for (const [id, value] of this.rows(source.sql(condition), params)) {
         const itemId = Number(id);
-        if (source.facets[0] === 'year') {
-          const ms = Date.parse(String(value));
-          dates.set(itemId, Number.isNaN(ms) ? UNDATED : ms);
-        }
+        if (source.facets[0] === 'year') dates.set(itemId, dateMs(String(value)));
         let set = values.get(itemId);
         if (!set) {
           set = new Set();
@@ -248,6 +258,12 @@ export class ItemColumns {
   }
 }
 
+/** A stored date in ms (UNDATED when it cannot be read). */
+function dateMs(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? UNDATED : ms;
+}
+
 function grow(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(size);
   bigger.set(array);
@@ -258,11 +274,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * A page of the hits, newest first, the undated last, then by id; `dates` by item id, in ms
- * (UNDATED: none).
- */
-export function pageByDate(hits: Int32Array, dates: Float64Array, offset: number, limit: number): number[] {
+/** A page of the hits, newest first, the undated last, then by id; `dates` by item id, in ms. */
+function pageByDate(hits: Int32Array, dates: Float64Array, offset: number, limit: number): number[] {
   // Two undated items differ by -Infinity - -Infinity, NaN, which falls through to their ids.
   const before = (a: number, b: number) => dates[b]! - dates[a]! || a - b;
   const wanted = offset + limit;

@@ -18,7 +18,7 @@ import type {
   ThreadLink,
   ThreadMessage,
 } from '../search.ts';
-import { ItemColumns, pageByDate, UNDATED } from './item-columns.ts';
+import { ItemColumns } from './item-columns.ts';
 
 /** A document's text as the extract analyser read it (its own text layer before OCR). */
 const DOCUMENT_TEXT =
@@ -228,9 +228,6 @@ function split(plan: SearchPlan): { match: string | null; where: Sql } {
   return { match: null, where: planSql(plan) };
 }
 
-/** Hits sorted by date whose dates are read for them alone, when the item columns are not built. */
-const OWN_DATES = 20_000;
-
 /** Hits ranked by bm25 at most (see search). */
 export const RANKED_HITS = 10_000;
 
@@ -359,12 +356,7 @@ export class SqliteSearch implements SearchIndex {
     if (match === null || page.sort === 'date') {
       // Newest first: every hit's id, sorted by the date the columns hold (no lookup per hit).
       const hits = plan.kind === 'all' ? this.columns.allIds() : this.hitIds(plan);
-      // A few hits in a process that has not built the columns (a `crible search`) read their own dates.
-      const ids =
-        this.columns.built || hits.length > OWN_DATES
-          ? this.columns.byDate(hits, page.offset, page.limit)
-          : pageByDate(hits, this.datesOf(hits), page.offset, page.limit);
-      return { total: hits.length, ids };
+      return { total: hits.length, ids: this.columns.byDate(hits, page.offset, page.limit) };
     }
     if (where.text !== '1') {
       // Filtered (a field beside the words): each hit that passes the filter is scored, in one pass that
@@ -406,46 +398,38 @@ export class SqliteSearch implements SearchIndex {
     return { total, ids };
   }
 
-  /** The hits' dates by item id (UNDATED where none). */
-  private datesOf(hits: Int32Array): Float64Array {
-    const dates = new Float64Array(hits.reduce((max, id) => Math.max(max, id), 0) + 1).fill(UNDATED);
-    const statement = this.db.prepare(
-      'SELECT item_id, date FROM messages WHERE item_id IN (SELECT value FROM json_each(?)) AND date IS NOT NULL',
-    );
-    statement.setReturnArrays(true);
-    for (const [id, date] of statement.all(JSON.stringify([...hits])) as unknown as [number, string][]) {
-      const ms = Date.parse(date);
-      if (!Number.isNaN(ms)) dates[id] = ms;
-    }
-    return dates;
+  /** The query giving every hit of the plan's item id. */
+  private hitsSql(plan: SearchPlan): Sql {
+    const { match, where } = split(plan);
+    if (match === null) return { text: `SELECT i.id FROM items i WHERE ${where.text}`, params: where.params };
+    // Every indexed row is an item: unfiltered, no lookup of each hit in items.
+    if (where.text === '1')
+      return { text: 'SELECT rowid FROM search_text WHERE search_text MATCH ?', params: [match] };
+    return {
+      text: `SELECT i.id FROM search_text JOIN items i ON i.id = search_text.rowid
+        WHERE search_text MATCH ? AND ${where.text}`,
+      params: [match, ...where.params],
+    };
   }
 
   /** Every hit of the plan, as item ids. */
   private hitIds(plan: SearchPlan): Int32Array {
-    const { match, where } = split(plan);
-    const statement = this.db.prepare(
-      match === null
-        ? `SELECT i.id FROM items i WHERE ${where.text}`
-        : where.text === '1'
-          ? // Every indexed row is an item: no lookup of each hit in items.
-            'SELECT rowid FROM search_text WHERE search_text MATCH ?'
-          : `SELECT i.id FROM search_text JOIN items i ON i.id = search_text.rowid
-           WHERE search_text MATCH ? AND ${where.text}`,
-    );
+    const { text, params } = this.hitsSql(plan);
+    const statement = this.db.prepare(text);
     // Arrays, not an object per row: a common word finds hundreds of thousands.
     statement.setReturnArrays(true);
-    const rows = statement.all(...(match !== null ? [match] : []), ...where.params) as unknown as [number][];
+    const rows = statement.all(...params) as unknown as [number][];
     const ids = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) ids[i] = rows[i]![0];
     return ids;
   }
 
-  /** Fills temp.search_hits with every hit of the plan. */
+  /** Fills temp.search_hits with every hit of the plan, in SQL. */
   private collect(plan: SearchPlan): void {
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)');
     this.db.exec('DELETE FROM temp.search_hits');
-    const insert = this.db.prepare('INSERT INTO temp.search_hits (id) VALUES (?)');
-    for (const id of this.hitIds(plan)) insert.run(id);
+    const { text, params } = this.hitsSql(plan);
+    this.db.prepare(`INSERT INTO temp.search_hits ${text}`).run(...params);
   }
 
   async facets(plan: SearchPlan, top: number): Promise<Facets> {
