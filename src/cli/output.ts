@@ -74,16 +74,6 @@ export function parseItemId(text: string): number {
   return id;
 }
 
-/** Changes of a result grouped by kind ("key-unavailable → authentic"), most frequent first. */
-export function changeKinds(changed: { from: string | null; to: string | null }[]): [string, number][] {
-  const kinds = new Map<string, number>();
-  for (const c of changed) {
-    const kind = `${c.from ?? 'none'} → ${c.to ?? 'none'}`;
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-  }
-  return [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
 /**
  * Lines wrapped at word boundaries to `width` columns (a terminal's), continued under their own
  * indent (and past a "- " bullet). Quoted dump text ("| …") and lines without spaces are left whole.

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { analysers } from '../../analysers/index.ts';
 import { analyseCase, UnknownAnalyserError } from '../../core/analyse-case.ts';
+import { changeKinds } from '../../core/change-kinds.ts';
 import { addDocumentOptions, documentOptions } from '../document-options.ts';
-import { changeKinds, printJson, printLines, UsageError } from '../output.ts';
+import { printJson, printLines, UsageError } from '../output.ts';
 import { yieldToPeople } from '../priority.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
@@ -51,7 +52,8 @@ export function registerAnalyse(program: Command): void {
           lines.push(
             `${run.analyser} (version ${run.version}): ${run.checked} item(s) analysed, ${run.changed.length} result(s) changed${run.failed ? `, ${run.failed} failed` : ''}.`,
           );
-          for (const [kind, n] of changeKinds(run.changed)) lines.push(`  ${kind}: ${n}`);
+          for (const k of changeKinds(run.changed))
+            lines.push(`  ${k.from ?? 'none'} → ${k.to ?? 'none'}: ${k.count}`);
           if (opts.verbose)
             for (const c of run.changed)
               lines.push(`    item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AnalyserRun } from '../../core/analyse-case.ts';
+import { changeKinds } from '../../core/change-kinds.ts';
 import type { DisclosedKey } from '../../keys/disclosed.ts';
 import type { KeyFailure } from '../../keys/formats/types.ts';
 import type { KeyRecord, KeyResolver } from '../../keys/types.ts';
@@ -9,7 +10,6 @@ import { describeFlag } from '../../verify/flags.ts';
 import type { VerifyOptions } from '../../verify/message.ts';
 import type { MessageVerification } from '../../verify/types.ts';
 import {
-  changeKinds,
   fileProblem,
   fitLines,
   printError,
@@ -150,7 +150,7 @@ export function describeReverification(
   const kinds = changeKinds(run.changed);
   if (kinds.length > 0) {
     lines.push('', 'Changes:');
-    for (const [kind, n] of kinds) lines.push(`  ${kind}: ${n}`);
+    for (const k of kinds) lines.push(`  ${k.from ?? 'none'} → ${k.to ?? 'none'}: ${k.count}`);
   }
   if (verbose && run.changed.length > 0) {
     lines.push('', 'Each message:');

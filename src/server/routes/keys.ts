@@ -4,6 +4,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { analyseCase } from '../../core/analyse-case.ts';
 import { recordAudit } from '../../core/audit.ts';
+import { changeKinds } from '../../core/change-kinds.ts';
 import { keyHunt } from '../../core/key-hunt.ts';
 import type { Coded } from '../../report/catalogue.ts';
 import type { Store } from '../../store/store.ts';
@@ -45,18 +46,6 @@ export interface KeyImportResult {
   checked: number;
   failed: number;
   changes: { from: string | null; to: string | null; count: number }[];
-}
-
-/** Changed verdicts grouped by (before, after), most first. */
-function groupChanges(changed: { from: string | null; to: string | null }[]): KeyImportResult['changes'] {
-  const groups = new Map<string, KeyImportResult['changes'][number]>();
-  for (const { from, to } of changed) {
-    const key = `${from}\u0000${to}`;
-    const group = groups.get(key) ?? { from, to, count: 0 };
-    group.count++;
-    groups.set(key, group);
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
 async function importFile(
@@ -107,7 +96,7 @@ export function registerKeyRoutes(app: OpenAPIHono, store: Store): void {
           ...imported,
           checked: verification!.checked,
           failed: verification!.failed,
-          changes: groupChanges(verification!.changed),
+          changes: changeKinds(verification!.changed),
         };
       });
       previous = run.catch(() => undefined);
