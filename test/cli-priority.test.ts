@@ -31,20 +31,13 @@ describe('bulk work yields to people', () => {
       },
     );
     let most = 0;
-    let threads = 0;
     const poll = setInterval(() => {
-      const nices = threadNices(child.pid!);
-      const niced = nices.filter((n) => n === 10).length;
-      if (niced > most) {
-        most = niced;
-        threads = nices.length;
-      }
+      most = Math.max(most, threadNices(child.pid!).filter((n) => n === 10).length);
     }, 10);
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     clearInterval(poll);
     expect(code).toBe(0);
     // The main thread and the worker threads it starts (V8's own helpers, started before, keep theirs).
     expect(most).toBeGreaterThanOrEqual(2);
-    expect(threads).toBeGreaterThan(0);
   });
 });
