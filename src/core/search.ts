@@ -125,7 +125,11 @@ export async function searchCase(
 ): Promise<SearchResult> {
   const { plan, highlight } = planSearch(query);
   const page = { limit: options.limit ?? 20, offset: options.offset ?? 0, sort: options.sort ?? 'relevance' };
-  const { total, ids } = await store.search.search(plan, page);
+  const { total, ids, facets } = await store.search.search(
+    plan,
+    page,
+    options.facets ? (options.facetSize ?? 10) : undefined,
+  );
   const rows = await store.search.hitRows(ids);
   const hits = rows.map((r) => ({
     id: r.id,
@@ -136,7 +140,6 @@ export async function searchCase(
     verdict: r.verdict,
     snippet: snippet(r.text ?? r.filename ?? '', highlight),
   }));
-  const facets = options.facets ? await store.search.facets(plan, options.facetSize ?? 10) : null;
   return { query, total, hits, facets };
 }
 

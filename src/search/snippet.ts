@@ -10,7 +10,15 @@ export interface SnippetPart {
 
 const wordsOf = () => /[\p{L}\p{N}]+/gu;
 
+/** One matcher per highlight: the hits of one search share what was learnt of each word. */
+const matchers = new WeakMap<Highlight, ((word: string) => boolean) | null>();
+
 function matcher(h: Highlight): ((word: string) => boolean) | null {
+  if (!matchers.has(h)) matchers.set(h, newMatcher(h));
+  return matchers.get(h)!;
+}
+
+function newMatcher(h: Highlight): ((word: string) => boolean) | null {
   if (!h.words.length && !h.stems.length && !h.prefixes.length && !h.substrings.length) return null;
   const exact = new Set(h.words);
   const stems = new Set(h.stems);

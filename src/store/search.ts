@@ -168,6 +168,13 @@ export interface ThreadMessage extends ThreadLink {
   verdict: string | null;
 }
 
+export interface SearchAnswer {
+  total: number;
+  ids: number[];
+  /** `top` values of each facet, over every hit (null when not asked for). */
+  facets: Facets | null;
+}
+
 export interface SearchIndex {
   progress(): Promise<IndexProgress>;
   /**
@@ -181,8 +188,8 @@ export interface SearchIndex {
   /** What the index reads of these items (those that exist), in the order given. */
   sources(ids: number[]): Promise<IndexSource[]>;
 
-  /** Ids of one page of the hits, with the total. */
-  search(plan: SearchPlan, page: SearchPage): Promise<{ total: number; ids: number[] }>;
+  /** Ids of one page of the hits, with the total, and the facets of every hit when `facetTop` is given. */
+  search(plan: SearchPlan, page: SearchPage, facetTop?: number): Promise<SearchAnswer>;
   /** Counts of each facet over every hit of the plan; `top` values per facet. */
   facets(plan: SearchPlan, top: number): Promise<Facets>;
   hitRows(ids: number[]): Promise<SearchHitRow[]>;
