@@ -30,6 +30,13 @@ type Row = Record<string, SQLInputValue>;
 interface Sql {
   text: string;
   params: SQLInputValue[];
+  /** When the condition is `id IN (list)`: the list, a query of item ids (as item_id) to read alone. */
+  list?: string;
+}
+
+/** The items a query of item ids lists. */
+function among(id: string, list: string, params: SQLInputValue[]): Sql {
+  return { text: `${id} IN (${list})`, params, list };
 }
 
 const quote = (word: string) => `"${word.replace(/"/g, '""')}"`;
@@ -115,17 +122,18 @@ function fieldSql(leaf: FieldLeaf, id: string): Sql {
   switch (leaf.kind) {
     case 'participant': {
       const r = roles(leaf.roles);
-      return {
-        text: `${id} IN (SELECT item_id FROM participants WHERE address = ?${r.text})`,
-        params: [leaf.address, ...r.params],
-      };
+      return among(id, `SELECT item_id FROM participants WHERE address = ?${r.text}`, [
+        leaf.address,
+        ...r.params,
+      ]);
     }
     case 'domain': {
       const r = roles(leaf.roles);
-      return {
-        text: `${id} IN (SELECT item_id FROM participants WHERE (domain = ? OR domain LIKE ? ESCAPE '\\')${r.text})`,
-        params: [leaf.domain, `%.${leaf.domain.replace(/[\\%_]/g, '\\$&')}`, ...r.params],
-      };
+      return among(
+        id,
+        `SELECT item_id FROM participants WHERE (domain = ? OR domain LIKE ? ESCAPE '\\')${r.text}`,
+        [leaf.domain, `%.${leaf.domain.replace(/[\\%_]/g, '\\$&')}`, ...r.params],
+      );
     }
     case 'date': {
       const clauses: string[] = ['date IS NOT NULL'];
@@ -138,7 +146,7 @@ function fieldSql(leaf: FieldLeaf, id: string): Sql {
         clauses.push('date < ?');
         params.push(leaf.range.until);
       }
-      return { text: `${id} IN (SELECT item_id FROM messages WHERE ${clauses.join(' AND ')})`, params };
+      return among(id, `SELECT item_id FROM messages WHERE ${clauses.join(' AND ')}`, params);
     }
     case 'has-attachment':
       return {
@@ -150,10 +158,9 @@ function fieldSql(leaf: FieldLeaf, id: string): Sql {
     case 'format':
       return onItem(id, `format IN (${placeholders(leaf.formats)})`, leaf.formats);
     case 'verdict':
-      return {
-        text: `${id} IN (SELECT item_id FROM analyses WHERE analyser = 'dkim' AND summary = ?)`,
-        params: [leaf.verdict],
-      };
+      return among(id, `SELECT item_id FROM analyses WHERE analyser = 'dkim' AND summary = ?`, [
+        leaf.verdict,
+      ]);
     case 'flag': {
       // A flag is name[:value]: flag:name finds every value.
       const match = `(f.value = ? OR f.value LIKE ? ESCAPE '\\')`;
@@ -166,10 +173,11 @@ function fieldSql(leaf: FieldLeaf, id: string): Sql {
     }
     case 'finding':
       // finding:dkim finds dkim.*: a code and the codes under it.
-      return {
-        text: `${id} IN (SELECT item_id FROM findings WHERE code = ? OR (code >= ? AND code < ?))`,
-        params: [leaf.code, `${leaf.code}.`, `${leaf.code}/`],
-      };
+      return among(id, `SELECT item_id FROM findings WHERE code = ? OR (code >= ? AND code < ?)`, [
+        leaf.code,
+        `${leaf.code}.`,
+        `${leaf.code}/`,
+      ]);
     case 'mailbox': {
       const prefix = likePrefix(leaf.prefix);
       return {
@@ -184,7 +192,7 @@ function fieldSql(leaf: FieldLeaf, id: string): Sql {
       };
     }
     case 'thread':
-      return { text: `${id} IN (SELECT item_id FROM threads WHERE thread_id = ?)`, params: [leaf.threadId] };
+      return among(id, `SELECT item_id FROM threads WHERE thread_id = ?`, [leaf.threadId]);
   }
 }
 
@@ -454,7 +462,13 @@ export class SqliteSearch implements SearchIndex {
    * per id costs four times as much in Node (a common word finds hundreds of thousands).
    */
   private hitIds(plan: SearchPlan): Int32Array {
-    const { text, params } = this.hitsSql(plan, (id) => `group_concat(${id})`);
+    const { match, where } = split(plan);
+    // A field alone lists its items itself: its ids read straight from its own index (10 ms for a
+    // date range over a million messages) rather than each item of the case tested against it (80).
+    const { text, params } =
+      match === null && where.list
+        ? { text: `SELECT group_concat(item_id) FROM (${where.list})`, params: where.params }
+        : this.hitsSql(plan, (id) => `group_concat(${id})`);
     const statement = this.db.prepare(text);
     statement.setReturnArrays(true);
     const [list] = statement.get(...params) as unknown as [string | null];
@@ -549,7 +563,7 @@ export class SqliteSearch implements SearchIndex {
   }
 }
 
-/** Ids written as "3,1,2" in ascending order (sorted when SQLite gave them otherwise). */
+/** Ids written as "3,1,2", in ascending order and once each (SQLite may give them otherwise). */
 function parseIds(list: string): Int32Array {
   if (list === '') return new Int32Array(0);
   let n = 1;
@@ -561,14 +575,18 @@ function parseIds(list: string): Int32Array {
   for (let i = 0; i < list.length; i++) {
     const c = list.charCodeAt(i);
     if (c === 44) {
-      if (k > 0 && value < ids[k - 1]!) sorted = false;
+      if (k > 0 && value <= ids[k - 1]!) sorted = false;
       ids[k++] = value;
       value = 0;
     } else value = value * 10 + (c - 48);
   }
-  if (k > 0 && value < ids[k - 1]!) sorted = false;
+  if (k > 0 && value <= ids[k - 1]!) sorted = false;
   ids[k] = value;
-  return sorted ? ids : ids.sort();
+  if (sorted) return ids;
+  ids.sort();
+  let unique = 0;
+  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i]!;
+  return ids.subarray(0, unique);
 }
 
 function str(value: SQLInputValue | undefined): string | null {
