@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../src/core/case.ts';
 import { dateBound, listFilter, VERDICT_ORDER } from '../src/core/item-list.ts';
 import { isBinary, safeFilename } from '../src/core/message-view.ts';
-import { crible, cribleBin, mbox, message, tempDir } from './helpers/mail.ts';
+import { crible, cribleBin, mbox, message, placement, tempDir } from './helpers/mail.ts';
 
 interface Spec {
   name: string;
@@ -450,18 +450,7 @@ describe('crible list', () => {
               status: 'ok',
               reason: null,
             },
-            {
-              sourceId,
-              parentId: null,
-              path: `${n}.eml`,
-              pathRaw: null,
-              byteStart: null,
-              byteEnd: null,
-              filename: null,
-              declaredType: null,
-              transformations: [],
-              flags: [],
-            },
+            placement(sourceId, `${n}.eml`),
           );
           if (verdict)
             w.putAnalysis({

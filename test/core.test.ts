@@ -13,7 +13,7 @@ import { coded } from '../src/report/catalogue.ts';
 import { sha256Hex } from '../src/store/blobs.ts';
 import { migrations } from '../src/store/sqlite/migrations.ts';
 import { zip } from './helpers/archives.ts';
-import { crible, message, tempDir } from './helpers/mail.ts';
+import { crible, message, placement, tempDir } from './helpers/mail.ts';
 
 const bytesPath = (...parts: (string | Buffer)[]) =>
   Buffer.concat(
@@ -360,18 +360,7 @@ describe('units of work', () => {
     const b = openCase(dir, { create: false });
     try {
       const sourceId = await a.store.transaction((w) => w.openSource('/dump', 'directory').id);
-      const place = (path: string) => ({
-        sourceId,
-        parentId: null,
-        path,
-        pathRaw: null,
-        byteStart: null,
-        byteEnd: null,
-        filename: path,
-        declaredType: null,
-        transformations: [],
-        flags: [],
-      });
+      const place = (path: string) => placement(sourceId, path, { filename: path });
       const item = {
         sha256: 'a'.repeat(64),
         size: 1,

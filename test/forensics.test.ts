@@ -10,7 +10,7 @@ import { parseExifDate, parseIsoDate, parsePdfDate } from '../src/extract/dates.
 import { emptyFacts } from '../src/extract/facts.ts';
 import type { DocumentFacts, ImageFacts, PdfFacts, WrittenDate, XmpPacket } from '../src/extract/types.ts';
 import { isKnownCode, render } from '../src/report/catalogue.ts';
-import { tempDir } from './helpers/mail.ts';
+import { messageFields, tempDir } from './helpers/mail.ts';
 
 const rule = (id: string): Rule => {
   const found = rules.find((r) => r.id === id);
@@ -781,24 +781,8 @@ describe('the case view, from a real store', () => {
         const outer = put(1, 'message', 'eml', at(null, 'outer.eml', 'outer.eml'));
         const inner = put(2, 'message', 'msg', at(outer, 'attachments/0', 'forwarded.msg'));
         const docx = put(3, 'attachment', 'docx', at(inner, 'attachments/0', 'contrat.docx'));
-        const message = (date: string, address: string) => ({
-          messageId: null,
-          dateRaw: date,
-          date,
-          subject: null,
-          from: [{ name: 'Alice Martin', address }],
-          sender: [],
-          to: [],
-          cc: [],
-          bcc: [],
-          replyTo: [],
-          inReplyTo: null,
-          references: [],
-          headerRaw: '',
-          text: null,
-          hasHtml: false,
-          flags: [],
-        });
+        const message = (date: string, address: string) =>
+          messageFields({ date, from: [{ name: 'Alice Martin', address }] });
         w.putMessage(outer, message('2017-05-02T08:00:00.000Z', 'alice@campagne.example'));
         w.putMessage(inner, message('2017-04-30T08:00:00.000Z', 'bob@ailleurs.example'));
         const analysis = (itemId: number, analyserId: string, summary: string, result: unknown) =>

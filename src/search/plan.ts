@@ -174,6 +174,7 @@ function words_(term: QueryTerm, columns: Columns, highlight: Highlight | null):
     stems,
     exact: columns.exact.filter((c) => !stemmedExact.has(c)),
     stemmed: columns.stemmed,
+    anywhere: columns === ANYWHERE,
   });
 }
 

@@ -62,8 +62,18 @@ export interface IndexProgress {
 
 /** One leaf of a plan that the text index answers. */
 export type TextLeaf =
-  /** A word: exactly in `exact` columns, or by one of its stems in `stemmed` columns. */
-  | { kind: 'word'; word: string; stems: string[]; exact: TextColumn[]; stemmed: StemColumn[] }
+  /**
+   * A word: exactly in `exact` columns, or by one of its stems in `stemmed` columns; `anywhere` when
+   * those are every column (no field named), so an index may seek the word without a column filter.
+   */
+  | {
+      kind: 'word';
+      word: string;
+      stems: string[];
+      exact: TextColumn[];
+      stemmed: StemColumn[];
+      anywhere: boolean;
+    }
   /** Folded words in this order. */
   | { kind: 'phrase'; words: string[]; exact: TextColumn[] }
   /** Words starting with this. */

@@ -3,9 +3,50 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MessageFields, Placement } from '../../src/store/store.ts';
 
 export function tempDir(prefix = 'crible-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A message's stored fields, empty but for what is given (items written straight to a store). */
+export function messageFields(given: Partial<MessageFields>): MessageFields {
+  return {
+    messageId: null,
+    dateRaw: given.date ?? null,
+    date: null,
+    subject: null,
+    from: [],
+    sender: [],
+    to: [],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    inReplyTo: null,
+    references: [],
+    headerRaw: '',
+    text: null,
+    hasHtml: false,
+    flags: [],
+    ...given,
+  };
+}
+
+/** Where an item written straight to a store sits: at `path` in a source, nothing around it. */
+export function placement(sourceId: number, path: string, given: Partial<Placement> = {}): Placement {
+  return {
+    sourceId,
+    parentId: null,
+    path,
+    pathRaw: null,
+    byteStart: null,
+    byteEnd: null,
+    filename: null,
+    declaredType: null,
+    transformations: [],
+    flags: [],
+    ...given,
+  };
 }
 
 export interface MessageSpec {

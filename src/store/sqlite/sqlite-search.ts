@@ -42,21 +42,11 @@ function among(id: string, list: string, params: SQLInputValue[]): Sql {
 const quote = (word: string) => `"${word.replace(/"/g, '""')}"`;
 const columns = (names: readonly string[]) => `{${names.join(' ')}}`;
 
-/** The columns of search_text: a word anywhere is sought exactly in these, through its stems in the others. */
-const UNSTEMMED = ['from_people', 'to_people', 'cc_people', 'other_people', 'filename', 'author'];
-const STEMMED = ['subject_stem', 'body_stem'];
-
-function isAnywhere(leaf: Extract<TextLeaf, { kind: 'word' }>): boolean {
-  const same = (a: readonly string[], b: readonly string[]) =>
-    a.length === b.length && b.every((c) => a.includes(c));
-  return same(leaf.exact, UNSTEMMED) && same(leaf.stemmed, STEMMED);
-}
-
 /** A text leaf as an FTS5 expression over search_text (not for substrings). */
 function leafExpression(leaf: Exclude<TextLeaf, { kind: 'substring' }>): string {
   switch (leaf.kind) {
     case 'word': {
-      if (isAnywhere(leaf)) {
+      if (leaf.anywhere) {
         // Anywhere, the word needs no column filter: in a subject or a body it has its stems beside it,
         // which the query seeks anyway. Unfiltered, FTS5 reads the word's list once instead of twice
         // through position lists (a common word at a million messages: 35 ms instead of 65).
@@ -250,8 +240,16 @@ function onItem(id: string, condition: string, params: SQLInputValue[]): Sql {
     : { text: `${id} IN (SELECT id FROM items WHERE ${condition})`, params };
 }
 
-/** The plan split into what the text index ranks (null when nothing) and what SQL filters. */
-function split(plan: SearchPlan): { match: string | null; where: Sql } {
+/** A plan split into what the text index ranks (null when nothing) and what SQL filters. */
+interface Split {
+  match: string | null;
+  where: Sql;
+}
+
+/** The filter as a clause to add after a MATCH (nothing when it filters nothing). */
+const andWhere = (where: Sql) => (where.text === '1' ? '' : ` AND ${where.text}`);
+
+function split(plan: SearchPlan): Split {
   if (isText(plan)) return { match: textExpression(plan), where: { text: '1', params: [] } };
   if (plan.kind === 'and') {
     const text = plan.parts.filter((p) => p.kind !== 'not' && isText(p));
@@ -396,13 +394,14 @@ export class SqliteSearch implements SearchIndex {
   }
 
   async search(plan: SearchPlan, page: SearchPage, facetTop?: number): Promise<SearchAnswer> {
-    const { match, where } = split(plan);
+    const parts = split(plan);
+    const { match, where } = parts;
     // Facets count the very hits the page was cut from: each hit list is read once.
     const facetsOf = (hits: Int32Array | null) =>
       facetTop === undefined ? null : this.columns.count(hits, facetTop);
     if (match === null || page.sort === 'date') {
       // Newest first: every hit's id, sorted by the date the columns hold (no lookup per hit).
-      const hits = plan.kind === 'all' ? this.columns.allIds() : this.hitIds(plan);
+      const hits = plan.kind === 'all' ? this.columns.allIds() : this.hitIds(parts);
       return {
         total: hits.length,
         ids: this.columns.byDate(hits, page.offset, page.limit),
@@ -411,8 +410,8 @@ export class SqliteSearch implements SearchIndex {
     }
     // Facets need every hit, and so does a filter to be counted; a page of words alone needs only
     // their number (counting costs less than listing).
-    const filter = where.text === '1' ? '' : ` AND ${where.text}`;
-    const hits = facetTop === undefined && !filter ? null : this.hitIds(plan);
+    const filter = andWhere(where);
+    const hits = facetTop === undefined && !filter ? null : this.hitIds(parts);
     const total = hits
       ? hits.length
       : Number(this.all('SELECT count(*) AS n FROM search_text WHERE search_text MATCH ?', [match])[0]!.n);
@@ -444,31 +443,29 @@ export class SqliteSearch implements SearchIndex {
     return { total, ids, facets: facetsOf(hits) };
   }
 
-  /** The query giving every hit of the plan's item id: `select` is what it selects of the id. */
-  private hitsSql(plan: SearchPlan, select: (id: string) => string): Sql {
-    const { match, where } = split(plan);
+  /**
+   * The query giving every hit's item id (`select` is what it selects of the id), from the plan as
+   * split. A field alone lists its items from its own index (10 ms for a date range over a million
+   * messages) rather than each item of the case being tested against it (80 ms); that list may name
+   * an item twice. Every indexed row is an item: words need no lookup of each hit in items.
+   */
+  private hitsSql({ match, where }: Split, select: (id: string) => string): Sql {
     if (match === null)
-      return { text: `SELECT ${select('i.id')} FROM items i WHERE ${where.text}`, params: where.params };
-    // Every indexed row is an item: no lookup of each hit in items.
-    const filter = where.text === '1' ? '' : ` AND ${where.text}`;
+      return where.list
+        ? { text: `SELECT ${select('item_id')} FROM (${where.list})`, params: where.params }
+        : { text: `SELECT ${select('i.id')} FROM items i WHERE ${where.text}`, params: where.params };
     return {
-      text: `SELECT ${select('rowid')} FROM search_text WHERE search_text MATCH ?${filter}`,
+      text: `SELECT ${select('rowid')} FROM search_text WHERE search_text MATCH ?${andWhere(where)}`,
       params: [match, ...where.params],
     };
   }
 
   /**
-   * Every hit of the plan, as item ids in ascending order. They come as one list in a string: a row
-   * per id costs four times as much in Node (a common word finds hundreds of thousands).
+   * Every hit, as item ids in ascending order. They come as one list in a string: a row per id costs
+   * four times as much in Node (a common word finds hundreds of thousands).
    */
-  private hitIds(plan: SearchPlan): Int32Array {
-    const { match, where } = split(plan);
-    // A field alone lists its items itself: its ids read straight from its own index (10 ms for a
-    // date range over a million messages) rather than each item of the case tested against it (80).
-    const { text, params } =
-      match === null && where.list
-        ? { text: `SELECT group_concat(item_id) FROM (${where.list})`, params: where.params }
-        : this.hitsSql(plan, (id) => `group_concat(${id})`);
+  private hitIds(parts: Split): Int32Array {
+    const { text, params } = this.hitsSql(parts, (id) => `group_concat(${id})`);
     const statement = this.db.prepare(text);
     statement.setReturnArrays(true);
     const [list] = statement.get(...params) as unknown as [string | null];
@@ -479,12 +476,12 @@ export class SqliteSearch implements SearchIndex {
   private collect(plan: SearchPlan): void {
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)');
     this.db.exec('DELETE FROM temp.search_hits');
-    const { text, params } = this.hitsSql(plan, (id) => id);
-    this.db.prepare(`INSERT INTO temp.search_hits ${text}`).run(...params);
+    const { text, params } = this.hitsSql(split(plan), (id) => id);
+    this.db.prepare(`INSERT OR IGNORE INTO temp.search_hits ${text}`).run(...params);
   }
 
   async facets(plan: SearchPlan, top: number): Promise<Facets> {
-    return this.columns.count(plan.kind === 'all' ? null : this.hitIds(plan), top);
+    return this.columns.count(plan.kind === 'all' ? null : this.hitIds(split(plan)), top);
   }
 
   async hitRows(ids: number[]): Promise<SearchHitRow[]> {
@@ -570,22 +567,17 @@ function parseIds(list: string): Int32Array {
   for (let i = 0; i < list.length; i++) if (list.charCodeAt(i) === 44) n++;
   const ids = new Int32Array(n);
   let k = 0;
-  let value = 0;
-  let sorted = true;
   for (let i = 0; i < list.length; i++) {
     const c = list.charCodeAt(i);
-    if (c === 44) {
-      if (k > 0 && value <= ids[k - 1]!) sorted = false;
-      ids[k++] = value;
-      value = 0;
-    } else value = value * 10 + (c - 48);
+    if (c === 44) k++;
+    else ids[k] = ids[k]! * 10 + (c - 48);
   }
-  if (k > 0 && value <= ids[k - 1]!) sorted = false;
-  ids[k] = value;
-  if (sorted) return ids;
+  let ascending = true;
+  for (let i = 1; i < n && ascending; i++) ascending = ids[i]! > ids[i - 1]!;
+  if (ascending) return ids;
   ids.sort();
   let unique = 0;
-  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i]!;
+  for (let i = 0; i < n; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i]!;
   return ids.subarray(0, unique);
 }
 

@@ -1,0 +1,86 @@
+// Past RANKED_HITS hits the relevance order ranks only the most recently indexed ones, alone or with a
+// field beside the words, while the total counts every hit (the README says so). The oldest messages
+// say the word most often: they rank first when they are among the hits ranked, and not otherwise.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Case, openCase } from '../src/core/case.ts';
+import { searchCase, updateSearchIndex } from '../src/core/search.ts';
+import { RANKED_HITS } from '../src/store/sqlite/sqlite-search.ts';
+import { messageFields, placement, tempDir } from './helpers/mail.ts';
+
+const COUNT = RANKED_HITS + 50;
+/** The first items, the oldest indexed: they say "alpha" five times and "omega" once. */
+const OLDEST = 20;
+
+let kase: Case;
+const ids: number[] = [];
+
+beforeAll(async () => {
+  kase = openCase(join(tempDir('crible-ranked-'), 'case'), { create: true });
+  await kase.store.transaction((w) => {
+    const source = w.openSource('/ranked', 'directory');
+    for (let i = 0; i < COUNT; i++) {
+      const { id } = w.putItem(
+        {
+          sha256: i.toString(16).padStart(64, '0'),
+          size: 1,
+          type: 'message',
+          format: 'eml',
+          status: 'ok',
+          reason: null,
+        },
+        placement(source.id, `m/${i}`),
+      );
+      ids.push(id);
+      const date = new Date(Date.UTC(2017, 0, 1) + i * 60_000).toISOString();
+      w.putMessage(
+        id,
+        messageFields({
+          messageId: `<m${i}@ranked.example>`,
+          date,
+          subject: `note ${i}`,
+          from: [{ name: 'Anne', address: 'anne@ranked.example' }],
+          text:
+            i < OLDEST
+              ? 'alpha alpha alpha alpha alpha omega'
+              : `alpha and many other words, number ${i}${i % 2 ? ' omega' : ''}`,
+        }),
+      );
+    }
+  });
+  await updateSearchIndex(kase.store);
+}, 120_000);
+
+afterAll(async () => {
+  await kase.store.close();
+});
+
+describe('ranking past RANKED_HITS hits', () => {
+  const top = async (query: string) => {
+    const result = await searchCase(kase.store, query, { limit: 10 });
+    return { total: result.total, ids: result.hits.map((h) => h.id) };
+  };
+  const oldest = () => new Set(ids.slice(0, OLDEST));
+
+  it('ranks the oldest first while they are among the hits ranked', async () => {
+    // "omega": the oldest and every other message, fewer hits than RANKED_HITS.
+    const { total, ids: hits } = await top('omega');
+    expect(total).toBeLessThan(RANKED_HITS);
+    expect(hits.every((id) => oldest().has(id))).toBe(true);
+  });
+
+  it('ranks only the most recent past RANKED_HITS, and counts every hit', async () => {
+    for (const query of ['alpha', 'alpha from:anne@ranked.example']) {
+      const { total, ids: hits } = await top(query);
+      expect(total).toBe(COUNT);
+      expect(hits).toHaveLength(10);
+      expect(hits.some((id) => oldest().has(id))).toBe(false);
+      expect(Math.min(...hits)).toBeGreaterThanOrEqual(ids[COUNT - RANKED_HITS]!);
+    }
+  });
+
+  it('gives facets over every hit beside a page', async () => {
+    const result = await searchCase(kase.store, 'alpha', { limit: 10, facets: true });
+    expect(result.facets!.participant).toEqual([{ value: 'anne@ranked.example', count: COUNT }]);
+  });
+});
