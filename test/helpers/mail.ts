@@ -114,13 +114,13 @@ export function crible(
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code: code ?? -1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
+    child.on('close', (code, signal) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      // A CLI killed by a signal is never what a test expects: say which, and what it printed, in the log.
+      if (signal)
+        process.stderr.write(`crible ${args.join(' ')} was killed by ${signal}; its stderr:\n${stderr}\n`);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }
