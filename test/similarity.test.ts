@@ -1,6 +1,6 @@
 // Near-duplicate texts (MinHash + LSH, then aligned words): what the altered-copy rule is fed.
 import { describe, expect, it } from 'vitest';
-import { alignedHunks, nearDuplicates } from '../src/analysers/similarity.ts';
+import { alignedHunks, editDistance, nearDuplicates } from '../src/analysers/similarity.ts';
 import { createRng } from '../src/sample/prng.ts';
 
 const VOCABULARY = (
@@ -129,5 +129,23 @@ describe('alignedHunks', () => {
     expect(alignedHunks(['a', 'b'], ['a', 'b'], 10)).toEqual([]);
     const many = Array.from({ length: 50 }, (_, i) => `w${i}`);
     expect(alignedHunks(many, [...many].reverse(), 10)).toBeNull();
+  });
+});
+
+describe('editDistance', () => {
+  it('counts the words the alignment changes, on edited sequences, and gives up where it does', () => {
+    const rng = createRng(7);
+    const edits = (h: { aFrom: number; aTo: number; bFrom: number; bTo: number }[]) =>
+      h.reduce((sum, x) => sum + (x.aTo - x.aFrom) + (x.bTo - x.bFrom), 0);
+    for (let round = 0; round < 300; round++) {
+      const a = Int32Array.from({ length: rng.int(61) }, () => rng.int(8));
+      // Some words dropped, some replaced, some added.
+      const b = Int32Array.from(
+        [...a].flatMap((w) => (rng.chance(0.1) ? [] : rng.chance(0.1) ? [rng.int(8), w] : [w])),
+      ).map((w) => (rng.chance(0.1) ? rng.int(8) : w));
+      const max = rng.int(41);
+      const hunks = alignedHunks(a, b, max);
+      expect(editDistance(a, b, max)).toBe(hunks === null ? null : edits(hunks));
+    }
   });
 });

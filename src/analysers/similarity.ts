@@ -323,7 +323,9 @@ interface AlignedWords {
 /**
  * The two texts' words aligned: the share in common, and the diff each way. Null when they are the
  * same words (identical once folded), or when more words differ than the threshold allows (the
- * alignment stops there instead of going on to `maxEdits`).
+ * alignment stops there instead of going on to `maxEdits`). The share needs only the number of
+ * changed words, so the pair is first measured without the alignment's trace; the diff, written for
+ * the few matches kept, aligns the pair again with it.
  */
 function compareTexts(
   aWords: AlignedWords,
@@ -336,22 +338,22 @@ function compareTexts(
   // Past this many changed words the share in common is under the threshold (the epsilon keeps a pair
   // exactly at the threshold, which floating point would put one word short).
   const allowed = Math.floor((1 - o.threshold) * (a.length + b.length) + 1e-9);
-  const hunks = alignedHunks(aWords.keys, bWords.keys, Math.min(o.maxEdits, allowed));
-  if (hunks === null && allowed < o.maxEdits) return null;
-  if (hunks === null) {
+  const changed = editDistance(aWords.keys, bWords.keys, Math.min(o.maxEdits, allowed));
+  if (changed === null && allowed < o.maxEdits) return null;
+  if (changed === null) {
     // Too many edits to align: the shingles' Jaccard is the measure, and the diff says so.
     const note = `(more than ${o.maxEdits.toLocaleString('en-US')} words differ)`;
     return { similarity: round(jaccard), forward: () => note, backward: () => note };
   }
-  if (hunks.length === 0) return null;
-  const changed = hunks.reduce((sum, h) => sum + (h.aTo - h.aFrom) + (h.bTo - h.bFrom), 0);
-  const similarity = (a.length + b.length - changed) / (a.length + b.length);
+  if (changed === 0) return null;
+  let hunks: Hunk[] | undefined;
+  const alignment = () => (hunks ??= alignedHunks(aWords.keys, bWords.keys, changed)!);
   return {
-    similarity: round(similarity),
-    forward: () => diffText(hunks, a, b, o.maxDiffChars),
+    similarity: round((a.length + b.length - changed) / (a.length + b.length)),
+    forward: () => diffText(alignment(), a, b, o.maxDiffChars),
     backward: () =>
       diffText(
-        hunks.map((h) => ({ aFrom: h.bFrom, aTo: h.bTo, bFrom: h.aFrom, bTo: h.aTo })),
+        alignment().map((h) => ({ aFrom: h.bFrom, aTo: h.bTo, bFrom: h.aFrom, bTo: h.aTo })),
         b,
         a,
         o.maxDiffChars,
@@ -372,11 +374,8 @@ function displayWords(text: string, maxWords: number): string[] {
   return out;
 }
 
-/**
- * Myers' O(ND) alignment after the common head and tail are set aside (one changed figure costs a
- * linear scan); null when more than `maxEdits` words must change.
- */
-export function alignedHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxEdits: number): Hunk[] | null {
+/** The common head and tail of two sequences, set aside before aligning what lies between. */
+function commonEnds<T>(a: ArrayLike<T>, b: ArrayLike<T>): { start: number; endA: number; endB: number } {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
@@ -385,17 +384,31 @@ export function alignedHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxEdits: numb
     endA--;
     endB--;
   }
-  const n = endA - start;
-  const m = endB - start;
-  if (n === 0 && m === 0) return [];
-  if (n === 0 || m === 0)
-    return n + m > maxEdits ? null : [{ aFrom: start, aTo: endA, bFrom: start, bTo: endB }];
-  const limit = Math.min(maxEdits, n + m);
+  return { start, endA, endB };
+}
+
+/** Myers' furthest-reaching paths, reused from pair to pair (a case aligns thousands of pairs). */
+let frontier = new Int32Array(0);
+
+/**
+ * Myers' forward pass over a[start, start + n) and b[start, start + m): the fewest words to delete
+ * and insert, or null past `limit`. `step` sees the furthest-reaching paths after each edit count
+ * (what the hunks are traced back from).
+ */
+function fewestEdits<T>(
+  a: ArrayLike<T>,
+  b: ArrayLike<T>,
+  start: number,
+  n: number,
+  m: number,
+  limit: number,
+  step?: (v: Int32Array, offset: number, d: number) => void,
+): number | null {
   const offset = limit + 1;
-  const v = new Int32Array(2 * limit + 3);
-  const trace: Int32Array[] = [];
-  let found = -1;
-  for (let d = 0; d <= limit && found < 0; d++) {
+  if (frontier.length < 2 * limit + 3) frontier = new Int32Array(2 * limit + 3);
+  const v = frontier;
+  v[offset + 1] = 0;
+  for (let d = 0; d <= limit; d++) {
     for (let k = -d; k <= d; k += 2) {
       let x =
         k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)
@@ -407,14 +420,41 @@ export function alignedHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxEdits: numb
         y++;
       }
       v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = d;
-        break;
-      }
+      if (x >= n && y >= m) return d;
     }
-    trace.push(v.slice(offset - d, offset + d + 1));
+    step?.(v, offset, d);
   }
-  if (found < 0) return null;
+  return null;
+}
+
+/**
+ * The number of words to delete and insert to turn a into b, without the trace the hunks need;
+ * null past `maxEdits`.
+ */
+export function editDistance(a: Int32Array, b: Int32Array, maxEdits: number): number | null {
+  const { start, endA, endB } = commonEnds(a, b);
+  const n = endA - start;
+  const m = endB - start;
+  if (n === 0 || m === 0) return n + m > maxEdits ? null : n + m;
+  return fewestEdits(a, b, start, n, m, Math.min(maxEdits, n + m));
+}
+
+/**
+ * Myers' O(ND) alignment after the common head and tail are set aside (one changed figure costs a
+ * linear scan); null when more than `maxEdits` words must change.
+ */
+export function alignedHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxEdits: number): Hunk[] | null {
+  const { start, endA, endB } = commonEnds(a, b);
+  const n = endA - start;
+  const m = endB - start;
+  if (n === 0 && m === 0) return [];
+  if (n === 0 || m === 0)
+    return n + m > maxEdits ? null : [{ aFrom: start, aTo: endA, bFrom: start, bTo: endB }];
+  const trace: Int32Array[] = [];
+  const found = fewestEdits(a, b, start, n, m, Math.min(maxEdits, n + m), (v, offset, d) =>
+    trace.push(v.slice(offset - d, offset + d + 1)),
+  );
+  if (found === null) return null;
   // Back from the end: each step is one deletion from a or one insertion from b.
   const edits: { a: number; b: number; kind: 'del' | 'ins' }[] = [];
   let x = n;
