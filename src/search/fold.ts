@@ -76,6 +76,12 @@ function rawStems(word: string): string[] {
 }
 
 /**
+ * What ends an identifier: spaces, and the separators of tables and markup, never inside a reference
+ * or an amount (a CSV row is many identifiers, not one: its fields, each found by a part of it).
+ */
+const IDENTIFIER_BOUNDARY = /[\s;|"()[\]{}<>]+/;
+
+/**
  * A text as the index takes it, in one pass: `exact`, lower-cased with ligatures spelled out (the
  * index's tokenizer folds the accents, as fold does), the distinct stems of its words, and its
  * identifiers (the words with a digit).
@@ -87,7 +93,7 @@ export function textTerms(text: string): { exact: string; stems: string; identif
   const ids = new Set<string>();
   for (const word of new Set(lower.match(RAW_WORD))) for (const stem of rawStems(word)) stems.add(stem);
   if (/\d/.test(lower))
-    for (const chunk of lower.split(/\s+/)) {
+    for (const chunk of lower.split(IDENTIFIER_BOUNDARY)) {
       if (!/\d/.test(chunk)) continue;
       const token = fold(chunk).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
       if (token) ids.add(token);
