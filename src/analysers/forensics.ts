@@ -2,6 +2,7 @@
 // document's extracted facts, the emails that carry it, the roster of the organisation's people, the
 // cut-off), then each document is checked by every rule. It runs after ingest on the main thread, and
 // again on everything when the extraction or the DKIM verdicts it read have changed (dependsOn).
+import { createHash } from 'node:crypto';
 import { instantRange, parseIsoDate } from '../extract/dates.ts';
 import { emptyFacts } from '../extract/facts.ts';
 import type { DocumentFacts } from '../extract/types.ts';
@@ -13,7 +14,7 @@ import { rules } from './rules/index.ts';
 import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
 import { commonValues, countInto } from './rules/tally.ts';
-import { nearDuplicates } from './similarity.ts';
+import { NEAR_DUPLICATES_VERSION, type NearDuplicate, nearDuplicates } from './similarity.ts';
 
 /** The case setting that keeps a cut-off once given (`--cutoff`). */
 export const CUTOFF_SETTING = 'forensics.cutoff';
@@ -29,6 +30,9 @@ export function parseCutoff(text: string): string | null {
   if (/^\s*\d{4}-\d\d-\d\d\s*$/.test(text)) return `${date.local.slice(0, 10)}T23:59:59.999Z`;
   return new Date(instantRange(date).latest).toISOString();
 }
+
+/** The case setting that keeps the last near-duplicates found, with a digest of the texts compared. */
+const NEAR_DUPLICATES_SETTING = 'forensics.near-duplicates';
 
 /** Pages read from the store at a time. */
 const PAGE = 500;
@@ -152,8 +156,32 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
     roster: [...new Set([...[...rosterNames].map(foldName), ...rosterAddresses])].sort(),
     rosterScripts: rosterScripts([...rosterNames]),
     documents,
-    nearDuplicates: nearDuplicates(await textsOf(store, documents)),
+    nearDuplicates: await nearDuplicatesOf(store, await textsOf(store, documents)),
   };
+}
+
+/**
+ * The near-duplicates among the documents' texts, found again only when the texts changed: the
+ * rules run again on the same texts when mail is verified again (`verify --case`) or a cut-off is
+ * given, and comparing every text is most of their cost.
+ */
+async function nearDuplicatesOf(
+  store: Store,
+  texts: { itemId: number; text: string }[],
+): Promise<NearDuplicate[]> {
+  const digest = createHash('sha256').update(NEAR_DUPLICATES_VERSION);
+  for (const { itemId, text } of texts) digest.update(`\0${itemId}\0${text.length}\0`).update(text);
+  const key = digest.digest('hex');
+  const kept = await store.setting(NEAR_DUPLICATES_SETTING);
+  if (kept) {
+    const found = JSON.parse(kept) as { key: string; matches: NearDuplicate[] };
+    if (found.key === key) return found.matches;
+  }
+  const matches = nearDuplicates(texts);
+  await store.transaction((writer) =>
+    writer.putSetting(NEAR_DUPLICATES_SETTING, JSON.stringify({ key, matches })),
+  );
+  return matches;
 }
 
 /** The given cut-off (kept in the case), else the one kept before, else the latest authentic email. */

@@ -12,6 +12,9 @@
 // Every hash is seeded, so a run gives the same pairs and the same diffs.
 import { fold } from '../search/fold.ts';
 
+/** Bump when what nearDuplicates finds changes: a case keeps what it found for the same texts. */
+export const NEAR_DUPLICATES_VERSION = '1';
+
 export interface NearDuplicate {
   itemId: number;
   /** The document whose text it nearly matches. */
