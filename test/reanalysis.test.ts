@@ -31,8 +31,11 @@ describe('re-analysis in worker threads', () => {
       await ingestIntoCase(kase, [join(root, 'signed')]);
       expect((await kase.store.summaryCounts('dkim'))['key-unavailable']).toBeGreaterThan(60);
       await importKeyFile(kase.store, 'keys.json', JSON.stringify(keyFileJson(keys)));
+      const before = await kase.store.revision();
       const [inWorkers] = await analyseCase(kase.store, { only: ['dkim'], workers: 2 });
       expect(inWorkers!.checked).toBeGreaterThanOrEqual(64);
+      // New verdicts, the same texts: the search index has nothing to read again.
+      expect(await kase.store.textChangesSince(before)).toEqual([]);
       const pooled = await resultsOf(kase.store);
       const oneThread: Analyser = { ...(dkim as Analyser), module: undefined };
       await analyseCase(kase.store, { analysers: [oneThread], all: true });

@@ -39,7 +39,7 @@ export async function updateSearchIndex(
   const start = await index.progress();
   const target = await store.revision();
   const resuming = start.cursor > 0;
-  const changes = (await store.changesSince(start.revision)).filter(
+  const changes = (await store.textChangesSince(start.revision)).filter(
     (c) => !resuming || c.itemId > start.cursor || c.revision > start.target,
   );
   if (changes.length === 0 && !resuming && start.revision === target)

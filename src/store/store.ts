@@ -446,8 +446,11 @@ export interface Store {
   /** Filtered in the store (SQL), in id order. */
   listItems(filter: ItemFilter): Promise<ItemRecord[]>;
   countItems(filter: ItemFilter): Promise<number>;
-  /** Items whose row, message, analyses or findings changed after `revision`, in id order. */
-  changesSince(revision: number, limit?: number): Promise<{ itemId: number; revision: number }[]>;
+  /**
+   * Items whose text changed after `revision` (what the search index reads: subject, body, people,
+   * file names, extracted text), in id order, with the revision of that change.
+   */
+  textChangesSince(revision: number): Promise<{ itemId: number; revision: number }[]>;
   childrenOf(id: number): Promise<ItemRecord[]>;
   occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
   getMessage(itemId: number): Promise<MessageRecord | null>;

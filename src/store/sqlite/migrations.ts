@@ -375,4 +375,11 @@ export const migrations: Migration[] = [
   CREATE INDEX sessions_user ON sessions(user);
   CREATE INDEX sessions_expiry ON sessions(expires_at);
   `,
+  // 12: the revision of the last change to what the search index reads of an item, apart from the
+  // item's own: verifying mail again changes verdicts, not texts, and no longer re-indexes every message.
+  `
+  ALTER TABLE items ADD COLUMN text_revision INTEGER NOT NULL DEFAULT 0;
+  UPDATE items SET text_revision = revision;
+  CREATE INDEX items_text_revision ON items(text_revision);
+  `,
 ];

@@ -458,12 +458,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  async changesSince(revision: number, limit = -1): Promise<{ itemId: number; revision: number }[]> {
-    const rows = this.sql('SELECT id, revision FROM items WHERE revision > ? ORDER BY id LIMIT ?').all(
+  async textChangesSince(revision: number): Promise<{ itemId: number; revision: number }[]> {
+    const rows = this.sql('SELECT id, text_revision FROM items WHERE text_revision > ? ORDER BY id').all(
       revision,
-      limit,
     ) as Row[];
-    return rows.map((row) => ({ itemId: Number(row.id), revision: Number(row.revision) }));
+    return rows.map((row) => ({ itemId: Number(row.id), revision: Number(row.text_revision) }));
   }
 
   async childrenOf(id: number): Promise<ItemRecord[]> {
@@ -708,8 +707,9 @@ class SqliteWriter implements StoreWriter {
     const key = item.sha256 === null ? placeKey(at) : null;
     // Insert-or-get on the natural key: the content's SHA-256, or the place for an item without bytes.
     const inserted = this.sql(
-      `INSERT INTO items (sha256, place_key, size, type, format, status, reason_code, reason_params, revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      `INSERT INTO items (sha256, place_key, size, type, format, status, reason_code, reason_params, revision,
+         text_revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
     ).get(
       item.sha256,
       key,
@@ -719,6 +719,7 @@ class SqliteWriter implements StoreWriter {
       item.status,
       item.reason?.code ?? null,
       item.reason?.params ? JSON.stringify(item.reason.params) : null,
+      this.revision,
       this.revision,
     ) as Row | undefined;
     const id = inserted
@@ -764,14 +765,22 @@ class SqliteWriter implements StoreWriter {
    */
   private readonly created = new Set<number>();
 
-  /** Marks an item changed in this unit of work (for indexers following the change feed). */
-  private touch(itemId: number): void {
+  /**
+   * Marks an item changed in this unit of work, for what follows the change feed: the facet columns
+   * (any change), and the search index when what it reads of the item changed (`text`).
+   */
+  private touch(itemId: number, text = true): void {
     if (this.created.has(itemId)) return;
-    this.sql('UPDATE items SET revision = ? WHERE id = ? AND revision <> ?').run(
-      this.revision,
-      itemId,
-      this.revision,
-    );
+    if (text)
+      this.sql(
+        'UPDATE items SET revision = ?, text_revision = ? WHERE id = ? AND (revision <> ? OR text_revision <> ?)',
+      ).run(this.revision, this.revision, itemId, this.revision, this.revision);
+    else
+      this.sql('UPDATE items SET revision = ? WHERE id = ? AND revision <> ?').run(
+        this.revision,
+        itemId,
+        this.revision,
+      );
   }
 
   setItemStatus(id: number, status: ItemStatus, reason: Coded | null): void {
@@ -839,8 +848,13 @@ class SqliteWriter implements StoreWriter {
         a.itemId,
         a.analyser,
       );
-    if (!fresh)
-      this.sql('DELETE FROM item_texts WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser);
+    // A verdict or a finding changes nothing the search index reads: only a text does.
+    const textsDropped = fresh
+      ? 0
+      : Number(
+          this.sql('DELETE FROM item_texts WHERE item_id = ? AND analyser = ?').run(a.itemId, a.analyser)
+            .changes,
+        );
     if (a.text)
       this.sql(
         'INSERT INTO item_texts (item_id, analyser, source, text, people, revision) VALUES (?, ?, ?, ?, ?, ?)',
@@ -865,7 +879,7 @@ class SqliteWriter implements StoreWriter {
         JSON.stringify(f.evidence),
         this.revision,
       );
-    this.touch(a.itemId);
+    this.touch(a.itemId, Boolean(a.text) || textsDropped > 0);
   }
 
   openSource(path: string, kind: 'file' | 'directory'): SourceRecord {
