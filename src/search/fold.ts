@@ -79,7 +79,28 @@ function rawStems(word: string): string[] {
  * What ends an identifier: spaces, and the separators of tables and markup, never inside a reference
  * or an amount (a CSV row is many identifiers, not one: its fields, each found by a part of it).
  */
-const IDENTIFIER_BOUNDARY = /[\s;|"()[\]{}<>]+/;
+const IDENTIFIER_BOUNDARY = /[\s;|"()[\]{}<>]/;
+const DIGIT = /\d/g;
+
+/**
+ * The words with a digit, each once, in the order met: found from each digit outwards to the
+ * boundaries, so the many words without one are never cut out of the text.
+ */
+function identifiersOf(lower: string): string[] {
+  const ids = new Set<string>();
+  const inside = (i: number) => !IDENTIFIER_BOUNDARY.test(lower[i]!);
+  DIGIT.lastIndex = 0;
+  for (let m = DIGIT.exec(lower); m; m = DIGIT.exec(lower)) {
+    let start = m.index;
+    let end = start + 1;
+    while (start > 0 && inside(start - 1)) start--;
+    while (end < lower.length && inside(end)) end++;
+    const token = fold(lower.slice(start, end)).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (token) ids.add(token);
+    DIGIT.lastIndex = end;
+  }
+  return [...ids];
+}
 
 /**
  * A text as the index takes it, in one pass: `exact`, lower-cased with ligatures spelled out (the
@@ -90,13 +111,6 @@ export function textTerms(text: string): { exact: string; stems: string; identif
   let lower = text.toLowerCase();
   if (/[œæßﬁﬂĳ]/.test(lower)) lower = lower.replace(/[œæßﬁﬂĳ]/g, (c) => LIGATURES[c]!);
   const stems = new Set<string>();
-  const ids = new Set<string>();
   for (const word of new Set(lower.match(RAW_WORD))) for (const stem of rawStems(word)) stems.add(stem);
-  if (/\d/.test(lower))
-    for (const chunk of lower.split(IDENTIFIER_BOUNDARY)) {
-      if (!/\d/.test(chunk)) continue;
-      const token = fold(chunk).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-      if (token) ids.add(token);
-    }
-  return { exact: lower, stems: [...stems].join(' '), identifiers: [...ids].join(' ') };
+  return { exact: lower, stems: [...stems].join(' '), identifiers: identifiersOf(lower).join(' ') };
 }
