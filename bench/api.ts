@@ -1,4 +1,4 @@
-// Workbench API benchmark: `npm run bench:api -- [--count 100000] [--mail 5000] [--duration 15] [--connections 1,4] [--json]`
+// Workbench API benchmark: `npm run bench:api -- [--count 100000] [--mail 30000] [--duration 15] [--connections 1,4] [--json]`
 //
 // 1. The --count message case of bench:search (built by it when absent: .cache/bench/search-c<count>-s1),
 //    copied afresh to .cache/bench/api-c<count>/case so that the ingest below always has new mail to write.
@@ -23,7 +23,7 @@ const bin = join(repo, 'bin', 'crible.js');
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '100000' },
-    mail: { type: 'string', default: '5000' },
+    mail: { type: 'string', default: '30000' },
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '1,4' },
     json: { type: 'boolean', default: false },
