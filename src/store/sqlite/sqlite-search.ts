@@ -440,9 +440,7 @@ export class SqliteSearch implements SearchIndex {
       hits && filter
         ? {
             filter: ' AND +search_text.rowid IN (SELECT value FROM json_each(?))',
-            params: [
-              `[${(total > RANKED_HITS ? hits.subarray(hits.length - RANKED_HITS) : hits).join(',')}]`,
-            ],
+            params: [`[${hits.subarray(Math.max(0, hits.length - RANKED_HITS)).join(',')}]`],
           }
         : { filter, params: where.params };
     // ORDER BY rank, rowid (not rank alone, which FTS5 would answer by scoring every word hit before

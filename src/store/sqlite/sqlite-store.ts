@@ -771,16 +771,10 @@ class SqliteWriter implements StoreWriter {
    */
   private touch(itemId: number, text = true): void {
     if (this.created.has(itemId)) return;
-    if (text)
-      this.sql(
-        'UPDATE items SET revision = ?, text_revision = ? WHERE id = ? AND (revision <> ? OR text_revision <> ?)',
-      ).run(this.revision, this.revision, itemId, this.revision, this.revision);
-    else
-      this.sql('UPDATE items SET revision = ? WHERE id = ? AND revision <> ?').run(
-        this.revision,
-        itemId,
-        this.revision,
-      );
+    this.sql(
+      `UPDATE items SET revision = ?1, text_revision = iif(?2, ?1, text_revision)
+       WHERE id = ?3 AND (revision <> ?1 OR (?2 AND text_revision <> ?1))`,
+    ).run(this.revision, text ? 1 : 0, itemId);
   }
 
   setItemStatus(id: number, status: ItemStatus, reason: Coded | null): void {
