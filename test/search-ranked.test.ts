@@ -79,6 +79,40 @@ describe('ranking past RANKED_HITS hits', () => {
     }
   });
 
+  it('ranks and counts the same whichever way the hits are read', async () => {
+    let omegas = OLDEST;
+    for (let i = OLDEST; i < COUNT; i++) if (i % 2) omegas++;
+    // A word alone (counted), a filter tested in SQL and a phrase (read newest first with their
+    // scores), a date range (listed, then intersected): each with fewer and with more hits than ranked.
+    const fewer = ['omega', 'omega type:email', 'omega date:2017', '"alpha omega" OR omega'];
+    const more: [string, number][] = [
+      ['alpha type:email', COUNT],
+      ['"alpha and"', COUNT - OLDEST],
+      ['alpha date:2017', COUNT],
+    ];
+    for (const query of fewer) {
+      const { total, ids: hits } = await top(query);
+      expect({ query, total }).toEqual({ query, total: omegas });
+      expect(hits.every((id) => oldest().has(id))).toBe(true);
+    }
+    for (const [query, count] of more) {
+      const { total, ids: hits } = await top(query);
+      expect({ query, total }).toEqual({ query, total: count });
+      expect(hits).toHaveLength(10);
+      expect(hits.some((id) => oldest().has(id))).toBe(false);
+      expect(Math.min(...hits)).toBeGreaterThanOrEqual(ids[COUNT - RANKED_HITS]!);
+    }
+    for (const query of [...fewer, ...more.map(([q]) => q)]) {
+      // With facets (every hit read first) the page is the same; past the end it is empty, and counted.
+      const plain = await searchCase(kase.store, query, { limit: 10 });
+      const faceted = await searchCase(kase.store, query, { limit: 10, facets: true });
+      expect(faceted.hits.map((h) => h.id)).toEqual(plain.hits.map((h) => h.id));
+      expect(faceted.total).toBe(plain.total);
+      const past = await searchCase(kase.store, query, { limit: 10, offset: 2 * COUNT });
+      expect({ query, hits: past.hits, total: past.total }).toEqual({ query, hits: [], total: plain.total });
+    }
+  });
+
   it('gives facets over every hit beside a page', async () => {
     const result = await searchCase(kase.store, 'alpha', { limit: 10, facets: true });
     expect(result.facets!.participant).toEqual([{ value: 'anne@ranked.example', count: COUNT }]);
