@@ -78,6 +78,11 @@ export interface Analyser<Setup = unknown> {
    * this one last ran, it runs again on everything it accepts.
    */
   readonly dependsOn?: readonly string[];
+  /**
+   * Whether its results carry text for the search index (a document's, read by extract): the index
+   * is built beside the analysers that run after the last one that does.
+   */
+  readonly givesText?: boolean;
   /** False for an analyser that reads only what the case knows of an item, not its bytes (the forensic rules). */
   readonly readsBytes?: boolean;
   /** Whether these options change every result (a new cut-off for the forensic rules): then it runs on everything. */

@@ -19,6 +19,7 @@ export const analyser: Analyser<ExtractOptions> = {
   version: '1',
   types: ['document', 'attachment'],
   module: import.meta.url,
+  givesText: true,
   // OCR runs tesseract page by page inside the item's time: a scan of many pages needs longer.
   isolation: (options) => ({ timeoutMs: options.ocr ? 30 * 60_000 : 60_000, memoryMb: 512 }),
   async setup(_store, options) {

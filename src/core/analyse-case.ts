@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { AnalyseOptions, Analyser, AnalysisInput, AnalysisOutput } from '../analysers/analyser.ts';
 import { analysers as registered } from '../analysers/index.ts';
 import type { AnalysisRecord, Store } from '../store/store.ts';
-import { updateSearchIndex } from './search.ts';
+import { APART_THRESHOLD, searchIndexBacklog, updateSearchIndex, updateSearchIndexApart } from './search.ts';
 import { WorkerFailure, WorkerPool } from './worker-pool.ts';
 
 /** How a cut-off given by a person is read (the faces check it before a run). */
@@ -25,6 +25,14 @@ export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Worker threads for analysers that can run in one (default: one per core). */
   workers?: number;
   onProgress?: (progress: { analyser: string; done: number; total: number }) => void;
+  /**
+   * The case's folder: the search index is then brought up to date on a thread of its own, with its
+   * own connection to the case, while the analysers that give no text run (the forensic rules keep
+   * one core busy; the index takes the other).
+   */
+  caseDir?: string;
+  /** False: the search index is left as it is (the next run brings it up to date). */
+  index?: boolean;
 }
 
 export interface AnalyserRun {
@@ -47,9 +55,26 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
     );
   const chosen = options.only ? all.filter((a) => options.only!.includes(a.id)) : all;
   const runs: AnalyserRun[] = [];
-  for (const analyser of chosen) runs.push(await runAnalyser(store, analyser, options));
-  // The search index follows the change feed: what ingest and the analysers changed (ingest runs this too).
-  await updateSearchIndex(store);
+  const index = options.index ?? true;
+  const lastGivingText = chosen.findLastIndex((a) => a.givesText);
+  let apart: Promise<unknown> | null = null;
+  for (const [i, analyser] of chosen.entries()) {
+    // Once no analyser left changes what the index reads, the index is built beside them. Should
+    // that thread fail, the main thread resumes its work below (and meets the error again, if it is
+    // not a wait for the other's lock).
+    if (
+      index &&
+      options.caseDir &&
+      !apart &&
+      i > lastGivingText &&
+      (await searchIndexBacklog(store)) >= APART_THRESHOLD
+    )
+      apart = updateSearchIndexApart(options.caseDir).catch(() => null);
+    runs.push(await runAnalyser(store, analyser, options));
+  }
+  await apart;
+  // The search index follows the change feed: what ingest and the analysers changed.
+  if (index) await updateSearchIndex(store);
   return runs;
 }
 

@@ -19,7 +19,10 @@ export function caseExists(dir: string): boolean {
  * Opens the embedded store of a case directory (created with `create`). `exclusive`: the case is
  * written by this process alone (an ingest): a second one is refused at once, naming the first.
  */
-export function openCase(dir: string, options: { create: boolean; exclusive?: boolean }): Case {
+export function openCase(
+  dir: string,
+  options: { create: boolean; exclusive?: boolean; writeWaitMs?: number },
+): Case {
   try {
     const store = SqliteStore.open(dir, options);
     return { dir: store.dir, store };

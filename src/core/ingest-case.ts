@@ -28,6 +28,8 @@ export interface CaseIngestOptions extends Omit<IngestOptions, 'analyser' | 'pro
   disclosedFiles?: string[];
   /** Worker threads that parse and analyse messages (default: one fewer than the cores, at least one). */
   workers?: number;
+  /** False: the search index is left for later (the next `crible analyse` brings it up to date). */
+  index?: boolean;
 }
 
 export interface CaseIngestSummary extends IngestSummary, VerificationStats {
@@ -68,6 +70,8 @@ export async function ingestIntoCase(
     await analyser.close();
   }
   const analysed = await analyseCase(store, {
+    caseDir: kase.dir,
+    index: options.index ?? true,
     dns: options.dns ?? false,
     ocr: options.ocr ?? false,
     ...(options.cutoff ? { cutoff: options.cutoff } : {}),

@@ -1,5 +1,7 @@
 // Search as the faces call it: keep the index current from the change feed (after ingest and
 // `crible analyse`), run a query with its page, snippets and facets, and run a batch of queries.
+
+import { Worker } from 'node:worker_threads';
 import { indexedText } from '../search/document.ts';
 import { threadMessages } from '../search/jwz.ts';
 import { type Highlight, planQuery } from '../search/plan.ts';
@@ -84,6 +86,39 @@ export async function updateSearchIndex(
     await index.put([], [], { revision: target, cursor: 0, target: 0 });
   });
   return { indexed: changes.length, threaded: messages, revision: target };
+}
+
+/** Items whose text changed since the index was last brought up to date (all of them after a cut-off run). */
+export async function searchIndexBacklog(store: Store): Promise<number> {
+  return (await store.textChangesSince((await store.search.progress()).revision)).length;
+}
+
+/** Whether the index misses changes: left for later, or a run was cut off. */
+export async function searchIndexBehind(store: Store): Promise<boolean> {
+  return (await store.search.progress()).cursor > 0 || (await searchIndexBacklog(store)) > 0;
+}
+
+/** Below this many items to index, a thread apart costs more to start than it saves. */
+export const APART_THRESHOLD = WORKER_THRESHOLD;
+/** Items per unit of work on a thread apart: short ones, so that the other writer waits little. */
+const APART_BATCH = 500;
+
+/**
+ * updateSearchIndex on a thread of its own, with its own connection to the case in `caseDir`, while
+ * this thread goes on with other work: the two write in turn, each unit of work waiting for the
+ * other's to end.
+ */
+export function updateSearchIndexApart(caseDir: string): Promise<IndexRun> {
+  const worker = new Worker(new URL('./index-worker.ts', import.meta.url), {
+    workerData: { caseDir, batch: APART_BATCH },
+  });
+  return new Promise((done, fail) => {
+    worker.once('message', (reply: { run: IndexRun } | { error: string }) =>
+      'run' in reply ? done(reply.run) : fail(new Error(reply.error)),
+    );
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the index thread stopped (exit code ${code})`)));
+  });
 }
 
 export interface SearchOptions {

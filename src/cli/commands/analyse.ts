@@ -37,6 +37,7 @@ export function registerAnalyse(program: Command): void {
         let runs: Awaited<ReturnType<typeof analyseCase>>;
         try {
           runs = await analyseCase(kase.store, {
+            caseDir: kase.dir,
             ...(opts.only ? { only: opts.only } : {}),
             all: opts.all ?? false,
             dns: opts.dns ?? false,

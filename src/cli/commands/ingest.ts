@@ -40,6 +40,10 @@ export function registerIngest(program: Command): void {
     .option('--max-message <bytes>', 'largest message parsed', toInt)
     .option('--workers <n>', 'threads that parse and verify messages (default: cores − 1, at least 1)', toInt)
     .option(
+      '--no-index',
+      'leave the search index for later (crible analyse brings it up to date): verdicts first on a large dump',
+    )
+    .option(
       '--batch <files>',
       'files recorded per transaction (a killed run resumes from the last one)',
       toInt,
@@ -96,6 +100,7 @@ export function registerIngest(program: Command): void {
           },
           ...(opts.batch ? { batchFiles: opts.batch } : {}),
           ...(opts.workers ? { workers: opts.workers } : {}),
+          index: opts.index !== false,
           onProgress: (p) => {
             if (interrupted) throw new Interrupted();
             progress.show(p);

@@ -1,6 +1,7 @@
 // `crible search`: a query over the case, ranked (bm25) or by date, with snippets whose matches are
 // painted on a terminal; facets; a batch of queries from a file. Thin over core/search.ts.
 import type { Command } from 'commander';
+import type { Case } from '../../core/case.ts';
 import { type BatchLine, QueryError, type SearchResult, snippetHtml } from '../../core/search.ts';
 import { render } from '../../report/catalogue.ts';
 import { toCsv } from '../../report/csv.ts';
@@ -11,7 +12,7 @@ import { paint, paintVerdict } from '../style.ts';
 import { caseOption, withCase } from '../with-case.ts';
 
 export const QUERY_HELP = `
-Hits are ranked by relevance (bm25; past 20,000 hits, the 20,000 most recently indexed are ranked).
+Hits are ranked by relevance (bm25; past 10,000 hits, the 10,000 most recently indexed are ranked).
 Query language (a term is matched accent-folded, and by its French and English stems: "élections"
 finds "election", "facture" finds "factures", "tresorier" finds "trésorier"):
   budget campagne          both words (AND is implied; AND may also be written)
@@ -140,11 +141,19 @@ export function registerSearch(program: Command): void {
         if (opts.sort !== 'relevance' && opts.sort !== 'date')
           throw new UsageError('--sort must be relevance or date');
         if (opts.csv && !opts.batch) throw new UsageError('--csv goes with --batch');
-        const { searchCase, batchSearch } = await import('../../core/search.ts');
+        const { searchCase, batchSearch, searchIndexBehind } = await import('../../core/search.ts');
+        // An index left for later (ingest --no-index) or cut off misses items: said before the hits.
+        const noteIndexBehind = async (kase: Case) => {
+          if (await searchIndexBehind(kase.store))
+            process.stderr.write(
+              `${paint('yellow', 'Note:')} the search index does not cover everything in the case yet (it was left for later, or a run was cut off); crible analyse --case <dir> brings it up to date.\n`,
+            );
+        };
         if (opts.batch) {
           if (words.length) throw new UsageError('give either a query or --batch <file>, not both');
           const text = readOptionFile('the batch file', opts.batch);
           await withCase(opts.case, async (kase) => {
+            await noteIndexBehind(kase);
             const lines = await batchSearch(kase.store, text, { top: limit });
             if (opts.json)
               return printJson(
@@ -170,6 +179,7 @@ export function registerSearch(program: Command): void {
         }
         const query = words.join(' ');
         await withCase(opts.case, async (kase) => {
+          await noteIndexBehind(kase);
           let result: SearchResult;
           try {
             result = await searchCase(kase.store, query, {

@@ -99,6 +99,9 @@ function takeWriterLock(root: string): () => void {
   throw new StoreError(`could not take the writer lock of the case at ${root}`);
 }
 
+/** How long a write waits for another connection's unit of work to end, by default. */
+const WRITE_WAIT_MS = 5000;
+
 /** What identifies an item that has no bytes: the place it was found at. */
 export function placeKey(at: Placement): string {
   const raw = at.pathRaw ? `\0${at.pathRaw.toString('hex')}` : '';
@@ -127,8 +130,12 @@ export class SqliteStore implements Store {
    * Opens the case in `dir`; with `create`, makes it when there is none. With `exclusive` (an
    * ingest), takes the case's writer lock or says at once which process holds it. A case whose
    * folder cannot be written (a read-only mount) is opened read-only, for the reading commands.
+   * `writeWaitMs`: how long a write waits for another connection's unit of work (default 5 s).
    */
-  static open(dir: string, options: { create: boolean; exclusive?: boolean }): SqliteStore {
+  static open(
+    dir: string,
+    options: { create: boolean; exclusive?: boolean; writeWaitMs?: number },
+  ): SqliteStore {
     const root = resolve(dir);
     const dbPath = join(root, 'case.db');
     if (!existsSync(dbPath)) {
@@ -144,7 +151,7 @@ export class SqliteStore implements Store {
       );
     const lock = options.exclusive ? takeWriterLock(root) : null;
     try {
-      return new SqliteStore(root, readOnly, lock);
+      return new SqliteStore(root, readOnly, lock, options.writeWaitMs ?? WRITE_WAIT_MS);
     } catch (err) {
       lock?.();
       throw err;
@@ -154,7 +161,7 @@ export class SqliteStore implements Store {
   /** Removes the writer lock this store holds, if any. */
   private readonly releaseLock: (() => void) | null;
 
-  private constructor(dir: string, readOnly: boolean, releaseLock: (() => void) | null) {
+  private constructor(dir: string, readOnly: boolean, releaseLock: (() => void) | null, writeWaitMs: number) {
     this.dir = dir;
     this.releaseLock = releaseLock;
     if (readOnly) {
@@ -179,7 +186,7 @@ export class SqliteStore implements Store {
       this.db.exec('PRAGMA temp_store = MEMORY');
       // NORMAL in WAL mode survives a killed process; only a power loss may drop the last commits.
       this.db.exec('PRAGMA synchronous = NORMAL');
-      this.db.exec('PRAGMA busy_timeout = 5000');
+      this.db.exec(`PRAGMA busy_timeout = ${Math.floor(writeWaitMs)}`);
       this.migrate();
       this.db.exec('PRAGMA foreign_keys = ON');
     }
