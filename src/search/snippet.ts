@@ -40,27 +40,72 @@ function newMatcher(h: Highlight): ((word: string) => boolean) | null {
 }
 
 const SCANNED = 200_000;
+/** Characters of a text flattened at a time: the text past its first match and the passage is never read. */
+const CHUNK = 2048;
+
+/**
+ * A text with each run of white space made one space and its ends trimmed, flattened chunk by chunk
+ * as far as it is read. A chunk ends after a run of white space, so a word is never cut in two.
+ */
+class FlatText {
+  text = '';
+  private read = 0;
+  private readonly source: string;
+
+  constructor(source: string) {
+    this.source = source.trimStart();
+  }
+
+  /** Whether the whole source is flattened. */
+  get done(): boolean {
+    return this.read >= this.source.length;
+  }
+
+  /** Flattens until the text has at least `length` characters, or the source is all read. */
+  extend(length: number): void {
+    while (this.text.length < length && !this.done) {
+      const space = /\s+/g;
+      space.lastIndex = this.read + CHUNK;
+      const run = space.exec(this.source);
+      const to = run ? run.index + run[0].length : this.source.length;
+      this.text += this.source.slice(this.read, to).replace(/\s+/g, ' ');
+      this.read = to;
+      if (this.done) this.text = this.text.trimEnd();
+    }
+  }
+}
 
 /** About `width` characters of `text` around its first match (its start when nothing matches). */
 export function snippet(text: string, highlight: Highlight, width = 160): SnippetPart[] {
   // Past what is scanned a long document's text is not flattened (nor kept) at all.
-  const flat = text
-    .slice(0, SCANNED + 2 * width)
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (flat === '') return [];
+  const flatText = new FlatText(text.slice(0, SCANNED + 2 * width));
+  flatText.extend(1);
+  if (flatText.text === '') return [];
   const match = matcher(highlight);
   const isMatch = match ?? (() => false);
   // With nothing to find the passage is the start; otherwise the first match in the first 200,000.
-  const limit = match ? Math.min(flat.length, SCANNED) : 0;
   let first = -1;
-  const scan = wordsOf();
-  for (let m = scan.exec(flat); m && m.index < limit; m = scan.exec(flat)) {
-    if (isMatch(m[0])) {
-      first = m.index;
-      break;
+  if (match) {
+    const scan = wordsOf();
+    for (;;) {
+      const from = scan.lastIndex;
+      const m = scan.exec(flatText.text);
+      if (!m) {
+        if (flatText.done || flatText.text.length >= SCANNED) break;
+        flatText.extend(flatText.text.length + 1);
+        scan.lastIndex = from;
+        continue;
+      }
+      if (m.index >= SCANNED) break;
+      if (isMatch(m[0])) {
+        first = m.index;
+        break;
+      }
     }
   }
+  // The passage, and one character past it to know whether the text goes on.
+  flatText.extend(Math.max(first, 0) + width + 2);
+  const flat = flatText.text;
   let start = first < 0 ? 0 : Math.max(0, first - Math.floor(width / 3));
   if (start > 0) {
     const space = flat.indexOf(' ', start);
