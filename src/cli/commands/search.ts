@@ -146,7 +146,7 @@ export function registerSearch(program: Command): void {
         const noteIndexBehind = async (kase: Case) => {
           if (await searchIndexBehind(kase.store))
             process.stderr.write(
-              `${paint('yellow', 'Note:')} the search index does not cover everything in the case yet (it was left for later, or a run was cut off); crible analyse --case <dir> brings it up to date.\n`,
+              `${paint('yellow', 'Note:')} the search index misses part of this case (left for later, or cut off):\n      crible analyse --case ${kase.dir} brings it up to date.\n`,
             );
         };
         if (opts.batch) {
