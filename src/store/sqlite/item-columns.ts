@@ -144,8 +144,11 @@ export class ItemColumns {
   /** The hits' dates by item id (UNDATED where none), read for them alone. */
   private datesOf(hits: Int32Array): Float64Array {
     const dates = new Float64Array(hits.reduce((max, id) => Math.max(max, id), 0) + 1).fill(UNDATED);
+    // From the date index, not the rows: a message's row holds its header and text, so looking up
+    // each hit reads a page per hit (14,286 hits of 100,000 messages: 90 -> 35 ms).
     const rows = this.rows(
-      'SELECT item_id, date FROM messages WHERE item_id IN (SELECT value FROM json_each(?)) AND date IS NOT NULL',
+      `SELECT item_id, date FROM messages INDEXED BY messages_date
+       WHERE date IS NOT NULL AND +item_id IN (SELECT value FROM json_each(?))`,
       [JSON.stringify([...hits])],
     );
     for (const [id, date] of rows) dates[Number(id)] = dateMs(String(date));
