@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { openCase } from '../src/core/case.ts';
 import {
   APART_THRESHOLD,
-  searchIndexBacklog,
   searchIndexBehind,
+  searchIndexBehindBy,
   updateSearchIndex,
   updateSearchIndexApart,
 } from '../src/core/search.ts';
@@ -33,7 +33,7 @@ describe('the search index on a thread apart', () => {
     cpSync(later, apart, { recursive: true });
     const here = openCase(later, { create: false });
     // Large enough for ingest to take the thread apart (the third case below).
-    expect(await searchIndexBacklog(here.store)).toBeGreaterThanOrEqual(APART_THRESHOLD);
+    expect(await searchIndexBehindBy(here.store, APART_THRESHOLD)).toBe(true);
     await updateSearchIndex(here.store);
     expect(await searchIndexBehind(here.store)).toBe(false);
     await here.store.close();

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { AnalyseOptions, Analyser, AnalysisInput, AnalysisOutput } from '../analysers/analyser.ts';
 import { analysers as registered } from '../analysers/index.ts';
 import type { AnalysisRecord, Store } from '../store/store.ts';
-import { APART_THRESHOLD, searchIndexBacklog, updateSearchIndex, updateSearchIndexApart } from './search.ts';
+import { APART_THRESHOLD, searchIndexBehindBy, updateSearchIndex, updateSearchIndexApart } from './search.ts';
 import { WorkerFailure, WorkerPool } from './worker-pool.ts';
 
 /** How a cut-off given by a person is read (the faces check it before a run). */
@@ -67,7 +67,7 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
       options.caseDir &&
       !apart &&
       i > lastGivingText &&
-      (await searchIndexBacklog(store)) >= APART_THRESHOLD
+      (await searchIndexBehindBy(store, APART_THRESHOLD))
     )
       apart = updateSearchIndexApart(options.caseDir).catch(() => null);
     runs.push(await runAnalyser(store, analyser, options));

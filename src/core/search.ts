@@ -88,14 +88,18 @@ export async function updateSearchIndex(
   return { indexed: changes.length, threaded: messages, revision: target };
 }
 
-/** Items whose text changed since the index was last brought up to date (all of them after a cut-off run). */
-export async function searchIndexBacklog(store: Store): Promise<number> {
-  return (await store.textChangesSince((await store.search.progress()).revision)).length;
+/**
+ * Whether at least `count` items changed their text since the index was last brought up to date (all
+ * of them after a cut-off run): only that many are read.
+ */
+export async function searchIndexBehindBy(store: Store, count: number): Promise<boolean> {
+  const { revision } = await store.search.progress();
+  return (await store.textChangesSince(revision, count)).length >= count;
 }
 
 /** Whether the index misses changes: left for later, or a run was cut off. */
 export async function searchIndexBehind(store: Store): Promise<boolean> {
-  return (await store.search.progress()).cursor > 0 || (await searchIndexBacklog(store)) > 0;
+  return (await store.search.progress()).cursor > 0 || (await searchIndexBehindBy(store, 1));
 }
 
 /** Below this many items to index, a thread apart costs more to start than it saves. */

@@ -448,9 +448,9 @@ export interface Store {
   countItems(filter: ItemFilter): Promise<number>;
   /**
    * Items whose text changed after `revision` (what the search index reads: subject, body, people,
-   * file names, extracted text), in id order, with the revision of that change.
+   * file names, extracted text), in id order, with the revision of that change; the first `limit`.
    */
-  textChangesSince(revision: number): Promise<{ itemId: number; revision: number }[]>;
+  textChangesSince(revision: number, limit?: number): Promise<{ itemId: number; revision: number }[]>;
   childrenOf(id: number): Promise<ItemRecord[]>;
   occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
   getMessage(itemId: number): Promise<MessageRecord | null>;

@@ -253,12 +253,16 @@ export class ItemColumns {
     return code;
   }
 
-  /** Rows as arrays: far cheaper than an object per row when there are hundreds of thousands. */
   private rows(sql: string, params: SQLInputValue[]): SQLInputValue[][] {
-    const statement = this.db.prepare(sql);
-    statement.setReturnArrays(true);
-    return statement.all(...params) as unknown as SQLInputValue[][];
+    return rowArrays(this.db, sql, params);
   }
+}
+
+/** Rows as arrays: far cheaper than an object per row when there are hundreds of thousands. */
+export function rowArrays(db: DatabaseSync, sql: string, params: SQLInputValue[]): SQLInputValue[][] {
+  const statement = db.prepare(sql);
+  statement.setReturnArrays(true);
+  return statement.all(...params) as unknown as SQLInputValue[][];
 }
 
 /** A stored date in ms (UNDATED when it cannot be read). */

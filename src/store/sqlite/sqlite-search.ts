@@ -19,7 +19,7 @@ import type {
   ThreadLink,
   ThreadMessage,
 } from '../search.ts';
-import { ItemColumns } from './item-columns.ts';
+import { ItemColumns, rowArrays } from './item-columns.ts';
 
 /** A document's text as the extract analyser read it (its own text layer before OCR). */
 const DOCUMENT_TEXT =
@@ -327,11 +327,8 @@ export class SqliteSearch implements SearchIndex {
     return this.db.prepare(sql).all(...params) as Row[];
   }
 
-  /** Rows as arrays of values: far cheaper than an object per row when there are thousands. */
   private rowsAsArrays(sql: string, params: SQLInputValue[]): SQLInputValue[][] {
-    const statement = this.db.prepare(sql);
-    statement.setReturnArrays(true);
-    return statement.all(...params) as unknown as SQLInputValue[][];
+    return rowArrays(this.db, sql, params);
   }
 
   private mustWrite(): void {
@@ -460,10 +457,13 @@ export class SqliteSearch implements SearchIndex {
     // and ranking them after: a word and a date range 49 -> 44 ms, a word and a sender 47 -> 38 ms,
     // a phrase 31 -> 16 ms, a common word the same).
     const filter = andWhere(where);
-    if (facetTop !== undefined || (parts.lists.length && this.fewestListed(parts.lists) >= RANKED_HITS)) {
+    // The lists are counted once, as far as either question below needs.
+    const broadAt = this.broadAt(parts.lists);
+    const listed = this.fewestListed(parts.lists, Math.max(RANKED_HITS, broadAt));
+    if (facetTop !== undefined || listed >= RANKED_HITS) {
       // Facets need every hit anyway, and a filter listing many items (a date range) finds them
       // cheaper from its lists: the hits are known first, and the rows ranked checked against them.
-      const hits = this.hitIds(parts);
+      const hits = this.hitIds(parts, listed >= broadAt);
       const window = hits.subarray(Math.max(0, hits.length - RANKED_HITS));
       const among = filter ? { text: HIT_AMONG, params: [`[${window.join(',')}]`] } : NOTHING;
       const ids = window.length ? this.ranked(match, window[0]!, among, page) : [];
@@ -517,18 +517,29 @@ export class SqliteSearch implements SearchIndex {
     return { total: RANKED_HITS + Number(older), ids, facets: null };
   }
 
-  /** The number of items the shortest list names, counted up to RANKED_HITS. */
-  private fewestListed(lists: Sql[]): number {
+  /** The number of items the shortest list names, counted up to `cap` (0 when there is no list). */
+  private fewestListed(lists: Sql[], cap: number): number {
+    if (lists.length === 0) return 0;
     return Math.min(
       ...lists.map((l) =>
         Number(
-          this.rowsAsArrays(
-            `SELECT count(*) FROM (SELECT 1 FROM (${l.list}) LIMIT ${RANKED_HITS})`,
-            l.params,
-          )[0]![0],
+          this.rowsAsArrays(`SELECT count(*) FROM (SELECT 1 FROM (${l.list}) LIMIT ${cap})`, l.params)[0]![0],
         ),
       ),
     );
+  }
+
+  /** Whether there are lists, each naming enough of the case to be intersected in code. */
+  private isBroad(lists: Sql[]): boolean {
+    const at = this.broadAt(lists);
+    return this.fewestListed(lists, at) >= at;
+  }
+
+  /** How many items lists must each name to be intersected in code (past every list when none). */
+  private broadAt(lists: Sql[]): number {
+    if (lists.length === 0) return Number.POSITIVE_INFINITY;
+    const items = Number(this.rowsAsArrays('SELECT coalesce(max(id), 0) FROM items', [])[0]![0]);
+    return Math.max(1, Math.ceil(items * BROAD_SHARE));
   }
 
   /**
@@ -565,9 +576,9 @@ export class SqliteSearch implements SearchIndex {
    * Every hit, as item ids in ascending order. They come as one list in a string: a row per id costs
    * four times as much in Node (a common word finds hundreds of thousands).
    */
-  private hitIds(parts: Split): Int32Array {
+  private hitIds(parts: Split, broad = this.isBroad(parts.lists)): Int32Array {
     const concat = (id: string) => `group_concat(${id})`;
-    if (parts.match === null || !this.broad(parts.lists)) return this.idList(this.hitsSql(parts, concat));
+    if (parts.match === null || !broad) return this.idList(this.hitsSql(parts, concat));
     // The word hits and each list, intersected here: testing each word hit against a list of a large
     // part of the case in SQL costs more than reading both (a word and six months over 100,000
     // messages: 25 -> 14 ms). Against a short list (one sender's mail), testing costs less than
@@ -579,22 +590,6 @@ export class SqliteSearch implements SearchIndex {
         this.idList({ text: `SELECT ${concat('item_id')} FROM (${list.list})`, params: list.params }),
       );
     return hits;
-  }
-
-  /** Whether there are lists, each naming at least BROAD_SHARE of the case's items. */
-  private broad(lists: Sql[]): boolean {
-    if (lists.length === 0) return false;
-    const items = Number(this.rowsAsArrays('SELECT coalesce(max(id), 0) FROM items', [])[0]![0]);
-    const least = Math.ceil(items * BROAD_SHARE);
-    return lists.every(
-      (l) =>
-        Number(
-          this.rowsAsArrays(
-            `SELECT count(*) FROM (SELECT 1 FROM (${l.list}) LIMIT ${least})`,
-            l.params,
-          )[0]![0],
-        ) >= least,
-    );
   }
 
   /** The ids a query gives as one list in a string, ascending and once each. */

@@ -465,10 +465,10 @@ export class SqliteStore implements Store {
     );
   }
 
-  async textChangesSince(revision: number): Promise<{ itemId: number; revision: number }[]> {
-    const rows = this.sql('SELECT id, text_revision FROM items WHERE text_revision > ? ORDER BY id').all(
-      revision,
-    ) as Row[];
+  async textChangesSince(revision: number, limit = -1): Promise<{ itemId: number; revision: number }[]> {
+    const rows = this.sql(
+      'SELECT id, text_revision FROM items WHERE text_revision > ? ORDER BY id LIMIT ?',
+    ).all(revision, limit) as Row[];
     return rows.map((row) => ({ itemId: Number(row.id), revision: Number(row.text_revision) }));
   }
 
