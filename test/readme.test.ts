@@ -14,6 +14,7 @@ import {
   readlinkSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
@@ -129,9 +130,19 @@ const GIT_CONFIG = [
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', [...GIT_CONFIG, ...args], { cwd, encoding: 'utf8' });
 
-/** The step's exit code, with the end of its output when it is not 0. */
+/**
+ * The step's exit code, with the end of its output when it is not 0; the whole output is kept in
+ * test-output/ (a nested run's 1,700 lines name the file that failed, which the end may not).
+ */
 function expectSuccess(step: Step): void {
-  expect(step.code, `\`${step.command}\` exited ${step.code}:\n${step.output.slice(-6000)}`).toBe(0);
+  if (step.code !== 0) {
+    mkdirSync(join(repo, 'test-output'), { recursive: true });
+    writeFileSync(join(repo, 'test-output', 'readme-step.log'), `${step.command}\n${step.output}`);
+  }
+  expect(
+    step.code,
+    `\`${step.command}\` exited ${step.code} (whole output: test-output/readme-step.log):\n${step.output.slice(-6000)}`,
+  ).toBe(0);
 }
 
 describe('the README path', () => {
