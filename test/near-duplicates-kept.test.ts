@@ -37,10 +37,13 @@ describe('near-duplicates kept in the case', () => {
     expect(found).toHaveLength(2);
     expect(found[0]![2]).toBe('−12 400 +19 400');
     // What is kept is what is used: emptied under the same digest, the view has no pair.
-    const kept = JSON.parse((await kase.store.setting(SETTING))!) as { key: string; matches: unknown[] };
-    expect(kept.matches).toHaveLength(2);
+    const kept = JSON.parse((await kase.store.setting(SETTING))!) as {
+      key: string;
+      found: { groups: number[][]; pairs: unknown[] };
+    };
+    expect(kept.found.pairs).toHaveLength(1);
     await kase.store.transaction((writer) =>
-      writer.putSetting(SETTING, JSON.stringify({ key: kept.key, matches: [] })),
+      writer.putSetting(SETTING, JSON.stringify({ key: kept.key, found: { ...kept.found, pairs: [] } })),
     );
     expect(await pairs()).toEqual([]);
   });

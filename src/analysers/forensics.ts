@@ -11,10 +11,22 @@ import type { Finding, Severity, Store } from '../store/store.ts';
 import type { Analyser } from './analyser.ts';
 import { bounded } from './bounded.ts';
 import { rules } from './rules/index.ts';
-import { AUTHENTIC_VERDICTS, foldName, isPlaceholderName, scriptOf } from './rules/names.ts';
+import {
+  AUTHENTIC_VERDICTS,
+  carriedByAuthentic,
+  foldName,
+  isPlaceholderName,
+  scriptOf,
+} from './rules/names.ts';
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
 import { commonValues, countInto } from './rules/tally.ts';
-import { NEAR_DUPLICATES_VERSION, type NearDuplicate, nearDuplicates } from './similarity.ts';
+import {
+  findNearPairs,
+  NEAR_DUPLICATES_VERSION,
+  type NearDuplicate,
+  type NearPairs,
+  selectNearDuplicates,
+} from './similarity.ts';
 
 /** The case setting that keeps a cut-off once given (`--cutoff`). */
 export const CUTOFF_SETTING = 'forensics.cutoff';
@@ -146,7 +158,7 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
     }
   }
   for (const doc of documents) {
-    if (!doc.carriers.some((c) => c.verdict !== null && AUTHENTIC_VERDICTS.includes(c.verdict))) continue;
+    if (!carriedByAuthentic(doc)) continue;
     for (const name of [...doc.facts.authors, doc.facts.lastModifiedBy ?? ''])
       if (!isPlaceholderName(name)) rosterNames.add(name);
   }
@@ -156,32 +168,34 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
     roster: [...new Set([...[...rosterNames].map(foldName), ...rosterAddresses])].sort(),
     rosterScripts: rosterScripts([...rosterNames]),
     documents,
-    nearDuplicates: await nearDuplicatesOf(store, await textsOf(store, documents)),
+    nearDuplicates: await nearDuplicatesOf(store, await textsOf(store, documents), documents),
   };
 }
 
 /**
- * The near-duplicates among the documents' texts, found again only when the texts changed: the
- * rules run again on the same texts when mail is verified again (`verify --case`) or a cut-off is
- * given, and comparing every text is most of their cost.
+ * The near-duplicates among the documents' texts. Comparing every text is most of the rules' cost,
+ * and they run again on the same texts when mail is verified again (`verify --case`) or a cut-off is
+ * given: the pairs found are kept with a digest of the texts, and found again only when those
+ * change. Which matches each document lists is chosen from them every time, authenticated documents
+ * first, since that follows the verdicts.
  */
 async function nearDuplicatesOf(
   store: Store,
   texts: { itemId: number; text: string }[],
+  documents: DocumentUnderReview[],
 ): Promise<NearDuplicate[]> {
   const digest = createHash('sha256').update(NEAR_DUPLICATES_VERSION);
   for (const { itemId, text } of texts) digest.update(`\0${itemId}\0${text.length}\0`).update(text);
   const key = digest.digest('hex');
   const kept = await store.setting(NEAR_DUPLICATES_SETTING);
-  if (kept) {
-    const found = JSON.parse(kept) as { key: string; matches: NearDuplicate[] };
-    if (found.key === key) return found.matches;
+  let found = kept ? (JSON.parse(kept) as { key: string; found: NearPairs }) : null;
+  if (found?.key !== key) {
+    found = { key, found: findNearPairs(texts) };
+    const value = JSON.stringify(found);
+    await store.transaction((writer) => writer.putSetting(NEAR_DUPLICATES_SETTING, value));
   }
-  const matches = nearDuplicates(texts);
-  await store.transaction((writer) =>
-    writer.putSetting(NEAR_DUPLICATES_SETTING, JSON.stringify({ key, matches })),
-  );
-  return matches;
+  const authenticated = new Set(documents.filter(carriedByAuthentic).map((d) => d.itemId));
+  return selectNearDuplicates(texts, found.found, {}, (itemId) => authenticated.has(itemId));
 }
 
 /** The given cut-off (kept in the case), else the one kept before, else the latest authentic email. */

@@ -13,7 +13,7 @@
 import { fold } from '../search/fold.ts';
 
 /** Bump when what nearDuplicates finds changes: a case keeps what it found for the same texts. */
-export const NEAR_DUPLICATES_VERSION = '1';
+export const NEAR_DUPLICATES_VERSION = '2';
 
 export interface NearDuplicate {
   itemId: number;
@@ -39,7 +39,7 @@ export interface NearDuplicateOptions {
   minWords?: number;
   /** Words read per text (default 200,000): a pasted log cannot make the run unbounded. */
   maxWords?: number;
-  /** Most near matches listed per document, the closest first (default 10). */
+  /** Most near matches listed per document, the preferred then the closest first (default 10). */
   maxMatches?: number;
   /** Most word edits aligned per pair (default 2,000); beyond it the pair is judged by its Jaccard. */
   maxEdits?: number;
@@ -80,10 +80,36 @@ interface Prepared {
   key: string;
 }
 
+/**
+ * What comparing the texts found, kept as found (the costly part, cached by the caller): identical
+ * texts grouped, and the pairs of groups near each other. Which matches a document lists is chosen
+ * afterwards (selectNearDuplicates), so that choice can follow verdicts that change without
+ * comparing the texts again.
+ */
+export interface NearPairs {
+  /** The item ids of each group of identical texts, the one compared first. */
+  groups: number[][];
+  /** [group, other group, similarity], the first group the lower. */
+  pairs: [number, number, number][];
+}
+
+/**
+ * The near duplicates of each document, the closest `maxMatches` (default 10) first. A document
+ * that is `preferred` (an authenticated one: the reference its copies are judged against) is listed
+ * before any other, so a crowd of unvouched copies cannot push the original out of the list.
+ */
 export function nearDuplicates(
   docs: { itemId: number; text: string }[],
   options: NearDuplicateOptions = {},
+  preferred: (itemId: number) => boolean = () => false,
 ): NearDuplicate[] {
+  return selectNearDuplicates(docs, findNearPairs(docs, options), options, preferred);
+}
+
+export function findNearPairs(
+  docs: { itemId: number; text: string }[],
+  options: NearDuplicateOptions = {},
+): NearPairs {
   const o = { ...DEFAULTS, ...options };
   const sorted = [...docs].sort((a, b) => a.itemId - b.itemId);
   // 1. Words, and identical texts grouped (the first of a group stands for it).
@@ -145,15 +171,86 @@ export function nearDuplicates(
     }
     return set;
   };
-  // A text is in many pairs: its words are read and folded once (a bounded number kept at a time),
-  // each folded word numbered, so aligning compares numbers rather than strings.
+  const aligned = aligner(o.maxWords);
+  const pairs: NearPairs['pairs'] = [];
+  for (const pair of [...candidates].sort((x, y) => x - y)) {
+    const [ra, rb] = [Math.floor(pair / n), pair % n];
+    const jaccard = jaccardOf(setOf(ra), setOf(rb));
+    if (jaccard < o.jaccardFloor) continue;
+    const a = representatives[ra]!;
+    const b = representatives[rb]!;
+    const similarity = similarityOf(
+      aligned(a.itemId, sorted[a.index]!.text),
+      aligned(b.itemId, sorted[b.index]!.text),
+      o,
+      jaccard,
+    );
+    if (similarity !== null && similarity >= o.threshold) pairs.push([ra, rb, similarity]);
+  }
+  return { groups: representatives.map((p) => membersOf(p).map((m) => m.itemId)), pairs };
+}
+
+/** Each document's matches among the pairs found, the preferred then the closest first, with what changed. */
+export function selectNearDuplicates(
+  docs: { itemId: number; text: string }[],
+  found: NearPairs,
+  options: NearDuplicateOptions = {},
+  preferred: (itemId: number) => boolean = () => false,
+): NearDuplicate[] {
+  const o = { ...DEFAULTS, ...options };
+  const textOf = new Map(docs.map((d) => [d.itemId, d.text] as const));
+  type Match = { of: number; similarity: number; ofGroup: number; group: number };
+  const byDocument = new Map<number, Match[]>();
+  const add = (itemId: number, match: Match) => {
+    const list = byDocument.get(itemId);
+    if (list) list.push(match);
+    else byDocument.set(itemId, [match]);
+  };
+  for (const [a, b, similarity] of found.pairs)
+    for (const x of found.groups[a]!)
+      for (const y of found.groups[b]!) {
+        add(y, { of: x, similarity, ofGroup: a, group: b });
+        add(x, { of: y, similarity, ofGroup: b, group: a });
+      }
+  // What changed is written only for the matches kept, once per pair of groups and direction: the
+  // words compared are those of each group's first text, as when the pair was found.
+  const aligned = aligner(o.maxWords);
+  const diffs = new Map<string, string>();
+  const diffBetween = (from: number, to: number) => {
+    const key = `${from}:${to}`;
+    let diff = diffs.get(key);
+    if (diff === undefined) {
+      const [x, y] = [found.groups[from]![0]!, found.groups[to]![0]!];
+      diff = diffOf(aligned(x, textOf.get(x) ?? ''), aligned(y, textOf.get(y) ?? ''), o);
+      diffs.set(key, diff);
+    }
+    return diff;
+  };
+  const out: NearDuplicate[] = [];
+  for (const itemId of [...byDocument.keys()].sort((x, y) => x - y)) {
+    const list = byDocument.get(itemId)!;
+    list.sort(
+      (x, y) =>
+        Number(preferred(y.of)) - Number(preferred(x.of)) || y.similarity - x.similarity || x.of - y.of,
+    );
+    for (const m of list.slice(0, o.maxMatches))
+      out.push({ itemId, of: m.of, similarity: m.similarity, diff: diffBetween(m.ofGroup, m.group) });
+  }
+  return out;
+}
+
+/**
+ * A text is in many pairs: its words are read and folded once (a bounded number kept at a time),
+ * each folded word numbered, so aligning compares numbers rather than strings.
+ */
+function aligner(maxWords: number): (itemId: number, text: string) => AlignedWords {
   const alignedWords = new Map<number, AlignedWords>();
   let wordsKept = 0;
   const wordNumbers = new Map<string, number>();
-  const aligned = (p: Prepared): AlignedWords => {
-    let words = alignedWords.get(p.index);
+  return (itemId, text) => {
+    let words = alignedWords.get(itemId);
     if (!words) {
-      const display = displayWords(sorted[p.index]!.text, o.maxWords);
+      const display = displayWords(text, maxWords);
       if (wordsKept + display.length > ALIGNED_WORDS_KEPT) {
         alignedWords.clear();
         wordsKept = 0;
@@ -170,39 +267,10 @@ export function nearDuplicates(
         keys[i] = number;
       }
       words = { display, keys };
-      alignedWords.set(p.index, words);
+      alignedWords.set(itemId, words);
     }
     return words;
   };
-  // What changed is written only for the matches kept (the closest maxMatches of each document).
-  type Found = Omit<NearDuplicate, 'diff'> & { diff: () => string };
-  const byDocument = new Map<number, Found[]>();
-  const add = (found: Found) => {
-    const list = byDocument.get(found.itemId);
-    if (list) list.push(found);
-    else byDocument.set(found.itemId, [found]);
-  };
-  for (const pair of [...candidates].sort((x, y) => x - y)) {
-    const [ra, rb] = [Math.floor(pair / n), pair % n];
-    const jaccard = jaccardOf(setOf(ra), setOf(rb));
-    if (jaccard < o.jaccardFloor) continue;
-    const a = representatives[ra]!;
-    const b = representatives[rb]!;
-    const compared = compareTexts(aligned(a), aligned(b), o, jaccard);
-    if (!compared || compared.similarity < o.threshold) continue;
-    for (const x of membersOf(a))
-      for (const y of membersOf(b)) {
-        add({ itemId: y.itemId, of: x.itemId, similarity: compared.similarity, diff: compared.forward });
-        add({ itemId: x.itemId, of: y.itemId, similarity: compared.similarity, diff: compared.backward });
-      }
-  }
-  const out: NearDuplicate[] = [];
-  for (const itemId of [...byDocument.keys()].sort((x, y) => x - y)) {
-    const list = byDocument.get(itemId)!;
-    list.sort((x, y) => y.similarity - x.similarity || x.of - y.of);
-    for (const found of list.slice(0, o.maxMatches)) out.push({ ...found, diff: found.diff() });
-  }
-  return out;
 }
 
 /** murmur3's finaliser: every input bit reaches every output bit. */
@@ -324,44 +392,33 @@ interface AlignedWords {
 }
 
 /**
- * The two texts' words aligned: the share in common, and the diff each way. Null when they are the
- * same words (identical once folded), or when more words differ than the threshold allows (the
- * alignment stops there instead of going on to `maxEdits`). The share needs only the number of
- * changed words, so the pair is first measured without the alignment's trace; the diff, written for
- * the few matches kept, aligns the pair again with it.
+ * The share of words two texts have in common once aligned. Null when they are the same words
+ * (identical once folded), or when more words differ than the threshold allows (the alignment stops
+ * there instead of going on to `maxEdits`). Only the number of changed words is needed, so the pair
+ * is measured without the alignment's trace (diffOf traces it for the few matches kept).
  */
-function compareTexts(
+function similarityOf(
   aWords: AlignedWords,
   bWords: AlignedWords,
   o: Required<NearDuplicateOptions>,
   jaccard: number,
-): { similarity: number; forward: () => string; backward: () => string } | null {
-  const a = aWords.display;
-  const b = bWords.display;
+): number | null {
+  const total = aWords.keys.length + bWords.keys.length;
   // Past this many changed words the share in common is under the threshold (the epsilon keeps a pair
   // exactly at the threshold, which floating point would put one word short).
-  const allowed = Math.floor((1 - o.threshold) * (a.length + b.length) + 1e-9);
+  const allowed = Math.floor((1 - o.threshold) * total + 1e-9);
   const changed = editDistance(aWords.keys, bWords.keys, Math.min(o.maxEdits, allowed));
-  if (changed === null && allowed < o.maxEdits) return null;
-  if (changed === null) {
-    // Too many edits to align: the shingles' Jaccard is the measure, and the diff says so.
-    const note = `(more than ${o.maxEdits.toLocaleString('en-US')} words differ)`;
-    return { similarity: round(jaccard), forward: () => note, backward: () => note };
-  }
-  if (changed === 0) return null;
-  let hunks: Hunk[] | undefined;
-  const alignment = () => (hunks ??= alignedHunks(aWords.keys, bWords.keys, changed)!);
-  return {
-    similarity: round((a.length + b.length - changed) / (a.length + b.length)),
-    forward: () => diffText(alignment(), a, b, o.maxDiffChars),
-    backward: () =>
-      diffText(
-        alignment().map((h) => ({ aFrom: h.bFrom, aTo: h.bTo, bFrom: h.aFrom, bTo: h.aTo })),
-        b,
-        a,
-        o.maxDiffChars,
-      ),
-  };
+  // Too many edits to align: the shingles' Jaccard is the measure (and the diff says so).
+  if (changed === null) return allowed < o.maxEdits ? null : round(jaccard);
+  return changed === 0 ? null : round((total - changed) / total);
+}
+
+/** What changed from the first text to the second. */
+function diffOf(aWords: AlignedWords, bWords: AlignedWords, o: Required<NearDuplicateOptions>): string {
+  const hunks = alignedHunks(aWords.keys, bWords.keys, o.maxEdits);
+  return hunks
+    ? diffText(hunks, aWords.display, bWords.display, o.maxDiffChars)
+    : `(more than ${o.maxEdits.toLocaleString('en-US')} words differ)`;
 }
 
 function round(x: number): number {

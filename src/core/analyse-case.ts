@@ -16,6 +16,11 @@ export { ocrAvailability } from '../extract/ocr.ts';
 export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
   only?: string[];
+  /**
+   * With `only`: also the analysers that read their results across the case (the forensic rules read
+   * the DKIM verdicts), which then run again if those results changed.
+   */
+  withDependents?: boolean;
   /** Every item each analyser accepts, stale or not. */
   all?: boolean;
   /** The analysers to consider (default: the registry). */
@@ -53,7 +58,14 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
     throw new UnknownAnalyserError(
       `no analyser ${unknown.join(', ')} (there are: ${all.map((a) => a.id).join(', ')})`,
     );
-  const chosen = options.only ? all.filter((a) => options.only!.includes(a.id)) : all;
+  const only = options.only;
+  const chosen = only
+    ? all.filter(
+        (a) =>
+          only.includes(a.id) ||
+          (options.withDependents && a.dependsOn?.some((source) => only.includes(source))),
+      )
+    : all;
   const runs: AnalyserRun[] = [];
   const index = options.index ?? true;
   const lastGivingText = chosen.findLastIndex((a) => a.givesText);

@@ -4,14 +4,9 @@
 // authenticated; two copies that nothing vouches for are only two versions of a text (low). The
 // authenticated document itself does not fire: it is the original.
 
-import type { CaseView, DocumentUnderReview, Rule, RuleHit } from './rule.ts';
+import { carriedByAuthentic, isAuthenticCarrier } from './names.ts';
+import type { CaseView, Rule, RuleHit } from './rule.ts';
 import { perView } from './view-cache.ts';
-
-const AUTHENTIC = new Set(['authentic', 'authentic-with-caveats']);
-
-export function isAuthenticated(doc: Pick<DocumentUnderReview, 'carriers'>): boolean {
-  return doc.carriers.some((c) => c.verdict !== null && AUTHENTIC.has(c.verdict));
-}
 
 const documentsById = perView((view: CaseView) => new Map(view.documents.map((d) => [d.itemId, d] as const)));
 const matchesById = perView((view: CaseView) => {
@@ -28,14 +23,14 @@ export const alteredCopy: Rule = {
   id: 'altered-copy',
   severity: 'high',
   check(doc, view) {
-    if (isAuthenticated(doc)) return [];
+    if (carriedByAuthentic(doc)) return [];
     const documents = documentsById(view);
     const hits: RuleHit[] = [];
     for (const match of matchesById(view).get(doc.itemId) ?? []) {
       const other = documents.get(match.of);
       if (!other) continue;
-      const authenticated = isAuthenticated(other);
-      const carrier = other.carriers.find((c) => c.verdict !== null && AUTHENTIC.has(c.verdict)) ?? null;
+      const authenticated = carriedByAuthentic(other);
+      const carrier = other.carriers.find(isAuthenticCarrier) ?? null;
       hits.push({
         ...(authenticated ? {} : { severity: 'low' as const }),
         params: {
@@ -50,7 +45,7 @@ export const alteredCopy: Rule = {
           other: { itemId: other.itemId, names: other.names, sha256: other.sha256 },
           similarity: match.similarity,
           diff: match.diff,
-          carriers: other.carriers.filter((c) => c.verdict !== null && AUTHENTIC.has(c.verdict)),
+          carriers: other.carriers.filter(isAuthenticCarrier),
         },
       });
     }

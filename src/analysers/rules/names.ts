@@ -1,6 +1,6 @@
 // How the rules compare people and file names: folded (case, accents and word order do not matter),
 // and the writing system (script) a name is in.
-import type { CaseView, DocumentUnderReview } from './rule.ts';
+import type { Carrier, CaseView, DocumentUnderReview } from './rule.ts';
 
 /** The longest name the rules read: past it a name is cut (hostile metadata can be megabytes). */
 const MAX_NAME = 200;
@@ -83,8 +83,12 @@ export function scriptOf(name: string): string | null {
 /** Verdicts under which a carrier's body hash covers the document: it is authenticated by its carrier. */
 export const AUTHENTIC_VERDICTS: readonly string[] = ['authentic', 'authentic-with-caveats'];
 
-export function carriedByAuthentic(doc: DocumentUnderReview): boolean {
-  return doc.carriers.some((c) => c.verdict !== null && AUTHENTIC_VERDICTS.includes(c.verdict));
+export function carriedByAuthentic(doc: Pick<DocumentUnderReview, 'carriers'>): boolean {
+  return doc.carriers.some(isAuthenticCarrier);
+}
+
+export function isAuthenticCarrier(carrier: Carrier): boolean {
+  return carrier.verdict !== null && AUTHENTIC_VERDICTS.includes(carrier.verdict);
 }
 
 /** The roster as a set, with each address's local part as a name too ("etienne.jouvin@…" = "etienne jouvin"). */

@@ -127,14 +127,20 @@ async function reverify(
   const { analyseCase } = await import('../../core/analyse-case.ts');
   const { verificationStats } = await import('../../core/case-stats.ts');
   await withCase(caseDir, async (kase) => {
-    const [result] = await analyseCase(kase.store, {
+    // The forensic rules read the verdicts (an authenticated original, its altered copies): they are
+    // run again when a verdict changed, so no finding is left describing the verdicts before.
+    const [result, ...dependents] = await analyseCase(kase.store, {
       only: ['dkim'],
+      withDependents: true,
       all: opts.all ?? false,
       dns: opts.dns ?? false,
     });
     const stats = await verificationStats(kase.store);
-    if (opts.json) return printJson({ ...result!, ...stats });
-    printLines(describeReverification(result!, stats.verdicts, opts.verbose ?? false), styleVerdictWords);
+    if (opts.json) return printJson({ ...result!, ...stats, dependents });
+    printLines(
+      describeReverification(result!, stats.verdicts, opts.verbose ?? false, dependents),
+      styleVerdictWords,
+    );
   });
 }
 
@@ -143,6 +149,7 @@ export function describeReverification(
   run: AnalyserRun,
   verdicts: Record<string, number>,
   verbose: boolean,
+  dependents: AnalyserRun[] = [],
 ): string[] {
   const lines = [
     `Re-verified ${run.checked} message(s): ${run.changed.length} verdict(s) changed${run.failed ? `, ${run.failed} could not be checked` : ''}.`,
@@ -162,6 +169,18 @@ export function describeReverification(
     lines.push('', 'Verdicts now (whole case):');
     for (const [verdict, n] of totals) lines.push(`  ${String(n).padStart(6)}  ${verdict}`);
   }
+  // Only the forensic rules read the verdicts today.
+  for (const d of dependents)
+    if (d.checked > 0) {
+      const n = d.changed.length;
+      lines.push(
+        '',
+        `The forensic rules read the verdicts: they ran again on ${d.checked} document(s); ` +
+          (n === 0
+            ? 'no document has findings of another severity now.'
+            : `${n} now ${n === 1 ? 'has' : 'have'} findings of another severity (crible findings: what they find).`),
+      );
+    }
   return lines;
 }
 
