@@ -48,6 +48,8 @@ const NEAR_DUPLICATES_SETTING = 'forensics.near-duplicates';
 
 /** Pages read from the store at a time. */
 const PAGE = 500;
+/** Senders of authentic mail read at a time (a date and an address or two each). */
+const SENDERS_PAGE = 5000;
 /** Containers walked up from a document to the email that carries it (zip in zip in mail…). */
 const MAX_DEPTH = 32;
 /** A script held by fewer of the roster's names than this share is a correspondent's, not the organisation's. */
@@ -138,17 +140,15 @@ export async function buildCaseView(store: Store, options: { cutoff?: string }):
   const rosterAddresses = new Set<string>();
   let latestAuthentic: number | null = null;
   for (let afterId = 0; ; ) {
-    const page = await store.listItems({
-      type: 'message',
-      summaries: { analyser: 'dkim', values: [...AUTHENTIC_VERDICTS] },
+    const page = await store.messageSenders({
+      analyser: 'dkim',
+      summaries: AUTHENTIC_VERDICTS,
       afterId,
-      limit: PAGE,
+      limit: SENDERS_PAGE,
     });
     if (page.length === 0) break;
-    afterId = page[page.length - 1]!.id;
-    for (const item of page) {
-      const message = await store.getMessage(item.id);
-      if (!message) continue;
+    afterId = page[page.length - 1]!.itemId;
+    for (const message of page) {
       const at = message.date ? Date.parse(message.date) : Number.NaN;
       if (Number.isFinite(at) && (latestAuthentic === null || at > latestAuthentic)) latestAuthentic = at;
       for (const from of message.from) {

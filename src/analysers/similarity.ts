@@ -199,19 +199,17 @@ export function selectNearDuplicates(
 ): NearDuplicate[] {
   const o = { ...DEFAULTS, ...options };
   const textOf = new Map(docs.map((d) => [d.itemId, d.text] as const));
-  type Match = { of: number; similarity: number; ofGroup: number; group: number };
-  const byDocument = new Map<number, Match[]>();
-  const add = (itemId: number, match: Match) => {
-    const list = byDocument.get(itemId);
-    if (list) list.push(match);
-    else byDocument.set(itemId, [match]);
+  // The members of a group of identical texts have the same matches: chosen once per group.
+  const byGroup = new Map<number, { ofGroup: number; similarity: number }[]>();
+  const add = (group: number, ofGroup: number, similarity: number) => {
+    const list = byGroup.get(group);
+    if (list) list.push({ ofGroup, similarity });
+    else byGroup.set(group, [{ ofGroup, similarity }]);
   };
-  for (const [a, b, similarity] of found.pairs)
-    for (const x of found.groups[a]!)
-      for (const y of found.groups[b]!) {
-        add(y, { of: x, similarity, ofGroup: a, group: b });
-        add(x, { of: y, similarity, ofGroup: b, group: a });
-      }
+  for (const [a, b, similarity] of found.pairs) {
+    add(b, a, similarity);
+    add(a, b, similarity);
+  }
   // What changed is written only for the matches kept, once per pair of groups and direction: the
   // words compared are those of each group's first text, as when the pair was found.
   const aligned = aligner(o.maxWords);
@@ -227,15 +225,30 @@ export function selectNearDuplicates(
     return diff;
   };
   const out: NearDuplicate[] = [];
-  for (const itemId of [...byDocument.keys()].sort((x, y) => x - y)) {
-    const list = byDocument.get(itemId)!;
-    list.sort(
-      (x, y) =>
-        Number(preferred(y.of)) - Number(preferred(x.of)) || y.similarity - x.similarity || x.of - y.of,
-    );
-    for (const m of list.slice(0, o.maxMatches))
-      out.push({ itemId, of: m.of, similarity: m.similarity, diff: diffBetween(m.ofGroup, m.group) });
+  type Candidate = { of: number; ofGroup: number; similarity: number; preferred: boolean };
+  const before = (x: Candidate, y: Candidate) =>
+    Number(y.preferred) - Number(x.preferred) || y.similarity - x.similarity || x.of - y.of;
+  for (const [group, matches] of byGroup) {
+    // The first maxMatches in that order, kept in one pass (a text of a template can have thousands).
+    const best: Candidate[] = [];
+    for (const { ofGroup, similarity } of matches)
+      for (const of of found.groups[ofGroup]!) {
+        const candidate = { of, ofGroup, similarity, preferred: preferred(of) };
+        if (best.length === o.maxMatches && before(candidate, best[best.length - 1]!) >= 0) continue;
+        let at = best.length;
+        while (at > 0 && before(candidate, best[at - 1]!) < 0) at--;
+        best.splice(at, 0, candidate);
+        if (best.length > o.maxMatches) best.pop();
+      }
+    const listed = best.map((m) => ({
+      of: m.of,
+      similarity: m.similarity,
+      diff: diffBetween(m.ofGroup, group),
+    }));
+    for (const itemId of found.groups[group]!) for (const m of listed) out.push({ itemId, ...m });
   }
+  // By document (a stable sort: each document's matches stay in the order chosen).
+  out.sort((x, y) => x.itemId - y.itemId);
   return out;
 }
 

@@ -93,6 +93,12 @@ export const PARTICIPANT_ROLES = ['from', 'sender', 'to', 'cc', 'bcc', 'reply-to
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 /** One address of a message in one role, normalised for facets and the correspondents graph. */
+export interface MessageSender {
+  itemId: number;
+  date: string | null;
+  from: MailAddress[];
+}
+
 export interface Participant {
   role: ParticipantRole;
   name: string;
@@ -455,6 +461,17 @@ export interface Store {
   occurrencesOf(itemId: number): Promise<OccurrenceRecord[]>;
   getMessage(itemId: number): Promise<MessageRecord | null>;
   participantsOf(itemId: number): Promise<Participant[]>;
+  /**
+   * The date and From of the messages an analyser summed up with one of `summaries` (the senders of
+   * authentic mail), by item id after `afterId`, `limit` messages at a time: what the forensic
+   * rules read of every such message, without its header or text.
+   */
+  messageSenders(query: {
+    analyser: string;
+    summaries: readonly string[];
+    afterId: number;
+    limit: number;
+  }): Promise<MessageSender[]>;
   stats(): Promise<CaseStats>;
 
   getAnalysis(itemId: number, analyser: string): Promise<AnalysisRecord | null>;

@@ -32,6 +32,7 @@ import {
   type MemberCounts,
   type MessageFields,
   type MessageRecord,
+  type MessageSender,
   type MissingKey,
   type NewItem,
   type OccurrenceRecord,
@@ -501,6 +502,35 @@ export class SqliteStore implements Store {
       hasHtml: Number(row.has_html) === 1,
       flags: JSON.parse(String(row.flags)),
     };
+  }
+
+  async messageSenders(query: {
+    analyser: string;
+    summaries: readonly string[];
+    afterId: number;
+    limit: number;
+  }): Promise<MessageSender[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT s.item_id, m.date, p.name, p.address
+         FROM (SELECT item_id FROM analyses WHERE item_id > ? AND analyser = ?
+                 AND summary IN (${query.summaries.map(() => '?').join(', ')}) ORDER BY item_id LIMIT ?) s
+           JOIN messages m ON m.item_id = s.item_id
+           LEFT JOIN participants p ON p.item_id = s.item_id AND p.role = 'from'
+         ORDER BY s.item_id, p.position`,
+      )
+      .all(query.afterId, query.analyser, ...query.summaries, query.limit) as Row[];
+    const out: MessageSender[] = [];
+    for (const row of rows) {
+      const itemId = Number(row.item_id);
+      let last = out[out.length - 1];
+      if (last?.itemId !== itemId) {
+        last = { itemId, date: str(row.date), from: [] };
+        out.push(last);
+      }
+      if (row.address !== null) last.from.push({ name: String(row.name), address: String(row.address) });
+    }
+    return out;
   }
 
   async participantsOf(itemId: number): Promise<Participant[]> {
