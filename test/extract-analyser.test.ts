@@ -17,7 +17,6 @@ describe('the extract analyser', () => {
       format: 'html',
       transformations: [],
       flags: [],
-      message: null,
     });
     expect(out.status).toBe('ok');
     const result = JSON.parse(out.resultJson) as {

@@ -3,7 +3,7 @@
 // (index.ts): adding one is adding a module and a line there, never touching the pipeline.
 import type { KeyFailure } from '../keys/formats/types.ts';
 import type { KeyRecord } from '../keys/types.ts';
-import type { AnalysisStatus, Finding, ItemText, ItemType, MessageFields, Store } from '../store/store.ts';
+import type { AnalysisStatus, Finding, ItemText, ItemType, Store } from '../store/store.ts';
 
 export interface AnalysisInput {
   /** The item, once recorded (null for a message analysed during ingest, before it has an id). */
@@ -16,8 +16,6 @@ export interface AnalysisInput {
   transformations: string[];
   /** What the place says of the bytes (`rebuilt-from:pst`: not the bytes that were sent…). */
   flags: string[];
-  /** The parsed message, for messages. */
-  message: MessageFields | null;
 }
 
 export interface AnalysisOutput {

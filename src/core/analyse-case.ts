@@ -229,7 +229,6 @@ async function startBatch(
       format: item.format,
       transformations: item.first.transformations,
       flags: item.first.flags,
-      message: item.type === 'message' ? await store.getMessage(itemId) : null,
     };
     // One item's failure is that item's result; the run goes on.
     const output = Promise.resolve()

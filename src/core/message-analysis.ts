@@ -42,7 +42,6 @@ export async function createAnalyse(setup: AnalysisSetup): Promise<Analyse> {
         format: 'eml',
         transformations: request.transformations,
         flags: request.flags,
-        message: parsed.message,
       });
       analyses.push({ ...output, analyser: analyser.id, version: analyser.version });
     }
