@@ -118,5 +118,9 @@ describe('an altered copy among many versions of it', () => {
     expect(found.slice(1).every((f) => f.severity === 'low')).toBe(true);
     // The original is the reference: it does not fire.
     expect(await alteredCopyOf(original)).toEqual([]);
+    // Verified again with no verdict changed, the rules have nothing new to read: they do not run.
+    const again = await crible(['verify', '--case', caseDir, '--all']);
+    expect(again.stdout).toContain('0 verdict(s) changed');
+    expect(again.stdout).not.toContain('forensic rules');
   });
 });

@@ -17,8 +17,8 @@ export interface AnalyseCaseOptions extends AnalyseOptions {
   /** Only these analysers (ids). */
   only?: string[];
   /**
-   * With `only`: also the analysers that read their results across the case (the forensic rules read
-   * the DKIM verdicts), which then run again if those results changed.
+   * With `only`: also the analysers that read their summaries across the case (the forensic rules
+   * read the DKIM verdicts), run when this run changed a summary they read.
    */
   withDependents?: boolean;
   /** Every item each analyser accepts, stale or not. */
@@ -82,6 +82,10 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
       (await searchIndexBehindBy(store, APART_THRESHOLD))
     )
       apart = updateSearchIndexApart(options.caseDir).catch(() => null);
+    // A dependent brought in by withDependents sees the same case when no summary it reads changed.
+    const brought = only && !only.includes(analyser.id);
+    if (brought && !runs.some((r) => analyser.dependsOn?.includes(r.analyser) && r.changed.length > 0))
+      continue;
     runs.push(await runAnalyser(store, analyser, options));
   }
   await apart;
