@@ -109,7 +109,7 @@ describe('an altered copy among many versions of it', () => {
     expect((await crible(['keys', 'import', join(dir, 'keys.json'), '--case', caseDir])).code).toBe(0);
     const r = await crible(['verify', '--case', caseDir]);
     expect(r.stdout).toMatch(
-      /The forensic rules read the verdicts: they ran again on 14 document\(s\); \d+ now have findings of another severity/,
+      /The forensic rules read the verdicts: they ran again on 14 document\(s\)\.\n {2}\d+ now have findings of another severity/,
     );
     expect(r.code, r.stderr).toBe(0);
     const found = await alteredCopyOf(altered);

@@ -163,7 +163,7 @@ export function describeReverification(
     lines.push('', 'Each message:');
     for (const c of run.changed) lines.push(`  item ${c.itemId}: ${c.from ?? 'none'} → ${c.to ?? 'none'}`);
   } else if (run.changed.length > 0)
-    lines.push('  (--verbose: one line per message; crible list --verdict <verdict>: the messages)');
+    lines.push('  (--verbose: one line per message;', '   crible list --verdict <verdict>: the messages)');
   const totals = byUrgency(verdicts);
   if (totals.length > 0) {
     lines.push('', 'Verdicts now (whole case):');
@@ -175,10 +175,10 @@ export function describeReverification(
       const n = d.changed.length;
       lines.push(
         '',
-        `The forensic rules read the verdicts: they ran again on ${d.checked} document(s); ` +
-          (n === 0
-            ? 'no document has findings of another severity now.'
-            : `${n} now ${n === 1 ? 'has' : 'have'} findings of another severity (crible findings: what they find).`),
+        `The forensic rules read the verdicts: they ran again on ${d.checked} document(s).`,
+        n === 0
+          ? '  No document has findings of another severity now.'
+          : `  ${n} now ${n === 1 ? 'has' : 'have'} findings of another severity (crible findings).`,
       );
     }
   return lines;
