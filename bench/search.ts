@@ -92,14 +92,11 @@ async function largeCase(): Promise<{
   if (existsSync(metaFile)) {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
     if (meta.count === count && meta.generator === 1) {
-      // A newer schema may have emptied the index (a migration makes it again from the change feed).
-      const kase = openCase(join(dir, 'case'), { create: false });
-      if (await searchIndexBehind(kase.store)) {
-        log(`  the cached case's index is behind its rows (a newer index format): indexing again …`);
-        meta.indexSeconds = await timedIndex(kase.store);
+      const indexSeconds = await indexIfBehind(join(dir, 'case'));
+      if (indexSeconds !== null) {
+        meta.indexSeconds = indexSeconds;
         writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
       }
-      await kase.store.close();
       return { dir, ...meta, cached: true };
     }
   }
@@ -157,6 +154,21 @@ async function largeCase(): Promise<{
     `${JSON.stringify({ count, generator: 1, buildSeconds, indexSeconds }, null, 2)}\n`,
   );
   return { dir, buildSeconds, indexSeconds, cached: false };
+}
+
+/**
+ * A cached case's index brought up to date when it is behind its rows (a migration to a newer index
+ * format empties it, and it is made again from the change feed): the seconds it took, or null.
+ */
+async function indexIfBehind(caseDir: string): Promise<number | null> {
+  const kase = openCase(caseDir, { create: false });
+  try {
+    if (!(await searchIndexBehind(kase.store))) return null;
+    log(`  the cached case's index is behind its rows (a newer index format): indexing again …`);
+    return await timedIndex(kase.store);
+  } finally {
+    await kase.store.close();
+  }
 }
 
 /** The index brought up to date, in seconds. */
@@ -365,14 +377,7 @@ if (!values['skip-peers']) {
     const kase = openCase(peers.caseDir, { create: true });
     await ingestIntoCase(kase, [mail]);
     await kase.store.close();
-  } else {
-    const kase = openCase(peers.caseDir, { create: false });
-    if (await searchIndexBehind(kase.store)) {
-      log("the cached case's index is behind its rows (a newer index format): indexing again …");
-      await timedIndex(kase.store);
-    }
-    await kase.store.close();
-  }
+  } else await indexIfBehind(peers.caseDir);
   // The Maildir's messages carry no reference number.
   const queries = querySet(peers.caseDir).filter((q) => q.name !== 'identifier');
   log(

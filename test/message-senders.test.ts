@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCase } from '../src/core/case.ts';
-import { messageFields, placement, tempDir } from './helpers/mail.ts';
+import { putMessageItem, tempDir } from './helpers/mail.ts';
 
 describe('Store.messageSenders', () => {
   it('pages the senders of the messages with one of the summaries, by item id', async () => {
@@ -12,32 +12,18 @@ describe('Store.messageSenders', () => {
     await kase.store.transaction((w) => {
       const source = w.openSource('/senders', 'directory');
       for (const [i, verdict] of verdicts.entries()) {
-        const { id } = w.putItem(
-          {
-            sha256: i.toString(16).padStart(64, '0'),
-            size: 1,
-            type: 'message',
-            format: 'eml',
-            status: 'ok',
-            reason: null,
-          },
-          placement(source.id, `m/${i}`),
-        );
-        w.putMessage(
-          id,
-          messageFields({
-            date: i === 3 ? null : `2017-05-0${i + 1}T10:00:00.000Z`,
-            // Message 2 has two authors, message 5 none.
-            from:
-              i === 5
-                ? []
-                : [
-                    { name: `Person ${i}`, address: `p${i}@campagne.example` },
-                    ...(i === 2 ? [{ name: 'Second', address: 'second@campagne.example' }] : []),
-                  ],
-            to: [{ name: 'Bob', address: 'bob@campagne.example' }],
-          }),
-        );
+        const id = putMessageItem(w, source.id, i, {
+          date: i === 3 ? null : `2017-05-0${i + 1}T10:00:00.000Z`,
+          // Message 2 has two authors, message 5 none.
+          from:
+            i === 5
+              ? []
+              : [
+                  { name: `Person ${i}`, address: `p${i}@campagne.example` },
+                  ...(i === 2 ? [{ name: 'Second', address: 'second@campagne.example' }] : []),
+                ],
+          to: [{ name: 'Bob', address: 'bob@campagne.example' }],
+        });
         w.putAnalysis({
           itemId: id,
           analyser: 'dkim',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Case, openCase } from '../src/core/case.ts';
 import { searchCase, updateSearchIndex } from '../src/core/search.ts';
 import { RANKED_HITS } from '../src/store/sqlite/sqlite-search.ts';
-import { messageFields, placement, tempDir } from './helpers/mail.ts';
+import { putMessageItem, tempDir } from './helpers/mail.ts';
 
 const COUNT = RANKED_HITS + 50;
 /** The first items, the oldest indexed: they say "alpha" five times and "omega" once. */
@@ -20,24 +20,10 @@ beforeAll(async () => {
   await kase.store.transaction((w) => {
     const source = w.openSource('/ranked', 'directory');
     for (let i = 0; i < COUNT; i++) {
-      const { id } = w.putItem(
-        {
-          sha256: i.toString(16).padStart(64, '0'),
-          size: 1,
-          type: 'message',
-          format: 'eml',
-          status: 'ok',
-          reason: null,
-        },
-        placement(source.id, `m/${i}`),
-      );
-      ids.push(id);
-      const date = new Date(Date.UTC(2017, 0, 1) + i * 60_000).toISOString();
-      w.putMessage(
-        id,
-        messageFields({
+      ids.push(
+        putMessageItem(w, source.id, i, {
           messageId: `<m${i}@ranked.example>`,
-          date,
+          date: new Date(Date.UTC(2017, 0, 1) + i * 60_000).toISOString(),
           subject: `note ${i}`,
           from: [{ name: 'Anne', address: 'anne@ranked.example' }],
           text:

@@ -1,6 +1,12 @@
 // Near-duplicate texts (MinHash + LSH, then aligned words): what the altered-copy rule is fed.
 import { describe, expect, it } from 'vitest';
-import { alignedHunks, editDistance, nearDuplicates } from '../src/analysers/similarity.ts';
+import {
+  alignedHunks,
+  editDistance,
+  findNearPairs,
+  nearDuplicates,
+  selectNearDuplicates,
+} from '../src/analysers/similarity.ts';
 import { createRng } from '../src/sample/prng.ts';
 
 const VOCABULARY = (
@@ -97,6 +103,28 @@ describe('nearDuplicates', () => {
       [5020, 20, expect.stringMatching(/^−\S+$/)],
       [5030, 30, '+compte offshore'],
     ]);
+  });
+
+  it('lists a preferred document first, however many closer ones there are, from the same pairs', () => {
+    // The original (1), a copy with two words changed (2), and 12 versions of the copy a word away.
+    const words = prose(5, 120).split(' ');
+    const copy = words.map((w, i) => (i === 10 || i === 70 ? `${w}X` : w));
+    const docs = [
+      { itemId: 1, text: words.join(' ') },
+      { itemId: 2, text: copy.join(' ') },
+      ...Array.from({ length: 12 }, (_, k) => ({
+        itemId: 3 + k,
+        text: copy.map((w, i) => (i === 20 + 5 * k ? `${w}Y` : w)).join(' '),
+      })),
+    ];
+    const found = findNearPairs(docs);
+    const of = (preferred?: (id: number) => boolean) =>
+      selectNearDuplicates(docs, found, {}, preferred)
+        .filter((m) => m.itemId === 2)
+        .map((m) => m.of);
+    expect(of()).toHaveLength(10);
+    expect(of()).not.toContain(1);
+    expect(of((id) => id === 1)).toEqual([1, ...of().slice(0, 9)]);
   });
 
   it('leaves short texts alone, and keeps a long diff short', () => {

@@ -93,17 +93,12 @@ export interface NearPairs {
   pairs: [number, number, number][];
 }
 
-/**
- * The near duplicates of each document, the closest `maxMatches` (default 10) first. A document
- * that is `preferred` (an authenticated one: the reference its copies are judged against) is listed
- * before any other, so a crowd of unvouched copies cannot push the original out of the list.
- */
+/** The near duplicates of each document, the closest `maxMatches` (default 10) first. */
 export function nearDuplicates(
   docs: { itemId: number; text: string }[],
   options: NearDuplicateOptions = {},
-  preferred: (itemId: number) => boolean = () => false,
 ): NearDuplicate[] {
-  return selectNearDuplicates(docs, findNearPairs(docs, options), options, preferred);
+  return selectNearDuplicates(docs, findNearPairs(docs, options), options);
 }
 
 export function findNearPairs(
@@ -190,7 +185,11 @@ export function findNearPairs(
   return { groups: representatives.map((p) => membersOf(p).map((m) => m.itemId)), pairs };
 }
 
-/** Each document's matches among the pairs found, the preferred then the closest first, with what changed. */
+/**
+ * Each document's matches among the pairs found, with what changed. A document that is `preferred`
+ * (an authenticated one: the reference its copies are judged against) is listed before any other,
+ * then the closest, so a crowd of unvouched copies cannot push the original out of the list.
+ */
 export function selectNearDuplicates(
   docs: { itemId: number; text: string }[],
   found: NearPairs,

@@ -92,13 +92,14 @@ export interface MailAddress {
 export const PARTICIPANT_ROLES = ['from', 'sender', 'to', 'cc', 'bcc', 'reply-to'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
-/** One address of a message in one role, normalised for facets and the correspondents graph. */
+/** A message's date and From addresses (Store.messageSenders). */
 export interface MessageSender {
   itemId: number;
   date: string | null;
   from: MailAddress[];
 }
 
+/** One address of a message in one role, normalised for facets and the correspondents graph. */
 export interface Participant {
   role: ParticipantRole;
   name: string;

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MessageFields, Placement } from '../../src/store/store.ts';
+import type { MessageFields, Placement, StoreWriter } from '../../src/store/store.ts';
 
 export function tempDir(prefix = 'crible-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -30,6 +30,31 @@ export function messageFields(given: Partial<MessageFields>): MessageFields {
     flags: [],
     ...given,
   };
+}
+
+/**
+ * The `n`th message of a source written straight to a store (its sha256 made from `n`, at `m/<n>`):
+ * its item id.
+ */
+export function putMessageItem(
+  w: StoreWriter,
+  sourceId: number,
+  n: number,
+  fields: Partial<MessageFields>,
+): number {
+  const { id } = w.putItem(
+    {
+      sha256: n.toString(16).padStart(64, '0'),
+      size: 1,
+      type: 'message',
+      format: 'eml',
+      status: 'ok',
+      reason: null,
+    },
+    placement(sourceId, `m/${n}`),
+  );
+  w.putMessage(id, messageFields(fields));
+  return id;
 }
 
 /** Where an item written straight to a store sits: at `path` in a source, nothing around it. */

@@ -149,7 +149,7 @@ export function describeReverification(
   run: AnalyserRun,
   verdicts: Record<string, number>,
   verbose: boolean,
-  dependents: AnalyserRun[] = [],
+  dependents: AnalyserRun[],
 ): string[] {
   const lines = [
     `Re-verified ${run.checked} message(s): ${run.changed.length} verdict(s) changed${run.failed ? `, ${run.failed} could not be checked` : ''}.`,

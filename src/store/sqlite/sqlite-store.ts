@@ -510,16 +510,14 @@ export class SqliteStore implements Store {
     afterId: number;
     limit: number;
   }): Promise<MessageSender[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT s.item_id, m.date, p.name, p.address
-         FROM (SELECT item_id FROM analyses WHERE item_id > ? AND analyser = ?
-                 AND summary IN (${query.summaries.map(() => '?').join(', ')}) ORDER BY item_id LIMIT ?) s
-           JOIN messages m ON m.item_id = s.item_id
-           LEFT JOIN participants p ON p.item_id = s.item_id AND p.role = 'from'
-         ORDER BY s.item_id, p.position`,
-      )
-      .all(query.afterId, query.analyser, ...query.summaries, query.limit) as Row[];
+    const rows = this.sql(
+      `SELECT s.item_id, m.date, p.name, p.address
+       FROM (SELECT item_id FROM analyses WHERE item_id > ? AND analyser = ?
+               AND summary IN (${query.summaries.map(() => '?').join(', ')}) ORDER BY item_id LIMIT ?) s
+         JOIN messages m ON m.item_id = s.item_id
+         LEFT JOIN participants p ON p.item_id = s.item_id AND p.role = 'from'
+       ORDER BY s.item_id, p.position`,
+    ).all(query.afterId, query.analyser, ...query.summaries, query.limit) as Row[];
     const out: MessageSender[] = [];
     for (const row of rows) {
       const itemId = Number(row.item_id);
