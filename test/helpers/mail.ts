@@ -146,6 +146,10 @@ export function crible(
         process.stderr.write(`crible ${args.join(' ')} was killed by ${signal}; its stderr:\n${stderr}\n`);
       resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
+    // A command that reads no input may have exited before its input is written: that EPIPE is no failure.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
