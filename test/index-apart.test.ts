@@ -39,7 +39,7 @@ describe('the search index on a thread apart', () => {
     await here.store.close();
 
     const kase = openCase(apart, { create: false });
-    const run = updateSearchIndexApart(apart);
+    const run = updateSearchIndexApart(apart, kase.store);
     let written = 0;
     let finished = false;
     void run.finally(() => {

@@ -81,7 +81,7 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
       i > lastGivingText &&
       (await searchIndexBehindBy(store, APART_THRESHOLD))
     )
-      apart = updateSearchIndexApart(options.caseDir).catch(() => null);
+      apart = updateSearchIndexApart(options.caseDir, store).catch(() => null);
     // A dependent brought in by withDependents sees the same case when no summary it reads changed.
     const brought = only && !only.includes(analyser.id);
     if (brought && !runs.some((r) => analyser.dependsOn?.includes(r.analyser) && r.changed.length > 0))

@@ -1,6 +1,6 @@
 import { type Coded, coded } from '../report/catalogue.ts';
 import { SqliteStore, StoreError } from '../store/sqlite/sqlite-store.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoreShare } from '../store/store.ts';
 
 /** A case: where it is (for people to read) and the store that is the only door to it. */
 export interface Case {
@@ -18,10 +18,11 @@ export function caseExists(dir: string): boolean {
 /**
  * Opens the embedded store of a case directory (created with `create`). `exclusive`: the case is
  * written by this process alone (an ingest): a second one is refused at once, naming the first.
+ * `share`: another thread's store of the same case (its `threadShare()`), to take turns at writing.
  */
 export function openCase(
   dir: string,
-  options: { create: boolean; exclusive?: boolean; writeWaitMs?: number },
+  options: { create: boolean; exclusive?: boolean; writeWaitMs?: number; share?: StoreShare },
 ): Case {
   try {
     const store = SqliteStore.open(dir, options);

@@ -1,14 +1,15 @@
 // Worker thread entry of updateSearchIndexApart: brings the search index of a case up to date with a
 // connection of its own (waiting its turn to write while another thread's unit of work is open).
 import { parentPort, workerData } from 'node:worker_threads';
+import type { StoreShare } from '../store/store.ts';
 import { openCase } from './case.ts';
 import { updateSearchIndex } from './search.ts';
 
 /** How long a unit of work of the index waits for the other writer's to end. */
 const WRITE_WAIT_MS = 120_000;
 
-const { caseDir, batch } = workerData as { caseDir: string; batch: number };
-const kase = openCase(caseDir, { create: false, writeWaitMs: WRITE_WAIT_MS });
+const { caseDir, batch, share } = workerData as { caseDir: string; batch: number; share: StoreShare };
+const kase = openCase(caseDir, { create: false, writeWaitMs: WRITE_WAIT_MS, share });
 try {
   parentPort!.postMessage({ run: await updateSearchIndex(kase.store, { batch }) });
 } catch (err) {

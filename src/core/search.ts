@@ -109,12 +109,12 @@ const APART_BATCH = 500;
 
 /**
  * updateSearchIndex on a thread of its own, with its own connection to the case in `caseDir`, while
- * this thread goes on with other work: the two write in turn, each unit of work waiting for the
- * other's to end.
+ * this thread goes on with other work through `store`: the two write in turn, each unit of work
+ * waiting for the other's to end.
  */
-export function updateSearchIndexApart(caseDir: string): Promise<IndexRun> {
+export function updateSearchIndexApart(caseDir: string, store: Store): Promise<IndexRun> {
   const worker = new Worker(new URL('./index-worker.ts', import.meta.url), {
-    workerData: { caseDir, batch: APART_BATCH },
+    workerData: { caseDir, batch: APART_BATCH, share: store.threadShare() },
   });
   return new Promise((done, fail) => {
     worker.once('message', (reply: { run: IndexRun } | { error: string }) =>

@@ -497,5 +497,13 @@ export interface Store {
   missingKeys(): Promise<MissingKey[]>;
   listDisclosedKeys(): Promise<DisclosedKey[]>;
 
+  /**
+   * What a connection to this case opened on another thread of this process is given (structured-
+   * cloneable), so that the two take turns at writing rather than one keeping the other out.
+   */
+  threadShare(): StoreShare;
   close(): Promise<void>;
 }
+
+/** Opaque: what `threadShare` gives, for the store of another thread. */
+export type StoreShare = object;

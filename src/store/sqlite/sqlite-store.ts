@@ -42,11 +42,18 @@ import {
   type SourceCounts,
   type SourceRecord,
   type Store,
+  type StoreShare,
   type StoreWriter,
 } from '../store.ts';
 import { migrations } from './migrations.ts';
 import { SqliteSearch } from './sqlite-search.ts';
 import { SqliteWorkbench } from './sqlite-workbench.ts';
+import { WriteTurns } from './write-turns.ts';
+
+/** What a connection on another thread takes to share this one's turns at writing. */
+interface SqliteShare extends StoreShare {
+  writeTurns: SharedArrayBuffer;
+}
 
 type Row = Record<string, SQLInputValue>;
 
@@ -122,6 +129,7 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private writer: SqliteWriter | null = null;
+  private readonly turns: WriteTurns;
 
   static exists(dir: string): boolean {
     return existsSync(join(resolve(dir), 'case.db'));
@@ -135,7 +143,7 @@ export class SqliteStore implements Store {
    */
   static open(
     dir: string,
-    options: { create: boolean; exclusive?: boolean; writeWaitMs?: number },
+    options: { create: boolean; exclusive?: boolean; writeWaitMs?: number; share?: StoreShare },
   ): SqliteStore {
     const root = resolve(dir);
     const dbPath = join(root, 'case.db');
@@ -152,7 +160,9 @@ export class SqliteStore implements Store {
       );
     const lock = options.exclusive ? takeWriterLock(root) : null;
     try {
-      return new SqliteStore(root, readOnly, lock, options.writeWaitMs ?? WRITE_WAIT_MS);
+      const writeWaitMs = options.writeWaitMs ?? WRITE_WAIT_MS;
+      const turns = new WriteTurns(writeWaitMs, (options.share as SqliteShare | undefined)?.writeTurns);
+      return new SqliteStore(root, readOnly, lock, writeWaitMs, turns);
     } catch (err) {
       lock?.();
       throw err;
@@ -162,8 +172,15 @@ export class SqliteStore implements Store {
   /** Removes the writer lock this store holds, if any. */
   private readonly releaseLock: (() => void) | null;
 
-  private constructor(dir: string, readOnly: boolean, releaseLock: (() => void) | null, writeWaitMs: number) {
+  private constructor(
+    dir: string,
+    readOnly: boolean,
+    releaseLock: (() => void) | null,
+    writeWaitMs: number,
+    turns: WriteTurns,
+  ) {
     this.dir = dir;
+    this.turns = turns;
     this.releaseLock = releaseLock;
     if (readOnly) {
       // Nothing can be written beside the database either (its WAL index): read as immutable.
@@ -244,7 +261,7 @@ export class SqliteStore implements Store {
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T> {
     if (this.writer) throw new StoreError('a unit of work is already open on this store');
-    this.db.exec('BEGIN IMMEDIATE');
+    this.turns.begin(() => this.db.exec('BEGIN IMMEDIATE'));
     const revision = Number(
       (this.sql("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value").get() as Row)
         .value,
@@ -261,6 +278,7 @@ export class SqliteStore implements Store {
     } finally {
       this.writer = null;
       writer.closed = true;
+      this.turns.ended();
     }
   }
 
@@ -714,6 +732,10 @@ export class SqliteStore implements Store {
       source: String(row.source),
       publicKey: str(row.public_key),
     }));
+  }
+
+  threadShare(): SqliteShare {
+    return { writeTurns: this.turns.shared };
   }
 
   async close(): Promise<void> {
