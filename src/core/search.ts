@@ -116,12 +116,18 @@ export function updateSearchIndexApart(caseDir: string, store: Store): Promise<I
   const worker = new Worker(new URL('./index-worker.ts', import.meta.url), {
     workerData: { caseDir, batch: APART_BATCH, share: store.threadShare() },
   });
+  // Settled once the thread has exited, its connection closed: none is left writing the case (or
+  // torn down in the middle of closing it) when the caller goes on, or the process ends.
+  let reply: { run: IndexRun } | { error: string } | null = null;
   return new Promise((done, fail) => {
-    worker.once('message', (reply: { run: IndexRun } | { error: string }) =>
-      'run' in reply ? done(reply.run) : fail(new Error(reply.error)),
-    );
+    worker.once('message', (message: typeof reply) => {
+      reply = message;
+    });
     worker.once('error', fail);
-    worker.once('exit', (code) => fail(new Error(`the index thread stopped (exit code ${code})`)));
+    worker.once('exit', (code) => {
+      if (reply && 'run' in reply) done(reply.run);
+      else fail(new Error(reply?.error ?? `the index thread stopped (exit code ${code})`));
+    });
   });
 }
 
