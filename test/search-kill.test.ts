@@ -95,11 +95,14 @@ await kase.store.close();
     const clean = join(tempDir(), 'clean');
     expect((await crible(['ingest', dump, '--case', clean, '--batch', '40'])).code).toBe(0);
     const killed = join(tempDir(), 'killed');
-    for (const wait of [300, 900, 1500]) {
+    // Each kill lands some time after the case was opened, however long a loaded machine takes to start
+    // the process (kills timed from the spawn all landed before it, once).
+    for (const wait of [0, 300, 900]) {
       const child = spawn(process.execPath, [cribleBin, 'ingest', dump, '--case', killed, '--batch', '40'], {
         stdio: 'ignore',
       });
       const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      while (!existsSync(join(killed, 'case.db')) && child.exitCode === null) await sleep(10);
       await sleep(wait);
       child.kill('SIGKILL');
       await exited;
