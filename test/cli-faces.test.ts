@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { progressLine } from '../src/cli/commands/ingest.ts';
+import { analysisLine } from '../src/cli/live-line.ts';
 import { describeStats } from '../src/cli/commands/stats.ts';
 import { fitLines } from '../src/cli/output.ts';
 import { buildSampleDump } from '../src/sample/build.ts';
@@ -232,6 +233,18 @@ describe('summaries', () => {
     expect(at(5, 5_000, 300)).toMatch(/of 9\.5 MB \(0%\) · estimating time left/);
     expect(at(50, 50_000, 5_000)).toContain('estimating time left');
     expect(at(500, 5_000_000, 10_000)).toMatch(/\(50%\) · about 10 s left · 50 items\/s/);
+  });
+
+  it('the line after the files: each step under way with its count, the comparison of texts said before it', () => {
+    expect(
+      analysisLine([
+        { step: 'extract', done: 4160, total: 4160 },
+        { step: 'forensics', done: 0, total: 4160 },
+        { step: 'index', done: 12000, total: 24160 },
+      ]),
+    ).toBe("forensic rules: comparing the documents' texts… · search index 12000 of 24160");
+    expect(analysisLine([{ step: 'forensics', done: 200, total: 4160 }])).toBe('forensic rules 200 of 4160');
+    expect(analysisLine([{ step: 'extract', done: 10, total: 10 }])).toBe('finishing…');
   });
 
   it('stats text holds what its JSON holds: sizes in KB/MB, duplicate Message-IDs, findings, unfinished sources', () => {

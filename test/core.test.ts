@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { Analyser } from '../src/analysers/analyser.ts';
-import { analyseCase } from '../src/core/analyse-case.ts';
+import { type AnalysisProgress, analyseCase } from '../src/core/analyse-case.ts';
 import { openCase } from '../src/core/case.ts';
 import { ingestIntoCase } from '../src/core/ingest-case.ts';
 import { coded } from '../src/report/catalogue.ts';
@@ -287,12 +287,27 @@ describe('analysers plug in without touching the pipeline', () => {
     writeFileSync(join(dump, 'm.eml'), message({ id: 'toy' }));
     const kase = openCase(join(root, 'case'), { create: true });
     try {
-      await ingestIntoCase(kase, [dump]);
+      // How far the steps after the files got, each told at its start and at its end.
+      const ingestSteps: AnalysisProgress[] = [];
+      await ingestIntoCase(kase, [dump], { onAnalysisProgress: (p) => ingestSteps.push(p) });
+      for (const step of ['extract', 'forensics', 'index'])
+        expect(ingestSteps.filter((p) => p.step === step).map((p) => p.done === p.total)).toEqual(
+          step === 'index' ? expect.arrayContaining([true]) : [false, true],
+        );
       const store = kase.store;
       const before = await store.revision();
       const runs: number[] = [];
-      const [first] = await analyseCase(store, { analysers: [toy('1', runs)] });
+      const steps: AnalysisProgress[] = [];
+      const [first] = await analyseCase(store, {
+        analysers: [toy('1', runs)],
+        onProgress: (p) => steps.push(p),
+      });
       expect(first).toMatchObject({ analyser: 'toy-secret', checked: 2, failed: 0 });
+      expect(steps).toEqual([
+        { step: 'toy-secret', done: 0, total: 2 },
+        { step: 'toy-secret', done: 2, total: 2 },
+        { step: 'index', done: 1, total: 1 },
+      ]);
       expect(runs).toHaveLength(2);
       expect(await store.findingCounts()).toMatchObject({ 'toy.secret': 1 });
       const [flagged] = await store.listItems({ findings: ['toy.secret'] });

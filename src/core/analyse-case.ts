@@ -29,7 +29,8 @@ export interface AnalyseCaseOptions extends AnalyseOptions {
   batch?: number;
   /** Worker threads for analysers that can run in one (default: one per core). */
   workers?: number;
-  onProgress?: (progress: { analyser: string; done: number; total: number }) => void;
+  /** Told when an analyser starts (done 0) and after each unit of work, and as the search index is built. */
+  onProgress?: (progress: AnalysisProgress) => void;
   /**
    * The case's folder: the search index is then brought up to date on a thread of its own, with its
    * own connection to the case, while the analysers that give no text run (the forensic rules keep
@@ -38,6 +39,13 @@ export interface AnalyseCaseOptions extends AnalyseOptions {
   caseDir?: string;
   /** False: the search index is left as it is (the next run brings it up to date). */
   index?: boolean;
+}
+
+/** How far a run has got: `step` is an analyser's id, or `index` for the search index. */
+export interface AnalysisProgress {
+  step: string;
+  done: number;
+  total: number;
 }
 
 export interface AnalyserRun {
@@ -69,6 +77,8 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
   const runs: AnalyserRun[] = [];
   const index = options.index ?? true;
   const lastGivingText = chosen.findLastIndex((a) => a.givesText);
+  const report = options.onProgress;
+  const indexProgress = report && ((done: number, total: number) => report({ step: 'index', done, total }));
   let apart: Promise<unknown> | null = null;
   for (const [i, analyser] of chosen.entries()) {
     // Once no analyser left changes what the index reads, the index is built beside them. Should
@@ -81,7 +91,7 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
       i > lastGivingText &&
       (await searchIndexBehindBy(store, APART_THRESHOLD))
     )
-      apart = updateSearchIndexApart(options.caseDir, store).catch(() => null);
+      apart = updateSearchIndexApart(options.caseDir, store, indexProgress).catch(() => null);
     // A dependent brought in by withDependents sees the same case when no summary it reads changed.
     const brought = only && !only.includes(analyser.id);
     if (brought && !runs.some((r) => analyser.dependsOn?.includes(r.analyser) && r.changed.length > 0))
@@ -90,7 +100,7 @@ export async function analyseCase(store: Store, options: AnalyseCaseOptions = {}
   }
   await apart;
   // The search index follows the change feed: what ingest and the analysers changed.
-  if (index) await updateSearchIndex(store);
+  if (index) await updateSearchIndex(store, indexProgress ? { onProgress: indexProgress } : {});
   return runs;
 }
 
@@ -116,6 +126,8 @@ async function runAnalyser(
     changed: [],
   };
   if (ids.length === 0) return run;
+  // Before the setup: a case-wide analyser's (the forensic rules' comparison of texts) takes a while.
+  options.onProgress?.({ step: analyser.id, done: 0, total: ids.length });
   const setup = await analyser.setup(store, options);
   // Analysers that can run in a worker do so when there is enough to do: the main thread reads
   // the items and records results while the workers analyse (one per core: the recording is light).
@@ -164,7 +176,7 @@ async function runAnalyser(
         }
       });
       options.onProgress?.({
-        analyser: analyser.id,
+        step: analyser.id,
         done: Math.min(start + batch, ids.length),
         total: ids.length,
       });

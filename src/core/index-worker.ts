@@ -11,7 +11,8 @@ const WRITE_WAIT_MS = 120_000;
 const { caseDir, batch, share } = workerData as { caseDir: string; batch: number; share: StoreShare };
 const kase = openCase(caseDir, { create: false, writeWaitMs: WRITE_WAIT_MS, share });
 try {
-  parentPort!.postMessage({ run: await updateSearchIndex(kase.store, { batch }) });
+  const onProgress = (done: number, total: number) => parentPort!.postMessage({ progress: [done, total] });
+  parentPort!.postMessage({ run: await updateSearchIndex(kase.store, { batch, onProgress }) });
 } catch (err) {
   parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
 } finally {

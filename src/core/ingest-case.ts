@@ -10,7 +10,7 @@ import {
   importKeyFile,
   type KeyImport,
 } from '../verify/case-verification.ts';
-import { type AnalyserRun, analyseCase } from './analyse-case.ts';
+import { type AnalyserRun, type AnalysisProgress, analyseCase } from './analyse-case.ts';
 import type { Case } from './case.ts';
 import {
   type DocumentStats,
@@ -30,6 +30,8 @@ export interface CaseIngestOptions extends Omit<IngestOptions, 'analyser' | 'pro
   workers?: number;
   /** False: the search index is left for later (the next `crible analyse` brings it up to date). */
   index?: boolean;
+  /** Told how far the analysers after the pipeline (documents, forensic rules) and the index have got. */
+  onAnalysisProgress?: (progress: AnalysisProgress) => void;
 }
 
 export interface CaseIngestSummary extends IngestSummary, VerificationStats {
@@ -38,6 +40,8 @@ export interface CaseIngestSummary extends IngestSummary, VerificationStats {
   /** The analysers that ran after the pipeline (those that do not run beside the parser). */
   analysed: AnalyserRun[];
   documentsExamined: DocumentStats;
+  /** The whole job: the pipeline (`elapsedMs`), then the analysers and the search index. */
+  totalMs: number;
 }
 
 /**
@@ -49,6 +53,7 @@ export async function ingestIntoCase(
   paths: string[],
   options: CaseIngestOptions = {},
 ): Promise<CaseIngestSummary> {
+  const started = Date.now();
   const store = kase.store;
   const keyImports = [];
   for (const path of options.keyFiles ?? [])
@@ -76,6 +81,7 @@ export async function ingestIntoCase(
     ocr: options.ocr ?? false,
     ...(options.cutoff ? { cutoff: options.cutoff } : {}),
     only: analysers.filter((a) => !inline.includes(a)).map((a) => a.id),
+    ...(options.onAnalysisProgress ? { onProgress: options.onAnalysisProgress } : {}),
   });
   return {
     ...summary,
@@ -84,5 +90,6 @@ export async function ingestIntoCase(
     disclosedImports,
     analysed,
     documentsExamined: await documentStats(store),
+    totalMs: Date.now() - started,
   };
 }

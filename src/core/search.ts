@@ -112,16 +112,26 @@ const APART_BATCH = 500;
  * this thread goes on with other work through `store`: the two write in turn, each unit of work
  * waiting for the other's to end.
  */
-export function updateSearchIndexApart(caseDir: string, store: Store): Promise<IndexRun> {
+export function updateSearchIndexApart(
+  caseDir: string,
+  store: Store,
+  onProgress?: (done: number, total: number) => void,
+): Promise<IndexRun> {
   const worker = new Worker(new URL('./index-worker.ts', import.meta.url), {
     workerData: { caseDir, batch: APART_BATCH, share: store.threadShare() },
   });
   // Settled once the thread has exited, its connection closed: none is left writing the case (or
   // torn down in the middle of closing it) when the caller goes on, or the process ends.
-  let reply: { run: IndexRun } | { error: string } | null = null;
+  type Reply = { run: IndexRun } | { error: string } | { progress: [number, number] };
+  let reply: Exclude<Reply, { progress: unknown }> | null = null;
   return new Promise((done, fail) => {
-    worker.once('message', (message: typeof reply) => {
-      reply = message;
+    worker.on('message', (message: Reply) => {
+      if (!('progress' in message)) reply = message;
+      // A face's progress line: nothing it throws (an interruption) may escape an event handler.
+      else
+        try {
+          onProgress?.(...message.progress);
+        } catch {}
     });
     worker.once('error', fail);
     worker.once('exit', (code) => {

@@ -3,6 +3,7 @@ import { analysers } from '../../analysers/index.ts';
 import { analyseCase, UnknownAnalyserError } from '../../core/analyse-case.ts';
 import { changeKinds } from '../../core/change-kinds.ts';
 import { addDocumentOptions, documentOptions } from '../document-options.ts';
+import { AnalysisLine } from '../live-line.ts';
 import { printJson, printLines, UsageError } from '../output.ts';
 import { yieldToPeople } from '../priority.ts';
 import { caseOption, withCase } from '../with-case.ts';
@@ -35,6 +36,7 @@ export function registerAnalyse(program: Command): void {
       const documents = await documentOptions(opts);
       await withCase(opts.case, async (kase) => {
         let runs: Awaited<ReturnType<typeof analyseCase>>;
+        const progress = new AnalysisLine();
         try {
           runs = await analyseCase(kase.store, {
             caseDir: kase.dir,
@@ -42,10 +44,13 @@ export function registerAnalyse(program: Command): void {
             all: opts.all ?? false,
             dns: opts.dns ?? false,
             ...documents,
+            onProgress: (p) => progress.update(p),
           });
         } catch (err) {
           if (err instanceof UnknownAnalyserError) throw new UsageError(err.message);
           throw err;
+        } finally {
+          progress.clear();
         }
         if (opts.json) return printJson(runs);
         const lines: string[] = [];

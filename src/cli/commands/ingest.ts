@@ -5,6 +5,7 @@ import type { IngestProgress } from '../../ingest/pipeline.ts';
 import { render } from '../../report/catalogue.ts';
 import { formatBytes } from '../../report/size.ts';
 import { addDocumentOptions, documentOptions } from '../document-options.ts';
+import { AnalysisLine, LiveLine } from '../live-line.ts';
 import { printError, printJson, printLines, readOptionFile, table, UsageError } from '../output.ts';
 import { yieldToPeople } from '../priority.ts';
 import { caseOption, resolveCase } from '../with-case.ts';
@@ -67,7 +68,9 @@ export function registerIngest(program: Command): void {
       const kase = openCase(caseDir, { create: true, exclusive: true });
       const before = (await kase.store.stats()).items;
       const tty = process.stderr.isTTY === true;
-      const progress = new Progress(tty);
+      const progress = new LiveLine(tty);
+      // After the files: the documents, the forensic rules and the search index, on the same line.
+      const analysis = new AnalysisLine(progress);
       // Ctrl-C: the next progress report stops the pipeline inside its unit of work (rolled back whole;
       // the ones before it are committed), then what was saved is said. A second Ctrl-C, or one the
       // pipeline does not reach within 5 s (a long analysis), exits at once: SQLite drops the open
@@ -84,7 +87,7 @@ export function registerIngest(program: Command): void {
         }, 5000).unref();
       };
       process.on('SIGINT', onInterrupt);
-      progress.note('listing the files…');
+      progress.show('listing the files…');
       try {
         const summary = await ingestIntoCase(kase, paths, {
           keyFiles: opts.keys ?? [],
@@ -103,7 +106,11 @@ export function registerIngest(program: Command): void {
           index: opts.index !== false,
           onProgress: (p) => {
             if (interrupted) throw new Interrupted();
-            progress.show(p);
+            progress.show(progressLine(p));
+          },
+          onAnalysisProgress: (p) => {
+            if (interrupted) throw new Interrupted();
+            analysis.update(p);
           },
         });
         progress.clear();
@@ -163,35 +170,6 @@ function toInt(text: string): number {
  * The progress line on a terminal (stderr): items, the share of bytes done when the total is known,
  * rates, and an ETA only once it means something (after 2 s and 1% of the bytes).
  */
-class Progress {
-  private shown = false;
-  private readonly tty: boolean;
-  constructor(tty: boolean) {
-    this.tty = tty;
-  }
-
-  show(p: IngestProgress): void {
-    if (!this.tty) return;
-    // Cut to the terminal's width, so the line never wraps (a terminal of unknown size: not cut).
-    const columns = process.stderr.columns || Number.POSITIVE_INFINITY;
-    const line = progressLine(p);
-    process.stderr.write(`\r\x1b[K${line.length >= columns ? `${line.slice(0, columns - 2)}…` : line}`);
-    this.shown = true;
-  }
-
-  /** A line before the first count (while the sources are listed). */
-  note(text: string): void {
-    if (!this.tty) return;
-    process.stderr.write(`\r\x1b[K${text}`);
-    this.shown = true;
-  }
-
-  clear(): void {
-    if (this.shown) process.stderr.write('\r\x1b[K');
-    this.shown = false;
-  }
-}
-
 export function progressLine(p: IngestProgress): string {
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.bytesDone / seconds : 0;
@@ -217,10 +195,17 @@ function formatDuration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 /** The summary in words; `caseDir` is named in the commands it suggests. */
 export function describeSummary(summary: CaseIngestSummary, caseDir = '<dir>'): string[] {
   const lines = [
-    `Ingested ${summary.sources} source(s) in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.added} new item(s).`,
+    `Ingested ${summary.sources} source(s) in ${seconds(summary.totalMs)}: ${summary.added} new item(s).`,
+    ...(summary.totalMs - summary.elapsedMs >= 1000
+      ? [
+          `  files read and messages checked in ${seconds(summary.elapsedMs)}; documents examined and indexed in ${seconds(summary.totalMs - summary.elapsedMs)}`,
+        ]
+      : []),
     `Case now holds ${summary.items} items: ${summary.messages} messages, ${summary.attachments} attachments, ${summary.documents} documents, ${summary.containers} containers; ${summary.duplicates} duplicate copies; ${summary.failed} failed, ${summary.limited} limited.`,
     '',
     ...table([

@@ -9,6 +9,7 @@ import { render } from '../../report/catalogue.ts';
 import { describeFlag } from '../../verify/flags.ts';
 import type { VerifyOptions } from '../../verify/message.ts';
 import type { MessageVerification } from '../../verify/types.ts';
+import { AnalysisLine } from '../live-line.ts';
 import {
   fileProblem,
   fitLines,
@@ -129,12 +130,14 @@ async function reverify(
   await withCase(caseDir, async (kase) => {
     // The forensic rules read the verdicts (an authenticated original, its altered copies): they are
     // run again when a verdict changed, so no finding is left describing the verdicts before.
+    const progress = new AnalysisLine();
     const [result, ...dependents] = await analyseCase(kase.store, {
       only: ['dkim'],
       withDependents: true,
       all: opts.all ?? false,
       dns: opts.dns ?? false,
-    });
+      onProgress: (p) => progress.update(p),
+    }).finally(() => progress.clear());
     const stats = await verificationStats(kase.store);
     if (opts.json) return printJson({ ...result!, ...stats, dependents });
     printLines(
