@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { progressLine } from '../src/cli/commands/ingest.ts';
-import { analysisLine } from '../src/cli/live-line.ts';
 import { describeStats } from '../src/cli/commands/stats.ts';
+import { analysisLine } from '../src/cli/live-line.ts';
 import { fitLines } from '../src/cli/output.ts';
 import { buildSampleDump } from '../src/sample/build.ts';
 import { caseFilePath, type SampleLayout, sampleLayout } from '../src/sample/layout.ts';
