@@ -130,6 +130,8 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, StatementSync>();
   private writer: SqliteWriter | null = null;
   private readonly turns: WriteTurns;
+  /** SQLite's busy timeout, for the writes that do not begin a unit of work (the workbench's). */
+  private readonly writeWaitMs: number = 0;
 
   static exists(dir: string): boolean {
     return existsSync(join(resolve(dir), 'case.db'));
@@ -204,7 +206,8 @@ export class SqliteStore implements Store {
       this.db.exec('PRAGMA temp_store = MEMORY');
       // NORMAL in WAL mode survives a killed process; only a power loss may drop the last commits.
       this.db.exec('PRAGMA synchronous = NORMAL');
-      this.db.exec(`PRAGMA busy_timeout = ${Math.floor(writeWaitMs)}`);
+      this.writeWaitMs = Math.floor(writeWaitMs);
+      this.db.exec(`PRAGMA busy_timeout = ${this.writeWaitMs}`);
       this.migrate();
       this.db.exec('PRAGMA foreign_keys = ON');
     }
@@ -261,7 +264,11 @@ export class SqliteStore implements Store {
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T> | T): Promise<T> {
     if (this.writer) throw new StoreError('a unit of work is already open on this store');
-    this.turns.begin(() => this.db.exec('BEGIN IMMEDIATE'));
+    try {
+      this.turns.begin(() => this.db.exec('PRAGMA busy_timeout = 0; BEGIN IMMEDIATE'));
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${this.writeWaitMs}`);
+    }
     const revision = Number(
       (this.sql("UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value").get() as Row)
         .value,

@@ -4,20 +4,21 @@
 // SQLite's busy handler is not enough there. Seen on an ingest under a profiler: the main thread's
 // BEGIN IMMEDIATE gave up with "database is locked" after ~70 ms, its 5 s busy timeout unused, while
 // the index thread held a unit of work of 300 ms (SQLite returns SQLITE_BUSY at once where it judges
-// a wait useless), and the ingest failed. And a writer that commits and begins again at once can keep
-// the other out, its handler sleeping up to 100 ms between tries.
+// a wait useless), and the ingest failed. And its handler sleeps between tries (up to 100 ms), so a
+// writer that commits and begins again at once can keep the other out.
 //
-// So here a writer refused with SQLITE_BUSY waits for the other to end its unit of work and tries
-// again, until its own time limit; and a writer that ends a unit of work while another waits lets it
-// in before beginning again. Other processes (the workbench) still meet SQLite's busy handler.
+// So a unit of work begins here without SQLite's handler: refused as busy, the writer waits for the
+// other thread's unit of work to end (woken the moment it does) and tries again, until its own time
+// limit; and a writer that ends a unit of work while another waits lets it in before beginning again.
+// Another process's commit wakes nobody: it is polled for, as SQLite's handler does.
 
 const WAITING = 0;
 const ENDED = 1;
 const BEGUN = 2;
 /** Longest a writer that ended its unit of work waits for a waiting one to begin. */
 const HANDOVER_MS = 250;
-/** Longest wait between two tries (another process's commit is not signalled here). */
-const RETRY_MS = 100;
+/** Waits between tries while another process writes (its commit is not signalled): SQLite's own. */
+const POLL_MS = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
 const SQLITE_BUSY = 5;
 
 export class WriteTurns {
@@ -33,12 +34,15 @@ export class WriteTurns {
     this.cells = new Int32Array(shared);
   }
 
-  /** Runs `begin` (BEGIN IMMEDIATE) until it is not refused as busy, or the time is up. */
+  /**
+   * Runs `begin` (BEGIN IMMEDIATE, without SQLite's busy handler) until it is not refused as busy,
+   * or the time is up.
+   */
   begin(begin: () => void): void {
     const deadline = performance.now() + this.waitMs;
     Atomics.add(this.cells, WAITING, 1);
     try {
-      for (;;) {
+      for (let tries = 0; ; tries++) {
         const ended = Atomics.load(this.cells, ENDED);
         try {
           begin();
@@ -46,7 +50,8 @@ export class WriteTurns {
         } catch (err) {
           const left = deadline - performance.now();
           if (((err as { errcode?: number }).errcode ?? 0) % 256 !== SQLITE_BUSY || left <= 0) throw err;
-          Atomics.wait(this.cells, ENDED, ended, Math.min(RETRY_MS, left));
+          const poll = POLL_MS[Math.min(tries, POLL_MS.length - 1)]!;
+          Atomics.wait(this.cells, ENDED, ended, Math.min(poll, left));
         }
       }
     } finally {
