@@ -1,5 +1,6 @@
 // The isolation of analysers that read hostile files with libraries: one item that hangs or exhausts
 // memory fails alone with its reason, in words, and every other item of the run is analysed.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,4 +69,29 @@ describe('an isolated analyser', () => {
       await kase.store.close();
     }
   }, 60_000);
+
+  it('a pool closed with a request still held lets the process end (its time limit no longer holds it)', () => {
+    // What an interrupted `crible ingest` does while documents are read: the run stops, the pool closes.
+    const silent = join(dir, 'silent-worker.mjs');
+    writeFileSync(
+      silent,
+      "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => {});",
+    );
+    const script = join(dir, 'close-pool.ts');
+    writeFileSync(
+      script,
+      `import { WorkerPool } from ${JSON.stringify(join(import.meta.dirname, '../src/core/worker-pool.ts'))};
+const pool = new WorkerPool(new URL(${JSON.stringify(pathToFileURL(silent).href)}), null, 1, { inFlight: 1, timeoutMs: 600_000 });
+void pool.run('never answered');
+void pool.run('never sent');
+await new Promise((resolve) => setTimeout(resolve, 200));
+await pool.close();
+console.log('closed');
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal).toBeNull();
+    expect(child.stdout.trim()).toBe('closed');
+    expect(child.status).toBe(0);
+  }, 90_000);
 });

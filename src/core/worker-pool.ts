@@ -145,8 +145,15 @@ export class WorkerPool<Request, Result> {
     this.#dispatch();
   }
 
+  /**
+   * Stops the workers. Requests still held or queued (a run given up part-way: an interruption, an
+   * error) are dropped, and their time limits with them: a pending timer kept the process alive.
+   */
   async close(): Promise<void> {
     this.#closing = true;
+    for (const pooled of this.#workers)
+      for (const pending of pooled.pending.values()) clearTimeout(pending.timer);
+    this.#queue.length = 0;
     await Promise.all(this.#workers.map((w) => w.worker.terminate()));
   }
 }
