@@ -76,11 +76,15 @@ export function registerIngest(program: Command): void {
       // pipeline does not reach within 5 s (a long analysis), exits at once: SQLite drops the open
       // transaction by itself.
       let interrupted = false;
+      // Past the files, what stops is a unit of work of the documents, the rules or the index.
+      let filesDone = false;
       const onInterrupt = () => {
         if (interrupted) process.exit(INTERRUPTED);
         interrupted = true;
         if (tty) process.stderr.write('\r\x1b[K');
-        process.stderr.write('Ctrl-C: stopping after the current file (Ctrl-C again stops at once)…\n');
+        process.stderr.write(
+          `Ctrl-C: stopping after the ${filesDone ? 'items being examined now' : 'current file'} (Ctrl-C again stops at once)…\n`,
+        );
         setTimeout(() => {
           printError('interrupted; what was recorded is kept: run the same command again to resume.');
           process.exit(INTERRUPTED);
@@ -109,6 +113,7 @@ export function registerIngest(program: Command): void {
             progress.show(progressLine(p));
           },
           onAnalysisProgress: (p) => {
+            filesDone = true;
             if (interrupted) throw new Interrupted();
             analysis.update(p);
           },
@@ -135,7 +140,9 @@ export function registerIngest(program: Command): void {
         const after = (await kase.store.stats()).items;
         const unfinished = (await kase.store.unfinishedSources()).length;
         process.stderr.write(
-          `Interrupted: ${after - before} new item(s) recorded by this run (the case holds ${after}); ${unfinished} source(s) not finished.\nRun the same command again to resume where it stopped.\n`,
+          filesDone
+            ? `Interrupted after the files: ${after - before} new item(s) recorded by this run (the case holds ${after}), not all of them examined or indexed yet.\nRun the same command again (or crible analyse) to finish.\n`
+            : `Interrupted: ${after - before} new item(s) recorded by this run (the case holds ${after}); ${unfinished} source(s) not finished.\nRun the same command again to resume where it stopped.\n`,
         );
         process.exitCode = INTERRUPTED;
       } finally {
