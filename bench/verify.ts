@@ -1,7 +1,7 @@
 // npm run bench:verify — DKIM verification throughput on ~10 KB rsa-2048 messages, ours vs dkimpy.
 // Generates N messages signed with a throwaway key, verifies them with verifyMessage (single
 // thread, cached key objects), then runs dkimpy's dkim.verify on the same bytes with the same
-// key (dnsfunc), in the same run. Target: ≥ 8,000 signatures/s.
+// key (dnsfunc), in the same run. Target (#9): ≥ 10,000 signatures/s on two threads.
 
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -43,7 +43,7 @@ if (!isMainThread) {
 } else {
   const N = Number(process.env.BENCH_N ?? 2000);
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-  const TARGET = 8000;
+  const TARGET = 10_000;
 
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -184,7 +184,10 @@ if (!isMainThread) {
   } else {
     console.log('dkimpy: not installed (apt install python3-dkim) — skipped');
   }
-  if (dkimpyRate) console.log(`ratio: ${(ours / dkimpyRate).toFixed(1)}× dkimpy`);
+  if (dkimpyRate) {
+    const threads = parallel ? `, ${(parallel / dkimpyRate).toFixed(1)}× on ${cores} threads` : '';
+    console.log(`ratio: ${(ours / dkimpyRate).toFixed(1)}× dkimpy on one thread${threads}`);
+  }
   const target = TARGET.toLocaleString('en');
   if (ours >= TARGET) console.log(`OK: ≥ ${target}/s on one thread`);
   else if (parallel >= TARGET)
