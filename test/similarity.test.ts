@@ -1,5 +1,6 @@
 // Near-duplicate texts (MinHash + LSH, then aligned words): what the altered-copy rule is fed.
 import { describe, expect, it } from 'vitest';
+import { findNearPairsApart } from '../src/analysers/near-pairs-apart.ts';
 import {
   alignedHunks,
   editDistance,
@@ -145,6 +146,19 @@ describe('nearDuplicates', () => {
     );
     expect(found!.diff.length).toBeLessThanOrEqual(120);
     expect(found!.diff).toMatch(/… \(\d+ more changes\)$/);
+  });
+});
+
+describe('findNearPairsApart', () => {
+  it('finds on its own thread what findNearPairs finds, and says why when it cannot', async () => {
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      itemId: i + 1,
+      text: i % 3 === 0 ? contract(`${1000 + i} 000`) : prose(100 + i, 150),
+    }));
+    const apart = await findNearPairsApart(docs);
+    expect(apart.pairs.length).toBeGreaterThan(100);
+    expect(apart).toEqual(findNearPairs(docs));
+    await expect(findNearPairsApart(null as never)).rejects.toThrow(/not iterable/);
   });
 });
 

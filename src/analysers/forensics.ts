@@ -1,7 +1,8 @@
 // The forensic rules (rules/) as an analyser: setup reads the whole case once into a CaseView (every
 // document's extracted facts, the emails that carry it, the roster of the organisation's people, the
-// cut-off), then each document is checked by every rule. It runs after ingest on the main thread, and
-// again on everything when the extraction or the DKIM verdicts it read have changed (dependsOn).
+// cut-off), then each document is checked by every rule. It runs after ingest on the main thread (its
+// comparison of texts on a thread of its own: near-pairs-apart.ts), and again on everything when the
+// extraction or the DKIM verdicts it read have changed (dependsOn).
 import { createHash } from 'node:crypto';
 import { instantRange, parseIsoDate } from '../extract/dates.ts';
 import { emptyFacts } from '../extract/facts.ts';
@@ -10,6 +11,7 @@ import type { Params } from '../report/catalogue.ts';
 import type { Finding, Severity, Store } from '../store/store.ts';
 import type { Analyser } from './analyser.ts';
 import { bounded } from './bounded.ts';
+import { findNearPairsApart } from './near-pairs-apart.ts';
 import { rules } from './rules/index.ts';
 import {
   AUTHENTIC_VERDICTS,
@@ -21,7 +23,6 @@ import {
 import type { Carrier, CaseView, DocumentUnderReview } from './rules/rule.ts';
 import { commonValues, countInto } from './rules/tally.ts';
 import {
-  findNearPairs,
   NEAR_DUPLICATES_VERSION,
   type NearDuplicate,
   type NearPairs,
@@ -190,7 +191,7 @@ async function nearDuplicatesOf(
   const kept = await store.setting(NEAR_DUPLICATES_SETTING);
   let found = kept ? (JSON.parse(kept) as { key: string; found: NearPairs }) : null;
   if (found?.key !== key) {
-    found = { key, found: findNearPairs(texts) };
+    found = { key, found: await findNearPairsApart(texts) };
     const value = JSON.stringify(found);
     await store.transaction((writer) => writer.putSetting(NEAR_DUPLICATES_SETTING, value));
   }
