@@ -232,7 +232,7 @@ describe('summaries', () => {
       progressLine({ items, bytesDone, bytesTotal: 10_000_000, elapsedMs, currentPath: 'a' });
     expect(at(5, 5_000, 300)).toMatch(/of 9\.5 MB \(0%\) · estimating time left/);
     expect(at(50, 50_000, 5_000)).toContain('estimating time left');
-    expect(at(500, 5_000_000, 10_000)).toMatch(/\(50%\) · about 10 s left · 50 items\/s/);
+    expect(at(500, 5_000_000, 10_000)).toMatch(/\(50%\) · about 10 s left for the files · 50 items\/s/);
   });
 
   it('the line after the files: each step under way with its count, the comparison of texts said before it', () => {

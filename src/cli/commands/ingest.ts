@@ -175,7 +175,8 @@ function toInt(text: string): number {
 
 /**
  * The progress line on a terminal (stderr): items, the share of bytes done when the total is known,
- * rates, and an ETA only once it means something (after 2 s and 1% of the bytes).
+ * rates, and an ETA only once it means something (after 2 s and 1% of the bytes). The ETA is the
+ * files' alone, and says so: the examination and the index that follow are timed on their own line.
  */
 export function progressLine(p: IngestProgress): string {
   const seconds = p.elapsedMs / 1000;
@@ -187,7 +188,7 @@ export function progressLine(p: IngestProgress): string {
     const eta = rate > 0 ? Math.max(0, (p.bytesTotal - p.bytesDone) / rate) : 0;
     parts.push(
       seconds >= 2 && share >= 0.01 && rate > 0
-        ? `about ${formatDuration(eta)} left`
+        ? `about ${formatDuration(eta)} left for the files`
         : 'estimating time left',
     );
   } else parts.push(formatBytes(p.bytesDone));
