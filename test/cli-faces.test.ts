@@ -289,13 +289,16 @@ describe('interruptions and evidence', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    // Interrupted once the case exists and files are being recorded: a fixed delay lands after the
-    // pipeline on a fast machine (6,000 small files take under 3 s there).
+    // Interrupted once files are being recorded (a first blob written): a fixed delay lands after
+    // the pipeline on a fast machine (6,000 small files take under 3 s there), and one counted from
+    // case.db's creation landed before the handler was set on a loaded one (killed by the signal).
+    const blobs = join(kase, 'blobs');
     const code = await new Promise<number | null>((resolve) => {
       const started = setInterval(() => {
-        if (!existsSync(join(kase, 'case.db'))) return;
+        // Its shards are made as blobs are written (tmp/ is made with the case).
+        if (!existsSync(blobs) || !readdirSync(blobs).some((name) => name !== 'tmp')) return;
         clearInterval(started);
-        setTimeout(() => child.kill('SIGINT'), 300);
+        child.kill('SIGINT');
       }, 20);
       child.on('close', (c) => {
         clearInterval(started);
