@@ -4,7 +4,7 @@ import { findNearPairs } from './similarity.ts';
 
 const { texts } = workerData as { texts: { itemId: number; text: string }[] };
 try {
-  parentPort!.postMessage({ found: findNearPairs(texts) });
+  parentPort!.postMessage({ result: findNearPairs(texts) });
 } catch (err) {
   parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
 }

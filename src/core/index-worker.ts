@@ -12,7 +12,7 @@ const { caseDir, batch, share } = workerData as { caseDir: string; batch: number
 const kase = openCase(caseDir, { create: false, writeWaitMs: WRITE_WAIT_MS, share });
 try {
   const onProgress = (done: number, total: number) => parentPort!.postMessage({ progress: [done, total] });
-  parentPort!.postMessage({ run: await updateSearchIndex(kase.store, { batch, onProgress }) });
+  parentPort!.postMessage({ result: await updateSearchIndex(kase.store, { batch, onProgress }) });
 } catch (err) {
   parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
 } finally {

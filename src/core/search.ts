@@ -10,6 +10,7 @@ import { type SnippetPart, snippet, snippetHtml } from '../search/snippet.ts';
 import type { Facets, IndexedText, IndexSource, SearchPlan } from '../store/search.ts';
 import type { Store } from '../store/store.ts';
 import { VERDICTS } from '../verify/types.ts';
+import { answerOf } from './thread-answer.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export { QueryError, snippetHtml };
@@ -120,24 +121,11 @@ export function updateSearchIndexApart(
   const worker = new Worker(new URL('./index-worker.ts', import.meta.url), {
     workerData: { caseDir, batch: APART_BATCH, share: store.threadShare() },
   });
-  // Settled once the thread has exited, its connection closed: none is left writing the case (or
-  // torn down in the middle of closing it) when the caller goes on, or the process ends.
-  type Reply = { run: IndexRun } | { error: string } | { progress: [number, number] };
-  let reply: Exclude<Reply, { progress: unknown }> | null = null;
-  return new Promise((done, fail) => {
-    worker.on('message', (message: Reply) => {
-      if (!('progress' in message)) reply = message;
-      // A face's progress line: nothing it throws (an interruption) may escape an event handler.
-      else
-        try {
-          onProgress?.(...message.progress);
-        } catch {}
-    });
-    worker.once('error', fail);
-    worker.once('exit', (code) => {
-      if (reply && 'run' in reply) done(reply.run);
-      else fail(new Error(reply?.error ?? `the index thread stopped (exit code ${code})`));
-    });
+  return answerOf<IndexRun>(worker, 'the index thread', (message: { progress: [number, number] }) => {
+    // A face's progress line: nothing it throws (an interruption) may escape an event handler.
+    try {
+      onProgress?.(...message.progress);
+    } catch {}
   });
 }
 
